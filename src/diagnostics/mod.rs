@@ -1,0 +1,178 @@
+//! Diagnostics as plain data: stages push them and carry on; only [`render`] knows miette.
+
+mod codes;
+pub mod render;
+
+pub use codes::{lookup, CodeInfo, CODES};
+
+use crate::source::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A labelled span: the primary one says what is wrong here; secondary ones give context.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+    pub primary: bool,
+}
+
+/// One finding: a stable code, a one-line message, labelled spans and a concrete fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with code `code` at `span`; the label says what is wrong there.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// The primary label.
+    pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: label.into(),
+            primary: true,
+        });
+        self
+    }
+
+    /// A secondary label, for context ("first defined here").
+    pub fn also(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: label.into(),
+            primary: false,
+        });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Where the diagnostic points: the primary label, or the first one.
+    pub fn primary_span(&self) -> Span {
+        self.labels
+            .iter()
+            .find(|l| l.primary)
+            .or(self.labels.first())
+            .map_or(Span::default(), |l| l.span)
+    }
+}
+
+/// How lints are treated: allowed (silenced), warned, or denied (made errors).
+#[derive(Clone, Debug, Default)]
+pub struct LintLevels {
+    pub allow: Vec<String>,
+    pub deny: Vec<String>,
+    /// `--deny warnings`: every warning becomes an error.
+    pub deny_all: bool,
+}
+
+impl LintLevels {
+    /// Applies the levels: drops allowed warnings, promotes denied ones.
+    pub fn apply(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let names = |d: &Diagnostic| -> [String; 2] {
+            let name = lookup(d.code).map_or("", |c| c.name);
+            [d.code.to_ascii_lowercase(), name.to_string()]
+        };
+        let matches = |list: &[String], d: &Diagnostic| {
+            let ids = names(d);
+            list.iter().any(|l| ids.iter().any(|id| id.eq_ignore_ascii_case(l)))
+        };
+        diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error || !matches(&self.allow, d))
+            .map(|mut d| {
+                if d.severity == Severity::Warning && (self.deny_all || matches(&self.deny, &d)) {
+                    d.severity = Severity::Error;
+                }
+                d
+            })
+            .collect()
+    }
+}
+
+/// True when any diagnostic is an error.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
+}
+
+/// Sorts diagnostics by position, keeping the order of those at the same place.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| d.primary_span().start);
+}
+
+/// "did you mean `x`?" for the closest candidate, when one is close enough.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(&word.to_ascii_lowercase(), &candidate.to_ascii_lowercase());
+        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_words_only() {
+        let words = ["image", "memory", "cpu", "port"];
+        assert_eq!(did_you_mean("imag", words), Some("image"));
+        assert_eq!(did_you_mean("memroy", words), Some("memory"));
+        assert_eq!(did_you_mean("volume", words), None);
+    }
+
+    #[test]
+    fn lint_levels_allow_and_deny() {
+        let warn = Diagnostic::warning("DS0901", "x");
+        let levels = LintLevels {
+            allow: vec!["ds0901".into()],
+            ..Default::default()
+        };
+        assert!(levels.apply(vec![warn.clone()]).is_empty());
+        let levels = LintLevels {
+            deny_all: true,
+            ..Default::default()
+        };
+        assert_eq!(levels.apply(vec![warn])[0].severity, Severity::Error);
+    }
+}

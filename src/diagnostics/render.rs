@@ -1,0 +1,1 @@
+//! Diagnostics → text for people (miette) and for tools (short, JSON, GitHub annotations).

@@ -1,0 +1,6 @@
+#![doc = include_str!("../ARCHITECTURE.md")]
+#![forbid(unsafe_code)]
+
+pub mod diagnostics;
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,96 @@
+//! The syntax tree of a `.ds` file: statements with arguments and blocks, every node spanned.
+//!
+//! The tree is deliberately generic (a keyword, arguments, an optional block): the semantic pass
+//! decides what each keyword means, so it can suggest the right spelling of a misspelled one.
+
+use crate::source::Span;
+
+/// A parsed file: its top-level statements.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ast {
+    pub statements: Vec<Statement>,
+}
+
+/// `keyword arg arg { ... }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    pub keyword: String,
+    pub keyword_span: Span,
+    pub args: Vec<Arg>,
+    pub block: Option<Block>,
+    pub span: Span,
+}
+
+/// `{ statements }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub statements: Vec<Statement>,
+    pub span: Span,
+}
+
+/// One argument of a statement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arg {
+    pub kind: ArgKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArgKind {
+    /// A bare word: `fluent-bit`, `/var/log`, `--flag=x`, `spec.nodeName`.
+    Word(String),
+    /// A quoted string, escapes resolved. `multiline` is true for `"""` strings.
+    Str { value: String, multiline: bool },
+    /// A number with an optional unit: `2020`, `250m`, `1Gi`, `10s`, `25%`, `0644`.
+    Number(String),
+    /// `low..high`, either side optional: `100m..500m`.
+    Range {
+        low: Option<(String, Span)>,
+        high: Option<(String, Span)>,
+    },
+    /// `key=value`.
+    Pair {
+        key: String,
+        key_span: Span,
+        value: Box<Arg>,
+    },
+    /// `[a, b, c]`.
+    List(Vec<Arg>),
+    /// The empty value of `key=`.
+    Empty,
+}
+
+impl Arg {
+    /// The argument as plain text, the way a command line would see it: words and numbers as
+    /// written, strings unquoted, pairs as `key=value`. `None` for lists and ranges.
+    pub fn as_text(&self) -> Option<String> {
+        match &self.kind {
+            ArgKind::Word(w) | ArgKind::Number(w) => Some(w.clone()),
+            ArgKind::Str { value, .. } => Some(value.clone()),
+            ArgKind::Pair { key, value, .. } => Some(format!("{key}={}", value.as_text()?)),
+            ArgKind::Empty => Some(String::new()),
+            ArgKind::Range { .. } | ArgKind::List(_) => None,
+        }
+    }
+
+    /// The word, if this argument is a bare word.
+    pub fn as_word(&self) -> Option<&str> {
+        match &self.kind {
+            ArgKind::Word(w) => Some(w),
+            _ => None,
+        }
+    }
+
+    /// What kind of value this is, in words, for diagnostics.
+    pub fn describe(&self) -> &'static str {
+        match &self.kind {
+            ArgKind::Word(_) => "a word",
+            ArgKind::Str { .. } => "a string",
+            ArgKind::Number(_) => "a number",
+            ArgKind::Range { .. } => "a range",
+            ArgKind::Pair { .. } => "a `key=value` pair",
+            ArgKind::List(_) => "a list",
+            ArgKind::Empty => "an empty value",
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Syntax: `.ds` text → [`Ast`], with every node spanned. pest stays inside this module.
+
+mod ast;
+mod errors;
+mod parser;
+mod strings;
+
+pub use ast::{Arg, ArgKind, Ast, Block, Statement};
+pub use parser::parse;
+pub use strings::dedent_multiline;

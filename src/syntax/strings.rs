@@ -1,0 +1,88 @@
+//! String literals: escape sequences of `"..."` and the indentation rule of `"""..."""`.
+
+/// Resolves the escapes of a double-quoted string body. The grammar has already checked that
+/// every escape is one of `\" \\ \n \t \r \0 \$ \u{…}`; an invalid `\u{…}` code point becomes
+/// U+FFFD and is reported by the caller through `Err`.
+pub fn unescape(body: &str) -> Result<String, usize> {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next().map(|(_, c)| c) {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('0') => out.push('\0'),
+            Some('u') => {
+                let rest = &body[i + 2..];
+                let close = rest.find('}').ok_or(i)?;
+                let hex = &rest[1..close];
+                let c = u32::from_str_radix(hex, 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .ok_or(i)?;
+                out.push(c);
+                for _ in 0..=close {
+                    chars.next();
+                }
+            }
+            Some(other) => out.push(other),
+            None => return Err(i),
+        }
+    }
+    Ok(out)
+}
+
+/// The value of a `"""` string: the first line break after the opening quotes is dropped, the
+/// indentation common to all non-blank lines is removed, and a last line holding only the
+/// closing quotes' indentation is dropped (its line break stays, so scripts end with `\n`).
+pub fn dedent_multiline(raw: &str) -> String {
+    let raw = raw
+        .strip_prefix("\r\n")
+        .or_else(|| raw.strip_prefix('\n'))
+        .unwrap_or(raw);
+    let mut lines: Vec<&str> = raw.split('\n').collect();
+    let closing_on_own_line = lines.len() > 1 && lines.last().is_some_and(|l| l.trim().is_empty());
+    if closing_on_own_line {
+        lines.pop();
+    }
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0);
+    let mut out = String::with_capacity(raw.len());
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        out.push_str(line.get(indent..).unwrap_or_else(|| line.trim_start()));
+    }
+    if closing_on_own_line {
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(unescape(r#"a\"b\\c\n\u{e9}"#).unwrap(), "a\"b\\c\né");
+        assert!(unescape(r"\u{110000}").is_err());
+    }
+
+    #[test]
+    fn dedent_keeps_relative_indentation() {
+        let raw = "\n    set -e\n      echo hi\n    ";
+        assert_eq!(dedent_multiline(raw), "set -e\n  echo hi\n");
+        assert_eq!(dedent_multiline("one line"), "one line");
+    }
+}
