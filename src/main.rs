@@ -1,3 +1,9 @@
-fn main() {
-    println!("Hello, world!");
+//! The `dsc` binary: parse the command line, run the subcommand, exit with its code.
+
+#![forbid(unsafe_code)]
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
 }

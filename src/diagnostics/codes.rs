@@ -1,5 +1,5 @@
 //! Every diagnostic code: its name (for `allow`/`deny`), a summary, and the explanation that
-//! `dsc explain` prints.
+//! `dsc explain` prints. A test checks that every code the compiler raises is listed here.
 
 pub struct CodeInfo {
     pub code: &'static str,
@@ -9,7 +9,153 @@ pub struct CodeInfo {
 }
 
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    CODES.iter().find(|c| c.code.eq_ignore_ascii_case(code))
+    CODES
+        .iter()
+        .find(|c| c.code.eq_ignore_ascii_case(code) || c.name.eq_ignore_ascii_case(code))
 }
 
-pub static CODES: &[CodeInfo] = &[];
+const fn code(code: &'static str, name: &'static str, summary: &'static str, explanation: &'static str) -> CodeInfo {
+    CodeInfo {
+        code,
+        name,
+        summary,
+        explanation,
+    }
+}
+
+pub static CODES: &[CodeInfo] = &[
+    code("DS0101", "syntax", "the text is not valid .ds syntax",
+        "A statement is a lower-case setting name, its values, and an optional `{ ... }` block, one \
+statement per line (or separated by `;`). Values are words, numbers, quoted strings, `key=value` \
+pairs, ranges `a..b` and lists `[a, b]`.\n\nWrong:\n    Image nginx:1.27\n\nRight:\n    image nginx:1.27"),
+    code("DS0102", "unterminated-string", "a string is never closed",
+        "A string opened with `\"` or `'` must be closed on the same line. For text over several \
+lines, such as a shell script, use triple quotes.\n\nWrong:\n    env GREETING=\"hello\n\nRight:\n    env GREETING=\"hello\"\n    command sh -c \"\"\"\n      echo one\n      echo two\n      \"\"\""),
+    code("DS0103", "unclosed-block", "a `{` or `[` is never closed",
+        "Every block `{` needs its `}` and every list `[` its `]` before the end of the file.\n\n\
+Wrong:\n    daemonset agent {\n      container agent { image agent:1 }\n\nRight:\n    daemonset agent {\n      container agent { image agent:1 }\n    }"),
+    code("DS0104", "unexpected-brace", "a `}` closes no block",
+        "A closing brace appears where no block is open. Remove it, or add the `{` it was meant to close."),
+    code("DS0105", "invalid-escape", "an escape sequence in a string is not valid",
+        "Double-quoted strings support `\\\"`, `\\\\`, `\\n`, `\\t`, `\\r`, `\\0`, `\\$` and `\\u{HEX}`. \
+For regular expressions and other text full of backslashes, use single quotes: nothing is escaped \
+inside them.\n\nWrong:\n    args \"\\d+\"\n\nRight:\n    args '\\d+'"),
+    code("DS0201", "unknown-setting", "a setting name is not known in this block",
+        "Each block accepts its own settings: `daemonset` takes workload settings such as `labels` \
+and `container`; `container` takes container settings such as `image` and `port`. The help line \
+suggests the closest known setting.\n\nWrong:\n    container agent { imagee agent:1 }\n\nRight:\n    container agent { image agent:1 }"),
+    code("DS0202", "bad-arguments", "a setting has the wrong number or kind of values",
+        "Each setting takes a fixed shape of values; the help line shows it.\n\nWrong:\n    port http\n\nRight:\n    port http 8080"),
+    code("DS0203", "set-twice", "a setting that may appear once appears twice",
+        "Settings such as `image`, `pull` or `namespace` have one value; giving them twice is \
+almost always a merge mistake. Keep one.\n\nWrong:\n    image agent:1\n    image agent:2\n\nRight:\n    image agent:2"),
+    code("DS0204", "missing", "something required is missing",
+        "A file needs at least one `daemonset`; a daemonset needs at least one `container`; a \
+container needs an `image`.\n\nRight:\n    daemonset agent in monitoring {\n      container agent { image registry.example.com/agent:1.0 }\n    }"),
+    code("DS0205", "block", "a block is missing, or given where none is allowed",
+        "`daemonset`, `container` and `init` need a `{ ... }` block; other settings take their \
+values on one line and no block."),
+    code("DS0206", "duplicate-daemonset", "two daemonsets with one name in one namespace",
+        "Kubernetes identifies a DaemonSet by namespace and name; two with the same pair would \
+overwrite each other. Rename one or move it to another namespace."),
+    code("DS0207", "duplicate-key", "a label or annotation key is given twice",
+        "Each key of `labels`, `annotations`, `selector`, `pod-labels` and `pod-annotations` has one value."),
+    code("DS0208", "duplicate-container", "two containers share a name",
+        "Container names are unique across the containers and init containers of a pod \
+(API server rule 64)."),
+    code("DS0301", "invalid-name", "a name breaks its Kubernetes format",
+        "Daemonset names are DNS subdomains (at most 253 characters of lower-case letters, digits, \
+`-` and `.`); namespaces, container and volume names are DNS labels (at most 63 characters of \
+lower-case letters, digits and `-`, starting and ending with a letter or digit).\n\nWrong:\n    container Fluent_Bit { ... }\n\nRight:\n    container fluent-bit { ... }"),
+    code("DS0302", "invalid-key", "a label or annotation key is not a qualified name",
+        "Keys are `[prefix/]name`: an optional DNS-subdomain prefix and `/`, then a name of at most \
+63 letters, digits, `-`, `_` and `.` that starts and ends with a letter or digit.\n\nWrong:\n    labels app.kubernetes.io/=agent\n\nRight:\n    labels app.kubernetes.io/name=agent"),
+    code("DS0303", "invalid-label-value", "a label value is not valid",
+        "Label values are empty or at most 63 letters, digits, `-`, `_` and `.`, starting and \
+ending with a letter or digit. Free text belongs in an annotation.\n\nWrong:\n    labels team=\"platform team\"\n\nRight:\n    labels team=platform-team"),
+    code("DS0304", "selector-mismatch", "the selector does not select the pod labels",
+        "A DaemonSet's selector must match the labels of the pods it creates (API server rule 17). \
+The selector defaults to the workload labels; an explicit `selector` adds its pairs to the pod \
+labels, so this error means a `pod-labels` value contradicts it."),
+    code("DS0401", "invalid-env-name", "an environment variable name is not valid",
+        "Portable names are letters, digits, `_`, `-` and `.`, not starting with a digit (rule 81; \
+the strict form works on every cluster).\n\nWrong:\n    env 1ST=x\n\nRight:\n    env FIRST=x"),
+    code("DS0402", "invalid-port", "a port number, name or protocol is not valid",
+        "Ports are `port [NAME] NUMBER[/udp|/sctp]`: a number from 1 to 65535; a name of at most 15 \
+lower-case letters, digits and `-` with at least one letter (rules 73, 75, 77).\n\nWrong:\n    port HTTP 80800\n\nRight:\n    port http 8080"),
+    code("DS0403", "invalid-field-path", "an env field reference names a field env cannot read",
+        "Env vars can read `metadata.name`, `metadata.namespace`, `metadata.uid`, `spec.nodeName`, \
+`spec.serviceAccountName`, `status.hostIP`, `status.hostIPs`, `status.podIP`, `status.podIPs`, and \
+one label or annotation with a subscript (rule 86). All labels at once need a downward-API volume.\n\n\
+Wrong:\n    env APP = field metadata.labels\n\nRight:\n    env APP = field metadata.labels['app']"),
+    code("DS0404", "duplicate-env", "an environment variable is set twice",
+        "The API server keeps the last definition and only warns; `kubectl apply` may drop one of \
+them. dsc rejects the duplicate so the spec says what runs."),
+    code("DS0405", "invalid-resource-field", "an env resource reference is not valid",
+        "Env vars can read `limits.cpu`, `limits.memory`, `limits.ephemeral-storage`, \
+`requests.cpu`, `requests.memory`, `requests.ephemeral-storage` (plural `requests`), with a divisor \
+of `1m` or `1` for CPU and `1`, `1k`...`1E`, `1Ki`...`1Ei` for memory (rules 89, 90).\n\nWrong:\n    env CPU = resource request.cpu\n\nRight:\n    env CPU = resource requests.cpu divisor 1m"),
+    code("DS0406", "invalid-image", "an image reference is not valid",
+        "An image is `[registry/]repository[:tag][@digest]`; repository path components are lower \
+case; a tag is at most 128 letters, digits, `_`, `.` and `-`; a digest is `algorithm:hex`."),
+    code("DS0407", "unknown-value", "a setting has a value outside its allowed set",
+        "Some settings take one of a few words, such as `pull always|if-not-present|never`. The \
+help line lists them and suggests the closest."),
+    code("DS0408", "duplicate-port-name", "two ports of a container share a name",
+        "Port names are unique within a container (rule 76)."),
+    code("DS0409", "invalid-key-ref", "a config map or secret key reference is not valid",
+        "A key reference is `NAME/KEY`: the name a DNS subdomain, the key letters, digits, `-`, `_` \
+and `.` (rule 91).\n\nWrong:\n    env TOKEN = secret api-token\n\nRight:\n    env TOKEN = secret api-token/token"),
+    code("DS0410", "invalid-quantity", "a resource quantity is not valid",
+        "Quantities are a number and an optional unit: `m` (milli), `k M G T P E` (powers of 1000) \
+or `Ki Mi Gi Ti Pi Ei` (powers of 1024). `MB` and `mb` are not units.\n\nWrong:\n    memory 128MB\n\nRight:\n    memory 128Mi"),
+    code("DS0411", "request-above-limit", "a request is above its limit",
+        "For CPU, memory and ephemeral storage the request must not exceed the limit (rule 96).\n\n\
+Wrong:\n    memory 512Mi..128Mi\n\nRight:\n    memory 128Mi..512Mi"),
+    code("DS0412", "extended-resource", "an extended resource is fractional, or its request differs from its limit",
+        "Extended resources (GPUs, RDMA devices, `example.com/x`) are whole numbers, cannot be \
+overcommitted, and are set by their limit (rules 95, 97, 98).\n\nWrong:\n    resource example.com/fpga 0.5\n\nRight:\n    resource example.com/fpga ..1"),
+    code("DS0413", "invalid-resource-name", "a resource name is not one Kubernetes accepts",
+        "Unprefixed names are `cpu`, `memory`, `ephemeral-storage` and `hugepages-SIZE`; anything \
+else is an extended resource with a domain prefix, such as `example.com/fpga` (rule 93)."),
+    code("DS0801", "mixed-gpu", "a workload mixes whole GPUs and mGPU",
+        "The VKE form allows one kind of GPU per workload: whole NVIDIA GPUs (`gpu`) or shared \
+mGPU (`mgpu`), not both (seed F15)."),
+    code("DS0802", "rdma-with-mgpu", "RDMA devices are combined with mGPU",
+        "VKE does not combine RDMA with mGPU (seed F15, vke-keys 2). Use whole GPUs with RDMA."),
+    code("DS0803", "gpu-card-types", "containers ask for different GPU card types",
+        "The card type becomes a node-affinity term of the whole pod, so every container must name \
+the same type."),
+    code("DS0804", "mgpu-rule", "an mGPU request breaks VKE's admission rules",
+        "mGPU compute is a percentage of one card (`30` = 30%); above 100 it must be whole cards \
+(200, 300); a share below a whole card needs `memory` of at least 256 MiB; whole cards take no \
+memory.\n\nWrong:\n    mgpu core 30\n\nRight:\n    mgpu core 30 memory 4Gi"),
+    code("DS0901", "floating-tag", "an image has no tag or uses `latest` (lint)",
+        "Without a pinned tag each node pulls whatever `latest` is when its pod starts, so nodes \
+run different versions and a rollback cannot go back. dsc writes the implied `:latest` and \
+`imagePullPolicy: Always` so the output says what will happen. Allow with `--allow floating-tag`."),
+    code("DS0902", "no-memory-limit", "a container has no memory limit (lint)",
+        "A node agent without a memory limit can exhaust the node when it leaks. Give `memory \
+REQUEST..LIMIT`. Allow with `--allow no-memory-limit`."),
+    code("DS0903", "secret-literal", "a credential is written in the spec (lint)",
+        "An env var whose name says password, token, secret or key has a literal value, which \
+then lives in the repository and in the manifest. Keep it in a Secret:\n    env API_TOKEN = secret agent-credentials/token"),
+    code("DS0904", "suspicious-quantity", "a quantity is valid but likely a mistake (lint)",
+        "`memory 128m` is 0.128 bytes (`m` is milli; `Mi` is mebibytes); `cpu 2000` is two thousand \
+cores (`2000m` is two)."),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        for (i, a) in CODES.iter().enumerate() {
+            for b in &CODES[i + 1..] {
+                assert_ne!(a.code, b.code);
+                assert_ne!(a.name, b.name);
+            }
+        }
+    }
+}

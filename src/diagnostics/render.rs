@@ -1,1 +1,111 @@
-//! Diagnostics → text for people (miette) and for tools (short, JSON, GitHub annotations).
+//! Diagnostics → text for people (miette) and for tools (short lines, JSON, GitHub annotations).
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+
+use super::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Source snippets with labels and help (default)
+    Human,
+    /// One line each: `file:line:col: error[CODE]: message`
+    Short,
+    /// A JSON array, for tools
+    Json,
+    /// GitHub Actions workflow commands (`::error file=...`)
+    Github,
+}
+
+/// The rustc-like report: a title with the code, the source with labels, and the help line.
+pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
+    let len = file.text.len();
+    let labels = d.labels.iter().map(|l| {
+        let start = l.span.start.min(len);
+        let span = (start, l.span.end.min(len).saturating_sub(start));
+        if l.primary {
+            LabeledSpan::new_primary_with_span(Some(l.message.clone()), span)
+        } else {
+            LabeledSpan::new_with_span(Some(l.message.clone()), span)
+        }
+    });
+    let mut md = MietteDiagnostic::new(d.message.clone())
+        .with_code(d.code)
+        .with_severity(match d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+        .with_labels(labels);
+    if let Some(help) = &d.help {
+        md = md.with_help(help.clone());
+    }
+    let report = Report::new(md).with_source_code(NamedSource::new(&file.name, file.text.clone()));
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    let mut out = String::new();
+    if handler.render_report(&mut out, report.as_ref()).is_err() {
+        return short(file, d);
+    }
+    out
+}
+
+/// `file:line:col: severity[CODE]: message`
+pub fn short(file: &SourceFile, d: &Diagnostic) -> String {
+    let (line, col) = file.line_col(d.primary_span().start);
+    format!("{}:{line}:{col}: {}[{}]: {}\n", file.name, d.severity.as_str(), d.code, d.message)
+}
+
+/// GitHub Actions annotation: `::error file=F,line=L,col=C,title=CODE::message`.
+pub fn github(file: &SourceFile, d: &Diagnostic) -> String {
+    let (line, col) = file.line_col(d.primary_span().start);
+    let (end_line, end_col) = file.line_col(d.primary_span().end);
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    format!(
+        "::{} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}\n",
+        d.severity.as_str(),
+        escape_property(&file.name),
+        d.code,
+        escape_data(&message)
+    )
+}
+
+/// One JSON object per diagnostic, with 1-based positions.
+pub fn json(file: &SourceFile, d: &Diagnostic) -> serde_json::Value {
+    let position = |offset: usize| {
+        let (line, column) = file.line_col(offset);
+        serde_json::json!({ "offset": offset, "line": line, "column": column })
+    };
+    serde_json::json!({
+        "file": file.name,
+        "code": d.code,
+        "name": super::lookup(d.code).map(|c| c.name),
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "help": d.help,
+        "labels": d.labels.iter().map(|l| serde_json::json!({
+            "message": l.message,
+            "primary": l.primary,
+            "start": position(l.span.start),
+            "end": position(l.span.end),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}

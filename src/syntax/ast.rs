@@ -62,14 +62,18 @@ pub enum ArgKind {
 
 impl Arg {
     /// The argument as plain text, the way a command line would see it: words and numbers as
-    /// written, strings unquoted, pairs as `key=value`. `None` for lists and ranges.
+    /// written, strings unquoted, pairs as `key=value`. `None` for lists.
     pub fn as_text(&self) -> Option<String> {
         match &self.kind {
             ArgKind::Word(w) | ArgKind::Number(w) => Some(w.clone()),
             ArgKind::Str { value, .. } => Some(value.clone()),
             ArgKind::Pair { key, value, .. } => Some(format!("{key}={}", value.as_text()?)),
             ArgKind::Empty => Some(String::new()),
-            ArgKind::Range { .. } | ArgKind::List(_) => None,
+            ArgKind::Range { low, high } => {
+                let side = |s: &Option<(String, Span)>| s.as_ref().map_or(String::new(), |(t, _)| t.clone());
+                Some(format!("{}..{}", side(low), side(high)))
+            }
+            ArgKind::List(_) => None,
         }
     }
 

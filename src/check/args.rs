@@ -1,0 +1,165 @@
+//! Reading statement arguments: arity, scalars, names and `key=value` maps, each with its
+//! diagnostic when the argument is not what the setting takes.
+
+use std::collections::HashMap;
+
+use super::keywords::usage;
+use super::names::{self, Verdict};
+use super::Cx;
+use crate::diagnostics::Diagnostic;
+use crate::model::Labels;
+use crate::source::Span;
+use crate::syntax::{Arg, ArgKind, Statement};
+
+/// Which metadata map a `key=value` list fills: decides the rules for keys and values.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum MapKind {
+    Labels,
+    Annotations,
+}
+
+impl Cx {
+    /// Checks the argument count; reports `DS0202` with the usage line when it is off.
+    pub fn arity(&mut self, stmt: &Statement, min: usize, max: usize) -> bool {
+        let n = stmt.args.len();
+        if n < min {
+            let at = stmt.args.last().map_or(stmt.keyword_span, |a| a.span);
+            self.push(
+                Diagnostic::error("DS0202", format!("`{}` needs a value", stmt.keyword))
+                    .at(Span::new(at.end, at.end), "value missing here")
+                    .help(format!("write `{}`", usage(&stmt.keyword))),
+            );
+            return false;
+        }
+        if n > max {
+            let extra = stmt.args[max].span.to(stmt.args[n - 1].span);
+            self.push(
+                Diagnostic::error("DS0202", format!("too many values for `{}`", stmt.keyword))
+                    .at(extra, "unexpected")
+                    .help(format!("write `{}`", usage(&stmt.keyword))),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// A single textual value: a word, a string or a number.
+    pub fn scalar(&mut self, arg: &Arg, what: &str) -> Option<String> {
+        match &arg.kind {
+            ArgKind::Word(s) | ArgKind::Number(s) => Some(s.clone()),
+            ArgKind::Str { value, .. } => Some(value.clone()),
+            _ => {
+                self.push(
+                    Diagnostic::error("DS0202", format!("expected {what}, found {}", arg.describe()))
+                        .at(arg.span, format!("expected {what}"))
+                        .help("quote the value if it contains `=`, brackets or spaces"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A name checked by a Kubernetes format rule; `DS0301` when it fails.
+    pub fn name(&mut self, arg: &Arg, what: &str, rule: fn(&str) -> Verdict) -> Option<String> {
+        let value = self.scalar(arg, what)?;
+        match rule(&value) {
+            Ok(()) => Some(value),
+            Err(why) => {
+                self.push(invalid_name(arg.span, what, &value, &why));
+                None
+            }
+        }
+    }
+
+    /// `key=value` arguments into a map, checking keys and values for the map's kind.
+    pub fn key_values(&mut self, stmt: &Statement, kind: MapKind, into: &mut Labels, spans: &mut HashMap<String, Span>) {
+        if !self.arity(stmt, 1, usize::MAX) {
+            return;
+        }
+        for arg in &stmt.args {
+            let ArgKind::Pair { key, key_span, value } = &arg.kind else {
+                self.push(
+                    Diagnostic::error("DS0202", format!("`{}` takes `key=value` pairs", stmt.keyword))
+                        .at(arg.span, format!("{} is not `key=value`", arg.describe()))
+                        .help(format!("write `{}`", usage(&stmt.keyword))),
+                );
+                continue;
+            };
+            let Some(value_text) = value.as_text() else {
+                self.push(
+                    Diagnostic::error("DS0202", "expected a single value after `=`")
+                        .at(value.span, format!("{} is not a single value", value.describe()))
+                        .help("quote the value: `key=\"...\"`"),
+                );
+                continue;
+            };
+            let key_rule = match kind {
+                MapKind::Labels => names::qualified_name,
+                MapKind::Annotations => names::annotation_key,
+            };
+            let noun = match kind {
+                MapKind::Labels => "label",
+                MapKind::Annotations => "annotation",
+            };
+            if let Err(why) = key_rule(key) {
+                self.push(
+                    Diagnostic::error("DS0302", format!("invalid {noun} key `{key}`"))
+                        .at(*key_span, why)
+                        .help("keys are `[prefix/]name`: a DNS subdomain prefix, and a name of at most 63 letters, digits, `-`, `_` or `.`"),
+                );
+                continue;
+            }
+            if kind == MapKind::Labels {
+                if let Err(why) = names::label_value(&value_text) {
+                    self.push(
+                        Diagnostic::error("DS0303", format!("invalid label value `{value_text}`"))
+                            .at(value.span, why)
+                            .help("label values are at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit; put free text in an annotation"),
+                    );
+                    continue;
+                }
+            }
+            if let Some(first) = spans.get(key) {
+                self.push(
+                    Diagnostic::error("DS0207", format!("{noun} `{key}` is given twice"))
+                        .at(*key_span, "given again here")
+                        .also(*first, "first given here")
+                        .help("keep one value for each key"),
+                );
+                continue;
+            }
+            spans.insert(key.clone(), *key_span);
+            into.insert(key.clone(), value_text);
+        }
+    }
+}
+
+/// `DS0301`: a name that breaks its Kubernetes format rule.
+pub fn invalid_name(span: Span, what: &str, value: &str, why: &str) -> Diagnostic {
+    let fix = suggest_dns_label(value);
+    let mut d = Diagnostic::error("DS0301", format!("invalid {what} `{value}`")).at(span, why.to_string());
+    d = match fix {
+        Some(fix) if fix != value => d.help(format!("use lower-case letters, digits and `-`, such as `{fix}`")),
+        _ => d.help("use lower-case letters, digits and `-`, starting and ending with a letter or digit"),
+    };
+    d
+}
+
+/// A DNS-1123 label close to `value`, for the help line.
+fn suggest_dns_label(value: &str) -> Option<String> {
+    let mut s: String = value
+        .chars()
+        .map(|c| match c {
+            'A'..='Z' => c.to_ascii_lowercase(),
+            'a'..='z' | '0'..='9' => c,
+            _ => '-',
+        })
+        .collect();
+    while s.contains("--") {
+        s = s.replace("--", "-");
+    }
+    let s = s.trim_matches('-');
+    let s = &s[..s.len().min(63)];
+    let s = s.trim_end_matches('-');
+    (!s.is_empty()).then(|| s.to_string())
+}

@@ -1,0 +1,272 @@
+//! A `container` or `init` block → [`Container`]: image and pull policy, command and args,
+//! resources and devices, privileged, ports and environment.
+
+use std::collections::HashMap;
+
+use super::env::{check_env, check_env_from};
+use super::image::parse_image;
+use super::keywords::CONTAINER;
+use super::names;
+use super::resources::{check_device, check_request_limit, DeviceFacts};
+use super::Cx;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::{Container, Port, Protocol, PullPolicy};
+use crate::source::Span;
+use crate::syntax::{Arg, ArgKind, Statement};
+
+/// A checked container and what the workload-wide rules need to know about it.
+pub struct ContainerFacts {
+    pub container: Container,
+    pub init: bool,
+    pub name_span: Span,
+    pub devices: DeviceFacts,
+}
+
+pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> {
+    let init = stmt.keyword == "init";
+    let what = if init { "init container name" } else { "container name" };
+    if !cx.arity(stmt, 1, 1) {
+        return None;
+    }
+    let name_span = stmt.args[0].span;
+    let name = cx.name(&stmt.args[0], what, names::dns_label).unwrap_or_default();
+    let Some(block) = &stmt.block else {
+        cx.push(
+            Diagnostic::error("DS0205", format!("`{}` needs a block", stmt.keyword))
+                .at(stmt.span, "no `{ ... }` after the name")
+                .help(format!("write `{} {} {{ image IMAGE }}`", stmt.keyword, stmt.args[0].as_text().unwrap_or_default())),
+        );
+        return None;
+    };
+    let mut c = Container {
+        name,
+        ..Default::default()
+    };
+    let mut devices = DeviceFacts::default();
+    let mut once = HashMap::new();
+    let mut env_seen = HashMap::new();
+    let mut port_names: HashMap<String, Span> = HashMap::new();
+    let mut image = None;
+    let mut pull = None;
+    let mut memory_limit = false;
+
+    for s in &block.statements {
+        let kw = s.keyword.as_str();
+        if !matches!(kw, "env" | "env-from" | "port" | "resource") && !once_ok(cx, &mut once, s) {
+            continue;
+        }
+        match kw {
+            "image" => {
+                cx.no_block(s);
+                if cx.arity(s, 1, 1) {
+                    if let Some(text) = cx.scalar(&s.args[0], "an image reference") {
+                        match parse_image(&text) {
+                            Ok(i) => image = Some((i, s.args[0].span)),
+                            Err(why) => cx.push(
+                                Diagnostic::error("DS0406", format!("invalid image reference `{text}`"))
+                                    .at(s.args[0].span, why)
+                                    .help("write `registry.example.com/team/agent:1.2.3`, or pin a digest with `@sha256:...`"),
+                            ),
+                        }
+                    }
+                }
+            }
+            "pull" => {
+                cx.no_block(s);
+                if cx.arity(s, 1, 1) {
+                    pull = pull_policy(cx, &s.args[0]);
+                }
+            }
+            "command" | "args" => {
+                cx.no_block(s);
+                if cx.arity(s, 1, usize::MAX) {
+                    let words = words(cx, &s.args);
+                    if kw == "command" {
+                        c.command = words;
+                    } else {
+                        c.args = words;
+                    }
+                }
+            }
+            "cpu" | "memory" | "resource" => {
+                cx.no_block(s);
+                memory_limit |= kw == "memory" && matches!(&s.args.first().map(|a| &a.kind), Some(ArgKind::Range { high: Some(_), .. }));
+                check_request_limit(cx, s, &mut c.resources);
+            }
+            "gpu" | "mgpu" | "rdma" => {
+                cx.no_block(s);
+                check_device(cx, s, &mut c.resources, &mut devices);
+            }
+            "privileged" => {
+                cx.no_block(s);
+                if cx.arity(s, 0, 0) {
+                    c.privileged = true;
+                }
+            }
+            "port" => {
+                cx.no_block(s);
+                if let Some(p) = port(cx, s) {
+                    if let Some(n) = &p.name {
+                        if let Some(first) = port_names.get(n) {
+                            cx.push(
+                                Diagnostic::error("DS0408", format!("port name `{n}` is used twice in this container"))
+                                    .at(s.args[0].span, "used again here")
+                                    .also(*first, "first used here")
+                                    .help("give each port of a container its own name"),
+                            );
+                            continue;
+                        }
+                        port_names.insert(n.clone(), s.args[0].span);
+                    }
+                    c.ports.push(p);
+                }
+            }
+            "env" => check_env(cx, s, &mut c.env, &mut env_seen),
+            "env-from" => check_env_from(cx, s, &mut c.env_from),
+            _ => cx.unknown_keyword(s, CONTAINER, "in a container"),
+        }
+    }
+
+    match image {
+        Some((i, span)) => {
+            c.pull_policy = pull.unwrap_or_else(|| i.default_pull_policy());
+            if i.is_floating() {
+                let what = if i.tag.is_none() { "has no tag" } else { "uses the `latest` tag" };
+                cx.push(
+                    Diagnostic::warning("DS0901", format!("image `{}` {what}", i.full.strip_suffix(":latest").unwrap_or(&i.full)))
+                        .at(span, "floating tag: each node may run a different version")
+                        .help("pin a version, such as `:1.2.3`, or a digest `@sha256:...`"),
+                );
+            }
+            c.image = i.full;
+        }
+        None => cx.push(
+            Diagnostic::error("DS0204", format!("container `{}` has no image", c.name))
+                .at(name_span, "no `image` in this container")
+                .help("add `image REGISTRY/REPOSITORY:TAG` inside the block"),
+        ),
+    }
+    if !init && !memory_limit && !c.image.is_empty() {
+        cx.push(
+            Diagnostic::warning("DS0902", format!("container `{}` has no memory limit", c.name))
+                .at(name_span, "no `memory REQUEST..LIMIT`")
+                .help("a leaking agent can exhaust the node's memory; add `memory 64Mi..256Mi`"),
+        );
+    }
+    Some(ContainerFacts {
+        container: c,
+        init,
+        name_span,
+        devices,
+    })
+}
+
+fn once_ok(cx: &mut Cx, once: &mut HashMap<String, Span>, s: &Statement) -> bool {
+    if CONTAINER.iter().any(|k| k.name == s.keyword) {
+        cx.once(once, s)
+    } else {
+        true
+    }
+}
+
+/// Arguments as a list of words: each argument, or the items of a list.
+fn words(cx: &mut Cx, args: &[Arg]) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in args {
+        match &a.kind {
+            ArgKind::List(items) => out.extend(words(cx, items)),
+            _ => {
+                if let Some(t) = a.as_text() {
+                    out.push(t);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn pull_policy(cx: &mut Cx, arg: &Arg) -> Option<PullPolicy> {
+    let text = arg.as_text().unwrap_or_default();
+    let policy = match text.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+        "always" => PullPolicy::Always,
+        "ifnotpresent" => PullPolicy::IfNotPresent,
+        "never" => PullPolicy::Never,
+        _ => {
+            let choices = ["always", "if-not-present", "never"];
+            let mut d = Diagnostic::error("DS0407", format!("unknown pull policy `{text}`")).at(arg.span, "not a pull policy");
+            d = match did_you_mean(&text, choices) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help("use `always`, `if-not-present` or `never`"),
+            };
+            cx.push(d);
+            return None;
+        }
+    };
+    Some(policy)
+}
+
+/// `port [NAME] NUMBER[/tcp|/udp|/sctp]`.
+fn port(cx: &mut Cx, s: &Statement) -> Option<Port> {
+    if !cx.arity(s, 1, 2) {
+        return None;
+    }
+    let (name_arg, number_arg) = match s.args.as_slice() {
+        [n] => (None, n),
+        [name, n] => (Some(name), n),
+        _ => return None,
+    };
+    let name = match name_arg {
+        Some(a) => {
+            let text = cx.scalar(a, "a port name")?;
+            if let Err(why) = names::port_name(&text) {
+                cx.push(
+                    Diagnostic::error("DS0402", format!("invalid port name `{text}`"))
+                        .at(a.span, why)
+                        .help("port names are at most 15 lower-case letters, digits and `-`, with at least one letter, such as `http-metrics`"),
+                );
+                return None;
+            }
+            Some(text)
+        }
+        None => None,
+    };
+    let text = number_arg.as_text().unwrap_or_default();
+    let (number, protocol) = match text.split_once('/') {
+        Some((n, p)) => (n, Some(p)),
+        None => (text.as_str(), None),
+    };
+    let protocol = match protocol.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("tcp") => Protocol::Tcp,
+        Some("udp") => Protocol::Udp,
+        Some("sctp") => Protocol::Sctp,
+        Some(other) => {
+            cx.push(
+                Diagnostic::error("DS0402", format!("unknown protocol `{other}`"))
+                    .at(number_arg.span, "not TCP, UDP or SCTP")
+                    .help(format!("write `{number}/udp`, `{number}/sctp`, or `{number}` for TCP")),
+            );
+            return None;
+        }
+    };
+    match number.parse::<u32>() {
+        Ok(n @ 1..=65535) => Some(Port {
+            name,
+            number: n as u16,
+            protocol,
+        }),
+        _ => {
+            let swapped = name_arg.is_none() && names::port_name(number).is_ok();
+            let help = if swapped {
+                format!("write the name first and then the number: `port {number} 8080`")
+            } else {
+                "a port is a number from 1 to 65535, with an optional `/udp`".to_string()
+            };
+            cx.push(
+                Diagnostic::error("DS0402", format!("invalid port number `{number}`"))
+                    .at(number_arg.span, "must be 1 to 65535")
+                    .help(help),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! Environment: `env` literals and references (F19–F23) and `env-from` (F20–F21), with the API
+//! server's rules for names, field paths and resource fields.
+
+use std::collections::HashMap;
+
+use super::names;
+use super::quantity::Quantity;
+use super::Cx;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::{EnvFrom, EnvFromKind, EnvSource, EnvVar};
+use crate::source::Span;
+use crate::syntax::{Arg, ArgKind, Statement};
+
+const SOURCES: &[&str] = &["field", "secret", "configmap", "resource"];
+
+/// Pod fields an env var may read (rule 86); labels and annotations only with a subscript.
+const FIELD_PATHS: &[&str] = &[
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+    "spec.nodeName",
+    "spec.serviceAccountName",
+    "status.hostIP",
+    "status.hostIPs",
+    "status.podIP",
+    "status.podIPs",
+];
+
+const RESOURCE_FIELDS: &[&str] = &[
+    "limits.cpu",
+    "limits.memory",
+    "limits.ephemeral-storage",
+    "requests.cpu",
+    "requests.memory",
+    "requests.ephemeral-storage",
+];
+
+/// `env ...`: one reference, or one or more `NAME=VALUE` literals.
+pub fn check_env(cx: &mut Cx, stmt: &Statement, env: &mut Vec<EnvVar>, seen: &mut HashMap<String, Span>) {
+    cx.no_block(stmt);
+    if !cx.arity(stmt, 1, usize::MAX) {
+        return;
+    }
+    if let [first, rest @ ..] = stmt.args.as_slice() {
+        if let ArgKind::Pair { key, key_span, value } = &first.kind {
+            if let (Some(source), false) = (value.as_word().filter(|w| SOURCES.contains(w)), rest.is_empty()) {
+                if let Some(source) = reference(cx, source, value, rest) {
+                    add(cx, key, *key_span, source, env, seen);
+                }
+                return;
+            }
+        }
+    }
+    for arg in &stmt.args {
+        match &arg.kind {
+            ArgKind::Pair { key, key_span, value } => match value.as_text() {
+                Some(text) => {
+                    secret_looking(cx, key, &text, value);
+                    add(cx, key, *key_span, EnvSource::Value(text), env, seen);
+                }
+                None => cx.push(
+                    Diagnostic::error("DS0202", "expected a single value after `=`")
+                        .at(value.span, format!("{} is not a single value", value.describe()))
+                        .help("quote the value: `NAME=\"...\"`"),
+                ),
+            },
+            _ => {
+                let mut d = Diagnostic::error("DS0202", "expected `NAME=VALUE`")
+                    .at(arg.span, format!("{} is not `NAME=VALUE`", arg.describe()));
+                d = match arg.as_word().and_then(|w| did_you_mean(w, SOURCES.iter().copied())) {
+                    Some(s) => d.help(format!("a reference is written `env NAME = {s} REF`")),
+                    None => d.help("write `env NAME=VALUE`, or `env NAME = field|secret|configmap|resource REF`"),
+                };
+                cx.push(d);
+            }
+        }
+    }
+}
+
+fn add(cx: &mut Cx, name: &str, span: Span, source: EnvSource, env: &mut Vec<EnvVar>, seen: &mut HashMap<String, Span>) {
+    if let Err(why) = names::env_name(name) {
+        cx.push(
+            Diagnostic::error("DS0401", format!("invalid environment variable name `{name}`"))
+                .at(span, why)
+                .help("use letters, digits and `_`, not starting with a digit, such as `LOG_LEVEL`"),
+        );
+        return;
+    }
+    if let Some(first) = seen.get(name) {
+        cx.push(
+            Diagnostic::error("DS0404", format!("environment variable `{name}` is set twice"))
+                .at(span, "set again here")
+                .also(*first, "first set here")
+                .help("the API server keeps only the last one and `kubectl apply` may drop it; keep one"),
+        );
+        return;
+    }
+    seen.insert(name.to_string(), span);
+    env.push(EnvVar {
+        name: name.to_string(),
+        source,
+    });
+}
+
+/// `field PATH`, `secret NAME/KEY [optional]`, `configmap NAME/KEY [optional]`,
+/// `resource limits.cpu [divisor 1m] [container NAME]`.
+fn reference(cx: &mut Cx, source: &str, source_arg: &Arg, rest: &[Arg]) -> Option<EnvSource> {
+    let target = &rest[0];
+    let text = cx.scalar(target, "a reference")?;
+    let options = &rest[1..];
+    match source {
+        "field" => {
+            no_options(cx, source, options);
+            field_path(cx, &text, target.span).then_some(EnvSource::Field(text))
+        }
+        "secret" | "configmap" => {
+            let optional = flag_options(cx, source, options);
+            let Some((name, key)) = text.split_once('/') else {
+                cx.push(
+                    Diagnostic::error("DS0409", format!("a {source} reference needs a key"))
+                        .at(target.span, "expected `NAME/KEY`")
+                        .help(format!("write `{source} {text}/KEY`; to load every key use `env-from {source} {text}`")),
+                );
+                return None;
+            };
+            let name_ok = names::dns_subdomain(name).map_err(|w| format!("the name `{name}` {w}"));
+            let key_ok = names::config_key(key).map_err(|w| format!("the key `{key}` {w}"));
+            if let Err(why) = name_ok.and(key_ok) {
+                cx.push(
+                    Diagnostic::error("DS0409", format!("invalid {source} reference `{text}`"))
+                        .at(target.span, why)
+                        .help("names are lower-case DNS names; keys are letters, digits, `-`, `_` and `.`"),
+                );
+                return None;
+            }
+            let (name, key) = (name.to_string(), key.to_string());
+            Some(if source == "secret" {
+                EnvSource::SecretKey { name, key, optional }
+            } else {
+                EnvSource::ConfigMapKey { name, key, optional }
+            })
+        }
+        _ => resource_field(cx, &text, target.span, options, source_arg),
+    }
+}
+
+fn field_path(cx: &mut Cx, path: &str, span: Span) -> bool {
+    if FIELD_PATHS.contains(&path) {
+        return true;
+    }
+    for map in ["metadata.labels", "metadata.annotations"] {
+        if path == map {
+            cx.push(
+                Diagnostic::error("DS0403", format!("`{map}` as a whole cannot be read into an environment variable"))
+                    .at(span, "a subscript is required in env")
+                    .help(format!("read one key: `{map}['app']`, or mount all of them with a downward-API volume")),
+            );
+            return false;
+        }
+        if let Some(sub) = path.strip_prefix(map).and_then(|s| s.strip_prefix("['")).and_then(|s| s.strip_suffix("']")) {
+            let check = if map == "metadata.labels" { names::qualified_name(sub) } else { names::annotation_key(sub) };
+            return match check {
+                Ok(()) => true,
+                Err(why) => {
+                    cx.push(
+                        Diagnostic::error("DS0403", format!("invalid key `{sub}` in field path"))
+                            .at(span, why)
+                            .help("the key must be a valid label or annotation key"),
+                    );
+                    false
+                }
+            };
+        }
+    }
+    let all = FIELD_PATHS.iter().copied().chain(["metadata.labels['KEY']", "metadata.annotations['KEY']"]);
+    let mut d = Diagnostic::error("DS0403", format!("`{path}` is not a pod field an environment variable can read"))
+        .at(span, "unsupported field path");
+    d = match did_you_mean(path, all) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None => d.help(format!("use one of: {}, metadata.labels['KEY'], metadata.annotations['KEY']", FIELD_PATHS.join(", "))),
+    };
+    cx.push(d);
+    false
+}
+
+fn resource_field(cx: &mut Cx, resource: &str, span: Span, options: &[Arg], _source: &Arg) -> Option<EnvSource> {
+    let known = RESOURCE_FIELDS.contains(&resource)
+        || resource.starts_with("requests.hugepages-")
+        || resource.starts_with("limits.hugepages-");
+    if !known {
+        let mut d = Diagnostic::error("DS0405", format!("`{resource}` is not a container resource field"))
+            .at(span, "unsupported resource");
+        d = match did_you_mean(resource, RESOURCE_FIELDS.iter().copied()) {
+            Some(s) => d.help(format!("did you mean `{s}`? (`requests` and `limits` are plural)")),
+            None => d.help(format!("use one of: {}", RESOURCE_FIELDS.join(", "))),
+        };
+        cx.push(d);
+        return None;
+    }
+    let mut divisor = None;
+    let mut container = None;
+    let mut i = 0;
+    while i < options.len() {
+        let word = options[i].as_word().unwrap_or("");
+        let value = options.get(i + 1).and_then(|a| a.as_text().map(|t| (t, a.span)));
+        match (word, value) {
+            ("divisor", Some((d, dspan))) => {
+                let allowed: &[&str] = if resource.ends_with(".cpu") {
+                    &["1m", "1"]
+                } else {
+                    &["1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei"]
+                };
+                if allowed.contains(&d.as_str()) && Quantity::parse(&d).is_ok() {
+                    divisor = Some(d);
+                } else {
+                    cx.push(
+                        Diagnostic::error("DS0405", format!("invalid divisor `{d}` for `{resource}`"))
+                            .at(dspan, "unsupported divisor")
+                            .help(format!("use one of: {}", allowed.join(", "))),
+                    );
+                }
+            }
+            ("container", Some((c, cspan))) => match names::dns_label(&c) {
+                Ok(()) => container = Some(c),
+                Err(why) => cx.push(super::args::invalid_name(cspan, "container name", &c, &why)),
+            },
+            _ => {
+                cx.push(
+                    Diagnostic::error("DS0202", "unexpected value for a resource reference")
+                        .at(options[i].span, "not an option here")
+                        .help("write `resource limits.memory [divisor 1Mi] [container NAME]`"),
+                );
+                return None;
+            }
+        }
+        i += 2;
+    }
+    Some(EnvSource::Resource {
+        resource: resource.to_string(),
+        container,
+        divisor,
+    })
+}
+
+fn no_options(cx: &mut Cx, source: &str, options: &[Arg]) {
+    if let (Some(first), Some(last)) = (options.first(), options.last()) {
+        cx.push(
+            Diagnostic::error("DS0202", format!("too many values for a `{source}` reference"))
+                .at(first.span.to(last.span), "unexpected")
+                .help("write `env NAME = field PATH`"),
+        );
+    }
+}
+
+/// Only the word `optional` is allowed after a key reference.
+fn flag_options(cx: &mut Cx, source: &str, options: &[Arg]) -> bool {
+    let mut optional = false;
+    for o in options {
+        if o.as_word() == Some("optional") {
+            optional = true;
+        } else {
+            cx.push(
+                Diagnostic::error("DS0202", format!("unexpected value for a `{source}` reference"))
+                    .at(o.span, "not an option here")
+                    .help("the only option is `optional`"),
+            );
+        }
+    }
+    optional
+}
+
+/// `env-from configmap|secret NAME [prefix PREFIX] [optional]`.
+pub fn check_env_from(cx: &mut Cx, stmt: &Statement, out: &mut Vec<EnvFrom>) {
+    cx.no_block(stmt);
+    if !cx.arity(stmt, 2, 5) {
+        return;
+    }
+    let kind = match stmt.args[0].as_word() {
+        Some("configmap") => EnvFromKind::ConfigMap,
+        Some("secret") => EnvFromKind::Secret,
+        _ => {
+            cx.push(
+                Diagnostic::error("DS0202", "`env-from` reads a config map or a secret")
+                    .at(stmt.args[0].span, "expected `configmap` or `secret`")
+                    .help("write `env-from configmap NAME` or `env-from secret NAME`"),
+            );
+            return;
+        }
+    };
+    let Some(name) = cx.name(&stmt.args[1], "config map or secret name", names::dns_subdomain) else { return };
+    let mut prefix = None;
+    let mut optional = false;
+    let mut i = 2;
+    while i < stmt.args.len() {
+        let arg = &stmt.args[i];
+        match arg.as_word() {
+            Some("optional") => optional = true,
+            Some("prefix") => {
+                i += 1;
+                match stmt.args.get(i).and_then(Arg::as_text) {
+                    Some(p) => match names::env_name(&p) {
+                        Ok(()) => prefix = Some(p),
+                        Err(why) => cx.push(
+                            Diagnostic::error("DS0401", format!("invalid prefix `{p}`"))
+                                .at(stmt.args[i].span, why)
+                                .help("a prefix follows the rules of variable names, such as `APP_`"),
+                        ),
+                    },
+                    None => cx.push(
+                        Diagnostic::error("DS0202", "`prefix` needs a value")
+                            .at(arg.span, "value missing")
+                            .help("write `prefix APP_`"),
+                    ),
+                }
+            }
+            _ => cx.push(
+                Diagnostic::error("DS0202", "unexpected value for `env-from`")
+                    .at(arg.span, "not an option here")
+                    .help("options of `env-from`: `prefix PREFIX`, `optional`"),
+            ),
+        }
+        i += 1;
+    }
+    out.push(EnvFrom { kind, name, prefix, optional });
+}
+
+/// DS0903: a literal that looks like a credential.
+fn secret_looking(cx: &mut Cx, name: &str, value: &str, arg: &Arg) {
+    let upper = name.to_ascii_uppercase();
+    let named = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL"]
+        .iter()
+        .any(|w| upper.contains(w));
+    if named && !value.is_empty() && !value.starts_with("$(") {
+        cx.push(
+            Diagnostic::warning("DS0903", format!("`{name}` looks like a secret written in the spec"))
+                .at(arg.span, "literal value")
+                .help(format!("keep it in a Secret and write `env {name} = secret SECRET-NAME/KEY`")),
+        );
+    }
+}

@@ -1,0 +1,117 @@
+//! Image references: `[registry/]repository[:tag][@digest]`, the `latest` default (F8) and the
+//! pull-policy default rule (F9), which the compiler writes out explicitly.
+
+use crate::model::PullPolicy;
+
+/// A checked image reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageRef {
+    /// The reference as emitted: `:latest` is added when neither tag nor digest was given.
+    pub full: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+}
+
+impl ImageRef {
+    /// The API server's default pull policy: `Always` for `latest` or no tag and no digest,
+    /// else `IfNotPresent`.
+    pub fn default_pull_policy(&self) -> PullPolicy {
+        match (&self.tag, &self.digest) {
+            (Some(t), _) if t == "latest" => PullPolicy::Always,
+            (None, None) => PullPolicy::Always,
+            _ => PullPolicy::IfNotPresent,
+        }
+    }
+
+    /// True when the image floats: no digest and the tag is absent or `latest`.
+    pub fn is_floating(&self) -> bool {
+        self.digest.is_none() && self.tag.as_deref().is_none_or(|t| t == "latest")
+    }
+}
+
+/// Parses and checks a reference. The error says what is wrong, in words.
+pub fn parse_image(text: &str) -> Result<ImageRef, String> {
+    if text.is_empty() {
+        return Err("the image must not be empty".into());
+    }
+    if let Some(c) = text.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("an image reference cannot contain {c:?}"));
+    }
+    let (name_tag, digest) = match text.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (text, None),
+    };
+    if let Some(d) = digest {
+        let valid = d.split_once(':').is_some_and(|(algo, hex)| {
+            !algo.is_empty()
+                && algo.chars().all(|c| c.is_ascii_alphanumeric() || "+._-".contains(c))
+                && hex.len() >= 32
+                && hex.chars().all(|c| c.is_ascii_hexdigit())
+        });
+        if !valid {
+            return Err(format!("`@{d}` is not a digest; a digest looks like `@sha256:` followed by 64 hex digits"));
+        }
+    }
+    let last_slash = name_tag.rfind('/').map_or(0, |i| i + 1);
+    let (name, tag) = match name_tag[last_slash..].rfind(':') {
+        Some(i) => (&name_tag[..last_slash + i], Some(&name_tag[last_slash + i + 1..])),
+        None => (name_tag, None),
+    };
+    if let Some(t) = tag {
+        let ok_first = t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        let ok_rest = t.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+        if !ok_first || !ok_rest || t.len() > 128 {
+            return Err(format!("`{t}` is not a valid tag: at most 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`"));
+        }
+    }
+    let mut parts: Vec<&str> = name.split('/').collect();
+    let first = parts.first().copied().unwrap_or("");
+    if parts.len() > 1 && (first.contains('.') || first.contains(':') || first == "localhost") {
+        parts.remove(0);
+    }
+    for part in &parts {
+        let ok = !part.is_empty()
+            && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+            && part.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && part.ends_with(|c: char| c.is_ascii_alphanumeric());
+        if !ok {
+            return Err(if part.chars().any(|c| c.is_ascii_uppercase()) {
+                format!("the repository path `{part}` must be lower case")
+            } else {
+                format!("`{part}` is not a valid repository path component (lower-case letters, digits, `.`, `_`, `-`)")
+            });
+        }
+    }
+    let full = if tag.is_none() && digest.is_none() {
+        format!("{text}:latest")
+    } else {
+        text.to_string()
+    };
+    Ok(ImageRef {
+        full,
+        tag: tag.map(str::to_string),
+        digest: digest.map(str::to_string),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_digests_and_defaults() {
+        let i = parse_image("cr-cn-beijing.volces.com/obs/fluent-bit:2.2.0").unwrap();
+        assert_eq!(i.tag.as_deref(), Some("2.2.0"));
+        assert_eq!(i.default_pull_policy(), PullPolicy::IfNotPresent);
+        let i = parse_image("localhost:5000/agent").unwrap();
+        assert_eq!(i.full, "localhost:5000/agent:latest");
+        assert_eq!(i.default_pull_policy(), PullPolicy::Always);
+        let digest = format!("busybox@sha256:{}", "a".repeat(64));
+        let i = parse_image(&digest).unwrap();
+        assert_eq!(i.full, digest);
+        assert_eq!(i.default_pull_policy(), PullPolicy::IfNotPresent);
+        assert!(parse_image("Fluent/Bit:1").is_err());
+        assert!(parse_image("a:b c").is_err());
+        assert!(parse_image("a@sha256:xyz").is_err());
+    }
+}

@@ -1,0 +1,214 @@
+//! Kubernetes name formats (apimachinery `util/validation`): each validator returns why a value
+//! is invalid, in words, or `Ok`.
+
+pub type Verdict = Result<(), String>;
+
+fn is_alnum_lower(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit()
+}
+
+/// DNS-1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
+pub fn dns_label(s: &str) -> Verdict {
+    if s.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if s.len() > 63 {
+        return Err(format!("must be at most 63 characters (it has {})", s.len()));
+    }
+    if let Some(c) = s.chars().find(|c| !is_alnum_lower(*c) && *c != '-') {
+        return Err(if c.is_ascii_uppercase() {
+            "must be lower case".into()
+        } else {
+            format!("must contain only lower-case letters, digits and `-` (found `{c}`)")
+        });
+    }
+    if s.starts_with('-') || s.ends_with('-') {
+        return Err("must start and end with a letter or digit".into());
+    }
+    Ok(())
+}
+
+/// DNS-1123 subdomain: dot-separated DNS labels, at most 253 characters.
+pub fn dns_subdomain(s: &str) -> Verdict {
+    if s.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if s.len() > 253 {
+        return Err(format!("must be at most 253 characters (it has {})", s.len()));
+    }
+    for part in s.split('.') {
+        if part.is_empty() {
+            return Err("must not have empty parts between dots".into());
+        }
+        if part.len() <= 63 {
+            dns_label(part)?;
+        } else {
+            dns_label(&part[..63])?;
+        }
+    }
+    Ok(())
+}
+
+fn name_part(s: &str) -> Verdict {
+    if s.is_empty() {
+        return Err("the name part must not be empty".into());
+    }
+    if s.len() > 63 {
+        return Err(format!("the name part must be at most 63 characters (it has {})", s.len()));
+    }
+    let ok_inner = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if let Some(c) = s.chars().find(|c| !ok_inner(*c)) {
+        return Err(format!("must contain only letters, digits, `-`, `_` and `.` (found `{c}`)"));
+    }
+    let first = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let last = s.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
+    if !first || !last {
+        return Err("must start and end with a letter or digit".into());
+    }
+    Ok(())
+}
+
+/// A qualified name `[prefix/]name` (label keys, annotation keys, node label keys).
+pub fn qualified_name(s: &str) -> Verdict {
+    match s.split_once('/') {
+        None => name_part(s),
+        Some((prefix, name)) => {
+            if name.contains('/') {
+                return Err("must contain at most one `/`".into());
+            }
+            if prefix.is_empty() {
+                return Err("the prefix before `/` must not be empty".into());
+            }
+            dns_subdomain(prefix).map_err(|e| format!("the prefix `{prefix}` {e}"))?;
+            name_part(name)
+        }
+    }
+}
+
+/// A label value: empty, or a name part of at most 63 characters.
+pub fn label_value(s: &str) -> Verdict {
+    if s.is_empty() {
+        return Ok(());
+    }
+    name_part(s).map_err(|e| e.replace("the name part ", ""))
+}
+
+/// An annotation key: a qualified name after lower-casing.
+pub fn annotation_key(s: &str) -> Verdict {
+    qualified_name(&s.to_ascii_lowercase())
+}
+
+/// An environment variable name in the strict (portable) form: `[-._a-zA-Z][-._a-zA-Z0-9]*`,
+/// not `.` or `..` nor starting with `..`.
+pub fn env_name(s: &str) -> Verdict {
+    if s.is_empty() {
+        return Err("must not be empty".into());
+    }
+    let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_');
+    if let Some(c) = s.chars().find(|c| !ok(*c)) {
+        return Err(format!("must contain only letters, digits, `_`, `-` and `.` (found `{c}`)"));
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err("must not start with a digit".into());
+    }
+    if s == "." || s.starts_with("..") {
+        return Err("must not be `.` or start with `..`".into());
+    }
+    Ok(())
+}
+
+/// A config map or secret key: `[-._a-zA-Z0-9]+`, at most 253, not `.`/`..`/`..x`.
+pub fn config_key(s: &str) -> Verdict {
+    if s.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if s.len() > 253 {
+        return Err("must be at most 253 characters".into());
+    }
+    let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_');
+    if let Some(c) = s.chars().find(|c| !ok(*c)) {
+        return Err(format!("must contain only letters, digits, `_`, `-` and `.` (found `{c}`)"));
+    }
+    if s == "." || s.starts_with("..") {
+        return Err("must not be `.` or start with `..`".into());
+    }
+    Ok(())
+}
+
+/// A port name (IANA_SVC_NAME): at most 15 of `[-a-z0-9]`, a letter, no `--`, no edge `-`.
+pub fn port_name(s: &str) -> Verdict {
+    if s.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if s.len() > 15 {
+        return Err(format!("must be at most 15 characters (it has {})", s.len()));
+    }
+    if let Some(c) = s.chars().find(|c| !is_alnum_lower(*c) && *c != '-') {
+        return Err(if c.is_ascii_uppercase() {
+            "must be lower case".into()
+        } else {
+            format!("must contain only lower-case letters, digits and `-` (found `{c}`)")
+        });
+    }
+    if !s.chars().any(|c| c.is_ascii_lowercase()) {
+        return Err("must contain at least one letter".into());
+    }
+    if s.contains("--") {
+        return Err("must not contain `--`".into());
+    }
+    if s.starts_with('-') || s.ends_with('-') {
+        return Err("must not start or end with `-`".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_labels() {
+        assert!(dns_label("fluent-bit").is_ok());
+        assert!(dns_label(&"a".repeat(63)).is_ok());
+        assert!(dns_label(&"a".repeat(64)).is_err());
+        assert!(dns_label("Fluent").is_err());
+        assert!(dns_label("-a").is_err());
+        assert!(dns_label("a_b").is_err());
+    }
+
+    #[test]
+    fn qualified_names() {
+        assert!(qualified_name("app.kubernetes.io/name").is_ok());
+        assert!(qualified_name("app").is_ok());
+        assert!(qualified_name("a/b/c").is_err());
+        assert!(qualified_name("/b").is_err());
+        assert!(qualified_name("Example.com/b").is_err());
+        assert!(annotation_key("Example.com/b").is_ok());
+        assert!(qualified_name(&format!("x/{}", "a".repeat(64))).is_err());
+    }
+
+    #[test]
+    fn label_values() {
+        assert!(label_value("").is_ok());
+        assert!(label_value("1.12.1").is_ok());
+        assert!(label_value("a b").is_err());
+        assert!(label_value("-a").is_err());
+    }
+
+    #[test]
+    fn port_names() {
+        assert!(port_name("http-metrics").is_ok());
+        assert!(port_name("http-metrics-abc").is_err());
+        assert!(port_name("8080").is_err());
+        assert!(port_name("a--b").is_err());
+        assert!(port_name("HTTP").is_err());
+    }
+
+    #[test]
+    fn env_names() {
+        assert!(env_name("LOG_LEVEL").is_ok());
+        assert!(env_name("1X").is_err());
+        assert!(env_name("A=B").is_err());
+        assert!(env_name("..x").is_err());
+    }
+}

@@ -1,0 +1,176 @@
+//! A `daemonset` block → [`DaemonSetModel`]: name, namespace, metadata, selector, pull secrets,
+//! and the workload-wide rules across its containers (unique names, one kind of GPU).
+
+use std::collections::HashMap;
+
+use super::args::MapKind;
+use super::container::{check_container, ContainerFacts};
+use super::keywords::WORKLOAD;
+use super::names;
+use super::resources::check_gpu_kinds;
+use super::Cx;
+use crate::diagnostics::Diagnostic;
+use crate::model::{DaemonSetModel, Labels};
+use crate::source::Span;
+use crate::syntax::Statement;
+
+/// Checks one `daemonset NAME [in NAMESPACE] { ... }`; returns the model and the name's span.
+pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel, Span)> {
+    let mut ds = DaemonSetModel {
+        namespace: "default".into(),
+        span: stmt.span,
+        ..Default::default()
+    };
+    let name_arg = stmt.args.first();
+    let name_span = name_arg.map_or(stmt.keyword_span, |a| a.span);
+    match name_arg {
+        None => {
+            cx.arity(stmt, 1, 3);
+        }
+        Some(arg) => ds.name = cx.name(arg, "daemonset name", names::dns_subdomain).unwrap_or_default(),
+    }
+    let mut namespace_span = None;
+    match &stmt.args.get(1..).unwrap_or_default() {
+        [] => {}
+        [kw, ns] if kw.as_word() == Some("in") => {
+            if let Some(n) = cx.name(ns, "namespace", names::dns_label) {
+                ds.namespace = n;
+                namespace_span = Some(ns.span);
+            }
+        }
+        [first, ..] => cx.push(
+            Diagnostic::error("DS0202", "unexpected value after the daemonset name")
+                .at(first.span.to(stmt.args[stmt.args.len() - 1].span), "expected `in NAMESPACE` or `{`")
+                .help("write `daemonset NAME in NAMESPACE { ... }`"),
+        ),
+    }
+    let Some(block) = &stmt.block else {
+        cx.push(
+            Diagnostic::error("DS0205", "`daemonset` needs a block")
+                .at(stmt.span, "no `{ ... }` after the name")
+                .help("write `daemonset NAME in NAMESPACE { container NAME { image IMAGE } }`"),
+        );
+        return None;
+    };
+
+    let mut once = HashMap::new();
+    let mut spans: [HashMap<String, Span>; 5] = Default::default();
+    let mut containers = Vec::new();
+    for s in &block.statements {
+        match s.keyword.as_str() {
+            "namespace" => {
+                cx.no_block(s);
+                if cx.once(&mut once, s) && cx.arity(s, 1, 1) {
+                    if let Some(first) = namespace_span {
+                        cx.push(
+                            Diagnostic::error("DS0203", "the namespace is given twice")
+                                .at(s.keyword_span, "given again here")
+                                .also(first, "first given here")
+                                .help("keep `in NAMESPACE` on the daemonset line, or this statement"),
+                        );
+                    } else if let Some(n) = cx.name(&s.args[0], "namespace", names::dns_label) {
+                        ds.namespace = n;
+                    }
+                }
+            }
+            "labels" => map(cx, s, MapKind::Labels, &mut ds.labels, &mut spans[0]),
+            "annotations" => map(cx, s, MapKind::Annotations, &mut ds.annotations, &mut spans[1]),
+            "selector" => map(cx, s, MapKind::Labels, &mut ds.selector, &mut spans[2]),
+            "pod-labels" => map(cx, s, MapKind::Labels, &mut ds.pod_labels, &mut spans[3]),
+            "pod-annotations" => map(cx, s, MapKind::Annotations, &mut ds.pod_annotations, &mut spans[4]),
+            "pull-secret" => {
+                cx.no_block(s);
+                if cx.arity(s, 1, usize::MAX) {
+                    for arg in &s.args {
+                        if let Some(n) = cx.name(arg, "image pull secret name", names::dns_subdomain) {
+                            ds.pull_secrets.push(n);
+                        }
+                    }
+                }
+            }
+            "container" | "init" => {
+                if let Some(c) = check_container(cx, s) {
+                    containers.push(c);
+                }
+            }
+            _ => cx.unknown_keyword(s, WORKLOAD, "in a daemonset"),
+        }
+    }
+
+    unique_container_names(cx, &containers);
+    check_gpu_kinds(cx, &containers, &mut ds.gpu_type);
+    if !containers.iter().any(|c| !c.init) {
+        cx.push(
+            Diagnostic::error("DS0204", format!("daemonset `{}` has no container", ds.name))
+                .at(name_span, "no `container` block in this daemonset")
+                .help("add `container NAME { image IMAGE }` inside the block"),
+        );
+    }
+    for c in containers {
+        if c.init {
+            ds.init_containers.push(c.container);
+        } else {
+            ds.containers.push(c.container);
+        }
+    }
+    selector(cx, &mut ds, &spans[2], &spans[3]);
+    Some((ds, name_span))
+}
+
+fn map(cx: &mut Cx, s: &Statement, kind: MapKind, into: &mut Labels, spans: &mut HashMap<String, Span>) {
+    cx.no_block(s);
+    cx.key_values(s, kind, into, spans);
+}
+
+/// Container names are unique across init and regular containers (reported on the later one).
+fn unique_container_names(cx: &mut Cx, containers: &[ContainerFacts]) {
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for c in containers {
+        if c.container.name.is_empty() {
+            continue;
+        }
+        if let Some(first) = seen.get(c.container.name.as_str()) {
+            cx.push(
+                Diagnostic::error("DS0208", format!("container name `{}` is used twice", c.container.name))
+                    .at(c.name_span, "used again here")
+                    .also(*first, "first used here")
+                    .help("names must be unique across containers and init containers; rename one"),
+            );
+        } else {
+            seen.insert(&c.container.name, c.name_span);
+        }
+    }
+}
+
+/// Derives the selector (explicit, or the workload labels, or `app: NAME`) and makes the pod
+/// template labels contain it.
+fn selector(cx: &mut Cx, ds: &mut DaemonSetModel, selector_spans: &HashMap<String, Span>, pod_spans: &HashMap<String, Span>) {
+    if ds.labels.is_empty() && ds.selector.is_empty() {
+        ds.labels.insert("app".into(), ds.name.clone());
+    }
+    if ds.selector.is_empty() {
+        ds.selector = ds.labels.clone();
+    }
+    let mut template = ds.labels.clone();
+    for (k, v) in &ds.pod_labels {
+        template.insert(k.clone(), v.clone());
+    }
+    for (k, v) in &ds.selector {
+        match template.get(k) {
+            Some(t) if t != v => {
+                let at = pod_spans.get(k).or(selector_spans.get(k)).copied().unwrap_or(ds.span);
+                let mut d = Diagnostic::error("DS0304", format!("the selector does not match the pod labels: `{k}` is `{v}` in the selector and `{t}` on the pods"))
+                    .at(at, "conflicting value");
+                if let Some(s) = selector_spans.get(k) {
+                    d = d.also(*s, "selector value");
+                }
+                cx.push(d.help("the selector must select the pods it creates: give the same value in both places"));
+            }
+            _ => {
+                template.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    // Keep workload labels on the pods, and pod-only labels there too.
+    ds.pod_labels = template;
+}

@@ -1,0 +1,100 @@
+//! `dsc build`: compile specs to YAML on stdout or, with `-o DIR`, one file per DaemonSet,
+//! written atomically, and nothing at all when any input has an error.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use dsc::diagnostics::render::Format;
+
+use super::{collect_inputs, fatal, read_source, report, summary, LintArgs};
+
+#[derive(Args)]
+pub struct BuildArgs {
+    /// Spec files or directories of `.ds` files (`-` reads stdin)
+    #[arg(required = true, value_name = "FILE|DIR")]
+    inputs: Vec<PathBuf>,
+    /// Write `NAME.yaml` per DaemonSet into this directory instead of stdout
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// How to print diagnostics
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    #[command(flatten)]
+    lints: LintArgs,
+}
+
+pub fn run(args: BuildArgs) -> ExitCode {
+    let files = match collect_inputs(&args.inputs) {
+        Ok(f) => f,
+        Err(e) => return fatal(e.0),
+    };
+    let levels = args.lints.levels();
+    let (mut errors, mut warnings) = (0, 0);
+    // file name → (yaml, source) for -o; documents in order for stdout.
+    let mut outputs: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut documents = Vec::new();
+    let mut collisions = Vec::new();
+    for path in &files {
+        let file = match read_source(path) {
+            Ok(f) => f,
+            Err(e) => return fatal(e.0),
+        };
+        let compiled = dsc::compile(&file, &levels);
+        let (e, w) = report(&file, &compiled.diagnostics, args.format);
+        errors += e;
+        warnings += w;
+        for m in &compiled.manifests {
+            let yaml = m.yaml_with_header(&file.name);
+            let out_name = format!("{}.yaml", m.name);
+            if let Some((_, first)) = outputs.get(&out_name) {
+                collisions.push(format!("{out_name} would be written for both {first} and {}", file.name));
+            }
+            outputs.insert(out_name, (yaml.clone(), file.name.clone()));
+            documents.push(yaml);
+        }
+    }
+    if args.format == Format::Human {
+        summary(errors, warnings, files.len());
+    }
+    if errors > 0 {
+        return ExitCode::from(1);
+    }
+    match &args.output {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if stdout.write_all(documents.join("---\n").as_bytes()).and_then(|_| stdout.flush()).is_err() {
+                return fatal("cannot write to stdout");
+            }
+        }
+        Some(dir) => {
+            if let Some(c) = collisions.first() {
+                eprintln!("error: two daemonsets have one name: {c}; nothing was written");
+                return ExitCode::from(1);
+            }
+            if let Err(e) = write_all(dir, &outputs) {
+                return fatal(e);
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Writes every file through a temporary file in the same directory, then renames it.
+fn write_all(dir: &Path, outputs: &BTreeMap<String, (String, String)>) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut staged = Vec::new();
+    for (name, (yaml, _)) in outputs {
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+        tmp.write_all(yaml.as_bytes())
+            .and_then(|_| tmp.flush())
+            .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))?;
+        staged.push((tmp, dir.join(name)));
+    }
+    for (tmp, path) in staged {
+        tmp.persist(&path).map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! `dsc explain CODE`: the long explanation of a diagnostic code, with an example of the fix.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use dsc::diagnostics::{did_you_mean, lookup, CODES};
+
+#[derive(Args)]
+pub struct ExplainArgs {
+    /// A code such as `DS0301`, or a lint name such as `floating-tag`; `--list` for all
+    #[arg(required_unless_present = "list")]
+    code: Option<String>,
+    /// List every code with its summary
+    #[arg(long)]
+    list: bool,
+}
+
+pub fn run(args: ExplainArgs) -> ExitCode {
+    if args.list {
+        for c in CODES {
+            println!("{}  {:<22} {}", c.code, c.name, c.summary);
+        }
+        return ExitCode::SUCCESS;
+    }
+    let code = args.code.unwrap_or_default();
+    match lookup(&code) {
+        Some(c) => {
+            println!("{} ({}): {}\n\n{}", c.code, c.name, c.summary, c.explanation);
+            ExitCode::SUCCESS
+        }
+        None => {
+            let hint = did_you_mean(&code, CODES.iter().map(|c| c.name))
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+            eprintln!("error: no diagnostic code `{code}`{hint}; `dsc explain --list` shows them all");
+            ExitCode::from(2)
+        }
+    }
+}

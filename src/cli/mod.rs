@@ -1,0 +1,149 @@
+//! The command line: argument parsing and dispatch, input collection, and reporting of
+//! diagnostics with the exit code (0 ok, 1 errors in the input, 2 usage or I/O errors).
+
+mod build;
+mod check;
+mod explain;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use dsc::diagnostics::{render, Diagnostic, LintLevels, Severity};
+use dsc::source::SourceFile;
+
+/// Compile terse `.ds` specs into Kubernetes DaemonSet manifests.
+#[derive(Parser)]
+#[command(name = "dsc", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile specs to DaemonSet YAML (stdout, or one file per DaemonSet with -o)
+    Build(build::BuildArgs),
+    /// Check specs and report every problem, without writing anything
+    Check(check::CheckArgs),
+    /// Explain a diagnostic code, with an example of the fix
+    Explain(explain::ExplainArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run(args),
+    }
+}
+
+/// Lint levels shared by the commands that compile.
+#[derive(Args, Clone, Debug, Default)]
+pub struct LintArgs {
+    /// Silence a lint, by code or name (`-A floating-tag`); repeatable
+    #[arg(short = 'A', long = "allow", value_name = "LINT")]
+    allow: Vec<String>,
+    /// Make a lint an error (`-D secret-literal`); `-D warnings` denies every warning
+    #[arg(short = 'D', long = "deny", value_name = "LINT")]
+    deny: Vec<String>,
+}
+
+impl LintArgs {
+    pub fn levels(&self) -> LintLevels {
+        LintLevels {
+            allow: self.allow.clone(),
+            deny_all: self.deny.iter().any(|d| d == "warnings"),
+            deny: self.deny.iter().filter(|d| *d != "warnings").cloned().collect(),
+        }
+    }
+}
+
+/// An I/O or usage problem: printed, exit code 2.
+pub struct Fatal(pub String);
+
+pub fn fatal(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+/// Expands the inputs: files as given, directories to their `.ds` files (sorted, recursive).
+pub fn collect_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Fatal> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found = Vec::new();
+            walk(input, &mut found).map_err(|e| Fatal(format!("cannot read directory {}: {e}", input.display())))?;
+            if found.is_empty() {
+                return Err(Fatal(format!("no .ds files in {}", input.display())));
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(input.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "ds") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads a source file (`-` is stdin).
+pub fn read_source(path: &Path) -> Result<SourceFile, Fatal> {
+    let name = path.display().to_string();
+    let text = if name == "-" {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| Fatal(format!("cannot read stdin: {e}")))?
+    } else {
+        std::fs::read_to_string(path).map_err(|e| Fatal(format!("cannot read {name}: {e}")))?
+    };
+    Ok(SourceFile::new(if name == "-" { "<stdin>".into() } else { name }, text))
+}
+
+/// Prints diagnostics to stderr in the chosen format; returns (errors, warnings).
+pub fn report(file: &SourceFile, diags: &[Diagnostic], format: render::Format) -> (usize, usize) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut out = String::new();
+    for d in diags {
+        match format {
+            render::Format::Human => out.push_str(&render::human(file, d, color)),
+            render::Format::Short => out.push_str(&render::short(file, d)),
+            render::Format::Github => out.push_str(&render::github(file, d)),
+            render::Format::Json => {}
+        }
+    }
+    eprint!("{out}");
+    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    (errors, diags.len() - errors)
+}
+
+/// The closing summary line, cargo style.
+pub fn summary(errors: usize, warnings: usize, files: usize) {
+    if errors == 0 && warnings == 0 {
+        return;
+    }
+    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    let files = plural(files, "file");
+    match (errors, warnings) {
+        (0, w) => eprintln!("warning: {} in {files}", plural(w, "warning")),
+        (e, 0) => eprintln!("error: {} in {files}; nothing was written", plural(e, "error")),
+        (e, w) => eprintln!("error: {} and {} in {files}; nothing was written", plural(e, "error"), plural(w, "warning")),
+    }
+}

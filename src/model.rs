@@ -1,0 +1,138 @@
+//! The checked model: what the semantic pass proved valid, with defaults resolved. Codegen
+//! reads only this, so unchecked input cannot reach the output.
+
+use std::collections::BTreeMap;
+
+use crate::source::Span;
+
+pub type Labels = BTreeMap<String, String>;
+
+/// Every daemonset of one file, checked.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CheckedSpec {
+    pub daemonsets: Vec<DaemonSetModel>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DaemonSetModel {
+    pub name: String,
+    pub namespace: String,
+    pub labels: Labels,
+    pub annotations: Labels,
+    pub selector: Labels,
+    pub pod_labels: Labels,
+    pub pod_annotations: Labels,
+    pub pull_secrets: Vec<String>,
+    pub init_containers: Vec<Container>,
+    pub containers: Vec<Container>,
+    /// GPU card type: a required node-affinity term on the VKE gpu-name node label.
+    pub gpu_type: Option<String>,
+    /// Where the `daemonset` statement is, for diagnostics of later stages.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Container {
+    pub name: String,
+    /// The full reference as emitted (`latest` added when no tag or digest was given).
+    pub image: String,
+    pub pull_policy: PullPolicy,
+    pub command: Vec<String>,
+    pub args: Vec<String>,
+    pub resources: Resources,
+    pub privileged: bool,
+    pub ports: Vec<Port>,
+    pub env: Vec<EnvVar>,
+    pub env_from: Vec<EnvFrom>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PullPolicy {
+    Always,
+    #[default]
+    IfNotPresent,
+    Never,
+}
+
+impl PullPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PullPolicy::Always => "Always",
+            PullPolicy::IfNotPresent => "IfNotPresent",
+            PullPolicy::Never => "Never",
+        }
+    }
+}
+
+/// Requests and limits by resource name, quantities as written (already validated).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Resources {
+    pub requests: BTreeMap<String, String>,
+    pub limits: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Protocol {
+    #[default]
+    Tcp,
+    Udp,
+    Sctp,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Port {
+    pub name: Option<String>,
+    pub number: u16,
+    pub protocol: Protocol,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnvVar {
+    pub name: String,
+    pub source: EnvSource,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EnvSource {
+    Value(String),
+    Field(String),
+    Resource {
+        resource: String,
+        container: Option<String>,
+        divisor: Option<String>,
+    },
+    ConfigMapKey {
+        name: String,
+        key: String,
+        optional: bool,
+    },
+    SecretKey {
+        name: String,
+        key: String,
+        optional: bool,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnvFrom {
+    pub kind: EnvFromKind,
+    pub name: String,
+    pub prefix: Option<String>,
+    pub optional: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnvFromKind {
+    ConfigMap,
+    Secret,
+}
