@@ -106,13 +106,17 @@ fn container(c: &Container) -> core::Container {
                     let optional = e.optional.then_some(true);
                     core::EnvFromSource {
                         prefix: e.prefix.clone(),
-                        config_map_ref: (e.kind == EnvFromKind::ConfigMap).then(|| core::ConfigMapEnvSource {
-                            name: e.name.clone(),
-                            optional,
+                        config_map_ref: (e.kind == EnvFromKind::ConfigMap).then(|| {
+                            core::ConfigMapEnvSource {
+                                name: e.name.clone(),
+                                optional,
+                            }
                         }),
-                        secret_ref: (e.kind == EnvFromKind::Secret).then(|| core::SecretEnvSource {
-                            name: e.name.clone(),
-                            optional,
+                        secret_ref: (e.kind == EnvFromKind::Secret).then(|| {
+                            core::SecretEnvSource {
+                                name: e.name.clone(),
+                                optional,
+                            }
                         }),
                     }
                 })
@@ -153,7 +157,11 @@ fn env_var(e: &crate::model::EnvVar) -> core::EnvVar {
             }),
             ..Default::default()
         }),
-        EnvSource::ConfigMapKey { name, key, optional } => from(core::EnvVarSource {
+        EnvSource::ConfigMapKey {
+            name,
+            key,
+            optional,
+        } => from(core::EnvVarSource {
             config_map_key_ref: Some(core::ConfigMapKeySelector {
                 name: name.clone(),
                 key: key.clone(),
@@ -161,7 +169,11 @@ fn env_var(e: &crate::model::EnvVar) -> core::EnvVar {
             }),
             ..Default::default()
         }),
-        EnvSource::SecretKey { name, key, optional } => from(core::EnvVarSource {
+        EnvSource::SecretKey {
+            name,
+            key,
+            optional,
+        } => from(core::EnvVarSource {
             secret_key_ref: Some(core::SecretKeySelector {
                 name: name.clone(),
                 key: key.clone(),
@@ -174,7 +186,11 @@ fn env_var(e: &crate::model::EnvVar) -> core::EnvVar {
 
 fn resources(r: &Resources) -> Option<core::ResourceRequirements> {
     let map = |m: &BTreeMap<String, String>| {
-        (!m.is_empty()).then(|| m.iter().map(|(k, v)| (k.clone(), Quantity(v.clone()))).collect())
+        (!m.is_empty()).then(|| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), Quantity(v.clone())))
+                .collect()
+        })
     };
     let out = core::ResourceRequirements {
         requests: map(&r.requests),

@@ -50,9 +50,12 @@ impl Cx {
             ArgKind::Str { value, .. } => Some(value.clone()),
             _ => {
                 self.push(
-                    Diagnostic::error("DS0202", format!("expected {what}, found {}", arg.describe()))
-                        .at(arg.span, format!("expected {what}"))
-                        .help("quote the value if it contains `=`, brackets or spaces"),
+                    Diagnostic::error(
+                        "DS0202",
+                        format!("expected {what}, found {}", arg.describe()),
+                    )
+                    .at(arg.span, format!("expected {what}"))
+                    .help("quote the value if it contains `=`, brackets or spaces"),
                 );
                 None
             }
@@ -72,23 +75,40 @@ impl Cx {
     }
 
     /// `key=value` arguments into a map, checking keys and values for the map's kind.
-    pub fn key_values(&mut self, stmt: &Statement, kind: MapKind, into: &mut Labels, spans: &mut HashMap<String, Span>) {
+    pub fn key_values(
+        &mut self,
+        stmt: &Statement,
+        kind: MapKind,
+        into: &mut Labels,
+        spans: &mut HashMap<String, Span>,
+    ) {
         if !self.arity(stmt, 1, usize::MAX) {
             return;
         }
         for arg in &stmt.args {
-            let ArgKind::Pair { key, key_span, value } = &arg.kind else {
+            let ArgKind::Pair {
+                key,
+                key_span,
+                value,
+            } = &arg.kind
+            else {
                 self.push(
-                    Diagnostic::error("DS0202", format!("`{}` takes `key=value` pairs", stmt.keyword))
-                        .at(arg.span, format!("{} is not `key=value`", arg.describe()))
-                        .help(format!("write `{}`", usage(&stmt.keyword))),
+                    Diagnostic::error(
+                        "DS0202",
+                        format!("`{}` takes `key=value` pairs", stmt.keyword),
+                    )
+                    .at(arg.span, format!("{} is not `key=value`", arg.describe()))
+                    .help(format!("write `{}`", usage(&stmt.keyword))),
                 );
                 continue;
             };
             let Some(value_text) = value.as_text() else {
                 self.push(
                     Diagnostic::error("DS0202", "expected a single value after `=`")
-                        .at(value.span, format!("{} is not a single value", value.describe()))
+                        .at(
+                            value.span,
+                            format!("{} is not a single value", value.describe()),
+                        )
                         .help("quote the value: `key=\"...\"`"),
                 );
                 continue;
@@ -137,10 +157,15 @@ impl Cx {
 /// `DS0301`: a name that breaks its Kubernetes format rule.
 pub fn invalid_name(span: Span, what: &str, value: &str, why: &str) -> Diagnostic {
     let fix = suggest_dns_label(value);
-    let mut d = Diagnostic::error("DS0301", format!("invalid {what} `{value}`")).at(span, why.to_string());
+    let mut d =
+        Diagnostic::error("DS0301", format!("invalid {what} `{value}`")).at(span, why.to_string());
     d = match fix {
-        Some(fix) if fix != value => d.help(format!("use lower-case letters, digits and `-`, such as `{fix}`")),
-        _ => d.help("use lower-case letters, digits and `-`, starting and ending with a letter or digit"),
+        Some(fix) if fix != value => d.help(format!(
+            "use lower-case letters, digits and `-`, such as `{fix}`"
+        )),
+        _ => d.help(
+            "use lower-case letters, digits and `-`, starting and ending with a letter or digit",
+        ),
     };
     d
 }

@@ -24,17 +24,27 @@ pub struct ContainerFacts {
 
 pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> {
     let init = stmt.keyword == "init";
-    let what = if init { "init container name" } else { "container name" };
+    let what = if init {
+        "init container name"
+    } else {
+        "container name"
+    };
     if !cx.arity(stmt, 1, 1) {
         return None;
     }
     let name_span = stmt.args[0].span;
-    let name = cx.name(&stmt.args[0], what, names::dns_label).unwrap_or_default();
+    let name = cx
+        .name(&stmt.args[0], what, names::dns_label)
+        .unwrap_or_default();
     let Some(block) = &stmt.block else {
         cx.push(
             Diagnostic::error("DS0205", format!("`{}` needs a block", stmt.keyword))
                 .at(stmt.span, "no `{ ... }` after the name")
-                .help(format!("write `{} {} {{ image IMAGE }}`", stmt.keyword, stmt.args[0].as_text().unwrap_or_default())),
+                .help(format!(
+                    "write `{} {} {{ image IMAGE }}`",
+                    stmt.keyword,
+                    stmt.args[0].as_text().unwrap_or_default()
+                )),
         );
         return None;
     };
@@ -47,6 +57,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     let mut env_seen = HashMap::new();
     let mut port_names: HashMap<String, Span> = HashMap::new();
     let mut image = None;
+    let mut image_given = false;
     let mut pull = None;
     let mut memory_limit = false;
 
@@ -58,6 +69,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
         match kw {
             "image" => {
                 cx.no_block(s);
+                image_given = true;
                 if cx.arity(s, 1, 1) {
                     if let Some(text) = cx.scalar(&s.args[0], "an image reference") {
                         match parse_image(&text) {
@@ -80,7 +92,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
             "command" | "args" => {
                 cx.no_block(s);
                 if cx.arity(s, 1, usize::MAX) {
-                    let words = words(cx, &s.args);
+                    let words = words(&s.args);
                     if kw == "command" {
                         c.command = words;
                     } else {
@@ -90,7 +102,11 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
             }
             "cpu" | "memory" | "resource" => {
                 cx.no_block(s);
-                memory_limit |= kw == "memory" && matches!(&s.args.first().map(|a| &a.kind), Some(ArgKind::Range { high: Some(_), .. }));
+                memory_limit |= kw == "memory"
+                    && matches!(
+                        &s.args.first().map(|a| &a.kind),
+                        Some(ArgKind::Range { high: Some(_), .. })
+                    );
                 check_request_limit(cx, s, &mut c.resources);
             }
             "gpu" | "mgpu" | "rdma" => {
@@ -109,10 +125,13 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                     if let Some(n) = &p.name {
                         if let Some(first) = port_names.get(n) {
                             cx.push(
-                                Diagnostic::error("DS0408", format!("port name `{n}` is used twice in this container"))
-                                    .at(s.args[0].span, "used again here")
-                                    .also(*first, "first used here")
-                                    .help("give each port of a container its own name"),
+                                Diagnostic::error(
+                                    "DS0408",
+                                    format!("port name `{n}` is used twice in this container"),
+                                )
+                                .at(s.args[0].span, "used again here")
+                                .also(*first, "first used here")
+                                .help("give each port of a container its own name"),
                             );
                             continue;
                         }
@@ -131,15 +150,26 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
         Some((i, span)) => {
             c.pull_policy = pull.unwrap_or_else(|| i.default_pull_policy());
             if i.is_floating() {
-                let what = if i.tag.is_none() { "has no tag" } else { "uses the `latest` tag" };
+                let what = if i.tag.is_none() {
+                    "has no tag"
+                } else {
+                    "uses the `latest` tag"
+                };
                 cx.push(
-                    Diagnostic::warning("DS0901", format!("image `{}` {what}", i.full.strip_suffix(":latest").unwrap_or(&i.full)))
-                        .at(span, "floating tag: each node may run a different version")
-                        .help("pin a version, such as `:1.2.3`, or a digest `@sha256:...`"),
+                    Diagnostic::warning(
+                        "DS0901",
+                        format!(
+                            "image `{}` {what}",
+                            i.full.strip_suffix(":latest").unwrap_or(&i.full)
+                        ),
+                    )
+                    .at(span, "floating tag: each node may run a different version")
+                    .help("pin a version, such as `:1.2.3`, or a digest `@sha256:...`"),
                 );
             }
             c.image = i.full;
         }
+        None if image_given => {}
         None => cx.push(
             Diagnostic::error("DS0204", format!("container `{}` has no image", c.name))
                 .at(name_span, "no `image` in this container")
@@ -148,9 +178,12 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     }
     if !init && !memory_limit && !c.image.is_empty() {
         cx.push(
-            Diagnostic::warning("DS0902", format!("container `{}` has no memory limit", c.name))
-                .at(name_span, "no `memory REQUEST..LIMIT`")
-                .help("a leaking agent can exhaust the node's memory; add `memory 64Mi..256Mi`"),
+            Diagnostic::warning(
+                "DS0902",
+                format!("container `{}` has no memory limit", c.name),
+            )
+            .at(name_span, "no `memory REQUEST..LIMIT`")
+            .help("a leaking agent can exhaust the node's memory; add `memory 64Mi..256Mi`"),
         );
     }
     Some(ContainerFacts {
@@ -170,11 +203,11 @@ fn once_ok(cx: &mut Cx, once: &mut HashMap<String, Span>, s: &Statement) -> bool
 }
 
 /// Arguments as a list of words: each argument, or the items of a list.
-fn words(cx: &mut Cx, args: &[Arg]) -> Vec<String> {
+fn words(args: &[Arg]) -> Vec<String> {
     let mut out = Vec::new();
     for a in args {
         match &a.kind {
-            ArgKind::List(items) => out.extend(words(cx, items)),
+            ArgKind::List(items) => out.extend(words(items)),
             _ => {
                 if let Some(t) = a.as_text() {
                     out.push(t);
@@ -193,7 +226,8 @@ fn pull_policy(cx: &mut Cx, arg: &Arg) -> Option<PullPolicy> {
         "never" => PullPolicy::Never,
         _ => {
             let choices = ["always", "if-not-present", "never"];
-            let mut d = Diagnostic::error("DS0407", format!("unknown pull policy `{text}`")).at(arg.span, "not a pull policy");
+            let mut d = Diagnostic::error("DS0407", format!("unknown pull policy `{text}`"))
+                .at(arg.span, "not a pull policy");
             d = match did_you_mean(&text, choices) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help("use `always`, `if-not-present` or `never`"),
@@ -243,7 +277,9 @@ fn port(cx: &mut Cx, s: &Statement) -> Option<Port> {
             cx.push(
                 Diagnostic::error("DS0402", format!("unknown protocol `{other}`"))
                     .at(number_arg.span, "not TCP, UDP or SCTP")
-                    .help(format!("write `{number}/udp`, `{number}/sctp`, or `{number}` for TCP")),
+                    .help(format!(
+                        "write `{number}/udp`, `{number}/sctp`, or `{number}` for TCP"
+                    )),
             );
             return None;
         }

@@ -36,14 +36,27 @@ const RESOURCE_FIELDS: &[&str] = &[
 ];
 
 /// `env ...`: one reference, or one or more `NAME=VALUE` literals.
-pub fn check_env(cx: &mut Cx, stmt: &Statement, env: &mut Vec<EnvVar>, seen: &mut HashMap<String, Span>) {
+pub fn check_env(
+    cx: &mut Cx,
+    stmt: &Statement,
+    env: &mut Vec<EnvVar>,
+    seen: &mut HashMap<String, Span>,
+) {
     cx.no_block(stmt);
     if !cx.arity(stmt, 1, usize::MAX) {
         return;
     }
     if let [first, rest @ ..] = stmt.args.as_slice() {
-        if let ArgKind::Pair { key, key_span, value } = &first.kind {
-            if let (Some(source), false) = (value.as_word().filter(|w| SOURCES.contains(w)), rest.is_empty()) {
+        if let ArgKind::Pair {
+            key,
+            key_span,
+            value,
+        } = &first.kind
+        {
+            if let (Some(source), false) = (
+                value.as_word().filter(|w| SOURCES.contains(w)),
+                rest.is_empty(),
+            ) {
                 if let Some(source) = reference(cx, source, value, rest) {
                     add(cx, key, *key_span, source, env, seen);
                 }
@@ -53,14 +66,21 @@ pub fn check_env(cx: &mut Cx, stmt: &Statement, env: &mut Vec<EnvVar>, seen: &mu
     }
     for arg in &stmt.args {
         match &arg.kind {
-            ArgKind::Pair { key, key_span, value } => match value.as_text() {
+            ArgKind::Pair {
+                key,
+                key_span,
+                value,
+            } => match value.as_text() {
                 Some(text) => {
                     secret_looking(cx, key, &text, value);
                     add(cx, key, *key_span, EnvSource::Value(text), env, seen);
                 }
                 None => cx.push(
                     Diagnostic::error("DS0202", "expected a single value after `=`")
-                        .at(value.span, format!("{} is not a single value", value.describe()))
+                        .at(
+                            value.span,
+                            format!("{} is not a single value", value.describe()),
+                        )
                         .help("quote the value: `NAME=\"...\"`"),
                 ),
             },
@@ -77,21 +97,36 @@ pub fn check_env(cx: &mut Cx, stmt: &Statement, env: &mut Vec<EnvVar>, seen: &mu
     }
 }
 
-fn add(cx: &mut Cx, name: &str, span: Span, source: EnvSource, env: &mut Vec<EnvVar>, seen: &mut HashMap<String, Span>) {
+fn add(
+    cx: &mut Cx,
+    name: &str,
+    span: Span,
+    source: EnvSource,
+    env: &mut Vec<EnvVar>,
+    seen: &mut HashMap<String, Span>,
+) {
     if let Err(why) = names::env_name(name) {
         cx.push(
-            Diagnostic::error("DS0401", format!("invalid environment variable name `{name}`"))
-                .at(span, why)
-                .help("use letters, digits and `_`, not starting with a digit, such as `LOG_LEVEL`"),
+            Diagnostic::error(
+                "DS0401",
+                format!("invalid environment variable name `{name}`"),
+            )
+            .at(span, why)
+            .help("use letters, digits and `_`, not starting with a digit, such as `LOG_LEVEL`"),
         );
         return;
     }
     if let Some(first) = seen.get(name) {
         cx.push(
-            Diagnostic::error("DS0404", format!("environment variable `{name}` is set twice"))
-                .at(span, "set again here")
-                .also(*first, "first set here")
-                .help("the API server keeps only the last one and `kubectl apply` may drop it; keep one"),
+            Diagnostic::error(
+                "DS0404",
+                format!("environment variable `{name}` is set twice"),
+            )
+            .at(span, "set again here")
+            .also(*first, "first set here")
+            .help(
+                "the API server keeps only the last one and `kubectl apply` may drop it; keep one",
+            ),
         );
         return;
     }
@@ -135,9 +170,17 @@ fn reference(cx: &mut Cx, source: &str, source_arg: &Arg, rest: &[Arg]) -> Optio
             }
             let (name, key) = (name.to_string(), key.to_string());
             Some(if source == "secret" {
-                EnvSource::SecretKey { name, key, optional }
+                EnvSource::SecretKey {
+                    name,
+                    key,
+                    optional,
+                }
             } else {
-                EnvSource::ConfigMapKey { name, key, optional }
+                EnvSource::ConfigMapKey {
+                    name,
+                    key,
+                    optional,
+                }
             })
         }
         _ => resource_field(cx, &text, target.span, options, source_arg),
@@ -151,14 +194,27 @@ fn field_path(cx: &mut Cx, path: &str, span: Span) -> bool {
     for map in ["metadata.labels", "metadata.annotations"] {
         if path == map {
             cx.push(
-                Diagnostic::error("DS0403", format!("`{map}` as a whole cannot be read into an environment variable"))
-                    .at(span, "a subscript is required in env")
-                    .help(format!("read one key: `{map}['app']`, or mount all of them with a downward-API volume")),
+                Diagnostic::error(
+                    "DS0403",
+                    format!("`{map}` as a whole cannot be read into an environment variable"),
+                )
+                .at(span, "a subscript is required in env")
+                .help(format!(
+                    "read one key: `{map}['app']`, or mount all of them with a downward-API volume"
+                )),
             );
             return false;
         }
-        if let Some(sub) = path.strip_prefix(map).and_then(|s| s.strip_prefix("['")).and_then(|s| s.strip_suffix("']")) {
-            let check = if map == "metadata.labels" { names::qualified_name(sub) } else { names::annotation_key(sub) };
+        if let Some(sub) = path
+            .strip_prefix(map)
+            .and_then(|s| s.strip_prefix("['"))
+            .and_then(|s| s.strip_suffix("']"))
+        {
+            let check = if map == "metadata.labels" {
+                names::qualified_name(sub)
+            } else {
+                names::annotation_key(sub)
+            };
             return match check {
                 Ok(()) => true,
                 Err(why) => {
@@ -172,26 +228,46 @@ fn field_path(cx: &mut Cx, path: &str, span: Span) -> bool {
             };
         }
     }
-    let all = FIELD_PATHS.iter().copied().chain(["metadata.labels['KEY']", "metadata.annotations['KEY']"]);
-    let mut d = Diagnostic::error("DS0403", format!("`{path}` is not a pod field an environment variable can read"))
-        .at(span, "unsupported field path");
+    let all = FIELD_PATHS
+        .iter()
+        .copied()
+        .chain(["metadata.labels['KEY']", "metadata.annotations['KEY']"]);
+    let mut d = Diagnostic::error(
+        "DS0403",
+        format!("`{path}` is not a pod field an environment variable can read"),
+    )
+    .at(span, "unsupported field path");
     d = match did_you_mean(path, all) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
-        None => d.help(format!("use one of: {}, metadata.labels['KEY'], metadata.annotations['KEY']", FIELD_PATHS.join(", "))),
+        None => d.help(format!(
+            "use one of: {}, metadata.labels['KEY'], metadata.annotations['KEY']",
+            FIELD_PATHS.join(", ")
+        )),
     };
     cx.push(d);
     false
 }
 
-fn resource_field(cx: &mut Cx, resource: &str, span: Span, options: &[Arg], _source: &Arg) -> Option<EnvSource> {
+fn resource_field(
+    cx: &mut Cx,
+    resource: &str,
+    span: Span,
+    options: &[Arg],
+    _source: &Arg,
+) -> Option<EnvSource> {
     let known = RESOURCE_FIELDS.contains(&resource)
         || resource.starts_with("requests.hugepages-")
         || resource.starts_with("limits.hugepages-");
     if !known {
-        let mut d = Diagnostic::error("DS0405", format!("`{resource}` is not a container resource field"))
-            .at(span, "unsupported resource");
+        let mut d = Diagnostic::error(
+            "DS0405",
+            format!("`{resource}` is not a container resource field"),
+        )
+        .at(span, "unsupported resource");
         d = match did_you_mean(resource, RESOURCE_FIELDS.iter().copied()) {
-            Some(s) => d.help(format!("did you mean `{s}`? (`requests` and `limits` are plural)")),
+            Some(s) => d.help(format!(
+                "did you mean `{s}`? (`requests` and `limits` are plural)"
+            )),
             None => d.help(format!("use one of: {}", RESOURCE_FIELDS.join(", "))),
         };
         cx.push(d);
@@ -202,21 +278,29 @@ fn resource_field(cx: &mut Cx, resource: &str, span: Span, options: &[Arg], _sou
     let mut i = 0;
     while i < options.len() {
         let word = options[i].as_word().unwrap_or("");
-        let value = options.get(i + 1).and_then(|a| a.as_text().map(|t| (t, a.span)));
+        let value = options
+            .get(i + 1)
+            .and_then(|a| a.as_text().map(|t| (t, a.span)));
         match (word, value) {
             ("divisor", Some((d, dspan))) => {
                 let allowed: &[&str] = if resource.ends_with(".cpu") {
                     &["1m", "1"]
                 } else {
-                    &["1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei"]
+                    &[
+                        "1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi",
+                        "1Ei",
+                    ]
                 };
                 if allowed.contains(&d.as_str()) && Quantity::parse(&d).is_ok() {
                     divisor = Some(d);
                 } else {
                     cx.push(
-                        Diagnostic::error("DS0405", format!("invalid divisor `{d}` for `{resource}`"))
-                            .at(dspan, "unsupported divisor")
-                            .help(format!("use one of: {}", allowed.join(", "))),
+                        Diagnostic::error(
+                            "DS0405",
+                            format!("invalid divisor `{d}` for `{resource}`"),
+                        )
+                        .at(dspan, "unsupported divisor")
+                        .help(format!("use one of: {}", allowed.join(", "))),
                     );
                 }
             }
@@ -245,9 +329,12 @@ fn resource_field(cx: &mut Cx, resource: &str, span: Span, options: &[Arg], _sou
 fn no_options(cx: &mut Cx, source: &str, options: &[Arg]) {
     if let (Some(first), Some(last)) = (options.first(), options.last()) {
         cx.push(
-            Diagnostic::error("DS0202", format!("too many values for a `{source}` reference"))
-                .at(first.span.to(last.span), "unexpected")
-                .help("write `env NAME = field PATH`"),
+            Diagnostic::error(
+                "DS0202",
+                format!("too many values for a `{source}` reference"),
+            )
+            .at(first.span.to(last.span), "unexpected")
+            .help("write `env NAME = field PATH`"),
         );
     }
 }
@@ -260,9 +347,12 @@ fn flag_options(cx: &mut Cx, source: &str, options: &[Arg]) -> bool {
             optional = true;
         } else {
             cx.push(
-                Diagnostic::error("DS0202", format!("unexpected value for a `{source}` reference"))
-                    .at(o.span, "not an option here")
-                    .help("the only option is `optional`"),
+                Diagnostic::error(
+                    "DS0202",
+                    format!("unexpected value for a `{source}` reference"),
+                )
+                .at(o.span, "not an option here")
+                .help("the only option is `optional`"),
             );
         }
     }
@@ -287,7 +377,13 @@ pub fn check_env_from(cx: &mut Cx, stmt: &Statement, out: &mut Vec<EnvFrom>) {
             return;
         }
     };
-    let Some(name) = cx.name(&stmt.args[1], "config map or secret name", names::dns_subdomain) else { return };
+    let Some(name) = cx.name(
+        &stmt.args[1],
+        "config map or secret name",
+        names::dns_subdomain,
+    ) else {
+        return;
+    };
     let mut prefix = None;
     let mut optional = false;
     let mut i = 2;
@@ -303,7 +399,9 @@ pub fn check_env_from(cx: &mut Cx, stmt: &Statement, out: &mut Vec<EnvFrom>) {
                         Err(why) => cx.push(
                             Diagnostic::error("DS0401", format!("invalid prefix `{p}`"))
                                 .at(stmt.args[i].span, why)
-                                .help("a prefix follows the rules of variable names, such as `APP_`"),
+                                .help(
+                                    "a prefix follows the rules of variable names, such as `APP_`",
+                                ),
                         ),
                     },
                     None => cx.push(
@@ -321,20 +419,40 @@ pub fn check_env_from(cx: &mut Cx, stmt: &Statement, out: &mut Vec<EnvFrom>) {
         }
         i += 1;
     }
-    out.push(EnvFrom { kind, name, prefix, optional });
+    out.push(EnvFrom {
+        kind,
+        name,
+        prefix,
+        optional,
+    });
 }
 
 /// DS0903: a literal that looks like a credential.
 fn secret_looking(cx: &mut Cx, name: &str, value: &str, arg: &Arg) {
     let upper = name.to_ascii_uppercase();
-    let named = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL"]
-        .iter()
-        .any(|w| upper.contains(w));
+    let named = [
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "API_KEY",
+        "APIKEY",
+        "ACCESS_KEY",
+        "PRIVATE_KEY",
+        "CREDENTIAL",
+    ]
+    .iter()
+    .any(|w| upper.contains(w));
     if named && !value.is_empty() && !value.starts_with("$(") {
         cx.push(
-            Diagnostic::warning("DS0903", format!("`{name}` looks like a secret written in the spec"))
-                .at(arg.span, "literal value")
-                .help(format!("keep it in a Secret and write `env {name} = secret SECRET-NAME/KEY`")),
+            Diagnostic::warning(
+                "DS0903",
+                format!("`{name}` looks like a secret written in the spec"),
+            )
+            .at(arg.span, "literal value")
+            .help(format!(
+                "keep it in a Secret and write `env {name} = secret SECRET-NAME/KEY`"
+            )),
         );
     }
 }

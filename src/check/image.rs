@@ -44,22 +44,34 @@ pub fn parse_image(text: &str) -> Result<ImageRef, String> {
     if let Some(d) = digest {
         let valid = d.split_once(':').is_some_and(|(algo, hex)| {
             !algo.is_empty()
-                && algo.chars().all(|c| c.is_ascii_alphanumeric() || "+._-".contains(c))
+                && algo
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+._-".contains(c))
                 && hex.len() >= 32
                 && hex.chars().all(|c| c.is_ascii_hexdigit())
         });
         if !valid {
-            return Err(format!("`@{d}` is not a digest; a digest looks like `@sha256:` followed by 64 hex digits"));
+            return Err(format!(
+                "`@{d}` is not a digest; a digest looks like `@sha256:` followed by 64 hex digits"
+            ));
         }
     }
     let last_slash = name_tag.rfind('/').map_or(0, |i| i + 1);
     let (name, tag) = match name_tag[last_slash..].rfind(':') {
-        Some(i) => (&name_tag[..last_slash + i], Some(&name_tag[last_slash + i + 1..])),
+        Some(i) => (
+            &name_tag[..last_slash + i],
+            Some(&name_tag[last_slash + i + 1..]),
+        ),
         None => (name_tag, None),
     };
     if let Some(t) = tag {
-        let ok_first = t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-        let ok_rest = t.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+        let ok_first = t
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        let ok_rest = t
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
         if !ok_first || !ok_rest || t.len() > 128 {
             return Err(format!("`{t}` is not a valid tag: at most 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`"));
         }
@@ -71,7 +83,9 @@ pub fn parse_image(text: &str) -> Result<ImageRef, String> {
     }
     for part in &parts {
         let ok = !part.is_empty()
-            && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+            && part
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
             && part.starts_with(|c: char| c.is_ascii_alphanumeric())
             && part.ends_with(|c: char| c.is_ascii_alphanumeric());
         if !ok {

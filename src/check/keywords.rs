@@ -15,7 +15,11 @@ const FILE: &str = "the top level of a file";
 const DS: &str = "a `daemonset` block";
 const CT: &str = "a `container` or `init` block";
 
-pub static TOP_LEVEL: &[Keyword] = &[kw("daemonset", "daemonset NAME [in NAMESPACE] { ... }", FILE)];
+pub static TOP_LEVEL: &[Keyword] = &[kw(
+    "daemonset",
+    "daemonset NAME [in NAMESPACE] { ... }",
+    FILE,
+)];
 
 pub static WORKLOAD: &[Keyword] = &[
     kw("namespace", "namespace NAME", DS),
@@ -42,8 +46,16 @@ pub static CONTAINER: &[Keyword] = &[
     kw("rdma", "rdma COUNT", CT),
     kw("privileged", "privileged", CT),
     kw("port", "port [NAME] NUMBER[/udp|/sctp]", CT),
-    kw("env", "env NAME=VALUE | env NAME = field|secret|configmap|resource REF", CT),
-    kw("env-from", "env-from configmap|secret NAME [prefix PREFIX] [optional]", CT),
+    kw(
+        "env",
+        "env NAME=VALUE | env NAME = field|secret|configmap|resource REF",
+        CT,
+    ),
+    kw(
+        "env-from",
+        "env-from configmap|secret NAME [prefix PREFIX] [optional]",
+        CT,
+    ),
 ];
 
 /// The usage line of a keyword, from any table.

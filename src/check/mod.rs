@@ -33,10 +33,16 @@ pub fn check(ast: &Ast) -> (CheckedSpec, Vec<Diagnostic>) {
                     let key = (ds.namespace.clone(), ds.name.clone());
                     if let Some(first) = seen.get(&key) {
                         cx.push(
-                            Diagnostic::error("DS0206", format!("daemonset `{}` is defined twice in namespace `{}`", ds.name, ds.namespace))
-                                .at(name_span, "defined again here")
-                                .also(*first, "first defined here")
-                                .help("rename one of them, or put them in different namespaces"),
+                            Diagnostic::error(
+                                "DS0206",
+                                format!(
+                                    "daemonset `{}` is defined twice in namespace `{}`",
+                                    ds.name, ds.namespace
+                                ),
+                            )
+                            .at(name_span, "defined again here")
+                            .also(*first, "first defined here")
+                            .help("rename one of them, or put them in different namespaces"),
                         );
                     } else {
                         seen.insert(key, name_span);
@@ -51,7 +57,9 @@ pub fn check(ast: &Ast) -> (CheckedSpec, Vec<Diagnostic>) {
         cx.push(
             Diagnostic::error("DS0204", "the file defines no daemonset")
                 .at(Span::new(0, 0), "nothing to compile")
-                .help("start with `daemonset NAME in NAMESPACE { container NAME { image IMAGE } }`"),
+                .help(
+                    "start with `daemonset NAME in NAMESPACE { container NAME { image IMAGE } }`",
+                ),
         );
     }
     (spec, cx.diags)
@@ -108,9 +116,19 @@ impl Cx {
     pub fn no_block(&mut self, stmt: &Statement) {
         if let Some(block) = &stmt.block {
             self.push(
-                Diagnostic::error("DS0205", format!("`{}` does not take a block", stmt.keyword))
-                    .at(Span::new(block.span.start, block.span.start + 1), "unexpected block")
-                    .help(format!("write `{}` on one line: `{}`", stmt.keyword, keywords::usage(&stmt.keyword))),
+                Diagnostic::error(
+                    "DS0205",
+                    format!("`{}` does not take a block", stmt.keyword),
+                )
+                .at(
+                    Span::new(block.span.start, block.span.start + 1),
+                    "unexpected block",
+                )
+                .help(format!(
+                    "write `{}` on one line: `{}`",
+                    stmt.keyword,
+                    keywords::usage(&stmt.keyword)
+                )),
             );
         }
     }

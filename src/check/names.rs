@@ -13,7 +13,10 @@ pub fn dns_label(s: &str) -> Verdict {
         return Err("must not be empty".into());
     }
     if s.len() > 63 {
-        return Err(format!("must be at most 63 characters (it has {})", s.len()));
+        return Err(format!(
+            "must be at most 63 characters (it has {})",
+            s.len()
+        ));
     }
     if let Some(c) = s.chars().find(|c| !is_alnum_lower(*c) && *c != '-') {
         return Err(if c.is_ascii_uppercase() {
@@ -34,7 +37,10 @@ pub fn dns_subdomain(s: &str) -> Verdict {
         return Err("must not be empty".into());
     }
     if s.len() > 253 {
-        return Err(format!("must be at most 253 characters (it has {})", s.len()));
+        return Err(format!(
+            "must be at most 253 characters (it has {})",
+            s.len()
+        ));
     }
     for part in s.split('.') {
         if part.is_empty() {
@@ -54,11 +60,16 @@ fn name_part(s: &str) -> Verdict {
         return Err("the name part must not be empty".into());
     }
     if s.len() > 63 {
-        return Err(format!("the name part must be at most 63 characters (it has {})", s.len()));
+        return Err(format!(
+            "the name part must be at most 63 characters (it has {})",
+            s.len()
+        ));
     }
     let ok_inner = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
     if let Some(c) = s.chars().find(|c| !ok_inner(*c)) {
-        return Err(format!("must contain only letters, digits, `-`, `_` and `.` (found `{c}`)"));
+        return Err(format!(
+            "must contain only letters, digits, `-`, `_` and `.` (found `{c}`)"
+        ));
     }
     let first = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
     let last = s.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
@@ -106,7 +117,9 @@ pub fn env_name(s: &str) -> Verdict {
     }
     let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_');
     if let Some(c) = s.chars().find(|c| !ok(*c)) {
-        return Err(format!("must contain only letters, digits, `_`, `-` and `.` (found `{c}`)"));
+        return Err(format!(
+            "must contain only letters, digits, `_`, `-` and `.` (found `{c}`)"
+        ));
     }
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         return Err("must not start with a digit".into());
@@ -127,7 +140,9 @@ pub fn config_key(s: &str) -> Verdict {
     }
     let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_');
     if let Some(c) = s.chars().find(|c| !ok(*c)) {
-        return Err(format!("must contain only letters, digits, `_`, `-` and `.` (found `{c}`)"));
+        return Err(format!(
+            "must contain only letters, digits, `_`, `-` and `.` (found `{c}`)"
+        ));
     }
     if s == "." || s.starts_with("..") {
         return Err("must not be `.` or start with `..`".into());
@@ -141,7 +156,10 @@ pub fn port_name(s: &str) -> Verdict {
         return Err("must not be empty".into());
     }
     if s.len() > 15 {
-        return Err(format!("must be at most 15 characters (it has {})", s.len()));
+        return Err(format!(
+            "must be at most 15 characters (it has {})",
+            s.len()
+        ));
     }
     if let Some(c) = s.chars().find(|c| !is_alnum_lower(*c) && *c != '-') {
         return Err(if c.is_ascii_uppercase() {

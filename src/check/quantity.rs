@@ -61,7 +61,11 @@ impl Quantity {
         if digits.len() > 30 {
             return Err(too_large());
         }
-        let mantissa: i128 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| too_large())? };
+        let mantissa: i128 = if digits.is_empty() {
+            0
+        } else {
+            digits.parse().map_err(|_| too_large())?
+        };
         let mut scale = 9 - frac_part.len() as i32; // power of ten applied to the mantissa
         let mut value = mantissa;
         if base == 2 {
@@ -70,7 +74,8 @@ impl Quantity {
             scale += exponent;
         }
         let nanos = if scale >= 0 {
-            value.checked_mul(10i128.checked_pow(scale as u32).ok_or_else(too_large)?)
+            value
+                .checked_mul(10i128.checked_pow(scale as u32).ok_or_else(too_large)?)
                 .ok_or_else(too_large)?
         } else {
             // Below a nano the value is rounded up, as the API server rounds up to milli units.

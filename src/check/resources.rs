@@ -30,7 +30,9 @@ pub fn check_request_limit(cx: &mut Cx, stmt: &Statement, resources: &mut Resour
             if !cx.arity(stmt, 2, 2) {
                 return;
             }
-            let Some(name) = cx.scalar(&stmt.args[0], "a resource name") else { return };
+            let Some(name) = cx.scalar(&stmt.args[0], "a resource name") else {
+                return;
+            };
             if let Err(why) = resource_name(&name) {
                 cx.push(
                     Diagnostic::error("DS0413", format!("invalid resource name `{name}`"))
@@ -56,9 +58,17 @@ pub fn check_request_limit(cx: &mut Cx, stmt: &Statement, resources: &mut Resour
         ArgKind::Number(t) => (quantity(cx, t, value.span), None),
         _ => {
             cx.push(
-                Diagnostic::error("DS0410", format!("expected a quantity, found {}", value.describe()))
-                    .at(value.span, "not a quantity")
-                    .help(format!("write `{} REQUEST..LIMIT`, such as `{} {}`", stmt.keyword, stmt.keyword, example(&name))),
+                Diagnostic::error(
+                    "DS0410",
+                    format!("expected a quantity, found {}", value.describe()),
+                )
+                .at(value.span, "not a quantity")
+                .help(format!(
+                    "write `{} REQUEST..LIMIT`, such as `{} {}`",
+                    stmt.keyword,
+                    stmt.keyword,
+                    example(&name)
+                )),
             );
             return;
         }
@@ -87,7 +97,10 @@ pub fn check_request_limit(cx: &mut Cx, stmt: &Statement, resources: &mut Resour
                 Diagnostic::error("DS0412", format!("the {name} request must equal its limit"))
                     .at(*rs, format!("request `{rq}`"))
                     .also(*ls, format!("limit `{lq}`"))
-                    .help(format!("`{name}` cannot be overcommitted: give one value, as `{} ..{lq}`", stmt.keyword)),
+                    .help(format!(
+                        "`{name}` cannot be overcommitted: give one value, as `{} ..{lq}`",
+                        stmt.keyword
+                    )),
             );
         }
     }
@@ -142,7 +155,10 @@ fn plausible(cx: &mut Cx, name: &str, q: &Quantity, span: Span) {
     let warn = match name {
         "memory" if text.ends_with('m') => Some((
             format!("`{text}` of memory is {} bytes", q.as_f64()),
-            format!("`m` means milli; for mebibytes write `{}Mi`", &text[..text.len() - 1]),
+            format!(
+                "`m` means milli; for mebibytes write `{}Mi`",
+                &text[..text.len() - 1]
+            ),
         )),
         "memory" if !q.is_zero() && q.as_f64() < 1024.0 * 1024.0 => Some((
             format!("`{text}` of memory is less than 1 MiB"),
@@ -155,7 +171,11 @@ fn plausible(cx: &mut Cx, name: &str, q: &Quantity, span: Span) {
         _ => None,
     };
     if let Some((message, help)) = warn {
-        cx.push(Diagnostic::warning("DS0904", format!("suspicious quantity: {message}")).at(span, "likely a mistake").help(help));
+        cx.push(
+            Diagnostic::warning("DS0904", format!("suspicious quantity: {message}"))
+                .at(span, "likely a mistake")
+                .help(help),
+        );
     }
 }
 
@@ -165,10 +185,15 @@ fn resource_name(name: &str) -> Result<(), String> {
         return Ok(());
     }
     if let Some(size) = name.strip_prefix("hugepages-") {
-        return Quantity::parse(size).map(|_| ()).map_err(|_| format!("`{size}` is not a page size"));
+        return Quantity::parse(size)
+            .map(|_| ())
+            .map_err(|_| format!("`{size}` is not a page size"));
     }
     if !name.contains('/') {
-        return Err("an unprefixed name must be `cpu`, `memory`, `ephemeral-storage` or `hugepages-SIZE`".into());
+        return Err(
+            "an unprefixed name must be `cpu`, `memory`, `ephemeral-storage` or `hugepages-SIZE`"
+                .into(),
+        );
     }
     if name.starts_with("requests.") {
         return Err("must not start with `requests.`".into());
@@ -177,7 +202,12 @@ fn resource_name(name: &str) -> Result<(), String> {
 }
 
 /// `gpu COUNT [type CARD]`, `mgpu core PERCENT [memory MiB] [type CARD]`, `rdma COUNT`.
-pub fn check_device(cx: &mut Cx, stmt: &Statement, resources: &mut Resources, facts: &mut DeviceFacts) {
+pub fn check_device(
+    cx: &mut Cx,
+    stmt: &Statement,
+    resources: &mut Resources,
+    facts: &mut DeviceFacts,
+) {
     let kw = stmt.keyword.as_str();
     let mut options = Options::default();
     let positional = match kw {
@@ -188,7 +218,10 @@ pub fn check_device(cx: &mut Cx, stmt: &Statement, resources: &mut Resources, fa
         return;
     }
     let (count, rest) = if positional == 1 {
-        (whole(cx, &stmt.args[0], "a number of devices", 1), &stmt.args[1..])
+        (
+            whole(cx, &stmt.args[0], "a number of devices", 1),
+            &stmt.args[1..],
+        )
     } else {
         (None, &stmt.args[..])
     };
@@ -198,7 +231,10 @@ pub fn check_device(cx: &mut Cx, stmt: &Statement, resources: &mut Resources, fa
         _ => &[],
     };
     options.read(cx, kw, rest, allowed);
-    if let Some((card, span)) = options.get("type").and_then(|a| cx.scalar(a, "a card type").map(|c| (c, a.span))) {
+    if let Some((card, span)) = options
+        .get("type")
+        .and_then(|a| cx.scalar(a, "a card type").map(|c| (c, a.span)))
+    {
         facts.card_type = Some((card, span));
     }
     match kw {
@@ -219,7 +255,13 @@ pub fn check_device(cx: &mut Cx, stmt: &Statement, resources: &mut Resources, fa
 }
 
 /// The mGPU admission rules of `vke-keys.md` 1.2.
-fn check_mgpu(cx: &mut Cx, stmt: &Statement, options: &Options, resources: &mut Resources, facts: &mut DeviceFacts) {
+fn check_mgpu(
+    cx: &mut Cx,
+    stmt: &Statement,
+    options: &Options,
+    resources: &mut Resources,
+    facts: &mut DeviceFacts,
+) {
     let Some(core_arg) = options.get("core") else {
         cx.push(
             Diagnostic::error("DS0202", "`mgpu` needs `core PERCENT`")
@@ -228,7 +270,9 @@ fn check_mgpu(cx: &mut Cx, stmt: &Statement, options: &Options, resources: &mut 
         );
         return;
     };
-    let Some(core) = whole(cx, core_arg, "a percentage of one card", 1) else { return };
+    let Some(core) = whole(cx, core_arg, "a percentage of one card", 1) else {
+        return;
+    };
     let memory = options.get("memory").and_then(|a| {
         let text = cx.scalar(a, "an amount of GPU memory")?;
         // A bare number is MiB, as on the console; a quantity is converted to MiB.
@@ -254,9 +298,12 @@ fn check_mgpu(cx: &mut Cx, stmt: &Statement, options: &Options, resources: &mut 
     let whole_cards = core % 100 == 0;
     if core > 100 && !whole_cards {
         cx.push(
-            Diagnostic::error("DS0804", format!("mGPU compute `{core}` is more than one card but not whole cards"))
-                .at(core_arg.span, "above 100 must be a multiple of 100")
-                .help("use at most 100 (one card), or whole cards: 200, 300, ..."),
+            Diagnostic::error(
+                "DS0804",
+                format!("mGPU compute `{core}` is more than one card but not whole cards"),
+            )
+            .at(core_arg.span, "above 100 must be a multiple of 100")
+            .help("use at most 100 (one card), or whole cards: 200, 300, ..."),
         );
     }
     match (whole_cards, memory) {
@@ -271,9 +318,12 @@ fn check_mgpu(cx: &mut Cx, stmt: &Statement, options: &Options, resources: &mut 
                 .help("add `memory 4Gi` (at least 256 MiB)"),
         ),
         (false, Some((m, span))) if m < 256 => cx.push(
-            Diagnostic::error("DS0804", format!("mGPU memory `{m}` MiB is below the minimum"))
-                .at(span, "at least 256 MiB")
-                .help("give at least `memory 256`"),
+            Diagnostic::error(
+                "DS0804",
+                format!("mGPU memory `{m}` MiB is below the minimum"),
+            )
+            .at(span, "at least 256 MiB")
+            .help("give at least `memory 256`"),
         ),
         _ => {}
     }
@@ -293,9 +343,15 @@ fn whole(cx: &mut Cx, arg: &Arg, what: &str, min: i64) -> Option<i64> {
         Ok(n) if n >= min => Some(n),
         _ => {
             cx.push(
-                Diagnostic::error("DS0412", format!("expected {what}, a whole number of at least {min}"))
-                    .at(arg.span, format!("`{text}` is not a whole number of at least {min}"))
-                    .help("devices are counted in whole units"),
+                Diagnostic::error(
+                    "DS0412",
+                    format!("expected {what}, a whole number of at least {min}"),
+                )
+                .at(
+                    arg.span,
+                    format!("`{text}` is not a whole number of at least {min}"),
+                )
+                .help("devices are counted in whole units"),
             );
             None
         }
@@ -314,7 +370,8 @@ impl<'a> Options<'a> {
         while i < args.len() {
             let name = args[i].as_word().unwrap_or("");
             if !allowed.contains(&name) {
-                let mut d = Diagnostic::error("DS0202", format!("unexpected value for `{kw}`")).at(args[i].span, "not an option here");
+                let mut d = Diagnostic::error("DS0202", format!("unexpected value for `{kw}`"))
+                    .at(args[i].span, "not an option here");
                 d = match crate::diagnostics::did_you_mean(name, allowed.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None if allowed.is_empty() => d.help(format!("`{kw}` takes only a count")),
@@ -337,7 +394,10 @@ impl<'a> Options<'a> {
     }
 
     fn get(&self, name: &str) -> Option<&'a Arg> {
-        self.values.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)
+        self.values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, a)| *a)
     }
 }
 
@@ -349,10 +409,13 @@ pub fn check_gpu_kinds(cx: &mut Cx, containers: &[ContainerFacts], gpu_type: &mu
     let rdma = first(|d| d.rdma);
     if let (Some(n), Some(m)) = (nvidia, mgpu) {
         cx.push(
-            Diagnostic::error("DS0801", "a workload uses one kind of GPU: whole NVIDIA GPUs or mGPU, not both")
-                .at(m, "mGPU here")
-                .also(n, "NVIDIA GPU here")
-                .help("use `gpu COUNT` in every container, or `mgpu ...` in every container"),
+            Diagnostic::error(
+                "DS0801",
+                "a workload uses one kind of GPU: whole NVIDIA GPUs or mGPU, not both",
+            )
+            .at(m, "mGPU here")
+            .also(n, "NVIDIA GPU here")
+            .help("use `gpu COUNT` in every container, or `mgpu ...` in every container"),
         );
     }
     if let (Some(r), Some(m)) = (rdma, mgpu) {

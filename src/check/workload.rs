@@ -27,7 +27,11 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
         None => {
             cx.arity(stmt, 1, 3);
         }
-        Some(arg) => ds.name = cx.name(arg, "daemonset name", names::dns_subdomain).unwrap_or_default(),
+        Some(arg) => {
+            ds.name = cx
+                .name(arg, "daemonset name", names::dns_subdomain)
+                .unwrap_or_default()
+        }
     }
     let mut namespace_span = None;
     match &stmt.args.get(1..).unwrap_or_default() {
@@ -40,7 +44,10 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
         }
         [first, ..] => cx.push(
             Diagnostic::error("DS0202", "unexpected value after the daemonset name")
-                .at(first.span.to(stmt.args[stmt.args.len() - 1].span), "expected `in NAMESPACE` or `{`")
+                .at(
+                    first.span.to(stmt.args[stmt.args.len() - 1].span),
+                    "expected `in NAMESPACE` or `{`",
+                )
                 .help("write `daemonset NAME in NAMESPACE { ... }`"),
         ),
     }
@@ -66,7 +73,9 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
                             Diagnostic::error("DS0203", "the namespace is given twice")
                                 .at(s.keyword_span, "given again here")
                                 .also(first, "first given here")
-                                .help("keep `in NAMESPACE` on the daemonset line, or this statement"),
+                                .help(
+                                    "keep `in NAMESPACE` on the daemonset line, or this statement",
+                                ),
                         );
                     } else if let Some(n) = cx.name(&s.args[0], "namespace", names::dns_label) {
                         ds.namespace = n;
@@ -74,15 +83,29 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
                 }
             }
             "labels" => map(cx, s, MapKind::Labels, &mut ds.labels, &mut spans[0]),
-            "annotations" => map(cx, s, MapKind::Annotations, &mut ds.annotations, &mut spans[1]),
+            "annotations" => map(
+                cx,
+                s,
+                MapKind::Annotations,
+                &mut ds.annotations,
+                &mut spans[1],
+            ),
             "selector" => map(cx, s, MapKind::Labels, &mut ds.selector, &mut spans[2]),
             "pod-labels" => map(cx, s, MapKind::Labels, &mut ds.pod_labels, &mut spans[3]),
-            "pod-annotations" => map(cx, s, MapKind::Annotations, &mut ds.pod_annotations, &mut spans[4]),
+            "pod-annotations" => map(
+                cx,
+                s,
+                MapKind::Annotations,
+                &mut ds.pod_annotations,
+                &mut spans[4],
+            ),
             "pull-secret" => {
                 cx.no_block(s);
                 if cx.arity(s, 1, usize::MAX) {
                     for arg in &s.args {
-                        if let Some(n) = cx.name(arg, "image pull secret name", names::dns_subdomain) {
+                        if let Some(n) =
+                            cx.name(arg, "image pull secret name", names::dns_subdomain)
+                        {
                             ds.pull_secrets.push(n);
                         }
                     }
@@ -101,9 +124,12 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
     check_gpu_kinds(cx, &containers, &mut ds.gpu_type);
     if !containers.iter().any(|c| !c.init) {
         cx.push(
-            Diagnostic::error("DS0204", format!("daemonset `{}` has no container", ds.name))
-                .at(name_span, "no `container` block in this daemonset")
-                .help("add `container NAME { image IMAGE }` inside the block"),
+            Diagnostic::error(
+                "DS0204",
+                format!("daemonset `{}` has no container", ds.name),
+            )
+            .at(name_span, "no `container` block in this daemonset")
+            .help("add `container NAME { image IMAGE }` inside the block"),
         );
     }
     for c in containers {
@@ -117,7 +143,13 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
     Some((ds, name_span))
 }
 
-fn map(cx: &mut Cx, s: &Statement, kind: MapKind, into: &mut Labels, spans: &mut HashMap<String, Span>) {
+fn map(
+    cx: &mut Cx,
+    s: &Statement,
+    kind: MapKind,
+    into: &mut Labels,
+    spans: &mut HashMap<String, Span>,
+) {
     cx.no_block(s);
     cx.key_values(s, kind, into, spans);
 }
@@ -131,10 +163,13 @@ fn unique_container_names(cx: &mut Cx, containers: &[ContainerFacts]) {
         }
         if let Some(first) = seen.get(c.container.name.as_str()) {
             cx.push(
-                Diagnostic::error("DS0208", format!("container name `{}` is used twice", c.container.name))
-                    .at(c.name_span, "used again here")
-                    .also(*first, "first used here")
-                    .help("names must be unique across containers and init containers; rename one"),
+                Diagnostic::error(
+                    "DS0208",
+                    format!("container name `{}` is used twice", c.container.name),
+                )
+                .at(c.name_span, "used again here")
+                .also(*first, "first used here")
+                .help("names must be unique across containers and init containers; rename one"),
             );
         } else {
             seen.insert(&c.container.name, c.name_span);
@@ -144,7 +179,12 @@ fn unique_container_names(cx: &mut Cx, containers: &[ContainerFacts]) {
 
 /// Derives the selector (explicit, or the workload labels, or `app: NAME`) and makes the pod
 /// template labels contain it.
-fn selector(cx: &mut Cx, ds: &mut DaemonSetModel, selector_spans: &HashMap<String, Span>, pod_spans: &HashMap<String, Span>) {
+fn selector(
+    cx: &mut Cx,
+    ds: &mut DaemonSetModel,
+    selector_spans: &HashMap<String, Span>,
+    pod_spans: &HashMap<String, Span>,
+) {
     if ds.labels.is_empty() && ds.selector.is_empty() {
         ds.labels.insert("app".into(), ds.name.clone());
     }
@@ -158,7 +198,11 @@ fn selector(cx: &mut Cx, ds: &mut DaemonSetModel, selector_spans: &HashMap<Strin
     for (k, v) in &ds.selector {
         match template.get(k) {
             Some(t) if t != v => {
-                let at = pod_spans.get(k).or(selector_spans.get(k)).copied().unwrap_or(ds.span);
+                let at = pod_spans
+                    .get(k)
+                    .or(selector_spans.get(k))
+                    .copied()
+                    .unwrap_or(ds.span);
                 let mut d = Diagnostic::error("DS0304", format!("the selector does not match the pod labels: `{k}` is `{v}` in the selector and `{t}` on the pods"))
                     .at(at, "conflicting value");
                 if let Some(s) = selector_spans.get(k) {

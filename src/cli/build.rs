@@ -50,7 +50,10 @@ pub fn run(args: BuildArgs) -> ExitCode {
             let yaml = m.yaml_with_header(&file.name);
             let out_name = format!("{}.yaml", m.name);
             if let Some((_, first)) = outputs.get(&out_name) {
-                collisions.push(format!("{out_name} would be written for both {first} and {}", file.name));
+                collisions.push(format!(
+                    "{out_name} would be written for both {first} and {}",
+                    file.name
+                ));
             }
             outputs.insert(out_name, (yaml.clone(), file.name.clone()));
             documents.push(yaml);
@@ -65,7 +68,11 @@ pub fn run(args: BuildArgs) -> ExitCode {
     match &args.output {
         None => {
             let mut stdout = std::io::stdout().lock();
-            if stdout.write_all(documents.join("---\n").as_bytes()).and_then(|_| stdout.flush()).is_err() {
+            if stdout
+                .write_all(documents.join("---\n").as_bytes())
+                .and_then(|_| stdout.flush())
+                .is_err()
+            {
                 return fatal("cannot write to stdout");
             }
         }
@@ -87,14 +94,16 @@ fn write_all(dir: &Path, outputs: &BTreeMap<String, (String, String)>) -> Result
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut staged = Vec::new();
     for (name, (yaml, _)) in outputs {
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)
+            .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
         tmp.write_all(yaml.as_bytes())
             .and_then(|_| tmp.flush())
             .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))?;
         staged.push((tmp, dir.join(name)));
     }
     for (tmp, path) in staged {
-        tmp.persist(&path).map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
+        tmp.persist(&path)
+            .map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
     }
     Ok(())
 }

@@ -25,14 +25,19 @@ pub fn run(args: ExplainArgs) -> ExitCode {
     let code = args.code.unwrap_or_default();
     match lookup(&code) {
         Some(c) => {
-            println!("{} ({}): {}\n\n{}", c.code, c.name, c.summary, c.explanation);
+            println!(
+                "{} ({}): {}\n\n{}",
+                c.code, c.name, c.summary, c.explanation
+            );
             ExitCode::SUCCESS
         }
         None => {
             let hint = did_you_mean(&code, CODES.iter().map(|c| c.name))
                 .map(|n| format!(" (did you mean `{n}`?)"))
                 .unwrap_or_default();
-            eprintln!("error: no diagnostic code `{code}`{hint}; `dsc explain --list` shows them all");
+            eprintln!(
+                "error: no diagnostic code `{code}`{hint}; `dsc explain --list` shows them all"
+            );
             ExitCode::from(2)
         }
     }

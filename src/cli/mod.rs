@@ -36,7 +36,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match cli.command {
@@ -62,7 +66,12 @@ impl LintArgs {
         LintLevels {
             allow: self.allow.clone(),
             deny_all: self.deny.iter().any(|d| d == "warnings"),
-            deny: self.deny.iter().filter(|d| *d != "warnings").cloned().collect(),
+            deny: self
+                .deny
+                .iter()
+                .filter(|d| *d != "warnings")
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -81,7 +90,8 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Fatal> {
     for input in inputs {
         if input.is_dir() {
             let mut found = Vec::new();
-            walk(input, &mut found).map_err(|e| Fatal(format!("cannot read directory {}: {e}", input.display())))?;
+            walk(input, &mut found)
+                .map_err(|e| Fatal(format!("cannot read directory {}: {e}", input.display())))?;
             if found.is_empty() {
                 return Err(Fatal(format!("no .ds files in {}", input.display())));
             }
@@ -110,16 +120,21 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 pub fn read_source(path: &Path) -> Result<SourceFile, Fatal> {
     let name = path.display().to_string();
     let text = if name == "-" {
-        std::io::read_to_string(std::io::stdin()).map_err(|e| Fatal(format!("cannot read stdin: {e}")))?
+        std::io::read_to_string(std::io::stdin())
+            .map_err(|e| Fatal(format!("cannot read stdin: {e}")))?
     } else {
         std::fs::read_to_string(path).map_err(|e| Fatal(format!("cannot read {name}: {e}")))?
     };
-    Ok(SourceFile::new(if name == "-" { "<stdin>".into() } else { name }, text))
+    Ok(SourceFile::new(
+        if name == "-" { "<stdin>".into() } else { name },
+        text,
+    ))
 }
 
 /// Prints diagnostics to stderr in the chosen format; returns (errors, warnings).
 pub fn report(file: &SourceFile, diags: &[Diagnostic], format: render::Format) -> (usize, usize) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut out = String::new();
     for d in diags {
         match format {
@@ -130,7 +145,10 @@ pub fn report(file: &SourceFile, diags: &[Diagnostic], format: render::Format) -
         }
     }
     eprint!("{out}");
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     (errors, diags.len() - errors)
 }
 
@@ -139,11 +157,24 @@ pub fn summary(errors: usize, warnings: usize, files: usize) {
     if errors == 0 && warnings == 0 {
         return;
     }
-    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
     let files = plural(files, "file");
     match (errors, warnings) {
         (0, w) => eprintln!("warning: {} in {files}", plural(w, "warning")),
-        (e, 0) => eprintln!("error: {} in {files}; nothing was written", plural(e, "error")),
-        (e, w) => eprintln!("error: {} and {} in {files}; nothing was written", plural(e, "error"), plural(w, "warning")),
+        (e, 0) => eprintln!(
+            "error: {} in {files}; nothing was written",
+            plural(e, "error")
+        ),
+        (e, w) => eprintln!(
+            "error: {} and {} in {files}; nothing was written",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
     }
 }

@@ -14,7 +14,12 @@ pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
         .find(|c| c.code.eq_ignore_ascii_case(code) || c.name.eq_ignore_ascii_case(code))
 }
 
-const fn code(code: &'static str, name: &'static str, summary: &'static str, explanation: &'static str) -> CodeInfo {
+const fn code(
+    code: &'static str,
+    name: &'static str,
+    summary: &'static str,
+    explanation: &'static str,
+) -> CodeInfo {
     CodeInfo {
         code,
         name,

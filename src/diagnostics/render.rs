@@ -1,6 +1,8 @@
 //! Diagnostics → text for people (miette) and for tools (short lines, JSON, GitHub annotations).
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+};
 
 use super::{Diagnostic, Severity};
 use crate::source::SourceFile;
@@ -30,8 +32,8 @@ pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
             LabeledSpan::new_with_span(Some(l.message.clone()), span)
         }
     });
-    let mut md = MietteDiagnostic::new(d.message.clone())
-        .with_code(d.code)
+    let title = format!("{}[{}]: {}", d.severity.as_str(), d.code, d.message);
+    let mut md = MietteDiagnostic::new(title)
         .with_severity(match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -59,7 +61,13 @@ pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
 /// `file:line:col: severity[CODE]: message`
 pub fn short(file: &SourceFile, d: &Diagnostic) -> String {
     let (line, col) = file.line_col(d.primary_span().start);
-    format!("{}:{line}:{col}: {}[{}]: {}\n", file.name, d.severity.as_str(), d.code, d.message)
+    format!(
+        "{}:{line}:{col}: {}[{}]: {}\n",
+        file.name,
+        d.severity.as_str(),
+        d.code,
+        d.message
+    )
 }
 
 /// GitHub Actions annotation: `::error file=F,line=L,col=C,title=CODE::message`.
@@ -103,7 +111,9 @@ pub fn json(file: &SourceFile, d: &Diagnostic) -> serde_json::Value {
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {

@@ -70,7 +70,9 @@ impl Arg {
             ArgKind::Pair { key, value, .. } => Some(format!("{key}={}", value.as_text()?)),
             ArgKind::Empty => Some(String::new()),
             ArgKind::Range { low, high } => {
-                let side = |s: &Option<(String, Span)>| s.as_ref().map_or(String::new(), |(t, _)| t.clone());
+                let side = |s: &Option<(String, Span)>| {
+                    s.as_ref().map_or(String::new(), |(t, _)| t.clone())
+                };
                 Some(format!("{}..{}", side(low), side(high)))
             }
             ArgKind::List(_) => None,

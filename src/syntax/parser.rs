@@ -24,10 +24,20 @@ pub fn parse(text: &str) -> (Ast, Vec<Diagnostic>) {
             None
         }
     };
-    let statements = match file {
+    let mut statements = match file {
         Some(file) => statements(file, text, &mut diagnostics),
         None => Vec::new(),
     };
+    // After an unclosed block the rest of the file is read out of context: its findings would
+    // be noise, so they are dropped.
+    if let Some(at) = diagnostics
+        .iter()
+        .find(|d| d.code == "DS0103")
+        .map(|d| d.primary_span().start)
+    {
+        statements.retain(|s| s.span.start < at);
+        diagnostics.retain(|d| d.primary_span().start <= at);
+    }
     (Ast { statements }, diagnostics)
 }
 
@@ -51,12 +61,48 @@ fn statements(parent: Pair<'_, Rule>, text: &str, out: &mut Vec<Diagnostic>) -> 
 /// Re-parses a statement that failed inside the file on its own, for a precise message.
 fn bad_statement(pair: &Pair<'_, Rule>) -> Diagnostic {
     let span = span_of(pair);
+    if let Some(open) = unclosed_brace(pair.as_str()) {
+        let at = span.start + open;
+        return Diagnostic::error("DS0103", "unclosed block")
+            .at(Span::new(at, at + 1), "this `{` is never closed")
+            .help("add the matching `}` after the last statement of the block");
+    }
     match DsParser::parse(Rule::lone_statement, pair.as_str()) {
         Err(error) => syntax_error(pair.as_str(), span.start, &error),
         Ok(_) => Diagnostic::error("DS0101", "this statement cannot be parsed here")
             .at(span, "not a valid statement")
             .help("a statement is a setting name, its values, and an optional `{ ... }` block"),
     }
+}
+
+/// The offset of the outermost `{` left open in a statement's text, outside strings.
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let mut open = Vec::new();
+    let mut quote = None;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '#' => break,
+                '{' => open.push(i),
+                '}' => {
+                    open.pop();
+                }
+                _ => {}
+            },
+        }
+    }
+    open.first().copied()
 }
 
 fn statement(pair: Pair<'_, Rule>, text: &str, out: &mut Vec<Diagnostic>) -> Statement {
@@ -108,7 +154,7 @@ fn argument(pair: Pair<'_, Rule>, out: &mut Vec<Diagnostic>) -> Option<Arg> {
                     out.push(
                         Diagnostic::error("DS0105", "invalid escape in string")
                             .at(Span::new(at, at + 2), "not a valid escape")
-                            .help("use `\\u{...}` with a Unicode code point in hex, such as `\\u{e9}`"),
+                            .help("write `\\\\` for a backslash, or use single quotes, where nothing is escaped: `'\\d+'`"),
                     );
                     ArgKind::Str {
                         value: body.to_string(),
@@ -118,7 +164,11 @@ fn argument(pair: Pair<'_, Rule>, out: &mut Vec<Diagnostic>) -> Option<Arg> {
             }
         }
         Rule::single_string => ArgKind::Str {
-            value: pair.into_inner().next().map_or("", |p| p.as_str()).to_string(),
+            value: pair
+                .into_inner()
+                .next()
+                .map_or("", |p| p.as_str())
+                .to_string(),
             multiline: false,
         },
         Rule::triple_string => ArgKind::Str {
@@ -180,7 +230,13 @@ mod tests {
         let inner = &ds.block.as_ref().unwrap().statements;
         assert_eq!(inner[0].keyword, "labels");
         assert!(matches!(&inner[0].args[1].kind, ArgKind::Pair { key, .. } if key == "x"));
-        assert!(matches!(&inner[1].args[0].kind, ArgKind::Range { low: Some(_), high: Some(_) }));
+        assert!(matches!(
+            &inner[1].args[0].kind,
+            ArgKind::Range {
+                low: Some(_),
+                high: Some(_)
+            }
+        ));
     }
 
     #[test]

@@ -1,8 +1,7 @@
 //! String literals: escape sequences of `"..."` and the indentation rule of `"""..."""`.
 
-/// Resolves the escapes of a double-quoted string body. The grammar has already checked that
-/// every escape is one of `\" \\ \n \t \r \0 \$ \u{…}`; an invalid `\u{…}` code point becomes
-/// U+FFFD and is reported by the caller through `Err`.
+/// Resolves the escapes of a double-quoted string body: `\" \\ \n \t \r \0 \$ \u{…}`.
+/// Anything else after a backslash is an error at that byte offset of the body.
 pub fn unescape(body: &str) -> Result<String, usize> {
     let mut out = String::with_capacity(body.len());
     let mut chars = body.char_indices();
@@ -29,8 +28,8 @@ pub fn unescape(body: &str) -> Result<String, usize> {
                     chars.next();
                 }
             }
-            Some(other) => out.push(other),
-            None => return Err(i),
+            Some(c @ ('"' | '\\' | '$')) => out.push(c),
+            _ => return Err(i),
         }
     }
     Ok(out)

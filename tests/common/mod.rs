@@ -1,0 +1,44 @@
+//! Golden-file helpers shared by the test suites: compare with a file beside the input, or
+//! rewrite it when `BLESS=1`.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// Files in `dir` with extension `ext`, sorted.
+pub fn inputs(dir: &str, ext: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Compares `actual` with the golden file, or writes it under `BLESS=1`. Returns a failure
+/// message instead of panicking, so one run lists every mismatch.
+pub fn golden(path: &Path, actual: &str) -> Option<String> {
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(path, actual).unwrap();
+        return None;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_default();
+    if expected == actual {
+        return None;
+    }
+    let diff = similar::TextDiff::from_lines(expected.as_str(), actual)
+        .unified_diff()
+        .header("expected", "actual")
+        .to_string();
+    Some(format!(
+        "{} differs (BLESS=1 to accept):\n{diff}",
+        path.display()
+    ))
+}
+
+/// Panics with every collected failure.
+pub fn finish(failures: Vec<String>) {
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

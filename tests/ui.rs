@@ -1,0 +1,74 @@
+//! UI tests of diagnostics: every `tests/cases/ui/*.ds` renders exactly the `.stderr` beside it,
+//! and every diagnostic code has at least one failing case.
+
+mod common;
+
+use dsc::diagnostics::{render, LintLevels, CODES};
+use dsc::source::SourceFile;
+
+fn rendered(path: &std::path::Path) -> String {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let file = SourceFile::new(name, std::fs::read_to_string(path).unwrap());
+    let compiled = dsc::compile(&file, &LintLevels::default());
+    compiled
+        .diagnostics
+        .iter()
+        .map(|d| render::human(&file, d, false))
+        .collect()
+}
+
+#[test]
+fn diagnostics_render_as_expected() {
+    let mut failures = Vec::new();
+    for path in common::inputs("tests/cases/ui", "ds") {
+        let out = rendered(&path);
+        if out.is_empty() {
+            failures.push(format!("{} produced no diagnostic", path.display()));
+        }
+        failures.extend(common::golden(&path.with_extension("stderr"), &out));
+    }
+    common::finish(failures);
+}
+
+#[test]
+fn every_code_has_a_failing_case() {
+    let all: String = common::inputs("tests/cases/ui", "stderr")
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let missing: Vec<&str> = CODES
+        .iter()
+        .map(|c| c.code)
+        .filter(|code| !all.contains(&format!("[{code}]")))
+        .collect();
+    assert!(missing.is_empty(), "codes without a UI case: {missing:?}");
+}
+
+#[test]
+fn every_raised_code_is_documented() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut stack = vec![src];
+    let mut undocumented = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (i, _) in text.match_indices("\"DS") {
+                let code = &text[i + 1..(i + 7).min(text.len())];
+                if code[2..].chars().all(|c| c.is_ascii_digit())
+                    && dsc::diagnostics::lookup(code).is_none()
+                {
+                    undocumented.push(format!("{code} in {}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        undocumented.is_empty(),
+        "codes missing from CODES: {undocumented:?}"
+    );
+}
