@@ -1,81 +1,14 @@
-//! Checked model → k8s-openapi `DaemonSet`. Pure: no I/O, no checks (the model is valid).
+//! One checked container → a k8s-openapi `Container`: image, command, resources, ports, env.
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec};
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
-use crate::model::{Container, DaemonSetModel, EnvFromKind, EnvSource, Labels, Resources};
+use super::non_empty_vec;
+use crate::model::{Container, EnvFromKind, EnvSource, Resources};
 
-/// The node label VKE puts the GPU card type on (`vke-keys.md` 1.1).
-pub const GPU_NAME_LABEL: &str = "machine.cluster.vke.volcengine.com/gpu-name";
-
-/// Builds the DaemonSet object for one checked daemonset.
-pub fn lower(ds: &DaemonSetModel) -> DaemonSet {
-    DaemonSet {
-        metadata: ObjectMeta {
-            name: Some(ds.name.clone()),
-            namespace: Some(ds.namespace.clone()),
-            labels: non_empty(&ds.labels),
-            annotations: non_empty(&ds.annotations),
-            ..Default::default()
-        },
-        spec: Some(DaemonSetSpec {
-            selector: LabelSelector {
-                match_labels: non_empty(&ds.selector),
-                ..Default::default()
-            },
-            template: core::PodTemplateSpec {
-                metadata: Some(ObjectMeta {
-                    labels: non_empty(&ds.pod_labels),
-                    annotations: non_empty(&ds.pod_annotations),
-                    ..Default::default()
-                }),
-                spec: Some(pod_spec(ds)),
-            },
-            ..Default::default()
-        }),
-        status: None,
-    }
-}
-
-fn pod_spec(ds: &DaemonSetModel) -> core::PodSpec {
-    core::PodSpec {
-        containers: ds.containers.iter().map(container).collect(),
-        init_containers: non_empty_vec(ds.init_containers.iter().map(container).collect()),
-        image_pull_secrets: non_empty_vec(
-            ds.pull_secrets
-                .iter()
-                .map(|name| core::LocalObjectReference { name: name.clone() })
-                .collect(),
-        ),
-        affinity: ds.gpu_type.as_ref().map(|card| gpu_affinity(card)),
-        ..Default::default()
-    }
-}
-
-fn gpu_affinity(card: &str) -> core::Affinity {
-    core::Affinity {
-        node_affinity: Some(core::NodeAffinity {
-            required_during_scheduling_ignored_during_execution: Some(core::NodeSelector {
-                node_selector_terms: vec![core::NodeSelectorTerm {
-                    match_expressions: Some(vec![core::NodeSelectorRequirement {
-                        key: GPU_NAME_LABEL.into(),
-                        operator: "In".into(),
-                        values: Some(vec![card.to_string()]),
-                    }]),
-                    ..Default::default()
-                }],
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
-
-fn container(c: &Container) -> core::Container {
+pub(crate) fn container(c: &Container) -> core::Container {
     core::Container {
         name: c.name.clone(),
         image: Some(c.image.clone()),
@@ -198,12 +131,4 @@ fn resources(r: &Resources) -> Option<core::ResourceRequirements> {
         ..Default::default()
     };
     (out.requests.is_some() || out.limits.is_some()).then_some(out)
-}
-
-fn non_empty(labels: &Labels) -> Option<Labels> {
-    (!labels.is_empty()).then(|| labels.clone())
-}
-
-fn non_empty_vec<T>(v: Vec<T>) -> Option<Vec<T>> {
-    (!v.is_empty()).then_some(v)
 }
