@@ -112,7 +112,8 @@ impl LintLevels {
         };
         let matches = |list: &[String], d: &Diagnostic| {
             let ids = names(d);
-            list.iter().any(|l| ids.iter().any(|id| id.eq_ignore_ascii_case(l)))
+            list.iter()
+                .any(|l| ids.iter().any(|id| id.eq_ignore_ascii_case(l)))
         };
         diagnostics
             .into_iter()
@@ -138,11 +139,15 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 }
 
 /// "did you mean `x`?" for the closest candidate, when one is close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
-        let score = strsim::jaro_winkler(&word.to_ascii_lowercase(), &candidate.to_ascii_lowercase());
-        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
+        let score =
+            strsim::jaro_winkler(&word.to_ascii_lowercase(), &candidate.to_ascii_lowercase());
+        if score > 0.8 && best.map_or(true, |(s, _)| score > s) {
             best = Some((score, candidate));
         }
     }

@@ -27,7 +27,10 @@ pub fn whole_file_error(text: &str, error: &Error<Rule>) -> Diagnostic {
 
 fn describe(text: &str, base: usize, at: usize, expected: &[Rule]) -> Diagnostic {
     let rest = text.get(at..).unwrap_or("");
-    let here = Span::new(base + at, base + at + rest.chars().next().map_or(0, char::len_utf8));
+    let here = Span::new(
+        base + at,
+        base + at + rest.chars().next().map_or(0, char::len_utf8),
+    );
 
     if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
         let line = rest.lines().next().unwrap_or("");
@@ -44,11 +47,18 @@ fn describe(text: &str, base: usize, at: usize, expected: &[Rule]) -> Diagnostic
             .at(here, "no block is open here")
             .help("remove this brace, or add the `{` it was meant to close");
     }
-    if rest.is_empty() && expected.iter().any(|r| matches!(r, Rule::block | Rule::list)) {
+    if rest.is_empty()
+        && expected
+            .iter()
+            .any(|r| matches!(r, Rule::block | Rule::list))
+    {
         let opener = text.rfind(['{', '[']).unwrap_or(0);
         return Diagnostic::error("DS0103", "unclosed block")
             .at(here, "the file ends here")
-            .also(Span::new(base + opener, base + opener + 1), "the last block or list opened here")
+            .also(
+                Span::new(base + opener, base + opener + 1),
+                "the last block or list opened here",
+            )
             .help("add the missing `}` or `]`");
     }
 
@@ -91,7 +101,9 @@ fn found(rest: &str) -> String {
 fn phrase(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::keyword | Rule::good_statement | Rule::bad_statement => "a setting name",
-        Rule::word | Rule::list_word | Rule::number | Rule::range | Rule::pair | Rule::pair_key => "a value",
+        Rule::word | Rule::list_word | Rule::number | Rule::range | Rule::pair | Rule::pair_key => {
+            "a value"
+        }
         Rule::double_string | Rule::single_string | Rule::triple_string => "a value",
         Rule::list => "a value",
         Rule::block => "`{`",

@@ -118,7 +118,11 @@ fn argument(pair: Pair<'_, Rule>, out: &mut Vec<Diagnostic>) -> Option<Arg> {
             }
         }
         Rule::single_string => ArgKind::Str {
-            value: pair.into_inner().next().map_or("", |p| p.as_str()).to_string(),
+            value: pair
+                .into_inner()
+                .next()
+                .map_or("", |p| p.as_str())
+                .to_string(),
             multiline: false,
         },
         Rule::triple_string => ArgKind::Str {
@@ -180,7 +184,13 @@ mod tests {
         let inner = &ds.block.as_ref().unwrap().statements;
         assert_eq!(inner[0].keyword, "labels");
         assert!(matches!(&inner[0].args[1].kind, ArgKind::Pair { key, .. } if key == "x"));
-        assert!(matches!(&inner[1].args[0].kind, ArgKind::Range { low: Some(_), high: Some(_) }));
+        assert!(matches!(
+            &inner[1].args[0].kind,
+            ArgKind::Range {
+                low: Some(_),
+                high: Some(_)
+            }
+        ));
     }
 
     #[test]
