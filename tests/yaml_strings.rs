@@ -250,12 +250,24 @@ const TRICKY: &[&str] = &[
     "-Infinity",
 ];
 
+/// Strings too long for an implicit key, plain and quoted, and a long literal block.
+fn long_strings() -> Vec<String> {
+    vec![
+        "k".repeat(1500),
+        "no ".repeat(400),
+        "é\t".repeat(600),
+        "line\n".repeat(300),
+    ]
+}
+
 #[test]
 fn tricky_strings_survive_both_yaml_versions() {
     for s in TRICKY {
         check_string(s);
     }
-    check_string(&"k".repeat(1500));
+    for s in long_strings() {
+        check_string(&s);
+    }
 }
 
 #[test]
@@ -350,6 +362,7 @@ fn corpus_for_python_readers() {
         TestRng::deterministic_rng(Config::default().rng_algorithm),
     );
     let mut strings: Vec<String> = TRICKY.iter().map(|s| s.to_string()).collect();
+    strings.extend(long_strings());
     for _ in 0..5000 {
         strings.push(tricky_string().new_tree(&mut runner).unwrap().current());
     }
