@@ -37,3 +37,20 @@ fn examples_compile_to_their_goldens() {
 fn build_cases_compile_to_their_goldens() {
     compile_dir("tests/cases/build");
 }
+
+/// The README's first example (a spec, then the YAML it compiles to) stays true.
+#[test]
+fn readme_example_is_current() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let blocks: Vec<&str> = readme.split("```").skip(1).step_by(2).take(2).collect();
+    let spec = blocks[0].trim_start_matches('\n');
+    let yaml = blocks[1].trim_start_matches("yaml\n");
+    let file = SourceFile::new("fluent-bit.ds", spec);
+    let compiled = dsc::compile(&file, &LintLevels::default());
+    assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
+    assert_eq!(
+        dsc::objects_to_yaml(&compiled.manifests, "fluent-bit.ds"),
+        yaml
+    );
+}
