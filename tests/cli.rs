@@ -269,3 +269,58 @@ fn hostile_input_never_panics() {
         );
     }
 }
+
+#[test]
+fn build_check_compares_committed_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "agent.ds", GOOD);
+    let out = dir.path().join("out");
+    dsc()
+        .arg("build")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    dsc()
+        .arg("build")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .arg("--check")
+        .assert()
+        .success()
+        .stdout("");
+    let changed = GOOD.replace(":1.0", ":1.1");
+    std::fs::write(&spec, changed).unwrap();
+    dsc()
+        .arg("build")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .arg("--check")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "-      - image: registry.example.com/agent:1.0",
+        ))
+        .stdout(predicate::str::contains(
+            "+      - image: registry.example.com/agent:1.1",
+        ));
+    assert!(
+        std::fs::read_to_string(out.join("agent.yaml"))
+            .unwrap()
+            .contains(":1.0"),
+        "--check writes nothing"
+    );
+    std::fs::write(out.join("old.yaml"), "x").unwrap();
+    dsc()
+        .arg("build")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .arg("--check")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("stale:"));
+}

@@ -19,6 +19,10 @@ pub struct BuildArgs {
     /// Write `NAME.yaml` per DaemonSet into this directory instead of stdout
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
+    /// With -o: write nothing; exit 1 and show the difference when the files in DIR are not
+    /// what the specs compile to (for CI)
+    #[arg(long, requires = "output")]
+    check: bool,
     /// How to print diagnostics
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -81,12 +85,72 @@ pub fn run(args: BuildArgs) -> ExitCode {
                 eprintln!("error: two daemonsets have one name: {c}; nothing was written");
                 return ExitCode::from(1);
             }
+            if args.check {
+                return check_committed(dir, &outputs);
+            }
             if let Err(e) = write_all(dir, &outputs) {
                 return fatal(e);
             }
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `--check`: compares the files in `dir` with what would be written; prints a unified diff of
+/// each difference, lists missing and stale files, and exits 1 when anything differs.
+fn check_committed(dir: &Path, outputs: &BTreeMap<String, (String, String)>) -> ExitCode {
+    let mut differ = 0;
+    let mut out = String::new();
+    for (name, (yaml, source)) in outputs {
+        let path = dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(current) if current == *yaml => {}
+            Ok(current) => {
+                differ += 1;
+                let diff = similar::TextDiff::from_lines(current.as_str(), yaml.as_str());
+                out.push_str(
+                    &diff
+                        .unified_diff()
+                        .context_radius(3)
+                        .header(
+                            &format!("{} (committed)", path.display()),
+                            &format!("{} (compiled from {source})", path.display()),
+                        )
+                        .to_string(),
+                );
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                differ += 1;
+                out.push_str(&format!(
+                    "missing: {} (compiled from {source})\n",
+                    path.display()
+                ));
+            }
+            Err(e) => return fatal(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let mut stale: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".yaml") && !outputs.contains_key(n))
+            .collect();
+        stale.sort();
+        for name in stale {
+            differ += 1;
+            out.push_str(&format!(
+                "stale: {} (no spec compiles to it)\n",
+                dir.join(name).display()
+            ));
+        }
+    }
+    print!("{out}");
+    if differ > 0 {
+        eprintln!("error: {differ} manifest(s) in {} are not what the specs compile to; run `dsc build ... -o {}`", dir.display(), dir.display());
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Writes every file through a temporary file in the same directory, then renames it.
