@@ -22,6 +22,7 @@ pub static TOP_LEVEL: &[Keyword] = &[kw(
 )];
 
 pub static WORKLOAD: &[Keyword] = &[
+    kw("allow", "allow LINT ...", DS),
     kw("namespace", "namespace NAME", DS),
     kw("labels", "labels KEY=VALUE ...", DS),
     kw("annotations", "annotations KEY=VALUE ...", DS),
@@ -34,6 +35,7 @@ pub static WORKLOAD: &[Keyword] = &[
 ];
 
 pub static CONTAINER: &[Keyword] = &[
+    kw("allow", "allow LINT ...", CT),
     kw("image", "image REGISTRY/REPOSITORY[:TAG][@DIGEST]", CT),
     kw("pull", "pull always|if-not-present|never", CT),
     kw("command", "command PROGRAM ARG ...", CT),

@@ -1,6 +1,7 @@
 //! Semantic pass: [`Ast`] → [`CheckedSpec`]. Resolves every keyword, applies defaults and every
 //! rule, and reports all problems in one run (each check pushes a diagnostic and carries on).
 
+mod allow;
 mod args;
 mod container;
 mod env;
@@ -24,6 +25,9 @@ pub use keywords::{Keyword, CONTAINER, TOP_LEVEL, WORKLOAD};
 /// are errors; callers must not emit it unless the diagnostics hold no error.
 pub fn check(ast: &Ast) -> (CheckedSpec, Vec<Diagnostic>) {
     let mut cx = Cx::default();
+    let file_end = ast.statements.last().map_or(0, |s| s.span.end);
+    let (stripped, allowances) = allow::extract(ast, file_end, &mut cx);
+    let ast = &stripped;
     let mut spec = CheckedSpec::default();
     let mut seen: HashMap<(String, String), Span> = HashMap::new();
     for stmt in &ast.statements {
@@ -62,7 +66,7 @@ pub fn check(ast: &Ast) -> (CheckedSpec, Vec<Diagnostic>) {
                 ),
         );
     }
-    (spec, cx.diags)
+    (spec, allowances.apply(cx.diags))
 }
 
 /// The checking context: collected diagnostics and the shared statement helpers.

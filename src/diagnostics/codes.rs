@@ -68,6 +68,9 @@ overwrite each other. Rename one or move it to another namespace."),
     code("DS0208", "duplicate-container", "two containers share a name",
         "Container names are unique across the containers and init containers of a pod \
 (API server rule 64)."),
+    code("DS0209", "bad-allow", "`allow` names something that is not a lint",
+        "`allow LINT ...` silences lints (warnings) in the block where it is written: the whole \
+file at the top level, one daemonset, or one container. Errors cannot be allowed.\n\nWrong:\n    allow flaoting-tag\n\nRight:\n    allow floating-tag"),
     code("DS0301", "invalid-name", "a name breaks its Kubernetes format",
         "Daemonset names are DNS subdomains (at most 253 characters of lower-case letters, digits, \
 `-` and `.`); namespaces, container and volume names are DNS labels (at most 63 characters of \
