@@ -85,20 +85,31 @@ impl Cx {
         if !self.arity(stmt, 1, usize::MAX) {
             return;
         }
-        for arg in &stmt.args {
+        let mut args = stmt.args.iter().peekable();
+        while let Some(arg) = args.next() {
             let ArgKind::Pair {
                 key,
                 key_span,
                 value,
             } = &arg.kind
             else {
+                // `labels app: x` is a YAML habit: one finding for the pair, with the fix.
+                let yaml_key = arg.as_word().and_then(|w| w.strip_suffix(':'));
+                let yaml_value = args.peek().and_then(|a| a.as_text());
+                let (span, help) = match (yaml_key, yaml_value) {
+                    (Some(k), Some(v)) => {
+                        let span = arg.span.to(args.next().map_or(arg.span, |a| a.span));
+                        (span, format!("write `{k}={v}`"))
+                    }
+                    _ => (arg.span, format!("write `{}`", usage(&stmt.keyword))),
+                };
                 self.push(
                     Diagnostic::error(
                         "DS0202",
                         format!("`{}` takes `key=value` pairs", stmt.keyword),
                     )
-                    .at(arg.span, format!("{} is not `key=value`", arg.describe()))
-                    .help(format!("write `{}`", usage(&stmt.keyword))),
+                    .at(span, format!("{} is not `key=value`", arg.describe()))
+                    .help(help),
                 );
                 continue;
             };

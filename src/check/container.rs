@@ -292,7 +292,9 @@ fn port(cx: &mut Cx, s: &Statement) -> Option<Port> {
         }),
         _ => {
             let swapped = name_arg.is_none() && names::port_name(number).is_ok();
-            let help = if swapped {
+            let help = if let Some((host, container)) = number.split_once(':') {
+                format!("give the container port only: `port {container}`; with `host-network` the host port equals it (`{host}` cannot be mapped)")
+            } else if swapped {
                 format!("write the name first and then the number: `port {number} 8080`")
             } else {
                 "a port is a number from 1 to 65535, with an optional `/udp`".to_string()

@@ -64,6 +64,22 @@ pub fn check_env(
             }
         }
     }
+    // `env FOO bar`: the `=` forgotten.
+    if let [name, value] = stmt.args.as_slice() {
+        if let (Some(n), Some(v)) = (name.as_word(), value.as_text()) {
+            if names::env_name(n).is_ok() && !matches!(value.kind, ArgKind::Pair { .. }) {
+                cx.push(
+                    Diagnostic::error("DS0202", "expected `NAME=VALUE`")
+                        .at(
+                            name.span.to(value.span),
+                            "no `=` between the name and the value",
+                        )
+                        .help(format!("write `env {n}={v}`")),
+                );
+                return;
+            }
+        }
+    }
     for arg in &stmt.args {
         match &arg.kind {
             ArgKind::Pair {

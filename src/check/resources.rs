@@ -63,12 +63,7 @@ pub fn check_request_limit(cx: &mut Cx, stmt: &Statement, resources: &mut Resour
                     format!("expected a quantity, found {}", value.describe()),
                 )
                 .at(value.span, "not a quantity")
-                .help(format!(
-                    "write `{} REQUEST..LIMIT`, such as `{} {}`",
-                    stmt.keyword,
-                    stmt.keyword,
-                    example(&name)
-                )),
+                .help(range_help(&stmt.keyword, &name, value)),
             );
             return;
         }
@@ -116,6 +111,20 @@ pub fn check_request_limit(cx: &mut Cx, stmt: &Statement, resources: &mut Resour
     }
     if let Some((q, _)) = limit {
         resources.limits.insert(name, q.text);
+    }
+}
+
+/// The fix for a value that is not a quantity: `100m-500m` is a range written with `-`.
+fn range_help(keyword: &str, name: &str, value: &Arg) -> String {
+    let text = value.as_text().unwrap_or_default();
+    match text.split_once('-') {
+        Some((a, b)) if Quantity::parse(a).is_ok() && Quantity::parse(b).is_ok() => {
+            format!("a request and a limit are written `{a}..{b}`")
+        }
+        _ => format!(
+            "write `{keyword} REQUEST..LIMIT`, such as `{keyword} {}`",
+            example(name)
+        ),
     }
 }
 

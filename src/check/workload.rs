@@ -48,7 +48,14 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
                     first.span.to(stmt.args[stmt.args.len() - 1].span),
                     "expected `in NAMESPACE` or `{`",
                 )
-                .help("write `daemonset NAME in NAMESPACE { ... }`"),
+                .help(
+                    match (first.as_word(), stmt.args.get(2).and_then(|a| a.as_text())) {
+                        (Some("namespace" | "ns" | "-n"), Some(ns)) => {
+                            format!("write `daemonset {} in {ns} {{ ... }}`", ds.name)
+                        }
+                        _ => "write `daemonset NAME in NAMESPACE { ... }`".to_string(),
+                    },
+                ),
         ),
     }
     let Some(block) = &stmt.block else {

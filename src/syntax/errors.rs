@@ -32,6 +32,18 @@ fn describe(text: &str, base: usize, at: usize, expected: &[Rule]) -> Diagnostic
         base + at + rest.chars().next().map_or(0, char::len_utf8),
     );
 
+    // `image: nginx` — a YAML habit.
+    let word_len = rest
+        .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+        .unwrap_or(rest.len());
+    if word_len > 0 && rest[word_len..].starts_with(':') {
+        let keyword = &rest[..word_len];
+        let colon = base + at + word_len;
+        let value = rest[word_len + 1..].lines().next().unwrap_or("").trim();
+        return Diagnostic::error("DS0101", format!("unexpected `:` after `{keyword}`"))
+            .at(Span::new(colon, colon + 1), "settings take no colon")
+            .help(format!("this is not YAML: write `{keyword} {value}`"));
+    }
     if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
         let line = rest.lines().next().unwrap_or("");
         if !line[1..].contains(quote) {
