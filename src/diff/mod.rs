@@ -26,6 +26,9 @@
 //!   (see `canonical.rs`). Idempotent, and a no-op on a canonical object.
 //! * Old-side input: [`read_source`] (file or `-` for stdin), [`read_objects`] (JSON or
 //!   multi-document YAML, `List`s flattened), [`select_daemonset`].
+//! * Live input: [`Kubectl`] (program from `DSC_KUBECTL` or given, `--context`,
+//!   `--kubeconfig`) and [`fetch_live`]; `Ok(None)` means the DaemonSet does not exist yet,
+//!   which [`diff`] shows as a new object when passed as `old: None`.
 //! * Lower-level pieces for tools: [`compare`] and [`Change`], [`Rollout`], [`Redactor`].
 
 mod canonical;
@@ -33,6 +36,7 @@ mod changes;
 mod defaults;
 mod impact;
 mod input;
+mod live;
 mod path;
 mod pattern;
 mod prune;
@@ -44,6 +48,7 @@ pub use canonical::canonicalize;
 pub use changes::{compare, Change, Op};
 pub use impact::{assess, Rollout, Strategy};
 pub use input::{describe, read_all, read_objects, read_source, select_daemonset, InputError};
+pub use live::{fetch_live, Kubectl, LiveError, KUBECTL_ENV};
 pub use path::{item_key, ItemKey, Path as FieldPath, Segment};
 pub use pattern::{PathPattern, PatternError};
 pub use redact::{secret_name, secret_value, Redactor};
