@@ -255,6 +255,12 @@ spec:
     }
 
     #[test]
+    fn reads_from_any_reader_like_stdin() {
+        let text = read_all(std::io::Cursor::new(MULTI)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read_objects(&text).map(|o| o.len()).ok(), Some(2));
+    }
+
+    #[test]
     fn bad_input_is_an_error() {
         assert!(matches!(
             read_objects("a: [1, 2"),
