@@ -131,8 +131,16 @@ fn serve_container(c: &mut Map<String, Value>, host_network: bool) {
         .next()
         .and_then(|n| n.split_once(':'))
         .map(|(_, t)| t);
+    // The server's reference parser rejects upper case in the repository; its tag is then
+    // empty, which defaults to IfNotPresent.
+    let parses = !image.is_empty()
+        && !last
+            .split([':', '@'])
+            .next()
+            .unwrap_or("")
+            .contains(char::is_uppercase);
     let policy = match (tag, image.contains('@')) {
-        (Some("latest"), _) | (None, false) => "Always",
+        (Some("latest"), _) | (None, false) if parses => "Always",
         _ => "IfNotPresent",
     };
     fill(c, "imagePullPolicy", json!(policy));
