@@ -17,7 +17,8 @@
 //!
 //! * [`diff`]`(old: Option<&Value>, new: &Value, &DiffOptions) -> DiffReport`, with
 //!   [`DiffReport::has_changes`] (exit code 0 or 1 for the CLI), `render_text(color)`,
-//!   `render_markdown()` and `render_json()`.
+//!   `render_markdown()` and `render_json()`; [`auto_color`] tells whether stdout wants colour
+//!   (a terminal, `NO_COLOR` unset).
 //! * [`DiffOptions`]: ignore paths (parsed with [`IgnorePath::parse`], so the CLI can report a
 //!   bad one before diffing), `show_secrets`, the side labels (`live`, `previous`,
 //!   `compiled`), unified-diff context lines, and the YAML renderer ([`default_yaml`] until the
@@ -52,6 +53,7 @@ pub use live::{fetch_live, Kubectl, LiveError, KUBECTL_ENV};
 pub use path::{item_key, ItemKey, Path as FieldPath, Segment};
 pub use pattern::{PathPattern, PatternError};
 pub use redact::{secret_name, secret_value, Redactor};
+pub use render::auto_color;
 
 use serde_json::Value;
 

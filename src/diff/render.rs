@@ -8,6 +8,7 @@ use super::changes::{Change, Op};
 use super::DiffReport;
 use serde_json::{json, Value};
 use similar::TextDiff;
+use std::io::IsTerminal;
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
@@ -15,6 +16,12 @@ const YELLOW: &str = "\x1b[33m";
 const CYAN: &str = "\x1b[36m";
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
+
+/// Whether text for stdout should be coloured: stdout is a terminal and `NO_COLOR` is unset or
+/// empty (no-color.org). A convenience for the CLI, which decides.
+pub fn auto_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
 
 /// The unified diff of two YAML texts; `old` is `None` for a new object.
 pub(crate) fn unified_diff(
@@ -243,4 +250,39 @@ pub(crate) fn json(report: &DiffReport) -> Value {
         "warnings": report.warnings,
         "unified": report.unified,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_print_bare_only_when_unambiguous() {
+        assert_eq!(show(&json!("fluent-bit:2.2")), "fluent-bit:2.2");
+        assert_eq!(show(&json!("10%")), "10%");
+        assert_eq!(show(&json!("1")), r#""1""#);
+        assert_eq!(show(&json!("true")), r#""true""#);
+        assert_eq!(show(&json!("")), r#""""#);
+        assert_eq!(show(&json!(" padded")), r#"" padded""#);
+        assert_eq!(show(&json!("a\nb")), r#""a\nb""#);
+        assert_eq!(show(&json!(1)), "1");
+        assert_eq!(show(&json!({"a": [1]})), r#"{"a":[1]}"#);
+    }
+
+    #[test]
+    fn fences_outgrow_backticks_in_the_body() {
+        assert_eq!(fence("plain"), "```");
+        assert_eq!(fence("a ```` b"), "`````");
+        assert_eq!(fenced("diff", "x\n"), "```diff\nx\n```\n");
+    }
+
+    #[test]
+    fn unified_diff_of_a_new_object_starts_from_nothing() {
+        let text = unified_diff(None, "a: 1\n", ("live/x", "compiled/x"), 3);
+        assert!(
+            text.starts_with("--- /dev/null\n+++ compiled/x\n"),
+            "{text}"
+        );
+        assert!(text.contains("+a: 1"));
+    }
 }
