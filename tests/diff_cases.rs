@@ -6,9 +6,10 @@
 //! `expected.txt`, `expected.md` and `expected.json`. `BLESS=1 cargo test` rewrites them.
 
 use dsc::diff::{
-    canonicalize, diff, read_objects, read_source, select_daemonset, DiffOptions, DiffReport,
+    canonicalize, compare, diff, read_objects, read_source, select_daemonset, DiffOptions,
+    DiffReport, Op,
 };
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -118,24 +119,38 @@ fn colour_only_when_asked() {
     assert!(!report.render_text(false).contains('\x1b'));
 }
 
-/// The compiler's own output is already canonical: canonicalizing it changes no value and no
-/// key order (`examples/*.yaml` are the compiler's goldens).
+/// The compiler's own output is already canonical (`examples/*.yaml` and
+/// `tests/cases/build/*.yaml` are its goldens): canonicalizing it changes no key order, and no
+/// value other than a zero value the API server drops anyway (an env var's `value: ""`).
 #[test]
-fn compiler_examples_are_already_canonical() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let files = fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok().map(|e| e.path()));
-    for file in files.filter(|p| p.extension().is_some_and(|x| x == "yaml")) {
-        for object in objects(&file) {
-            let canonical = canonicalize(&object, &[]);
-            assert_eq!(
-                serde_json::to_string_pretty(&canonical).unwrap_or_default(),
-                serde_json::to_string_pretty(&object).unwrap_or_default(),
-                "{}",
-                file.display()
-            );
+fn compiler_output_is_already_canonical() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let zero = |v: &Option<Value>| matches!(v, Some(v) if *v == json!("") || *v == json!(false) || *v == json!(0));
+    for dir in ["examples", "tests/cases/build"] {
+        let files = fs::read_dir(root.join(dir))
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| e.path()));
+        for file in files.filter(|p| p.extension().is_some_and(|x| x == "yaml")) {
+            for object in objects(&file) {
+                let canonical = canonicalize(&object, &[]);
+                let changes = compare(&object, &canonical);
+                let unexpected: Vec<String> = changes
+                    .iter()
+                    .filter(|c| !(c.op == Op::Remove && zero(&c.from)))
+                    .map(|c| format!("{} {:?} -> {:?}", c.path, c.from, c.to))
+                    .collect();
+                assert!(unexpected.is_empty(), "{}: {unexpected:#?}", file.display());
+                if changes.is_empty() {
+                    let text = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default();
+                    assert_eq!(
+                        text(&canonical),
+                        text(&object),
+                        "{}: key order",
+                        file.display()
+                    );
+                }
+            }
         }
     }
 }
