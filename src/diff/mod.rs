@@ -24,7 +24,8 @@
 //!   `compiled`), unified-diff context lines, and the YAML renderer ([`default_yaml`] until the
 //!   emitter is wired in: swapping is the one line in `default_yaml`).
 //! * [`canonicalize`]`(obj, ignore) -> Value`: the one canonical form both sides go through
-//!   (see `canonical.rs`). Idempotent, and a no-op on a canonical object.
+//!   (see `canonical.rs`). Idempotent, a no-op on a canonical object, and on the compiler's
+//!   output (which writes `imagePullPolicy` and port protocols, kept explicit here).
 //! * Old-side input: [`read_source`] (file or `-` for stdin), [`read_objects`] (JSON or
 //!   multi-document YAML, `List`s flattened), [`select_daemonset`].
 //! * Live input: [`Kubectl`] (program from `DSC_KUBECTL` or given, `--context`,
