@@ -324,3 +324,65 @@ fn build_check_compares_committed_manifests() {
         .code(1)
         .stdout(predicate::str::contains("stale:"));
 }
+
+#[test]
+fn diff_against_a_previous_manifest_file_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "agent.ds", GOOD);
+    let previous = dsc().arg("build").arg(&spec).output().unwrap().stdout;
+    let previous = String::from_utf8(previous).unwrap();
+    let file = write(dir.path(), "previous.yaml", &previous);
+    dsc()
+        .arg("diff")
+        .arg(&spec)
+        .arg("--against")
+        .arg(&file)
+        .assert()
+        .code(0)
+        .stdout("DaemonSet monitoring/agent: no changes (previous → compiled)\n");
+    dsc()
+        .arg("diff")
+        .arg(&spec)
+        .args(["--against", "-"])
+        .write_stdin(previous.replace(":1.0", ":0.9"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("containers.agent.image: registry.example.com/agent:0.9 → registry.example.com/agent:1.0"));
+    dsc()
+        .arg("diff")
+        .arg(&spec)
+        .args(["--against", "-", "--format", "json"])
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"new_object\":true"));
+}
+
+#[test]
+fn diff_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "agent.ds", GOOD);
+    let bad = write(dir.path(), "bad.ds", BAD);
+    dsc()
+        .arg("diff")
+        .arg(&bad)
+        .args(["--against", "-"])
+        .write_stdin("")
+        .assert()
+        .code(2);
+    dsc().arg("diff").arg(&good).assert().code(2);
+    dsc()
+        .arg("diff")
+        .arg(&good)
+        .args(["--against", "missing.yaml"])
+        .assert()
+        .code(2);
+    dsc()
+        .arg("diff")
+        .arg(&good)
+        .arg("--live")
+        .env("DSC_KUBECTL", "kubectl-that-does-not-exist")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("kubectl"));
+}

@@ -315,3 +315,68 @@ fn server_without_the_apps_api_is_an_error_not_a_new_object() {
         "{result:?}"
     );
 }
+
+/// The binary end to end: `dsc diff SPEC --live` against the loopback server.
+#[test]
+fn dsc_diff_live_exit_codes() {
+    if !kubectl_installed() {
+        return;
+    }
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/fluent-bit.ds");
+    let file =
+        dsc::source::SourceFile::new("fluent-bit.ds", std::fs::read_to_string(&spec).unwrap());
+    let compiled = dsc::compile(&file, &Default::default())
+        .manifests
+        .remove(0)
+        .object;
+    let routes = Routes::default();
+    with_discovery(&routes, true);
+    let path = "/apis/apps/v1/namespaces/logging/daemonsets/fluent-bit";
+    routes.add(path, 200, support::as_served(&compiled));
+    let cluster = Cluster::new(serve(routes.clone()));
+    let run = |spec: &Path| {
+        assert_cmd::Command::cargo_bin("dsc")
+            .unwrap()
+            .arg("diff")
+            .arg(spec)
+            .arg("--live")
+            .arg("--kubeconfig")
+            .arg(cluster.dir.path().join("kubeconfig"))
+            .args(["--context", "loopback", "--color", "never"])
+            .env("HOME", cluster.dir.path())
+            .output()
+            .unwrap()
+    };
+    let same = run(&spec);
+    assert_eq!(
+        same.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&same.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&same.stdout),
+        "DaemonSet logging/fluent-bit: no changes (live → compiled)\n"
+    );
+
+    let mut changed = support::as_served(&compiled);
+    changed["spec"]["template"]["spec"]["containers"][0]["image"] =
+        json!("cr-cn-beijing.volces.com/obs/fluent-bit:2.1.0");
+    routes.add(path, 200, changed);
+    let out = run(&spec);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("containers.fluent-bit.image: cr-cn-beijing.volces.com/obs/fluent-bit:2.1.0 → cr-cn-beijing.volces.com/obs/fluent-bit:2.2.0"), "{text}");
+    assert!(
+        text.contains("rollout: restarts the pod on every node"),
+        "{text}"
+    );
+
+    let missing = run(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cello.ds"));
+    assert_eq!(
+        missing.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+}

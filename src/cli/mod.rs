@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod explain;
 
 use std::io::IsTerminal;
@@ -27,6 +28,8 @@ enum Command {
     Build(build::BuildArgs),
     /// Check specs and report every problem, without writing anything
     Check(check::CheckArgs),
+    /// Show what the next apply changes: compare with a previous manifest or the live object
+    Diff(diff::DiffArgs),
     /// Explain a diagnostic code, with an example of the fix
     Explain(explain::ExplainArgs),
 }
@@ -46,6 +49,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Explain(args) => explain::run(args),
     }
 }

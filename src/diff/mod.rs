@@ -21,8 +21,8 @@
 //!   (a terminal, `NO_COLOR` unset).
 //! * [`DiffOptions`]: ignore paths (parsed with [`IgnorePath::parse`], so the CLI can report a
 //!   bad one before diffing), `show_secrets`, the side labels (`live`, `previous`,
-//!   `compiled`), unified-diff context lines, and the YAML renderer ([`default_yaml`] until the
-//!   emitter is wired in: swapping is the one line in `default_yaml`).
+//!   `compiled`), unified-diff context lines, and the YAML renderer ([`default_yaml`]: the
+//!   project's emitter).
 //! * [`canonicalize`]`(obj, ignore) -> Value`: the one canonical form both sides go through
 //!   (see `canonical.rs`). Idempotent, a no-op on a canonical object, and on the compiler's
 //!   output (which writes `imagePullPolicy` and port protocols, kept explicit here).
@@ -66,9 +66,9 @@ pub type YamlRenderer = fn(&Value) -> String;
 
 /// The YAML renderer used unless the options say otherwise.
 ///
-/// This is the one line to change for the project's emitter (`crate::emit::to_yaml`).
+/// The project's emitter, so the diff shows the YAML exactly as `dsc build` writes it.
 pub fn default_yaml(value: &Value) -> String {
-    serde_yaml::to_string(value).unwrap_or_else(|_| format!("{value:#}\n"))
+    crate::emit::to_yaml(value)
 }
 
 /// How to compare.
