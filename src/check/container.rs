@@ -1,11 +1,12 @@
 //! A `container` or `init` block → [`Container`]: image and pull policy, command and args,
-//! resources and devices, privileged, ports and environment.
+//! resources and devices, privileged, ports and environment, and mounts.
 
 use std::collections::HashMap;
 
 use super::env::{check_env, check_env_from};
 use super::image::parse_image;
 use super::keywords::CONTAINER;
+use super::mounts::{check_mount, PendingMount};
 use super::names;
 use super::resources::{check_device, check_request_limit, DeviceFacts};
 use super::Cx;
@@ -20,6 +21,8 @@ pub struct ContainerFacts {
     pub init: bool,
     pub name_span: Span,
     pub devices: DeviceFacts,
+    /// Mounts whose volumes are resolved for the whole workload.
+    pub mounts: Vec<PendingMount>,
 }
 
 pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> {
@@ -60,10 +63,13 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     let mut image_given = false;
     let mut pull = None;
     let mut memory_limit = false;
+    let mut mounts = Vec::new();
 
     for s in &block.statements {
         let kw = s.keyword.as_str();
-        if !matches!(kw, "env" | "env-from" | "port" | "resource") && !once_ok(cx, &mut once, s) {
+        if !matches!(kw, "env" | "env-from" | "port" | "resource" | "mount")
+            && !once_ok(cx, &mut once, s)
+        {
             continue;
         }
         match kw {
@@ -142,6 +148,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
             }
             "env" => check_env(cx, s, &mut c.env, &mut env_seen),
             "env-from" => check_env_from(cx, s, &mut c.env_from),
+            "mount" => mounts.extend(check_mount(cx, s)),
             _ => cx.unknown_keyword(s, CONTAINER, "in a container"),
         }
     }
@@ -191,6 +198,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
         init,
         name_span,
         devices,
+        mounts,
     })
 }
 

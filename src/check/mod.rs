@@ -3,12 +3,19 @@
 
 mod args;
 mod container;
+pub mod duration;
 mod env;
 mod image;
 mod keywords;
+mod mounts;
 pub mod names;
+mod options;
+mod paths;
+mod projected;
 pub mod quantity;
 mod resources;
+mod storage;
+mod volumes;
 mod workload;
 
 use std::collections::HashMap;

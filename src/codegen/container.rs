@@ -1,11 +1,12 @@
-//! One checked container → a k8s-openapi `Container`: image, command, resources, ports, env.
+//! One checked container → a k8s-openapi `Container`: image, command, resources, ports, env,
+//! mounts.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use super::non_empty_vec;
+use super::{non_empty_vec, storage};
 use crate::model::{Container, EnvFromKind, EnvSource, Resources};
 
 pub(crate) fn container(c: &Container) -> core::Container {
@@ -55,6 +56,7 @@ pub(crate) fn container(c: &Container) -> core::Container {
                 })
                 .collect(),
         ),
+        volume_mounts: storage::mounts(&c.mounts),
         ..Default::default()
     }
 }
