@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::source::Span;
 
+mod probes;
 mod storage;
 
+pub use probes::*;
 pub use storage::*;
 
 pub type Labels = BTreeMap<String, String>;
@@ -51,6 +53,7 @@ pub struct Container {
     pub env: Vec<EnvVar>,
     pub env_from: Vec<EnvFrom>,
     pub mounts: Vec<VolumeMount>,
+    pub health: Health,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! A `container` or `init` block → [`Container`]: image and pull policy, command and args,
-//! resources and devices, privileged, ports and environment, and mounts.
+//! resources and devices, privileged, ports and environment, mounts, probes and hooks.
 
 use std::collections::HashMap;
 
@@ -8,6 +8,7 @@ use super::image::parse_image;
 use super::keywords::CONTAINER;
 use super::mounts::{check_mount, PendingMount};
 use super::names;
+use super::probes::{check_health, check_port_refs, HealthRefs};
 use super::resources::{check_device, check_request_limit, DeviceFacts};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
@@ -23,6 +24,7 @@ pub struct ContainerFacts {
     pub devices: DeviceFacts,
     /// Mounts whose volumes are resolved for the whole workload.
     pub mounts: Vec<PendingMount>,
+    pub health: HealthRefs,
 }
 
 pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> {
@@ -64,6 +66,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     let mut pull = None;
     let mut memory_limit = false;
     let mut mounts = Vec::new();
+    let mut health = HealthRefs::default();
 
     for s in &block.statements {
         let kw = s.keyword.as_str();
@@ -149,10 +152,14 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
             "env" => check_env(cx, s, &mut c.env, &mut env_seen),
             "env-from" => check_env_from(cx, s, &mut c.env_from),
             "mount" => mounts.extend(check_mount(cx, s)),
+            "liveness" | "readiness" | "startup" | "post-start" | "pre-stop" => {
+                check_health(cx, s, init, &mut c.health, &mut health)
+            }
             _ => cx.unknown_keyword(s, CONTAINER, "in a container"),
         }
     }
 
+    check_port_refs(cx, &health, &c.ports, &c.name);
     match image {
         Some((i, span)) => {
             c.pull_policy = pull.unwrap_or_else(|| i.default_pull_policy());
@@ -199,6 +206,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
         name_span,
         devices,
         mounts,
+        health,
     })
 }
 

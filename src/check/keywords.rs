@@ -67,6 +67,31 @@ pub static CONTAINER: &[Keyword] = &[
         "mount /HOST/PATH [ro] | mount VOLUME at PATH [ro] [sub-path PATH]",
         CT,
     ),
+    kw(
+        "liveness",
+        "liveness http PORT [PATH] | tcp PORT | grpc PORT | exec [COMMAND ...] [period 10s] [failure 3]",
+        CT,
+    ),
+    kw(
+        "readiness",
+        "readiness http PORT [PATH] | tcp PORT | grpc PORT | exec [COMMAND ...] [period 10s] [success 1]",
+        CT,
+    ),
+    kw(
+        "startup",
+        "startup http PORT [PATH] | tcp PORT | grpc PORT | exec [COMMAND ...] [period 10s] [failure 3]",
+        CT,
+    ),
+    kw(
+        "post-start",
+        "post-start exec [COMMAND ...] | http PORT [PATH] | sleep DURATION",
+        CT,
+    ),
+    kw(
+        "pre-stop",
+        "pre-stop exec [COMMAND ...] | http PORT [PATH] | sleep DURATION",
+        CT,
+    ),
 ];
 
 const PV: &str = "a `projected` volume block";

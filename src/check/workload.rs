@@ -8,6 +8,7 @@ use super::args::MapKind;
 use super::container::{check_container, ContainerFacts};
 use super::keywords::WORKLOAD;
 use super::names;
+use super::probes::check_sleeps;
 use super::resources::check_gpu_kinds;
 use super::storage::{check_timezone, resolve};
 use super::volumes::check_volume;
@@ -16,6 +17,9 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{DaemonSetModel, Labels};
 use crate::source::Span;
 use crate::syntax::Statement;
+
+/// The pod's termination grace period when none is set (API default).
+const DEFAULT_GRACE_SECONDS: i64 = 30;
 
 /// Checks one `daemonset NAME [in NAMESPACE] { ... }`; returns the model and the name's span.
 pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel, Span)> {
@@ -134,6 +138,9 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
     unique_container_names(cx, &containers);
     check_gpu_kinds(cx, &containers, &mut ds.gpu_type);
     resolve(cx, &mut ds, volumes, &mut containers, timezone);
+    for c in &containers {
+        check_sleeps(cx, &c.health, DEFAULT_GRACE_SECONDS);
+    }
     if !containers.iter().any(|c| !c.init) {
         cx.push(
             Diagnostic::error(

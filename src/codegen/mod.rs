@@ -2,6 +2,7 @@
 //! This file builds the object and the pod spec; each part of the pod has a file of its own.
 
 mod container;
+mod probes;
 mod storage;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec};

@@ -171,6 +171,24 @@ another volume. Mount it or remove it. Allow with `--allow unused-volume`."),
         "Durations are a number and a unit: `500ms`, `10s`, `2m`, `1h`, or combined: `1m30s`. Probe \
 timings, sleep hooks and token lifetimes are whole seconds, so `1500ms` is rejected rather than \
 rounded. A bare number has no unit and is rejected too, except `0`.\n\nWrong:\n    liveness tcp 8080 period 10\n\nRight:\n    liveness tcp 8080 period 10s"),
+    code("DS0602", "unknown-port-name", "a probe or hook names a port the container does not declare",
+        "A probe may name a port instead of giving its number. The API server does not check the \
+name (rule 126): a typo only shows when the kubelet fails every check and restarts the container. \
+dsc checks it against the container's `port` settings.\n\nWrong:\n    port metrics 2020\n    liveness http metric /healthz\n\nRight:\n    port metrics 2020\n    liveness http metrics /healthz"),
+    code("DS0603", "invalid-probe-setting", "a probe timing or threshold is out of range",
+        "Timeouts and periods are at least 1 s; thresholds are whole numbers of at least 1 (rule \
+127). Liveness and startup probes must use a success threshold of 1 (rule 128): only readiness \
+may ask for several successes.\n\nWrong:\n    liveness http 8080 /healthz success 2\n\nRight:\n    readiness http 8080 /healthz success 2\n    liveness http 8080 /healthz"),
+    code("DS0604", "init-container-check", "an init container has a probe or a lifecycle hook",
+        "Init containers run to completion, one after another, before the containers start; \
+Kubernetes rejects probes and postStart/preStop hooks on them (rule 70, seed F17). Put the check \
+on the container it watches.\n\nWrong:\n    init setup {\n      image busybox:1.36\n      liveness exec [true]\n    }\n\nRight:\n    init setup { image busybox:1.36 }\n    container agent {\n      image agent:1.0\n      liveness exec [agent, health]\n    }"),
+    code("DS0605", "invalid-header", "an HTTP header name is not valid",
+        "Header names of HTTP checks are letters, digits and `-` (rule 124).\n\nWrong:\n    liveness http 8080 /healthz header X_Probe=1\n\nRight:\n    liveness http 8080 /healthz header X-Probe=1"),
+    code("DS0606", "invalid-sleep", "a sleep hook is zero, or longer than the grace period",
+        "`sleep` pauses a hook, usually `pre-stop` so load balancers drain before the agent stops. \
+It must be at least 1 s and end within the pod's termination grace period (30 s unless set), or \
+the API server rejects it (rule 130).\n\nWrong:\n    pre-stop sleep 45s\n\nRight:\n    pre-stop sleep 15s"),
     code("DS0801", "mixed-gpu", "a workload mixes whole GPUs and mGPU",
         "The VKE form allows one kind of GPU per workload: whole NVIDIA GPUs (`gpu`) or shared \
 mGPU (`mgpu`), not both (seed F15)."),
