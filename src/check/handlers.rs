@@ -94,7 +94,20 @@ pub fn check_handler<'a>(
                         Some((_, Some(t))) if t.starts_with('/') => (t, &rest[1..]),
                         _ => ("/".to_string(), rest),
                     };
-                    let options = cx.options(kw, rest, &with(HTTP_OPTS));
+                    let known = with(HTTP_OPTS);
+                    if let Some(a) = rest.first() {
+                        let text = a.as_word().unwrap_or_default();
+                        let is_option = known.iter().any(|o| o.name == text);
+                        if !text.is_empty() && !is_option && path == "/" && !text.contains('=') {
+                            cx.push(
+                                Diagnostic::error("DS0202", "an HTTP path starts with `/`")
+                                    .at(a.span, "expected a path or an option")
+                                    .help(format!("write `/{text}`")),
+                            );
+                            return None;
+                        }
+                    }
+                    let options = cx.options(kw, rest, &known);
                     let host = text_option(cx, &options, "host")?;
                     let headers = headers(cx, &options);
                     let get = HttpGet {
