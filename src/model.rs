@@ -5,6 +5,12 @@ use std::collections::BTreeMap;
 
 use crate::source::Span;
 
+mod probes;
+mod storage;
+
+pub use probes::*;
+pub use storage::*;
+
 pub type Labels = BTreeMap<String, String>;
 
 /// Every daemonset of one file, checked.
@@ -27,6 +33,8 @@ pub struct DaemonSetModel {
     pub containers: Vec<Container>,
     /// GPU card type: a required node-affinity term on the VKE gpu-name node label.
     pub gpu_type: Option<String>,
+    /// Declared, then inline-mount, then reserved volumes, in that order.
+    pub volumes: Vec<Volume>,
     /// Where the `daemonset` statement is, for diagnostics of later stages.
     pub span: Span,
 }
@@ -44,6 +52,8 @@ pub struct Container {
     pub ports: Vec<Port>,
     pub env: Vec<EnvVar>,
     pub env_from: Vec<EnvFrom>,
+    pub mounts: Vec<VolumeMount>,
+    pub health: Health,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

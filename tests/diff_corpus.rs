@@ -135,8 +135,8 @@ fn argo_cd_fixture_equals_a_minimal_manifest() {
     assert_eq!(canon(&live), canon(&manifest));
 }
 
-/// extensions/v1beta1 from 2018: templateGeneration dropped, probe defaults stripped, a user
-/// `failureThreshold: 6` kept, no hostPort invented, and the old API version reported.
+/// extensions/v1beta1 from 2018: templateGeneration dropped, probe defaults in the form the
+/// compiler writes them, a user `failureThreshold: 6` kept, no hostPort invented, and the old API version reported.
 #[test]
 fn extensions_v1beta1_fixture() {
     let Some(dir) = corpus("live") else { return };
@@ -146,7 +146,8 @@ fn extensions_v1beta1_fixture() {
     let probe = &c["spec"]["template"]["spec"]["containers"][0]["livenessProbe"];
     assert_eq!(
         probe,
-        &json!({"failureThreshold": 6, "httpGet": {"path": "/liveness", "port": 9099}, "initialDelaySeconds": 10})
+        &json!({"failureThreshold": 6, "httpGet": {"path": "/liveness", "port": 9099, "scheme": "HTTP"},
+            "initialDelaySeconds": 10, "periodSeconds": 10, "successThreshold": 1, "timeoutSeconds": 1})
     );
     assert!(!c.to_string().contains("hostPort"));
     assert_eq!(

@@ -1,12 +1,14 @@
 //! A `container` or `init` block → [`Container`]: image and pull policy, command and args,
-//! resources and devices, privileged, ports and environment.
+//! resources and devices, privileged, ports and environment, mounts, probes and hooks.
 
 use std::collections::HashMap;
 
 use super::env::{check_env, check_env_from};
 use super::image::parse_image;
 use super::keywords::CONTAINER;
+use super::mounts::{check_mount, PendingMount};
 use super::names;
+use super::probes::{check_health, check_port_refs, HealthRefs};
 use super::resources::{check_device, check_request_limit, DeviceFacts};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
@@ -20,6 +22,9 @@ pub struct ContainerFacts {
     pub init: bool,
     pub name_span: Span,
     pub devices: DeviceFacts,
+    /// Mounts whose volumes are resolved for the whole workload.
+    pub mounts: Vec<PendingMount>,
+    pub health: HealthRefs,
 }
 
 pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> {
@@ -60,10 +65,14 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     let mut image_given = false;
     let mut pull = None;
     let mut memory_limit = false;
+    let mut mounts = Vec::new();
+    let mut health = HealthRefs::default();
 
     for s in &block.statements {
         let kw = s.keyword.as_str();
-        if !matches!(kw, "env" | "env-from" | "port" | "resource") && !once_ok(cx, &mut once, s) {
+        if !matches!(kw, "env" | "env-from" | "port" | "resource" | "mount")
+            && !once_ok(cx, &mut once, s)
+        {
             continue;
         }
         match kw {
@@ -142,10 +151,15 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
             }
             "env" => check_env(cx, s, &mut c.env, &mut env_seen),
             "env-from" => check_env_from(cx, s, &mut c.env_from),
+            "mount" => mounts.extend(check_mount(cx, s)),
+            "liveness" | "readiness" | "startup" | "post-start" | "pre-stop" => {
+                check_health(cx, s, init, &mut c.health, &mut health)
+            }
             _ => cx.unknown_keyword(s, CONTAINER, "in a container"),
         }
     }
 
+    check_port_refs(cx, &health, &c.ports, &c.name);
     match image {
         Some((i, span)) => {
             c.pull_policy = pull.unwrap_or_else(|| i.default_pull_policy());
@@ -191,6 +205,8 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
         init,
         name_span,
         devices,
+        mounts,
+        health,
     })
 }
 

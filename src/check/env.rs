@@ -264,7 +264,7 @@ fn field_path(cx: &mut Cx, path: &str, span: Span) -> bool {
     false
 }
 
-fn resource_field(
+pub(super) fn resource_field(
     cx: &mut Cx,
     resource: &str,
     span: Span,

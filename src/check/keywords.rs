@@ -32,6 +32,12 @@ pub static WORKLOAD: &[Keyword] = &[
     kw("pull-secret", "pull-secret NAME ...", DS),
     kw("container", "container NAME { image IMAGE ... }", DS),
     kw("init", "init NAME { image IMAGE ... }", DS),
+    kw(
+        "volume",
+        "volume NAME host|configmap|secret|pvc|empty-dir|projected|downward ...",
+        DS,
+    ),
+    kw("timezone", "timezone host", DS),
 ];
 
 pub static CONTAINER: &[Keyword] = &[
@@ -58,11 +64,68 @@ pub static CONTAINER: &[Keyword] = &[
         "env-from configmap|secret NAME [prefix PREFIX] [optional]",
         CT,
     ),
+    kw(
+        "mount",
+        "mount /HOST/PATH [ro] | mount VOLUME at PATH [ro] [sub-path PATH]",
+        CT,
+    ),
+    kw(
+        "liveness",
+        "liveness http PORT [PATH] | tcp PORT | grpc PORT | exec [COMMAND ...] [period 10s] [failure 3]",
+        CT,
+    ),
+    kw(
+        "readiness",
+        "readiness http PORT [PATH] | tcp PORT | grpc PORT | exec [COMMAND ...] [period 10s] [success 1]",
+        CT,
+    ),
+    kw(
+        "startup",
+        "startup http PORT [PATH] | tcp PORT | grpc PORT | exec [COMMAND ...] [period 10s] [failure 3]",
+        CT,
+    ),
+    kw(
+        "post-start",
+        "post-start exec [COMMAND ...] | http PORT [PATH] | sleep DURATION",
+        CT,
+    ),
+    kw(
+        "pre-stop",
+        "pre-stop exec [COMMAND ...] | http PORT [PATH] | sleep DURATION",
+        CT,
+    ),
 ];
+
+const PV: &str = "a `projected` volume block";
+const FILE_USAGE: &str =
+    "file PATH = field FIELD | file PATH = resource RESOURCE container NAME [divisor D]";
+
+/// The sources of a `volume NAME projected { ... }`.
+pub static PROJECTED: &[Keyword] = &[
+    kw(
+        "token",
+        "token PATH [expires DURATION] [audience AUDIENCE]",
+        PV,
+    ),
+    kw(
+        "configmap",
+        "configmap NAME [items KEY=PATH ...] [optional]",
+        PV,
+    ),
+    kw("secret", "secret NAME [items KEY=PATH ...] [optional]", PV),
+    kw("file", FILE_USAGE, PV),
+];
+
+/// The files of a `volume NAME downward { ... }`.
+pub static DOWNWARD: &[Keyword] = &[kw(
+    "file",
+    FILE_USAGE,
+    "a `projected` or `downward` volume block",
+)];
 
 /// The usage line of a keyword, from any table.
 pub fn usage(name: &str) -> &'static str {
-    [TOP_LEVEL, WORKLOAD, CONTAINER]
+    [TOP_LEVEL, WORKLOAD, CONTAINER, PROJECTED]
         .iter()
         .flat_map(|t| t.iter())
         .find(|k| k.name == name)

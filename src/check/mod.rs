@@ -4,12 +4,21 @@
 mod allow;
 mod args;
 mod container;
+pub mod duration;
 mod env;
+mod handlers;
 mod image;
 mod keywords;
+mod mounts;
 pub mod names;
+mod options;
+mod paths;
+mod probes;
+mod projected;
 pub mod quantity;
 mod resources;
+mod storage;
+mod volumes;
 mod workload;
 
 use std::collections::HashMap;

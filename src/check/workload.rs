@@ -1,5 +1,6 @@
 //! A `daemonset` block → [`DaemonSetModel`]: name, namespace, metadata, selector, pull secrets,
-//! and the workload-wide rules across its containers (unique names, one kind of GPU).
+//! volumes and time zone, and the workload-wide rules across its containers (unique names, one
+//! kind of GPU, mounts resolved to volumes).
 
 use std::collections::HashMap;
 
@@ -7,12 +8,18 @@ use super::args::MapKind;
 use super::container::{check_container, ContainerFacts};
 use super::keywords::WORKLOAD;
 use super::names;
+use super::probes::check_sleeps;
 use super::resources::check_gpu_kinds;
+use super::storage::{check_timezone, resolve};
+use super::volumes::check_volume;
 use super::Cx;
 use crate::diagnostics::Diagnostic;
 use crate::model::{DaemonSetModel, Labels};
 use crate::source::Span;
 use crate::syntax::Statement;
+
+/// The pod's termination grace period when none is set (API default).
+const DEFAULT_GRACE_SECONDS: i64 = 30;
 
 /// Checks one `daemonset NAME [in NAMESPACE] { ... }`; returns the model and the name's span.
 pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel, Span)> {
@@ -70,6 +77,8 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
     let mut once = HashMap::new();
     let mut spans: [HashMap<String, Span>; 5] = Default::default();
     let mut containers = Vec::new();
+    let mut volumes = Vec::new();
+    let mut timezone = None;
     for s in &block.statements {
         match s.keyword.as_str() {
             "namespace" => {
@@ -123,12 +132,22 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
                     containers.push(c);
                 }
             }
+            "volume" => volumes.extend(check_volume(cx, s)),
+            "timezone" => {
+                if cx.once(&mut once, s) {
+                    timezone = check_timezone(cx, s);
+                }
+            }
             _ => cx.unknown_keyword(s, WORKLOAD, "in a daemonset"),
         }
     }
 
     unique_container_names(cx, &containers);
     check_gpu_kinds(cx, &containers, &mut ds.gpu_type);
+    resolve(cx, &mut ds, volumes, &mut containers, timezone);
+    for c in &containers {
+        check_sleeps(cx, &c.health, DEFAULT_GRACE_SECONDS);
+    }
     if !containers.iter().any(|c| !c.init) {
         cx.push(
             Diagnostic::error(

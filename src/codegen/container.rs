@@ -1,14 +1,16 @@
-//! One checked container → a k8s-openapi `Container`: image, command, resources, ports, env.
+//! One checked container → a k8s-openapi `Container`: image, command, resources, ports, env,
+//! mounts, probes and hooks.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use super::non_empty_vec;
+use super::{non_empty_vec, probes, storage};
 use crate::model::{Container, EnvFromKind, EnvSource, Resources};
 
 pub(crate) fn container(c: &Container) -> core::Container {
+    let [liveness_probe, readiness_probe, startup_probe] = probes::probes(&c.health);
     core::Container {
         name: c.name.clone(),
         image: Some(c.image.clone()),
@@ -55,6 +57,11 @@ pub(crate) fn container(c: &Container) -> core::Container {
                 })
                 .collect(),
         ),
+        volume_mounts: storage::mounts(&c.mounts),
+        liveness_probe,
+        readiness_probe,
+        startup_probe,
+        lifecycle: probes::lifecycle(&c.health),
         ..Default::default()
     }
 }

@@ -2,6 +2,8 @@
 //! This file builds the object and the pod spec; each part of the pod has a file of its own.
 
 mod container;
+mod probes;
+mod storage;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec};
 use k8s_openapi::api::core::v1 as core;
@@ -57,6 +59,7 @@ fn pod_spec(ds: &DaemonSetModel) -> core::PodSpec {
                 .collect(),
         ),
         affinity: ds.gpu_type.as_ref().map(|card| gpu_affinity(card)),
+        volumes: storage::volumes(&ds.volumes),
         ..Default::default()
     }
 }

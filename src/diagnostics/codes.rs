@@ -126,6 +126,72 @@ overcommitted, and are set by their limit (rules 95, 97, 98).\n\nWrong:\n    res
     code("DS0413", "invalid-resource-name", "a resource name is not one Kubernetes accepts",
         "Unprefixed names are `cpu`, `memory`, `ephemeral-storage` and `hugepages-SIZE`; anything \
 else is an extended resource with a domain prefix, such as `example.com/fpga` (rule 93)."),
+    code("DS0501", "unknown-volume", "a mount names a volume the daemonset does not declare",
+        "`mount NAME at PATH` mounts a volume declared in the daemonset with `volume NAME ...` \
+(rule 114). A source can also be written in the mount itself: `mount /var/log`, `mount configmap \
+app-config at /etc/app`.\n\nWrong:\n    mount config at /etc/agent\n\nRight:\n    volume config configmap agent-config\n    ...\n    mount config at /etc/agent"),
+    code("DS0502", "duplicate-volume", "two volumes share a name, or one takes a reserved name",
+        "Volume names are unique in a pod (rule 102). With `timezone host`, the name \
+`host-localtime` belongs to the volume that holds the node's zone file.\n\nWrong:\n    volume data host /var/lib/agent\n    volume data empty-dir\n\nRight:\n    volume data host /var/lib/agent\n    volume scratch empty-dir"),
+    code("DS0503", "invalid-path", "a path breaks its rule",
+        "Host paths and mount paths are absolute: they start with `/` (rules 105, 116). Paths inside \
+a volume (`sub-path`, `items` targets, projected and downward-API files) are relative (rules 109, \
+117). No path may contain a `..` element, and files in a volume may not start with `..`, which the \
+kubelet reserves.\n\nWrong:\n    mount var/log\n    mount certs at /certs sub-path /tls\n\nRight:\n    mount /var/log\n    mount certs at /certs sub-path tls"),
+    code("DS0504", "duplicate-mount-path", "two mounts of a container share a path",
+        "A path in a container holds one mount (rule 116); `/x` and `/x/` are the same path. With \
+`timezone host`, `/etc/localtime` is mounted in every container already.\n\nWrong:\n    mount /var/log\n    mount logs at /var/log\n\nRight:\n    mount /var/log\n    mount logs at /var/log/agent"),
+    code("DS0505", "sub-path-conflict", "a mount has both `sub-path` and `sub-path-expr`",
+        "A mount picks one directory of its volume, either as a fixed path or as a path expanded \
+from environment variables (rule 118), not both.\n\nWrong:\n    mount data at /data sub-path a sub-path-expr $(POD_NAME)\n\nRight:\n    mount data at /data sub-path-expr $(POD_NAME)"),
+    code("DS0506", "bidirectional-unprivileged", "bidirectional mount propagation in a container that is not privileged",
+        "With `propagation bidirectional`, mounts the container makes show up on the host; Kubernetes \
+allows that only for privileged containers (rule 119), such as CSI node plugins. A container that \
+only needs to see the host's mounts uses `host-to-container`.\n\nWrong:\n    container agent {\n      mount /var/lib/kubelet propagation bidirectional\n    }\n\nRight:\n    container agent {\n      privileged\n      mount /var/lib/kubelet propagation bidirectional\n    }"),
+    code("DS0507", "invalid-mode", "a file mode is not an octal mode up to 0777",
+        "Modes are written the way people think of them, in octal with a leading zero, and compiled \
+to the decimal integer Kubernetes stores (`0644` is 420), so no YAML reader can misread them. They \
+range from `0000` to `0777` (rule 108). A mode without the leading zero is ambiguous (`420` is \
+`0644` in decimal, `0420` in octal) and rejected.\n\nWrong:\n    volume certs secret agent-tls mode 644\n\nRight:\n    volume certs secret agent-tls mode 0644"),
+    code("DS0508", "invalid-item-key", "an `items` key is not a valid config map or secret key",
+        "Keys of config maps and secrets are letters, digits, `-`, `_` and `.`, at most 253 \
+characters, and not `.` or `..` (rule 109).\n\nWrong:\n    volume config configmap agent items agent/conf=agent.conf\n\nRight:\n    volume config configmap agent items agent.conf=agent.conf"),
+    code("DS0509", "duplicate-volume-file", "two files of one volume are written at the same path",
+        "Each file of a config map, secret, projected or downward-API volume has its own path in the \
+volume (rule 112 for projected volumes; the kubelet fails on the others).\n\nWrong:\n    volume info projected {\n      token token\n      file token = field metadata.name\n    }\n\nRight:\n    volume info projected {\n      token token\n      file pod-name = field metadata.name\n    }"),
+    code("DS0510", "token-expiration", "a service-account token lifetime is out of range",
+        "The API server issues projected tokens for 10 minutes to 2^32 seconds (rule 112); without \
+`expires` a token lives one hour.\n\nWrong:\n    token token expires 5m\n\nRight:\n    token token expires 10m"),
+    code("DS0511", "invalid-volume-field", "a downward-API file names a field a volume cannot hold",
+        "Downward-API files hold `metadata.name`, `metadata.namespace`, `metadata.uid`, \
+`metadata.labels`, `metadata.annotations` (or one key: `metadata.labels['app']`), or a container \
+resource, which must name its container (rule 111). Node and IP fields are for environment \
+variables only.\n\nWrong:\n    file node = field spec.nodeName\n    file cpu = resource limits.cpu\n\nRight:\n    file name = field metadata.name\n    file cpu = resource limits.cpu container agent"),
+    code("DS0512", "unused-volume", "a declared volume is not mounted by any container (lint)",
+        "A volume that no container mounts does nothing; usually a `mount` was forgotten or names \
+another volume. Mount it or remove it. Allow with `--allow unused-volume`."),
+    code("DS0601", "invalid-duration", "a duration is not valid, or not whole seconds",
+        "Durations are a number and a unit: `500ms`, `10s`, `2m`, `1h`, or combined: `1m30s`. Probe \
+timings, sleep hooks and token lifetimes are whole seconds, so `1500ms` is rejected rather than \
+rounded. A bare number has no unit and is rejected too, except `0`.\n\nWrong:\n    liveness tcp 8080 period 10\n\nRight:\n    liveness tcp 8080 period 10s"),
+    code("DS0602", "unknown-port-name", "a probe or hook names a port the container does not declare",
+        "A probe may name a port instead of giving its number. The API server does not check the \
+name (rule 126): a typo only shows when the kubelet fails every check and restarts the container. \
+dsc checks it against the container's `port` settings.\n\nWrong:\n    port metrics 2020\n    liveness http metric /healthz\n\nRight:\n    port metrics 2020\n    liveness http metrics /healthz"),
+    code("DS0603", "invalid-probe-setting", "a probe timing or threshold is out of range",
+        "Timeouts and periods are at least 1 s; thresholds are whole numbers of at least 1 (rule \
+127). Liveness and startup probes must use a success threshold of 1 (rule 128): only readiness \
+may ask for several successes.\n\nWrong:\n    liveness http 8080 /healthz success 2\n\nRight:\n    readiness http 8080 /healthz success 2\n    liveness http 8080 /healthz"),
+    code("DS0604", "init-container-check", "an init container has a probe or a lifecycle hook",
+        "Init containers run to completion, one after another, before the containers start; \
+Kubernetes rejects probes and postStart/preStop hooks on them (rule 70, seed F17). Put the check \
+on the container it watches.\n\nWrong:\n    init setup {\n      image busybox:1.36\n      liveness exec [true]\n    }\n\nRight:\n    init setup { image busybox:1.36 }\n    container agent {\n      image agent:1.0\n      liveness exec [agent, health]\n    }"),
+    code("DS0605", "invalid-header", "an HTTP header name is not valid",
+        "Header names of HTTP checks are letters, digits and `-` (rule 124).\n\nWrong:\n    liveness http 8080 /healthz header X_Probe=1\n\nRight:\n    liveness http 8080 /healthz header X-Probe=1"),
+    code("DS0606", "invalid-sleep", "a sleep hook is zero, or longer than the grace period",
+        "`sleep` pauses a hook, usually `pre-stop` so load balancers drain before the agent stops. \
+It must be at least 1 s and end within the pod's termination grace period (30 s unless set), or \
+the API server rejects it (rule 130).\n\nWrong:\n    pre-stop sleep 45s\n\nRight:\n    pre-stop sleep 15s"),
     code("DS0801", "mixed-gpu", "a workload mixes whole GPUs and mGPU",
         "The VKE form allows one kind of GPU per workload: whole NVIDIA GPUs (`gpu`) or shared \
 mGPU (`mgpu`), not both (seed F15)."),

@@ -4,8 +4,9 @@
 //! Input: a DaemonSet as a JSON value (server fields already dropped, values normalized).
 //! Output: the same object where
 //! * values the compiler always writes are filled in when absent, so that canonicalizing the
-//!   compiler's output is a no-op: `imagePullPolicy` (resolved from the image, row 11) and
-//!   `ports[].protocol` (`TCP`, row 14), as `live-diff.md` 4.3 recommends;
+//!   compiler's output is a no-op: `imagePullPolicy` (resolved from the image, row 11),
+//!   `ports[].protocol` (`TCP`, row 14), probe timings and thresholds and HTTP handler path and
+//!   scheme (rows 19-26), as `live-diff.md` 4.3 recommends;
 //! * every other defaulted value is removed when it equals the default: the STRIP rows of
 //!   section 1a and S12 to S14 of 1b, conditional ones included (`hostPort` equal to
 //!   `containerPort` under `hostNetwork`, `serviceAccount` equal to `serviceAccountName`).
@@ -85,18 +86,10 @@ fn build_rules() -> Vec<Rule> {
             c(&[&value_from[..], &["resourceFieldRef", "divisor"]].concat()),
             json!("0"),
         ));
+        // Probe timings and HTTP path and scheme (rows 19-26) are filled, not stripped: the
+        // compiler writes them out (seed F29/F30), see `fill_probe_defaults`.
         for probe in PROBES {
-            pod_rules.push((c(&[probe, "timeoutSeconds"]), json!(1)));
-            pod_rules.push((c(&[probe, "periodSeconds"]), json!(10)));
-            pod_rules.push((c(&[probe, "successThreshold"]), json!(1)));
-            pod_rules.push((c(&[probe, "failureThreshold"]), json!(3)));
-            pod_rules.push((c(&[probe, "httpGet", "path"]), json!("/")));
-            pod_rules.push((c(&[probe, "httpGet", "scheme"]), json!("HTTP")));
             pod_rules.push((c(&[probe, "grpc", "service"]), json!("")));
-        }
-        for hook in ["postStart", "preStop"] {
-            pod_rules.push((c(&["lifecycle", hook, "httpGet", "path"]), json!("/")));
-            pod_rules.push((c(&["lifecycle", hook, "httpGet", "scheme"]), json!("HTTP")));
         }
     }
     // Volumes (rows 29-49).
@@ -186,6 +179,7 @@ fn conditional_defaults(pod: &mut Value) {
             let image = container.get("image").and_then(Value::as_str).unwrap_or("");
             let policy = default_pull_policy(image);
             fill(container, "imagePullPolicy", policy);
+            fill_probe_defaults(container);
             let Some(Value::Array(ports)) = container.get_mut("ports") else {
                 continue;
             };
@@ -225,6 +219,46 @@ fn conditional_defaults(pod: &mut Value) {
         for volume in volumes.iter_mut().filter_map(Value::as_object_mut) {
             if volume.keys().all(|k| k == "name") {
                 volume.insert("emptyDir".to_string(), json!({}));
+            }
+        }
+    }
+}
+
+/// Rows 19-26: the compiler writes every probe's timings and thresholds and every HTTP
+/// handler's path and scheme, so they are filled where the server would fill them.
+fn fill_probe_defaults(container: &mut serde_json::Map<String, Value>) {
+    let fill_http = |handler: &mut Value| {
+        if let Some(http) = handler.get_mut("httpGet").and_then(Value::as_object_mut) {
+            fill(http, "path", "/");
+            fill(http, "scheme", "HTTP");
+        }
+    };
+    for name in PROBES {
+        let Some(probe) = container.get_mut(name) else {
+            continue;
+        };
+        fill_http(probe);
+        if let Some(probe) = probe.as_object_mut() {
+            for (key, default) in [
+                ("timeoutSeconds", 1),
+                ("periodSeconds", 10),
+                ("successThreshold", 1),
+                ("failureThreshold", 3),
+            ] {
+                if probe
+                    .get(key)
+                    .and_then(Value::as_i64)
+                    .is_none_or(|v| v == 0)
+                {
+                    probe.insert(key.to_string(), json!(default));
+                }
+            }
+        }
+    }
+    if let Some(lifecycle) = container.get_mut("lifecycle") {
+        for hook in ["postStart", "preStop"] {
+            if let Some(handler) = lifecycle.get_mut(hook) {
+                fill_http(handler);
             }
         }
     }
@@ -299,7 +333,7 @@ mod tests {
     }
 
     #[test]
-    fn strips_unconditional_rows() {
+    fn strips_unconditional_rows_and_fills_probe_timings() {
         let mut ds = json!({"spec": {
             "revisionHistoryLimit": 10,
             "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}},
@@ -322,7 +356,8 @@ mod tests {
                     "terminationGracePeriodSeconds": 0,
                     "initContainers": [{"name": "i", "image": "i:1", "imagePullPolicy": "IfNotPresent"}],
                     "containers": [{"name": "c", "image": "c:1", "imagePullPolicy": "IfNotPresent",
-                        "livenessProbe": {"failureThreshold": 6, "httpGet": {"port": 80}}}],
+                        "livenessProbe": {"failureThreshold": 6, "periodSeconds": 10, "successThreshold": 1,
+                            "timeoutSeconds": 1, "httpGet": {"path": "/", "scheme": "HTTP", "port": 80}}}],
                     "volumes": [{"name": "v", "secret": {"secretName": "s"}},
                                 {"name": "w", "configMap": {"name": "m", "defaultMode": 256}}]
                 }}

@@ -136,7 +136,8 @@ mod tests {
             json!({"metadata": {"labels": {"empty": ""}},
                 "spec": {"template": {"spec": {
                     "containers": [{"name": "c", "imagePullPolicy": "Always",
-                        "readinessProbe": {"exec": {"command": ["true"]}},
+                        "readinessProbe": {"exec": {"command": ["true"]}, "timeoutSeconds": 1,
+                            "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3},
                         "securityContext": {"privileged": false, "runAsUser": 0},
                         "volumeMounts": [{"mountPath": "/v", "name": "v"}]}],
                     "terminationGracePeriodSeconds": 0,

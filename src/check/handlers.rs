@@ -1,0 +1,266 @@
+//! The action of a probe or a lifecycle hook: `exec [COMMAND ...]`, `http PORT [PATH]`,
+//! `https ...`, `tcp PORT`, `grpc PORT`, `sleep DURATION`, each with its options (rules 122–125,
+//! 130).
+
+use super::names;
+use super::options::{pairs, value, Opt, Options};
+use super::Cx;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::{Handler, HttpGet, PortRef};
+use crate::source::Span;
+use crate::syntax::{Arg, ArgKind, Statement};
+
+/// Where a handler is used: probes check health, hooks run at start and stop.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    Probe,
+    Hook,
+}
+
+const PROBE_METHODS: &[&str] = &["http", "https", "tcp", "grpc", "exec"];
+const HOOK_METHODS: &[&str] = &["exec", "http", "https", "sleep"];
+
+const HTTP_OPTS: &[Opt] = &[
+    value("host", "host HOST"),
+    pairs("header", "header NAME=VALUE ..."),
+];
+const TCP_OPTS: &[Opt] = &[value("host", "host HOST")];
+const GRPC_OPTS: &[Opt] = &[value("service", "service NAME")];
+
+/// A checked handler, the options after it, and the port it names, if it names one.
+pub struct CheckedHandler<'a> {
+    pub handler: Handler,
+    pub options: Options<'a>,
+    pub port_name: Option<(String, Span)>,
+}
+
+/// Reads the handler at the start of `stmt`; `extra` are the options the setting adds (the
+/// timings of a probe).
+pub fn check_handler<'a>(
+    cx: &mut Cx,
+    stmt: &'a Statement,
+    used: Use,
+    extra: &[Opt],
+) -> Option<CheckedHandler<'a>> {
+    cx.no_block(stmt);
+    if !cx.arity(stmt, 2, usize::MAX) {
+        return None;
+    }
+    let kw = stmt.keyword.as_str();
+    let method_arg = &stmt.args[0];
+    let method = method(cx, kw, method_arg, used)?;
+    let target = &stmt.args[1];
+    let rest = &stmt.args[2..];
+    let with = |own: &[Opt]| -> Vec<Opt> { own.iter().chain(extra).copied().collect() };
+    let mut port_name = None;
+    let (handler, options) = match method {
+        "exec" => {
+            let command = command(cx, target, rest, extra)?;
+            (Handler::Exec(command), cx.options(kw, rest, extra))
+        }
+        "sleep" => {
+            let seconds = cx.seconds(target, "the sleep")?;
+            if seconds <= 0 {
+                cx.push(
+                    Diagnostic::error("DS0606", "a sleep hook must sleep at least 1 s")
+                        .at(target.span, "zero")
+                        .help("write a duration such as `sleep 5s`, or remove the hook"),
+                );
+                return None;
+            }
+            (Handler::Sleep(seconds), cx.options(kw, rest, &[]))
+        }
+        _ => {
+            let port = port_ref(cx, target, method == "grpc")?;
+            if let PortRef::Name(n) = &port {
+                port_name = Some((n.clone(), target.span));
+            }
+            match method {
+                "tcp" => {
+                    let options = cx.options(kw, rest, &with(TCP_OPTS));
+                    let host = text_option(cx, &options, "host")?;
+                    (Handler::Tcp { port, host }, options)
+                }
+                "grpc" => {
+                    let options = cx.options(kw, rest, &with(GRPC_OPTS));
+                    let service = text_option(cx, &options, "service")?;
+                    let PortRef::Number(port) = port else {
+                        return None;
+                    };
+                    (Handler::Grpc { port, service }, options)
+                }
+                _ => {
+                    let (path, rest) = match rest.first().map(|a| (a, a.as_text())) {
+                        Some((_, Some(t))) if t.starts_with('/') => (t, &rest[1..]),
+                        _ => ("/".to_string(), rest),
+                    };
+                    let known = with(HTTP_OPTS);
+                    if let Some(a) = rest.first() {
+                        let text = a.as_word().unwrap_or_default();
+                        let is_option = known.iter().any(|o| o.name == text);
+                        if !text.is_empty() && !is_option && path == "/" && !text.contains('=') {
+                            cx.push(
+                                Diagnostic::error("DS0202", "an HTTP path starts with `/`")
+                                    .at(a.span, "expected a path or an option")
+                                    .help(format!("write `/{text}`")),
+                            );
+                            return None;
+                        }
+                    }
+                    let options = cx.options(kw, rest, &known);
+                    let host = text_option(cx, &options, "host")?;
+                    let headers = headers(cx, &options);
+                    let get = HttpGet {
+                        path,
+                        port,
+                        https: method == "https",
+                        host,
+                        headers,
+                    };
+                    (Handler::Http(get), options)
+                }
+            }
+        }
+    };
+    Some(CheckedHandler {
+        handler,
+        options,
+        port_name,
+    })
+}
+
+fn method(cx: &mut Cx, kw: &str, arg: &Arg, used: Use) -> Option<&'static str> {
+    let text = arg.as_text().unwrap_or_default();
+    let (allowed, other) = match used {
+        Use::Probe => (PROBE_METHODS, HOOK_METHODS),
+        Use::Hook => (HOOK_METHODS, PROBE_METHODS),
+    };
+    if let Some(m) = allowed.iter().find(|m| **m == text) {
+        return Some(m);
+    }
+    let list = allowed.join(", ");
+    let d = if other.contains(&text.as_str()) {
+        Diagnostic::error("DS0407", format!("`{kw}` cannot use `{text}`"))
+            .at(arg.span, format!("not a way to run `{kw}`"))
+            .help(format!("`{kw}` takes one of: {list}"))
+    } else {
+        let d = Diagnostic::error("DS0407", format!("unknown `{kw}` method `{text}`"))
+            .at(arg.span, "not a method");
+        match did_you_mean(&text, allowed.iter().copied()) {
+            Some(m) => d.help(format!("did you mean `{m}`?")),
+            None => d.help(format!("`{kw}` takes one of: {list}")),
+        }
+    };
+    cx.push(d);
+    None
+}
+
+/// `[PROGRAM ARG ...]`, or one program without arguments.
+fn command(cx: &mut Cx, target: &Arg, rest: &[Arg], extra: &[Opt]) -> Option<Vec<String>> {
+    if let ArgKind::List(items) = &target.kind {
+        let words: Vec<String> = items.iter().filter_map(Arg::as_text).collect();
+        if words.is_empty() || words.len() != items.len() {
+            cx.push(
+                Diagnostic::error("DS0202", "the command must be a list of words")
+                    .at(target.span, "empty, or holds a list")
+                    .help("write `exec [cat, /tmp/healthy]`"),
+            );
+            return None;
+        }
+        return Some(words);
+    }
+    let program = cx.scalar(target, "a command")?;
+    let args: Vec<String> = rest
+        .iter()
+        .take_while(|a| {
+            !a.as_word()
+                .is_some_and(|w| extra.iter().any(|o| o.name == w))
+        })
+        .filter_map(Arg::as_text)
+        .collect();
+    if let (false, Some(last)) = (args.is_empty(), rest.get(args.len().saturating_sub(1))) {
+        let all = std::iter::once(program).chain(args).collect::<Vec<_>>();
+        cx.push(
+            Diagnostic::error("DS0202", "a command with arguments is written as a list")
+                .at(target.span.to(last.span), "program and arguments")
+                .help(format!("write `exec [{}]`", all.join(", "))),
+        );
+        return None;
+    }
+    Some(vec![program])
+}
+
+/// A port number (1–65535) or the name of a declared port; gRPC takes numbers only.
+fn port_ref(cx: &mut Cx, arg: &Arg, number_only: bool) -> Option<PortRef> {
+    let text = cx.scalar(arg, "a port")?;
+    if text.starts_with(|c: char| c.is_ascii_digit()) {
+        return match text.parse::<u32>() {
+            Ok(n @ 1..=65535) => Some(PortRef::Number(n as u16)),
+            _ => {
+                cx.push(
+                    Diagnostic::error("DS0402", format!("invalid port number `{text}`"))
+                        .at(arg.span, "must be 1 to 65535")
+                        .help("a port is a number from 1 to 65535, or the name of a `port` of this container"),
+                );
+                None
+            }
+        };
+    }
+    if number_only {
+        cx.push(
+            Diagnostic::error(
+                "DS0402",
+                format!("a gRPC check takes a port number, not `{text}`"),
+            )
+            .at(arg.span, "a name")
+            .help("write the number of the port, such as `grpc 9090`"),
+        );
+        return None;
+    }
+    if let Err(why) = names::port_name(&text) {
+        cx.push(
+            Diagnostic::error("DS0402", format!("invalid port name `{text}`"))
+                .at(arg.span, why)
+                .help(
+                    "a port is a number from 1 to 65535, or the name of a `port` of this container",
+                ),
+        );
+        return None;
+    }
+    Some(PortRef::Name(text))
+}
+
+fn text_option(cx: &mut Cx, options: &Options, name: &str) -> Option<Option<String>> {
+    match options.value(name) {
+        Some(a) => Some(Some(cx.scalar(a, "a value")?)),
+        None => Some(None),
+    }
+}
+
+/// `header NAME=VALUE ...`: names are `[-A-Za-z0-9]+` (rule 124).
+fn headers(cx: &mut Cx, options: &Options) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for arg in options.pairs("header") {
+        let ArgKind::Pair {
+            key,
+            key_span,
+            value,
+        } = &arg.kind
+        else {
+            continue;
+        };
+        if let Some(c) = key
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+        {
+            cx.push(
+                Diagnostic::error("DS0605", format!("invalid HTTP header name `{key}`"))
+                    .at(*key_span, format!("`{c}` is not allowed in a header name"))
+                    .help("header names are letters, digits and `-`, such as `X-Probe`"),
+            );
+            continue;
+        }
+        out.push((key.clone(), value.as_text().unwrap_or_default()));
+    }
+    out
+}

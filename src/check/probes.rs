@@ -1,0 +1,218 @@
+//! Health checks and lifecycle hooks of a container (F26–F30): `liveness`, `readiness`,
+//! `startup`, `post-start` and `pre-stop` → [`Health`], with the form's timing defaults, the
+//! threshold rules (127, 128), init containers (70) and named ports (126).
+
+use super::handlers::{check_handler, Use};
+use super::options::{value, Opt, Options};
+use super::Cx;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::{
+    Handler, Health, Port, Probe, DEFAULT_DELAY, DEFAULT_FAILURE, DEFAULT_PERIOD, DEFAULT_SUCCESS,
+    DEFAULT_TIMEOUT,
+};
+use crate::source::Span;
+use crate::syntax::{Arg, Statement};
+
+const TIMING: &[Opt] = &[
+    value("delay", "delay 1s"),
+    value("timeout", "timeout 1s"),
+    value("period", "period 10s"),
+    value("success", "success 1"),
+    value("failure", "failure 3"),
+];
+
+/// What the container and workload rules need to check later: ports named by probes and hooks,
+/// and the seconds of sleep hooks.
+#[derive(Clone, Debug, Default)]
+pub struct HealthRefs {
+    pub ports: Vec<(String, Span)>,
+    pub sleeps: Vec<(i64, Span)>,
+}
+
+/// One `liveness`, `readiness`, `startup`, `post-start` or `pre-stop` statement.
+pub fn check_health(
+    cx: &mut Cx,
+    stmt: &Statement,
+    init: bool,
+    health: &mut Health,
+    refs: &mut HealthRefs,
+) {
+    let kw = stmt.keyword.as_str();
+    let is_probe = matches!(kw, "liveness" | "readiness" | "startup");
+    if init {
+        let what = if is_probe {
+            format!("a {kw} probe")
+        } else {
+            format!("a `{kw}` hook")
+        };
+        cx.push(
+            Diagnostic::error("DS0604", format!("an init container cannot have {what}"))
+                .at(stmt.keyword_span, "not allowed in `init`")
+                .help("init containers run to completion before the others start; move this to a `container` block"),
+        );
+        return;
+    }
+    let used = if is_probe { Use::Probe } else { Use::Hook };
+    let extra = if is_probe { TIMING } else { &[] };
+    let Some(checked) = check_handler(cx, stmt, used, extra) else {
+        return;
+    };
+    if let Some(named) = checked.port_name {
+        refs.ports.push(named);
+    }
+    if let (Handler::Sleep(s), Some(arg)) = (&checked.handler, stmt.args.get(1)) {
+        refs.sleeps.push((*s, arg.span));
+    }
+    if !is_probe {
+        let slot = if kw == "post-start" {
+            &mut health.post_start
+        } else {
+            &mut health.pre_stop
+        };
+        *slot = Some(checked.handler);
+        return;
+    }
+    let Some(probe) = timing(cx, kw, checked.handler, &checked.options) else {
+        return;
+    };
+    let slot = match kw {
+        "liveness" => &mut health.liveness,
+        "readiness" => &mut health.readiness,
+        _ => &mut health.startup,
+    };
+    *slot = Some(probe);
+}
+
+/// The timing options of a probe, defaults filled in (seed F29, F30).
+fn timing(cx: &mut Cx, kw: &str, handler: Handler, opts: &Options) -> Option<Probe> {
+    let mut ok = true;
+    let mut seconds = |cx: &mut Cx, name: &str, default: i32, min: i64| -> i32 {
+        let Some(arg) = opts.value(name) else {
+            return default;
+        };
+        let what = match name {
+            "delay" => "the initial delay",
+            "timeout" => "the timeout",
+            _ => "the period",
+        };
+        match cx.seconds(arg, what) {
+            Some(s) if s < min => {
+                cx.push(
+                    Diagnostic::error("DS0603", format!("{what} of a probe must be at least 1 s"))
+                        .at(arg.span, "zero")
+                        .help(format!("write `{name} 1s` or more")),
+                );
+                ok = false;
+                default
+            }
+            Some(s) => match i32::try_from(s) {
+                Ok(s) => s,
+                Err(_) => {
+                    cx.push(too_large(arg, what));
+                    ok = false;
+                    default
+                }
+            },
+            None => {
+                ok = false;
+                default
+            }
+        }
+    };
+    let delay = seconds(cx, "delay", DEFAULT_DELAY, 0);
+    let timeout = seconds(cx, "timeout", DEFAULT_TIMEOUT, 1);
+    let period = seconds(cx, "period", DEFAULT_PERIOD, 1);
+    let success = count(cx, opts.value("success"), DEFAULT_SUCCESS);
+    let failure = count(cx, opts.value("failure"), DEFAULT_FAILURE);
+    if let (Some(s), Some(arg), true) = (success, opts.value("success"), kw != "readiness") {
+        if s != 1 {
+            cx.push(
+                Diagnostic::error("DS0603", format!("the success threshold of a {kw} probe must be 1"))
+                    .at(arg.span, "must be 1")
+                    .help(format!("Kubernetes requires 1 for liveness and startup probes; remove `success {s}`, or put it on a readiness probe")),
+            );
+            return None;
+        }
+    }
+    Some(Probe {
+        handler,
+        delay,
+        timeout,
+        period,
+        success: success?,
+        failure: failure?,
+    })
+    .filter(|_| ok)
+}
+
+/// `success N` / `failure N`: a whole number of checks, at least 1 (rule 127).
+fn count(cx: &mut Cx, arg: Option<&Arg>, default: i32) -> Option<i32> {
+    let Some(arg) = arg else {
+        return Some(default);
+    };
+    let text = cx.scalar(arg, "a number of checks")?;
+    match text.parse::<i64>() {
+        Ok(n) if n >= 1 => match i32::try_from(n) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                cx.push(too_large(arg, "the threshold"));
+                None
+            }
+        },
+        _ => {
+            cx.push(
+                Diagnostic::error("DS0603", format!("invalid threshold `{text}`"))
+                    .at(arg.span, "not a whole number of checks, 1 or more")
+                    .help("a threshold counts consecutive checks, such as `failure 3`"),
+            );
+            None
+        }
+    }
+}
+
+fn too_large(arg: &Arg, what: &str) -> Diagnostic {
+    Diagnostic::error("DS0603", format!("{what} is too large"))
+        .at(arg.span, "more than 2^31 - 1")
+        .help("use a value below 2147483647")
+}
+
+/// Every port name a probe or hook uses must be a `port` of the container (rule 126).
+pub fn check_port_refs(cx: &mut Cx, refs: &HealthRefs, ports: &[Port], container: &str) {
+    let names: Vec<&str> = ports.iter().filter_map(|p| p.name.as_deref()).collect();
+    for (name, span) in &refs.ports {
+        if names.contains(&name.as_str()) {
+            continue;
+        }
+        let d = Diagnostic::error(
+            "DS0602",
+            format!("container `{container}` has no port named `{name}`"),
+        )
+        .at(*span, "not a port of this container");
+        let d = match did_you_mean(name, names.iter().copied()) {
+            Some(n) => d.help(format!("did you mean `{n}`?")),
+            None => d.help(format!(
+                "declare it with `port {name} NUMBER`, or write the port number here"
+            )),
+        };
+        cx.push(d);
+    }
+}
+
+/// A sleep hook must end within the pod's grace period (rule 130): the API server rejects a
+/// longer one.
+pub fn check_sleeps(cx: &mut Cx, refs: &HealthRefs, grace_seconds: i64) {
+    for (seconds, span) in &refs.sleeps {
+        if *seconds > grace_seconds {
+            cx.push(
+                Diagnostic::error(
+                    "DS0606",
+                    format!("a {seconds} s sleep hook outlasts the pod's {grace_seconds} s grace period"),
+                )
+                .at(*span, "longer than the grace period")
+                .help(format!(
+                    "the pod is killed after {grace_seconds} s; sleep `{grace_seconds}s` or less"
+                )),
+            );
+        }
+    }
+}

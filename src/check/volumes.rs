@@ -1,0 +1,344 @@
+//! `volume NAME SOURCE ...` at daemonset level (F24), and the sources it shares with inline
+//! `mount`s: host path, config map, secret, claim and empty dir. Projected and downward-API
+//! volumes, which take a block, are in `projected.rs`.
+
+use std::collections::HashMap;
+
+use super::args::invalid_name;
+use super::names;
+use super::options::{flag, pairs, value, Opt, Options};
+use super::paths;
+use super::projected;
+use super::quantity::Quantity;
+use super::Cx;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::{HostPathType, KeyToPath, KeyedSource, VolumeSource};
+use crate::source::Span;
+use crate::syntax::{Arg, ArgKind, Statement};
+
+/// A checked `volume` statement. `source` is `None` when it had errors; the name is kept so
+/// that mounts of it are not reported missing as well.
+pub struct DeclaredVolume {
+    pub name: String,
+    pub name_span: Span,
+    pub source: Option<VolumeSource>,
+}
+
+/// Source kinds, as written after the volume name.
+pub const KINDS: &[&str] = &[
+    "host",
+    "configmap",
+    "secret",
+    "pvc",
+    "empty-dir",
+    "projected",
+    "downward",
+];
+
+const HOST_OPTS: &[Opt] = &[value(
+    "type",
+    "type directory|directory-or-create|file|file-or-create|socket|char-device|block-device",
+)];
+const KEYED_OPTS: &[Opt] = &[
+    pairs("items", "items KEY=PATH ..."),
+    value("mode", "mode 0644"),
+    flag("optional"),
+];
+const PVC_OPTS: &[Opt] = &[flag("ro")];
+const EMPTY_DIR_OPTS: &[Opt] = &[flag("memory"), value("size", "size 1Gi")];
+
+/// The options a source kind takes after its name (in a `volume`; a `mount` adds its own).
+pub fn source_options(kind: &str) -> &'static [Opt] {
+    match kind {
+        "host" => HOST_OPTS,
+        "configmap" | "secret" => KEYED_OPTS,
+        "pvc" => PVC_OPTS,
+        "empty-dir" => EMPTY_DIR_OPTS,
+        _ => &[],
+    }
+}
+
+/// `volume NAME host PATH [type T]`, `volume NAME configmap|secret NAME [items ...] [mode M]
+/// [optional]`, `volume NAME pvc CLAIM [ro]`, `volume NAME empty-dir [memory] [size Q]`,
+/// `volume NAME projected|downward [mode M] { ... }`.
+pub fn check_volume(cx: &mut Cx, stmt: &Statement) -> Option<DeclaredVolume> {
+    if !cx.arity(stmt, 2, usize::MAX) {
+        return None;
+    }
+    let name_arg = &stmt.args[0];
+    let name = cx.scalar(name_arg, "a volume name")?;
+    if let Err(why) = names::dns_label(&name) {
+        cx.push(invalid_name(name_arg.span, "volume name", &name, &why));
+    }
+    let kind_arg = &stmt.args[1];
+    let source = match source_kind(cx, kind_arg) {
+        Some(kind @ ("projected" | "downward")) => {
+            projected::check(cx, stmt, kind, &stmt.args[2..])
+        }
+        Some(kind) => {
+            cx.no_block(stmt);
+            let (target, rest) = split_target(kind, kind_arg, &stmt.args[2..]);
+            let opts = cx.options("volume", rest, source_options(kind));
+            build_source(cx, kind, target, &opts, kind_arg.span)
+        }
+        None => None,
+    };
+    Some(DeclaredVolume {
+        name,
+        name_span: name_arg.span,
+        source,
+    })
+}
+
+/// The source kind of `arg`; a path stands for `host PATH`. `DS0407` for an unknown word.
+fn source_kind(cx: &mut Cx, arg: &Arg) -> Option<&'static str> {
+    let text = arg.as_text().unwrap_or_default();
+    if text.starts_with('/') {
+        return Some("host");
+    }
+    if let Some(kind) = KINDS.iter().find(|k| **k == text) {
+        return Some(kind);
+    }
+    let mut d = Diagnostic::error("DS0407", format!("unknown volume type `{text}`"))
+        .at(arg.span, "not a volume type");
+    d = match did_you_mean(&text, KINDS.iter().copied()) {
+        Some(k) => d.help(format!("did you mean `{k}`?")),
+        None => d.help(format!("volume types: {}", KINDS.join(", "))),
+    };
+    cx.push(d);
+    None
+}
+
+/// The source's target (host path, object name) and the options after it. A path written in
+/// place of the kind is its own target; `empty-dir` has none.
+pub fn split_target<'a>(
+    kind: &str,
+    kind_arg: &'a Arg,
+    after: &'a [Arg],
+) -> (Option<&'a Arg>, &'a [Arg]) {
+    let is_path = kind_arg.as_text().is_some_and(|t| t.starts_with('/'));
+    match (kind, after) {
+        ("host", _) if is_path => (Some(kind_arg), after),
+        ("empty-dir", _) | (_, []) => (None, after),
+        (_, [first, rest @ ..]) => (Some(first), rest),
+    }
+}
+
+/// Builds a source of `kind` from its target and options, reporting every bad value.
+pub fn build_source(
+    cx: &mut Cx,
+    kind: &str,
+    target: Option<&Arg>,
+    opts: &Options,
+    kind_span: Span,
+) -> Option<VolumeSource> {
+    let (what, placeholder) = match kind {
+        "host" => ("a host path", "/PATH"),
+        "configmap" => ("a config map name", "NAME"),
+        "secret" => ("a secret name", "NAME"),
+        "pvc" => ("a claim name", "CLAIM"),
+        _ => ("", ""),
+    };
+    let target = match (target, what.is_empty()) {
+        (_, true) => None,
+        (Some(t), false) => Some((cx.scalar(t, what)?, t.span)),
+        (None, false) => {
+            cx.push(
+                Diagnostic::error("DS0202", format!("`{kind}` needs {what}"))
+                    .at(Span::new(kind_span.end, kind_span.end), "missing here")
+                    .help(format!("write `{kind} {placeholder}`")),
+            );
+            return None;
+        }
+    };
+    match (kind, target) {
+        ("host", Some((path, span))) => {
+            if let Err(why) = paths::absolute_path(&path) {
+                cx.push(invalid_path(span, "host path", &path, &why));
+                return None;
+            }
+            let kind = opts.value("type").and_then(|a| host_path_type(cx, a));
+            Some(VolumeSource::HostPath { path, kind })
+        }
+        (k @ ("configmap" | "secret"), Some((name, span))) => {
+            if let Err(why) = names::dns_subdomain(&name) {
+                let what = if k == "secret" {
+                    "secret name"
+                } else {
+                    "config map name"
+                };
+                cx.push(invalid_name(span, what, &name, &why));
+                return None;
+            }
+            let keyed = keyed(cx, name, opts, &mut HashMap::new());
+            Some(if k == "secret" {
+                VolumeSource::Secret(keyed)
+            } else {
+                VolumeSource::ConfigMap(keyed)
+            })
+        }
+        ("pvc", Some((claim, span))) => {
+            if let Err(why) = names::dns_subdomain(&claim) {
+                cx.push(invalid_name(span, "claim name", &claim, &why));
+                return None;
+            }
+            Some(VolumeSource::Pvc {
+                claim,
+                read_only: opts.flag("ro"),
+            })
+        }
+        _ => Some(VolumeSource::EmptyDir {
+            memory: opts.flag("memory"),
+            size: opts.value("size").and_then(|a| size_limit(cx, a)),
+        }),
+    }
+}
+
+/// The items, mode and `optional` of a config map or secret. `paths` collects the file paths
+/// of the whole volume, so a projected volume can report one written twice.
+pub fn keyed(
+    cx: &mut Cx,
+    name: String,
+    opts: &Options,
+    paths_seen: &mut HashMap<String, Span>,
+) -> KeyedSource {
+    let mut items = Vec::new();
+    for arg in opts.pairs("items") {
+        let ArgKind::Pair {
+            key,
+            key_span,
+            value,
+        } = &arg.kind
+        else {
+            continue;
+        };
+        if let Err(why) = names::config_key(key) {
+            cx.push(
+                Diagnostic::error("DS0508", format!("invalid key `{key}`"))
+                    .at(*key_span, why)
+                    .help("keys of config maps and secrets are letters, digits, `-`, `_` and `.`"),
+            );
+            continue;
+        }
+        let path = value.as_text().unwrap_or_default();
+        if let Some(path) = file_in_volume(cx, &path, value.span, paths_seen) {
+            items.push(KeyToPath {
+                key: key.clone(),
+                path,
+            });
+        }
+    }
+    KeyedSource {
+        name,
+        items,
+        mode: opts.value("mode").and_then(|a| file_mode(cx, a)),
+        optional: opts.flag("optional"),
+    }
+}
+
+/// A file path inside a volume: relative, no `..` (`DS0503`), not written twice (`DS0509`).
+pub fn file_in_volume(
+    cx: &mut Cx,
+    path: &str,
+    span: Span,
+    seen: &mut HashMap<String, Span>,
+) -> Option<String> {
+    if let Err(why) = paths::file_path(path) {
+        cx.push(invalid_path(span, "file path", path, &why));
+        return None;
+    }
+    let normal = path.trim_end_matches('/').to_string();
+    if let Some(first) = seen.get(&normal) {
+        cx.push(
+            Diagnostic::error(
+                "DS0509",
+                format!("two files of one volume are written at `{path}`"),
+            )
+            .at(span, "written again here")
+            .also(*first, "first written here")
+            .help("give each file its own path"),
+        );
+        return None;
+    }
+    seen.insert(normal, span);
+    Some(path.to_string())
+}
+
+/// `DS0503`: a path that breaks its rule.
+pub fn invalid_path(span: Span, what: &str, path: &str, why: &str) -> Diagnostic {
+    let help = if why.contains("absolute") {
+        format!(
+            "write the full path from the root: `/{}`",
+            path.trim_start_matches("./")
+        )
+    } else if why.contains("relative") {
+        format!(
+            "write the path inside the volume, without the leading `/`: `{}`",
+            path.trim_start_matches('/')
+        )
+    } else {
+        "write the path without `..`: name the directory you mean".to_string()
+    };
+    Diagnostic::error("DS0503", format!("invalid {what} `{path}`"))
+        .at(span, why.to_string())
+        .help(help)
+}
+
+/// `mode 0644` → 420 (`DS0507` otherwise).
+pub fn file_mode(cx: &mut Cx, arg: &Arg) -> Option<i32> {
+    let text = cx.scalar(arg, "a file mode")?;
+    match paths::file_mode(&text) {
+        Ok(mode) => Some(mode),
+        Err(e) => {
+            cx.push(
+                Diagnostic::error("DS0507", format!("invalid file mode `{text}`"))
+                    .at(arg.span, e.why)
+                    .help(e.help),
+            );
+            None
+        }
+    }
+}
+
+fn host_path_type(cx: &mut Cx, arg: &Arg) -> Option<HostPathType> {
+    let text = arg.as_text().unwrap_or_default();
+    let norm = |s: &str| s.to_ascii_lowercase().replace(['-', '_'], "");
+    if let Some(t) = HostPathType::ALL
+        .iter()
+        .find(|t| norm(t.keyword()) == norm(&text))
+    {
+        return Some(*t);
+    }
+    let words = HostPathType::ALL.map(HostPathType::keyword);
+    let mut d = Diagnostic::error("DS0407", format!("unknown host path type `{text}`"))
+        .at(arg.span, "not a host path type");
+    d = match did_you_mean(&text, words) {
+        Some(w) => d.help(format!("did you mean `{w}`?")),
+        None => d.help(format!("host path types: {}", words.join(", "))),
+    };
+    cx.push(d);
+    None
+}
+
+fn size_limit(cx: &mut Cx, arg: &Arg) -> Option<String> {
+    let text = cx.scalar(arg, "a size")?;
+    match Quantity::parse(&text) {
+        Ok(q) if !q.is_negative() => Some(text),
+        Ok(_) => {
+            cx.push(
+                Diagnostic::error("DS0410", "a size limit cannot be negative")
+                    .at(arg.span, "negative")
+                    .help("remove the `-`"),
+            );
+            None
+        }
+        Err(why) => {
+            cx.push(
+                Diagnostic::error("DS0410", format!("invalid quantity `{text}`"))
+                    .at(arg.span, why)
+                    .help("write a size such as `500Mi` or `1Gi`"),
+            );
+            None
+        }
+    }
+}

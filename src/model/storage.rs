@@ -1,0 +1,165 @@
+//! Checked volumes and mounts (F24, F25): what the storage rules proved valid, names resolved,
+//! file modes already converted to the integer Kubernetes stores.
+
+/// One pod volume. Its name is a unique DNS label: declared with `volume`, or derived from an
+/// inline `mount` source, or reserved (`host-localtime` for `timezone host`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Volume {
+    pub name: String,
+    pub source: VolumeSource,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum VolumeSource {
+    HostPath {
+        path: String,
+        kind: Option<HostPathType>,
+    },
+    ConfigMap(KeyedSource),
+    Secret(KeyedSource),
+    Pvc {
+        claim: String,
+        read_only: bool,
+    },
+    EmptyDir {
+        memory: bool,
+        size: Option<String>,
+    },
+    Projected {
+        sources: Vec<Projection>,
+        mode: Option<i32>,
+    },
+    Downward {
+        items: Vec<DownwardFile>,
+        mode: Option<i32>,
+    },
+}
+
+/// A config map or secret: all keys, or chosen `items`; a default mode; optional or not.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct KeyedSource {
+    pub name: String,
+    pub items: Vec<KeyToPath>,
+    /// The file mode as the integer Kubernetes stores (`0644` is 420).
+    pub mode: Option<i32>,
+    pub optional: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct KeyToPath {
+    pub key: String,
+    pub path: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HostPathType {
+    DirectoryOrCreate,
+    Directory,
+    FileOrCreate,
+    File,
+    Socket,
+    CharDevice,
+    BlockDevice,
+}
+
+impl HostPathType {
+    pub const ALL: [HostPathType; 7] = [
+        HostPathType::DirectoryOrCreate,
+        HostPathType::Directory,
+        HostPathType::FileOrCreate,
+        HostPathType::File,
+        HostPathType::Socket,
+        HostPathType::CharDevice,
+        HostPathType::BlockDevice,
+    ];
+
+    /// The API value: `DirectoryOrCreate`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HostPathType::DirectoryOrCreate => "DirectoryOrCreate",
+            HostPathType::Directory => "Directory",
+            HostPathType::FileOrCreate => "FileOrCreate",
+            HostPathType::File => "File",
+            HostPathType::Socket => "Socket",
+            HostPathType::CharDevice => "CharDevice",
+            HostPathType::BlockDevice => "BlockDevice",
+        }
+    }
+
+    /// The spelling in a spec: `directory-or-create`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            HostPathType::DirectoryOrCreate => "directory-or-create",
+            HostPathType::Directory => "directory",
+            HostPathType::FileOrCreate => "file-or-create",
+            HostPathType::File => "file",
+            HostPathType::Socket => "socket",
+            HostPathType::CharDevice => "char-device",
+            HostPathType::BlockDevice => "block-device",
+        }
+    }
+}
+
+/// One source of a projected volume.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Projection {
+    Token {
+        path: String,
+        expiration: Option<i64>,
+        audience: Option<String>,
+    },
+    ConfigMap(KeyedSource),
+    Secret(KeyedSource),
+    Downward(Vec<DownwardFile>),
+}
+
+/// A downward-API file: a pod field or a container resource, written at `path`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DownwardFile {
+    pub path: String,
+    pub source: DownwardSource,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DownwardSource {
+    Field(String),
+    Resource {
+        resource: String,
+        container: String,
+        divisor: Option<String>,
+    },
+}
+
+/// One mount of a container, its volume name resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VolumeMount {
+    pub volume: String,
+    pub path: String,
+    pub read_only: bool,
+    pub sub_path: Option<SubPath>,
+    pub propagation: Option<Propagation>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubPath {
+    Path(String),
+    /// `subPathExpr`: `$(VAR)` references expanded from the container's env.
+    Expr(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Propagation {
+    None,
+    HostToContainer,
+    Bidirectional,
+}
+
+impl Propagation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Propagation::None => "None",
+            Propagation::HostToContainer => "HostToContainer",
+            Propagation::Bidirectional => "Bidirectional",
+        }
+    }
+}
