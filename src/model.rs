@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::source::Span;
 
+mod pod;
+pub use pod::*;
+
 pub type Labels = BTreeMap<String, String>;
 
 /// Every daemonset of one file, checked.
@@ -27,6 +30,8 @@ pub struct DaemonSetModel {
     pub containers: Vec<Container>,
     /// GPU card type: a required node-affinity term on the VKE gpu-name node label.
     pub gpu_type: Option<String>,
+    /// Strategy, scheduling, host namespaces, DNS, security, overrides (issue 4).
+    pub pod: PodSettings,
     /// Where the `daemonset` statement is, for diagnostics of later stages.
     pub span: Span,
 }
@@ -44,6 +49,8 @@ pub struct Container {
     pub ports: Vec<Port>,
     pub env: Vec<EnvVar>,
     pub env_from: Vec<EnvFrom>,
+    /// Security context, working directory, sidecar, override (issue 4).
+    pub settings: ContainerSettings,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -94,6 +101,8 @@ pub struct Port {
     pub name: Option<String>,
     pub number: u16,
     pub protocol: Protocol,
+    /// `host N`, or the container port itself under `host-network`.
+    pub host_port: Option<u16>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::container_settings::{check_container_setting, finish_container, ContainerExtra};
 use super::env::{check_env, check_env_from};
 use super::image::parse_image;
 use super::keywords::CONTAINER;
@@ -20,6 +21,8 @@ pub struct ContainerFacts {
     pub init: bool,
     pub name_span: Span,
     pub devices: DeviceFacts,
+    /// Security spans and port spans for the pod-level rules (issue 4).
+    pub extra: ContainerExtra,
 }
 
 pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> {
@@ -60,6 +63,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     let mut image_given = false;
     let mut pull = None;
     let mut memory_limit = false;
+    let mut extra = ContainerExtra::default();
 
     for s in &block.statements {
         let kw = s.keyword.as_str();
@@ -117,6 +121,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                 cx.no_block(s);
                 if cx.arity(s, 0, 0) {
                     c.privileged = true;
+                    extra.privileged = Some(s.keyword_span);
                 }
             }
             "port" => {
@@ -138,10 +143,12 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                         port_names.insert(n.clone(), s.args[0].span);
                     }
                     c.ports.push(p);
+                    extra.port_spans.push(s.span);
                 }
             }
             "env" => check_env(cx, s, &mut c.env, &mut env_seen),
             "env-from" => check_env_from(cx, s, &mut c.env_from),
+            _ if check_container_setting(cx, s, &mut c, &mut extra, init) => {}
             _ => cx.unknown_keyword(s, CONTAINER, "in a container"),
         }
     }
@@ -186,11 +193,13 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
             .help("a leaking agent can exhaust the node's memory; add `memory 64Mi..256Mi`"),
         );
     }
+    finish_container(cx, &c, &extra);
     Some(ContainerFacts {
         container: c,
         init,
         name_span,
         devices,
+        extra,
     })
 }
 
@@ -239,12 +248,13 @@ fn pull_policy(cx: &mut Cx, arg: &Arg) -> Option<PullPolicy> {
     Some(policy)
 }
 
-/// `port [NAME] NUMBER[/tcp|/udp|/sctp]`.
+/// `port [NAME] NUMBER[/tcp|/udp|/sctp] [host NUMBER]`.
 fn port(cx: &mut Cx, s: &Statement) -> Option<Port> {
-    if !cx.arity(s, 1, 2) {
+    let (args, host_port) = super::pod::split_host_port(cx, s)?;
+    if !cx.arity(s, 1, 2 + 2 * usize::from(host_port.is_some())) {
         return None;
     }
-    let (name_arg, number_arg) = match s.args.as_slice() {
+    let (name_arg, number_arg) = match args {
         [n] => (None, n),
         [name, n] => (Some(name), n),
         _ => return None,
@@ -289,6 +299,7 @@ fn port(cx: &mut Cx, s: &Statement) -> Option<Port> {
             name,
             number: n as u16,
             protocol,
+            host_port,
         }),
         _ => {
             let swapped = name_arg.is_none() && names::port_name(number).is_ok();

@@ -3,12 +3,23 @@
 
 mod args;
 mod container;
+mod container_settings;
+mod dns;
+pub mod duration;
 mod env;
 mod image;
 mod keywords;
 pub mod names;
+mod overrides;
+mod pod;
 pub mod quantity;
 mod resources;
+mod scheduling;
+mod schema;
+mod security;
+mod selector;
+mod strategy;
+mod vke;
 mod workload;
 
 use std::collections::HashMap;

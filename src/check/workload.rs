@@ -7,6 +7,7 @@ use super::args::MapKind;
 use super::container::{check_container, ContainerFacts};
 use super::keywords::WORKLOAD;
 use super::names;
+use super::pod::{check_pod_setting, PodState};
 use super::resources::check_gpu_kinds;
 use super::Cx;
 use crate::diagnostics::Diagnostic;
@@ -63,6 +64,7 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
     let mut once = HashMap::new();
     let mut spans: [HashMap<String, Span>; 5] = Default::default();
     let mut containers = Vec::new();
+    let mut pod_state = PodState::default();
     for s in &block.statements {
         match s.keyword.as_str() {
             "namespace" => {
@@ -116,12 +118,14 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
                     containers.push(c);
                 }
             }
+            _ if check_pod_setting(cx, s, &mut ds, &mut pod_state) => {}
             _ => cx.unknown_keyword(s, WORKLOAD, "in a daemonset"),
         }
     }
 
     unique_container_names(cx, &containers);
     check_gpu_kinds(cx, &containers, &mut ds.gpu_type);
+    super::pod::finish(cx, &mut ds, &mut containers, &pod_state);
     if !containers.iter().any(|c| !c.init) {
         cx.push(
             Diagnostic::error(
