@@ -18,7 +18,7 @@ use k8s_openapi::api::core::v1::{Container, PodSpec};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use super::schema::{shape_at, Shape, Step};
+use super::schema::{required_at, shape_at, Shape, Step};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::Fragment;
@@ -73,6 +73,9 @@ enum ProblemKind {
         found: &'static str,
     },
     Removed,
+    Missing {
+        field: String,
+    },
 }
 
 /// Checks `KEYWORD """YAML"""`; the parsed fragment when it is valid.
@@ -174,20 +177,20 @@ fn fits<T: DeserializeOwned>(v: Value) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-fn problems<T: DeserializeOwned>(value: &Value) -> Vec<Problem> {
+fn problems<T: DeserializeOwned + serde::Serialize>(value: &Value) -> Vec<Problem> {
     let mut out = Vec::new();
     walk::<T>(value, &mut Vec::new(), &mut Vec::new(), &mut out, false);
     out
 }
 
-fn walk<'a, T: DeserializeOwned>(
+fn walk<'a, T: DeserializeOwned + serde::Serialize>(
     v: &'a Value,
     steps: &mut Vec<Step<'a>>,
     shown: &mut Vec<String>,
     out: &mut Vec<Problem>,
     in_list: bool,
 ) {
-    let Some(probed) = shape_at::<T>(steps) else {
+    let Some(shape) = shape_at::<T>(steps) else {
         return;
     };
     let problem = |kind| Problem {
@@ -195,13 +198,26 @@ fn walk<'a, T: DeserializeOwned>(
         kind,
     };
     if v.is_null() {
-        if in_list || !probed.optional {
+        // `null` removes a field: fine for an optional one, not in a list or a required one.
+        let required = match steps.split_last() {
+            Some((Step::Field(f), parent)) => required_at::<T>(parent).iter().any(|r| r == f),
+            _ => true,
+        };
+        if in_list || required {
             out.push(problem(ProblemKind::Removed));
         }
         return;
     }
-    let expected = match (&probed.shape, v) {
+    let expected = match (&shape, v) {
         (Shape::Struct { name, fields }, Value::Object(map)) => {
+            // An object in a list is new: nothing from the generated object completes it.
+            if in_list {
+                for field in required_at::<T>(steps) {
+                    if !map.contains_key(&field) {
+                        out.push(problem(ProblemKind::Missing { field }));
+                    }
+                }
+            }
             for (k, child) in map {
                 shown.push(k.clone());
                 if fields.contains(&k.as_str()) {
@@ -316,6 +332,11 @@ fn diagnostic(
             Diagnostic::error("DS0752", format!("`{path}` must be {expected}"))
                 .at(at, format!("found {found}"))
                 .help(help)
+        }
+        ProblemKind::Missing { field } => {
+            Diagnostic::error("DS0752", format!("`{path}` needs `{field}`"))
+                .at(at, format!("`{field}` is required"))
+                .help(format!("a list in an override replaces the generated one, so each item is written whole: add `{field}`"))
         }
         ProblemKind::Removed => Diagnostic::error("DS0752", format!("`{path}` cannot be null"))
             .at(at, "null removes a field, and this one is required here")

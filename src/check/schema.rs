@@ -38,22 +38,42 @@ pub enum Step<'a> {
     Value,
 }
 
-/// The shape at a path, and whether it may be left out (an `Option`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Probed {
-    pub shape: Shape,
-    pub optional: bool,
-}
-
 /// The shape of `T` at `path`; `None` when the path leaves the type (an unknown field).
-pub fn shape_at<T: DeserializeOwned>(path: &[Step<'_>]) -> Option<Probed> {
+pub fn shape_at<T: DeserializeOwned>(path: &[Step<'_>]) -> Option<Shape> {
     let out = RefCell::new(None);
     let _ = T::deserialize(Probe {
         path,
         out: &out,
-        optional: false,
+        build: false,
     });
     out.into_inner()
+}
+
+/// The required fields of the struct at `path` in `T`. k8s-openapi fills a missing required
+/// field with its default instead of failing, so they are found by building `T` with an
+/// empty object at `path` and seeing which fields it still writes out (an empty optional
+/// field is left out, a required one is written with its default).
+pub fn required_at<T: DeserializeOwned + serde::Serialize>(path: &[Step<'_>]) -> Vec<String> {
+    let out = RefCell::new(None);
+    let Ok(built) = T::deserialize(Probe {
+        path,
+        out: &out,
+        build: true,
+    }) else {
+        return Vec::new();
+    };
+    let mut value = serde_json::to_value(built).unwrap_or_default();
+    for step in path {
+        value = match step {
+            Step::Field(f) => value.get(*f).cloned().unwrap_or_default(),
+            Step::Item => value.get(0).cloned().unwrap_or_default(),
+            Step::Value => value.get("key").cloned().unwrap_or_default(),
+        };
+    }
+    match value {
+        serde_json::Value::Object(map) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
 }
 
 #[derive(Debug)]
@@ -75,17 +95,15 @@ impl de::Error for Stop {
 
 struct Probe<'p, 'a> {
     path: &'p [Step<'a>],
-    out: &'p RefCell<Option<Probed>>,
-    optional: bool,
+    out: &'p RefCell<Option<Shape>>,
+    /// Build an empty object at the end of the path instead of recording its shape.
+    build: bool,
 }
 
 impl Probe<'_, '_> {
     fn record<T>(self, shape: Shape) -> Result<T, Stop> {
         if self.path.is_empty() {
-            *self.out.borrow_mut() = Some(Probed {
-                shape,
-                optional: self.optional,
-            });
+            *self.out.borrow_mut() = Some(shape);
         }
         Err(Stop)
     }
@@ -130,8 +148,7 @@ impl<'de> de::Deserializer<'de> for Probe<'_, '_> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
-        let optional = self.optional || self.path.is_empty();
-        visitor.visit_some(Probe { optional, ..self })
+        visitor.visit_some(self)
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
@@ -149,7 +166,7 @@ impl<'de> de::Deserializer<'de> for Probe<'_, '_> {
                 probe: Some(Probe {
                     path: &self.path[1..],
                     out: self.out,
-                    optional: false,
+                    build: self.build,
                 }),
                 key: None,
             }),
@@ -164,7 +181,7 @@ impl<'de> de::Deserializer<'de> for Probe<'_, '_> {
                 probe: Some(Probe {
                     path: &self.path[1..],
                     out: self.out,
-                    optional: false,
+                    build: self.build,
                 }),
                 key: Some("key"),
             }),
@@ -179,12 +196,16 @@ impl<'de> de::Deserializer<'de> for Probe<'_, '_> {
         visitor: V,
     ) -> Result<V::Value, Stop> {
         match self.path.first() {
+            None if self.build => visitor.visit_map(One {
+                probe: None,
+                key: None,
+            }),
             None => self.record(Shape::Struct { name, fields }),
             Some(Step::Field(f)) => visitor.visit_map(One {
                 probe: Some(Probe {
                     path: &self.path[1..],
                     out: self.out,
-                    optional: false,
+                    build: self.build,
                 }),
                 key: Some(f),
             }),
@@ -273,57 +294,45 @@ mod tests {
 
     #[test]
     fn reads_fields_and_kinds() {
-        let top = shape_at::<PodSpec>(&[]).unwrap();
-        let Shape::Struct { name, fields } = top.shape else {
-            panic!("{top:?}")
+        let Some(Shape::Struct { name, fields }) = shape_at::<PodSpec>(&[]) else {
+            panic!("PodSpec is a struct")
         };
         assert_eq!(name, "PodSpec");
         assert!(fields.contains(&"shareProcessNamespace"));
-        let share = shape_at::<PodSpec>(&[Step::Field("shareProcessNamespace")]).unwrap();
-        assert_eq!(
-            share,
-            Probed {
-                shape: Shape::Bool,
-                optional: true
-            }
-        );
-        let containers = shape_at::<PodSpec>(&[Step::Field("containers")]).unwrap();
-        assert_eq!(
-            containers,
-            Probed {
-                shape: Shape::Seq,
-                optional: false
-            }
-        );
-        let name =
-            shape_at::<PodSpec>(&[Step::Field("containers"), Step::Item, Step::Field("name")])
-                .unwrap();
-        assert_eq!(
-            name,
-            Probed {
-                shape: Shape::Str,
-                optional: false
-            }
-        );
-        let labels = shape_at::<PodSpec>(&[Step::Field("nodeSelector"), Step::Value]).unwrap();
-        assert_eq!(labels.shape, Shape::Str);
+        let share = [Step::Field("shareProcessNamespace")];
+        assert_eq!(shape_at::<PodSpec>(&share), Some(Shape::Bool));
+        let containers = [Step::Field("containers")];
+        assert_eq!(shape_at::<PodSpec>(&containers), Some(Shape::Seq));
+        let name = [Step::Field("containers"), Step::Item, Step::Field("name")];
+        assert_eq!(shape_at::<PodSpec>(&name), Some(Shape::Str));
+        let labels = [Step::Field("nodeSelector"), Step::Value];
+        assert_eq!(shape_at::<PodSpec>(&labels), Some(Shape::Str));
         assert!(shape_at::<PodSpec>(&[Step::Field("shareProcessNamespaces")]).is_none());
-        let port = shape_at::<Container>(&[
+        let port = [
             Step::Field("ports"),
             Step::Item,
             Step::Field("containerPort"),
-        ])
-        .unwrap();
-        assert_eq!(
-            port.shape,
-            Shape::Int {
-                min: i32::MIN.into(),
-                max: i32::MAX.into()
-            }
-        );
-        let cpu =
-            shape_at::<Container>(&[Step::Field("resources"), Step::Field("limits"), Step::Value])
-                .unwrap();
-        assert_eq!(cpu.shape, Shape::Any);
+        ];
+        let i32_range = Shape::Int {
+            min: i32::MIN.into(),
+            max: i32::MAX.into(),
+        };
+        assert_eq!(shape_at::<Container>(&port), Some(i32_range));
+        let cpu = [Step::Field("resources"), Step::Field("limits"), Step::Value];
+        assert_eq!(shape_at::<Container>(&cpu), Some(Shape::Any));
+    }
+
+    #[test]
+    fn reads_required_fields() {
+        assert_eq!(required_at::<PodSpec>(&[]), ["containers"]);
+        let port = [Step::Field("ports"), Step::Item];
+        assert_eq!(required_at::<Container>(&port), ["containerPort"]);
+        let term = [
+            Step::Field("affinity"),
+            Step::Field("podAffinity"),
+            Step::Field("requiredDuringSchedulingIgnoredDuringExecution"),
+            Step::Item,
+        ];
+        assert_eq!(required_at::<PodSpec>(&term), ["topologyKey"]);
     }
 }
