@@ -366,7 +366,7 @@ pub fn check_conflicts(
                 Diagnostic::error("DS0712", "a privileged container always allows privilege escalation")
                     .at(no, "privilege escalation is turned off")
                     .also(p, "but the container is privileged")
-                    .help("remove `no-privilege-escalation`, or drop `privileged` and add only the capabilities the agent needs"),
+                    .help("allow privilege escalation, or drop `privileged` and add only the capabilities the agent needs"),
             );
         }
         if let Some(c) = spans.sys_admin {
@@ -374,7 +374,7 @@ pub fn check_conflicts(
                 Diagnostic::error("DS0712", "`SYS_ADMIN` lets the container escalate its privileges")
                     .at(no, "privilege escalation is turned off")
                     .also(c, "but this capability grants it")
-                    .help("remove `no-privilege-escalation`, or drop `SYS_ADMIN`; the API server rejects `CAP_SYS_ADMIN` with it"),
+                    .help("allow privilege escalation, or drop `SYS_ADMIN`: the API server rejects `CAP_SYS_ADMIN` with escalation turned off"),
             );
         }
     }

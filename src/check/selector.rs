@@ -81,6 +81,9 @@ pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Opt
             .at(op_arg.span, "not a selector operator");
         d = match did_you_mean(&op_text, ops.iter().copied()) {
             Some(o) => d.help(format!("did you mean `{o}`?")),
+            None if matches!(normalized.as_str(), "equals" | "eq" | "=" | "==" | "is") => {
+                d.help(format!("write `{key}=VALUE`, or `{key} in [A, B]`"))
+            }
             None if kind == SelectorKind::Pod && matches!(normalized.as_str(), "gt" | "lt") => {
                 d.help("`gt` and `lt` compare node labels only; pod selectors use `in`, `not-in`, `exists` or `does-not-exist`")
             }

@@ -130,7 +130,11 @@ fn int_or_percent(cx: &mut Cx, name: &str, arg: &Arg) -> Option<IntOrPercent> {
             cx.push(
                 Diagnostic::error("DS0702", format!("invalid {name} `{text}`"))
                     .at(arg.span, why.unwrap_or_default())
-                    .help(format!("write `{name} 1` for one node at a time, or `{name} 10%` (percentages round down)")),
+                    .help(if name == "max-surge" {
+                    "write `max-surge 1` to start one new pod before its old one stops, or a percentage such as `10%` (rounded down)".to_string()
+                } else {
+                    "write `max-unavailable 1` for one node at a time, or a percentage such as `10%` (rounded down)".to_string()
+                }),
             );
             None
         }
