@@ -81,7 +81,7 @@ pub static WORKLOAD: &[Keyword] = &[
     kw("group", "group GID", BOTH),
     kw("fs-group", "fs-group GID", DS),
     kw("supplemental-groups", "supplemental-groups GID ...", DS),
-    kw("run-as-non-root", "run-as-non-root", BOTH),
+    kw("run-as-non-root", "run-as-non-root [false]", BOTH),
     kw(
         "seccomp",
         "seccomp runtime-default|unconfined|localhost PROFILE",
@@ -127,7 +127,7 @@ pub static CONTAINER: &[Keyword] = &[
     // Security context, working directory, sidecar, escape hatch (issue 4).
     kw("user", "user UID", BOTH),
     kw("group", "group GID", BOTH),
-    kw("run-as-non-root", "run-as-non-root", BOTH),
+    kw("run-as-non-root", "run-as-non-root [false]", BOTH),
     kw("caps", "caps [add [CAP, ...]] [drop [CAP, ...]]", CT),
     kw("read-only-root", "read-only-root", CT),
     kw("no-privilege-escalation", "no-privilege-escalation", CT),

@@ -97,8 +97,20 @@ pub fn check_security(
             }
         }
         "run-as-non-root" => {
-            if cx.arity(s, 0, 0) {
-                sec.run_as_non_root = Some(true);
+            if cx.arity(s, 0, 1) {
+                // `run-as-non-root false` lets a container run as root under a pod that does not.
+                match s.args.first().map(|a| (a.as_word(), a.span)) {
+                    None | Some((Some("true"), _)) => sec.run_as_non_root = Some(true),
+                    Some((Some("false"), _)) => sec.run_as_non_root = Some(false),
+                    Some((_, at)) => {
+                        cx.push(
+                            Diagnostic::error("DS0407", "expected `true` or `false`")
+                                .at(at, "not `true` or `false`")
+                                .help("write `run-as-non-root`, or `run-as-non-root false` in a container that must run as root"),
+                        );
+                        return true;
+                    }
+                }
                 spans.non_root = Some(s.keyword_span);
             }
         }
