@@ -85,7 +85,7 @@ fn node_affinity(ds: &DaemonSetModel) -> Option<core::NodeAffinity> {
             })
             .collect(),
     );
-    (required.is_some() || preferred.is_some()).then(|| core::NodeAffinity {
+    (required.is_some() || preferred.is_some()).then_some(core::NodeAffinity {
         required_during_scheduling_ignored_during_execution: required,
         preferred_during_scheduling_ignored_during_execution: preferred,
     })
