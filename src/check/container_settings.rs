@@ -2,6 +2,7 @@
 //! `termination-message`, `sidecar` and the `override` escape hatch, with the rules that
 //! join them (rules 67–69, 133, 136).
 
+use super::keywords::CONTAINER;
 use super::overrides::{check_fragment, Target};
 use super::security::{check_conflicts, check_security, SecuritySpans};
 use super::Cx;
@@ -27,16 +28,17 @@ pub fn check_container_setting(
     extra: &mut ContainerExtra,
     init: bool,
 ) -> bool {
-    let settings = &mut c.settings;
-    if matches!(s.keyword.as_str(), "fs-group" | "supplemental-groups") {
+    // Called for keywords the container block does not handle itself: those of this file.
+    if !CONTAINER.iter().any(|k| k.name == s.keyword) {
         return false;
     }
+    cx.no_block(s);
+    let settings = &mut c.settings;
     if check_security(cx, s, &mut settings.security, &mut extra.security) {
         return true;
     }
     match s.keyword.as_str() {
         "workdir" => {
-            cx.no_block(s);
             if cx.arity(s, 1, 1) {
                 if let Some(p) = absolute_path(cx, &s.args[0], "working directory") {
                     settings.working_dir = Some(p);
@@ -44,11 +46,9 @@ pub fn check_container_setting(
             }
         }
         "termination-message" => {
-            cx.no_block(s);
             termination_message(cx, s, c);
         }
         "sidecar" => {
-            cx.no_block(s);
             if cx.arity(s, 0, 0) {
                 if init {
                     settings.sidecar = true;
@@ -62,7 +62,6 @@ pub fn check_container_setting(
             }
         }
         "override" => {
-            cx.no_block(s);
             settings.container_override = check_fragment(cx, s, Target::Container);
         }
         _ => return false,

@@ -154,7 +154,6 @@ pub fn check_security(
         "selinux" => selinux(cx, s, sec),
         _ => return false,
     }
-    cx.no_block(s);
     true
 }
 
