@@ -10,6 +10,8 @@ mod storage;
 
 pub use probes::*;
 pub use storage::*;
+mod pod;
+pub use pod::*;
 
 pub type Labels = BTreeMap<String, String>;
 
@@ -35,6 +37,8 @@ pub struct DaemonSetModel {
     pub gpu_type: Option<String>,
     /// Declared, then inline-mount, then reserved volumes, in that order.
     pub volumes: Vec<Volume>,
+    /// Strategy, scheduling, host namespaces, DNS, security, overrides (issue 4).
+    pub pod: PodSettings,
     /// Where the `daemonset` statement is, for diagnostics of later stages.
     pub span: Span,
 }
@@ -54,6 +58,8 @@ pub struct Container {
     pub env_from: Vec<EnvFrom>,
     pub mounts: Vec<VolumeMount>,
     pub health: Health,
+    /// Security context, working directory, sidecar, override (issue 4).
+    pub settings: ContainerSettings,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -104,6 +110,8 @@ pub struct Port {
     pub name: Option<String>,
     pub number: u16,
     pub protocol: Protocol,
+    /// `host N`, or the container port itself under `host-network`.
+    pub host_port: Option<u16>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

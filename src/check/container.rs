@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::container_settings::{check_container_setting, finish_container, ContainerExtra};
 use super::env::{check_env, check_env_from};
 use super::image::parse_image;
 use super::keywords::CONTAINER;
@@ -25,6 +26,8 @@ pub struct ContainerFacts {
     /// Mounts whose volumes are resolved for the whole workload.
     pub mounts: Vec<PendingMount>,
     pub health: HealthRefs,
+    /// Security spans and port spans for the pod-level rules (issue 4).
+    pub extra: ContainerExtra,
 }
 
 pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> {
@@ -67,6 +70,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     let mut memory_limit = false;
     let mut mounts = Vec::new();
     let mut health = HealthRefs::default();
+    let mut extra = ContainerExtra::default();
 
     for s in &block.statements {
         let kw = s.keyword.as_str();
@@ -126,6 +130,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                 cx.no_block(s);
                 if cx.arity(s, 0, 0) {
                     c.privileged = true;
+                    extra.privileged = Some(s.keyword_span);
                 }
             }
             "port" => {
@@ -147,6 +152,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                         port_names.insert(n.clone(), s.args[0].span);
                     }
                     c.ports.push(p);
+                    extra.port_spans.push(s.span);
                 }
             }
             "env" => check_env(cx, s, &mut c.env, &mut env_seen),
@@ -155,6 +161,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
             "liveness" | "readiness" | "startup" | "post-start" | "pre-stop" => {
                 check_health(cx, s, init, &mut c.health, &mut health)
             }
+            _ if check_container_setting(cx, s, &mut c, &mut extra, init) => {}
             _ => cx.unknown_keyword(s, CONTAINER, "in a container"),
         }
     }
@@ -200,6 +207,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
             .help("a leaking agent can exhaust the node's memory; add `memory 64Mi..256Mi`"),
         );
     }
+    finish_container(cx, &c, &extra);
     Some(ContainerFacts {
         container: c,
         init,
@@ -207,6 +215,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
         devices,
         mounts,
         health,
+        extra,
     })
 }
 
@@ -255,12 +264,13 @@ fn pull_policy(cx: &mut Cx, arg: &Arg) -> Option<PullPolicy> {
     Some(policy)
 }
 
-/// `port [NAME] NUMBER[/tcp|/udp|/sctp]`.
+/// `port [NAME] NUMBER[/tcp|/udp|/sctp] [host NUMBER]`.
 fn port(cx: &mut Cx, s: &Statement) -> Option<Port> {
-    if !cx.arity(s, 1, 2) {
+    let (args, host_port) = super::pod::split_host_port(cx, s)?;
+    if !cx.arity(s, 1, 2 + 2 * usize::from(host_port.is_some())) {
         return None;
     }
-    let (name_arg, number_arg) = match s.args.as_slice() {
+    let (name_arg, number_arg) = match args {
         [n] => (None, n),
         [name, n] => (Some(name), n),
         _ => return None,
@@ -305,6 +315,7 @@ fn port(cx: &mut Cx, s: &Statement) -> Option<Port> {
             name,
             number: n as u16,
             protocol,
+            host_port,
         }),
         _ => {
             let swapped = name_arg.is_none() && names::port_name(number).is_ok();

@@ -14,6 +14,8 @@ const fn kw(name: &'static str, usage: &'static str, place: &'static str) -> Key
 const FILE: &str = "the top level of a file";
 const DS: &str = "a `daemonset` block";
 const CT: &str = "a `container` or `init` block";
+const BOTH: &str = "a `daemonset` block (for the pod) or a `container` block";
+const DNS_BLOCK: &str = "a `dns` block";
 
 pub static TOP_LEVEL: &[Keyword] = &[kw(
     "daemonset",
@@ -30,6 +32,72 @@ pub static WORKLOAD: &[Keyword] = &[
     kw("pod-labels", "pod-labels KEY=VALUE ...", DS),
     kw("pod-annotations", "pod-annotations KEY=VALUE ...", DS),
     kw("pull-secret", "pull-secret NAME ...", DS),
+    // Update strategy, pod settings, scheduling, security, VKE, escape hatch (issue 4).
+    kw(
+        "update",
+        "update rolling [max-unavailable N|N%] [max-surge N|N%] | update on-delete",
+        DS,
+    ),
+    kw("max-unavailable", "max-unavailable N|N%", DS),
+    kw("max-surge", "max-surge N|N%", DS),
+    kw("min-ready", "min-ready DURATION", DS),
+    kw("history", "history COUNT", DS),
+    kw("grace", "grace DURATION", DS),
+    kw(
+        "dns",
+        "dns cluster-first|cluster-first-with-host-net|default|none [{ nameservers IP ... }]",
+        DS,
+    ),
+    kw("host-network", "host-network", DS),
+    kw("host-pid", "host-pid", DS),
+    kw("host-ipc", "host-ipc", DS),
+    kw("share-process-namespace", "share-process-namespace", DS),
+    kw("priority", "priority CLASS", DS),
+    kw("service-account", "service-account NAME", DS),
+    kw("automount-token", "automount-token true|false", DS),
+    kw("scheduler", "scheduler NAME", DS),
+    kw("host-alias", "host-alias IP HOSTNAME ...", DS),
+    kw("node-selector", "node-selector KEY=VALUE ...", DS),
+    kw(
+        "tolerate",
+        "tolerate all[:EFFECT] | tolerate KEY[=VALUE][:EFFECT] [for DURATION]",
+        DS,
+    ),
+    kw(
+        "node-affinity",
+        "node-affinity require|prefer WEIGHT KEY in|not-in [V, ...]|exists|does-not-exist|gt N|lt N [and ...] [or ...]",
+        DS,
+    ),
+    kw(
+        "pod-affinity",
+        "pod-affinity require|prefer WEIGHT KEY=VALUE|KEY in [V, ...] ... [topology KEY] [namespaces [NS, ...]]",
+        DS,
+    ),
+    kw(
+        "pod-anti-affinity",
+        "pod-anti-affinity require|prefer WEIGHT KEY=VALUE|KEY in [V, ...] ... [topology KEY] [namespaces [NS, ...]]",
+        DS,
+    ),
+    kw("user", "user UID", BOTH),
+    kw("group", "group GID", BOTH),
+    kw("fs-group", "fs-group GID", DS),
+    kw("supplemental-groups", "supplemental-groups GID ...", DS),
+    kw("run-as-non-root", "run-as-non-root [false]", BOTH),
+    kw(
+        "seccomp",
+        "seccomp runtime-default|unconfined|localhost PROFILE",
+        BOTH,
+    ),
+    kw(
+        "apparmor",
+        "apparmor runtime-default|unconfined|localhost PROFILE",
+        BOTH,
+    ),
+    kw("selinux", "selinux type=T [level=L] [user=U] [role=R]", BOTH),
+    kw("image-cache", "image-cache auto", DS),
+    kw("vci", "vci enforce", DS),
+    kw("pod-override", "pod-override \"\"\" YAML \"\"\"", DS),
+    kw("spec-override", "spec-override \"\"\" YAML \"\"\"", DS),
     kw("container", "container NAME { image IMAGE ... }", DS),
     kw("init", "init NAME { image IMAGE ... }", DS),
     kw(
@@ -53,7 +121,7 @@ pub static CONTAINER: &[Keyword] = &[
     kw("mgpu", "mgpu core PERCENT [memory MiB] [type CARD]", CT),
     kw("rdma", "rdma COUNT", CT),
     kw("privileged", "privileged", CT),
-    kw("port", "port [NAME] NUMBER[/udp|/sctp]", CT),
+    kw("port", "port [NAME] NUMBER[/udp|/sctp] [host NUMBER]", CT),
     kw(
         "env",
         "env NAME=VALUE | env NAME = field|secret|configmap|resource REF",
@@ -94,6 +162,48 @@ pub static CONTAINER: &[Keyword] = &[
         "pre-stop exec [COMMAND ...] | http PORT [PATH] | sleep DURATION",
         CT,
     ),
+    // Security context, working directory, sidecar, escape hatch (issue 4).
+    kw("user", "user UID", BOTH),
+    kw("group", "group GID", BOTH),
+    kw("run-as-non-root", "run-as-non-root [false]", BOTH),
+    kw("caps", "caps [add [CAP, ...]] [drop [CAP, ...]]", CT),
+    kw("read-only-root", "read-only-root", CT),
+    kw("no-privilege-escalation", "no-privilege-escalation", CT),
+    kw(
+        "allow-privilege-escalation",
+        "allow-privilege-escalation true|false",
+        CT,
+    ),
+    kw(
+        "seccomp",
+        "seccomp runtime-default|unconfined|localhost PROFILE",
+        BOTH,
+    ),
+    kw(
+        "apparmor",
+        "apparmor runtime-default|unconfined|localhost PROFILE",
+        BOTH,
+    ),
+    kw(
+        "selinux",
+        "selinux type=T [level=L] [user=U] [role=R]",
+        BOTH,
+    ),
+    kw("workdir", "workdir PATH", CT),
+    kw(
+        "termination-message",
+        "termination-message file|fallback-to-logs [path PATH]",
+        CT,
+    ),
+    kw("sidecar", "sidecar", CT),
+    kw("override", "override \"\"\" YAML \"\"\"", CT),
+];
+
+/// The settings of the block after `dns POLICY`.
+pub static DNS: &[Keyword] = &[
+    kw("nameservers", "nameservers IP ...", DNS_BLOCK),
+    kw("searches", "searches DOMAIN ...", DNS_BLOCK),
+    kw("options", "options NAME[=VALUE] ...", DNS_BLOCK),
 ];
 
 const PV: &str = "a `projected` volume block";
@@ -125,7 +235,7 @@ pub static DOWNWARD: &[Keyword] = &[kw(
 
 /// The usage line of a keyword, from any table.
 pub fn usage(name: &str) -> &'static str {
-    [TOP_LEVEL, WORKLOAD, CONTAINER, PROJECTED]
+    [TOP_LEVEL, WORKLOAD, CONTAINER, PROJECTED, DNS]
         .iter()
         .flat_map(|t| t.iter())
         .find(|k| k.name == name)

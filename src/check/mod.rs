@@ -4,20 +4,32 @@
 mod allow;
 mod args;
 mod container;
+mod container_settings;
+mod dns;
 pub mod duration;
 mod env;
+mod fragment_span;
 mod handlers;
 mod image;
 mod keywords;
 mod mounts;
 pub mod names;
 mod options;
+mod overrides;
 mod paths;
+mod pod;
 mod probes;
+mod profiles;
 mod projected;
 pub mod quantity;
 mod resources;
+mod scheduling;
+mod schema;
+mod security;
+mod selector;
 mod storage;
+mod strategy;
+mod vke;
 mod volumes;
 mod workload;
 
@@ -98,11 +110,13 @@ impl Cx {
             .iter()
             .flat_map(|t| t.iter())
             .find(|k| k.name == word);
-        d = if let Some(k) = crate::diagnostics::did_you_mean(word, known.iter().map(|k| k.name)) {
+        // A setting of another block is a surer diagnosis than a close spelling here.
+        d = if let Some(k) = elsewhere {
+            d.help(format!("`{}` belongs in {}, not {place}", k.name, k.place))
+        } else if let Some(k) = crate::diagnostics::did_you_mean(word, known.iter().map(|k| k.name))
+        {
             let k = known.iter().find(|x| x.name == k).map_or(k, |x| x.usage);
             d.help(format!("did you mean `{k}`?"))
-        } else if let Some(k) = elsewhere {
-            d.help(format!("`{}` belongs in {}, not {place}", k.name, k.place))
         } else {
             let names: Vec<&str> = known.iter().map(|k| k.name).collect();
             d.help(format!("valid settings here: {}", names.join(", ")))

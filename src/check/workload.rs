@@ -8,6 +8,7 @@ use super::args::MapKind;
 use super::container::{check_container, ContainerFacts};
 use super::keywords::WORKLOAD;
 use super::names;
+use super::pod::{check_pod_setting, PodState};
 use super::probes::check_sleeps;
 use super::resources::check_gpu_kinds;
 use super::storage::{check_timezone, resolve};
@@ -79,6 +80,7 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
     let mut containers = Vec::new();
     let mut volumes = Vec::new();
     let mut timezone = None;
+    let mut pod_state = PodState::default();
     for s in &block.statements {
         match s.keyword.as_str() {
             "namespace" => {
@@ -138,6 +140,7 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
                     timezone = check_timezone(cx, s);
                 }
             }
+            _ if check_pod_setting(cx, s, &mut ds, &mut pod_state) => {}
             _ => cx.unknown_keyword(s, WORKLOAD, "in a daemonset"),
         }
     }
@@ -146,8 +149,13 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
     check_gpu_kinds(cx, &containers, &mut ds.gpu_type);
     resolve(cx, &mut ds, volumes, &mut containers, timezone);
     for c in &containers {
-        check_sleeps(cx, &c.health, DEFAULT_GRACE_SECONDS);
+        check_sleeps(
+            cx,
+            &c.health,
+            ds.pod.grace_seconds.unwrap_or(DEFAULT_GRACE_SECONDS),
+        );
     }
+    super::pod::finish(cx, &mut ds, &mut containers, &pod_state);
     if !containers.iter().any(|c| !c.init) {
         cx.push(
             Diagnostic::error(

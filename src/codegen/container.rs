@@ -28,6 +28,7 @@ pub(crate) fn container(c: &Container) -> core::Container {
                 .map(|p| core::ContainerPort {
                     name: p.name.clone(),
                     container_port: i32::from(p.number),
+                    host_port: p.host_port.map(i32::from),
                     protocol: Some(p.protocol.as_str().into()),
                     ..Default::default()
                 })

@@ -2,7 +2,11 @@
 //! This file builds the object and the pod spec; each part of the pod has a file of its own.
 
 mod container;
+mod overrides;
+mod pod;
 mod probes;
+mod scheduling;
+mod security;
 mod storage;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec};
@@ -16,6 +20,23 @@ pub const GPU_NAME_LABEL: &str = "machine.cluster.vke.volcengine.com/gpu-name";
 
 /// Builds the DaemonSet object for one checked daemonset.
 pub fn lower(ds: &DaemonSetModel) -> DaemonSet {
+    let spec = DaemonSetSpec {
+        selector: LabelSelector {
+            match_labels: non_empty(&ds.selector),
+            ..Default::default()
+        },
+        template: core::PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                labels: non_empty(&ds.pod_labels),
+                annotations: non_empty(&ds.pod_annotations),
+                ..Default::default()
+            }),
+            spec: Some(pod_spec(ds)),
+        },
+        update_strategy: pod::update_strategy(&ds.pod),
+        min_ready_seconds: ds.pod.min_ready_seconds,
+        revision_history_limit: ds.pod.revision_history,
+    };
     DaemonSet {
         metadata: ObjectMeta {
             name: Some(ds.name.clone()),
@@ -24,63 +45,35 @@ pub fn lower(ds: &DaemonSetModel) -> DaemonSet {
             annotations: non_empty(&ds.annotations),
             ..Default::default()
         },
-        spec: Some(DaemonSetSpec {
-            selector: LabelSelector {
-                match_labels: non_empty(&ds.selector),
-                ..Default::default()
-            },
-            template: core::PodTemplateSpec {
-                metadata: Some(ObjectMeta {
-                    labels: non_empty(&ds.pod_labels),
-                    annotations: non_empty(&ds.pod_annotations),
-                    ..Default::default()
-                }),
-                spec: Some(pod_spec(ds)),
-            },
-            ..Default::default()
-        }),
+        spec: Some(overrides::merged(spec, ds.pod.spec_override.as_ref())),
         status: None,
     }
 }
 
 fn pod_spec(ds: &DaemonSetModel) -> core::PodSpec {
-    core::PodSpec {
-        containers: ds.containers.iter().map(container::container).collect(),
-        init_containers: non_empty_vec(
-            ds.init_containers
-                .iter()
-                .map(container::container)
-                .collect(),
-        ),
+    let mut spec = core::PodSpec {
+        containers: ds.containers.iter().map(full_container).collect(),
+        init_containers: non_empty_vec(ds.init_containers.iter().map(full_container).collect()),
         image_pull_secrets: non_empty_vec(
             ds.pull_secrets
                 .iter()
                 .map(|name| core::LocalObjectReference { name: name.clone() })
                 .collect(),
         ),
-        affinity: ds.gpu_type.as_ref().map(|card| gpu_affinity(card)),
         volumes: storage::volumes(&ds.volumes),
+        security_context: security::pod_security(&ds.pod.security),
         ..Default::default()
-    }
+    };
+    pod::apply(&ds.pod, &mut spec);
+    scheduling::apply(ds, &mut spec);
+    overrides::merged(spec, ds.pod.pod_override.as_ref())
 }
 
-fn gpu_affinity(card: &str) -> core::Affinity {
-    core::Affinity {
-        node_affinity: Some(core::NodeAffinity {
-            required_during_scheduling_ignored_during_execution: Some(core::NodeSelector {
-                node_selector_terms: vec![core::NodeSelectorTerm {
-                    match_expressions: Some(vec![core::NodeSelectorRequirement {
-                        key: GPU_NAME_LABEL.into(),
-                        operator: "In".into(),
-                        values: Some(vec![card.to_string()]),
-                    }]),
-                    ..Default::default()
-                }],
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
+/// A container with the settings of every issue, and its override merged in last.
+fn full_container(c: &crate::model::Container) -> core::Container {
+    let mut out = container::container(c);
+    security::apply_container(c, &mut out);
+    overrides::merged(out, c.settings.container_override.as_ref())
 }
 
 pub(crate) fn non_empty(labels: &Labels) -> Option<Labels> {

@@ -192,6 +192,81 @@ on the container it watches.\n\nWrong:\n    init setup {\n      image busybox:1.
         "`sleep` pauses a hook, usually `pre-stop` so load balancers drain before the agent stops. \
 It must be at least 1 s and end within the pod's termination grace period (30 s unless set), or \
 the API server rejects it (rule 130).\n\nWrong:\n    pre-stop sleep 45s\n\nRight:\n    pre-stop sleep 15s"),
+    code("DS0701", "invalid-update-strategy", "an update strategy a daemonset does not have",
+        "A DaemonSet is updated by `rolling` (the controller replaces pods, at most `max-unavailable` \
+down at a time) or by `on-delete` (a pod is replaced only when you delete it). There is no \
+`recreate` for DaemonSets (rule 23); `max-unavailable 100%` replaces every pod at once. Limits \
+with `on-delete` would be ignored by the server, so dsc rejects them (rule 25).\n\nWrong:\n    update recreate\n\nRight:\n    update rolling max-unavailable 100%"),
+    code("DS0702", "invalid-rollout-limit", "a max-unavailable or max-surge value is not valid",
+        "A limit is a whole number of pods (`1`) or a percentage of the nodes (`10%`, at most \
+`100%`, rounded down) (rules 26, 27).\n\nWrong:\n    max-unavailable 1.5%\n\nRight:\n    max-unavailable 10%"),
+    code("DS0703", "rollout-limits", "max-unavailable and max-surge are both zero, or both non-zero",
+        "The API server requires exactly one of the two to be non-zero (rule 28). With a surge, \
+dsc writes `maxUnavailable: 0` itself, since the field otherwise defaults to 1 (rule 29).\n\n\
+Wrong:\n    update rolling max-unavailable 1 max-surge 1\n\nRight:\n    max-surge 1"),
+    code("DS0705", "out-of-range", "a number is outside its allowed range",
+        "User and group ids are 0 to 2147483647 (rules 57, 132); affinity weights are 1 to 100 \
+(rules 142, 147); `history` counts are 0 or more (rule 21).\n\nWrong:\n    node-affinity prefer 0 disktype=ssd\n\nRight:\n    node-affinity prefer 10 disktype=ssd"),
+    code("DS0706", "invalid-dns-config", "the DNS configuration breaks a rule",
+        "`dns none` takes every resolver setting from its block, so it needs a nameserver (rule \
+39); at most 3 nameservers (rule 40); at most 32 search domains, each a DNS name (rule 41); every \
+option has a name (rule 42).\n\nWrong:\n    dns none\n\nRight:\n    dns none { nameservers 10.96.0.10; searches svc.cluster.local; options ndots=2 }"),
+    code("DS0707", "invalid-ip-address", "an IP address is not valid",
+        "Nameservers and host aliases are IPv4 or IPv6 addresses (rules 40, 51); names cannot be \
+resolved at this point.\n\nWrong:\n    host-alias registry.local registry\n\nRight:\n    host-alias 10.0.0.5 registry.local"),
+    code("DS0708", "host-port", "a host port conflicts with the node's network or another port",
+        "With `host-network` the container listens on the node itself, so a port's host port must \
+equal its container port; dsc writes it for every port (rule 79). No two ports of the regular \
+containers may take the same host port and protocol (rule 78).\n\nWrong:\n    host-network\n    container c { port http 8080 host 80 }\n\nRight:\n    host-network\n    container c { port http 8080 }"),
+    code("DS0709", "invalid-toleration", "a toleration breaks a rule",
+        "`tolerate all` matches every key, so it cannot match a value (rule 149); taint values \
+follow the label-value rules (rule 150); a toleration time (`for 300s`) delays eviction and is \
+only allowed with `NoExecute` (rule 152).\n\nWrong:\n    tolerate node.kubernetes.io/unreachable for 300s\n\nRight:\n    tolerate node.kubernetes.io/unreachable:NoExecute for 300s"),
+    code("DS0710", "invalid-selector-requirement", "a selector expression lacks or misuses values",
+        "`in` and `not-in` need at least one value; `exists` and `does-not-exist` take none; `gt` \
+and `lt` take exactly one integer, since the scheduler compares the node label as a number and a \
+term with anything else never matches (rules 14, 139, 140).\n\nWrong:\n    node-affinity require example.com/cores gt many\n\nRight:\n    node-affinity require example.com/cores gt 4"),
+    code("DS0711", "invalid-affinity", "an affinity rule is incomplete or too large",
+        "A pod (anti-)affinity must select pods (`app=NAME` or an expression); a preference is one \
+term, so it cannot have `or`; several `node-affinity require` lines all hold, so their `or`s \
+multiply, and dsc writes at most 16 terms.\n\nWrong:\n    pod-anti-affinity require topology kubernetes.io/hostname\n\nRight:\n    pod-anti-affinity require app=driver topology kubernetes.io/hostname"),
+    code("DS0712", "privilege-escalation", "privilege escalation is turned off for a container that has it anyway",
+        "`no-privilege-escalation` sets `allowPrivilegeEscalation: false`, which the API server \
+rejects together with `privileged` and with the capability `CAP_SYS_ADMIN` (rule 133). dsc writes \
+capabilities without `CAP_` and rejects `SYS_ADMIN` too, since it grants the same.\n\nWrong:\n    privileged\n    no-privilege-escalation\n\nRight:\n    caps add [NET_ADMIN] drop [ALL]\n    no-privilege-escalation"),
+    code("DS0713", "root-user", "`run-as-non-root` together with user 0",
+        "The API server accepts it, and then the kubelet refuses to start the container on every \
+node (rule 136). The container's `user` and `run-as-non-root` override the pod's.\n\nWrong:\n    run-as-non-root\n    user 0\n\nRight:\n    run-as-non-root\n    user 65534"),
+    code("DS0714", "share-process-namespace", "`share-process-namespace` together with `host-pid`",
+        "A pod uses either one process namespace for its containers or the node's, not both (rule 58).\n\n\
+Wrong:\n    host-pid\n    share-process-namespace\n\nRight:\n    host-pid"),
+    code("DS0715", "invalid-profile", "a seccomp or AppArmor profile is not valid",
+        "Only `localhost` profiles take a name, and they need one; a seccomp profile is a path \
+relative to the kubelet's seccomp directory, without `..` (rules 61, 62).\n\nWrong:\n    seccomp localhost /var/lib/kubelet/seccomp/agent.json\n\nRight:\n    seccomp localhost agent.json"),
+    code("DS0716", "invalid-selinux", "an SELinux option is not valid",
+        "SELinux options are `user=`, `role=`, `type=` and `level=` pairs.\n\nWrong:\n    selinux spc_t\n\nRight:\n    selinux type=spc_t"),
+    code("DS0717", "unknown-capability", "a capability is not a Linux capability (lint)",
+        "Capabilities are named as in capabilities(7) without `CAP_`; dsc writes them upper case. \
+The API server accepts any name and the container runtime fails on a misspelled one.\n\nWrong:\n    caps add [NET_ADMN]\n\nRight:\n    caps add [NET_ADMIN]"),
+    code("DS0718", "sidecar-not-init", "`sidecar` in a regular container",
+        "A sidecar is an init container that keeps running (`restartPolicy: Always`); regular \
+containers may not set a restart policy (rule 68).\n\nWrong:\n    container proxy { sidecar ... }\n\nRight:\n    init proxy { sidecar ... }"),
+    code("DS0719", "relative-path", "a container path is not absolute",
+        "Working directories and the termination message path are absolute paths in the container.\n\n\
+Wrong:\n    workdir app\n\nRight:\n    workdir /app"),
+    code("DS0750", "override-syntax", "an override is not a YAML mapping",
+        "`pod-override`, `spec-override` and `override` take a YAML fragment in a string, usually \
+`\"\"\"`: fields of the pod spec, the DaemonSet spec or the container, merged into what dsc \
+generates (objects merge, lists and values replace, `null` removes).\n\nWrong:\n    pod-override shareProcessNamespace=true\n\nRight:\n    pod-override \"\"\"\n      shareProcessNamespace: true\n      \"\"\""),
+    code("DS0751", "override-unknown-field", "an override names a field the Kubernetes type does not have",
+        "The fragment is checked against the Kubernetes API types (v1.33). A misspelled field would \
+be dropped silently by most tools and rejected by a strict API server, so dsc reports it with \
+the closest field name.\n\nWrong:\n    override \"\"\"\n      stdinn: true\n      \"\"\"\n\nRight:\n    override \"\"\"\n      stdin: true\n      \"\"\""),
+    code("DS0752", "override-type", "an override value has the wrong type or lacks a required field",
+        "Each value must have its field's type: YAML reads `yes` and bare numbers as strings and \
+integers, so quote strings and write `true`/`false`. A list in an override replaces the generated \
+list, so each item needs its required fields; `null` removes a field and cannot remove a required \
+one.\n\nWrong:\n    pod-override \"\"\"\n      hostUsers: no\n      \"\"\"\n\nRight:\n    pod-override \"\"\"\n      hostUsers: false\n      \"\"\""),
     code("DS0801", "mixed-gpu", "a workload mixes whole GPUs and mGPU",
         "The VKE form allows one kind of GPU per workload: whole NVIDIA GPUs (`gpu`) or shared \
 mGPU (`mgpu`), not both (seed F15)."),
@@ -204,6 +279,16 @@ the same type."),
         "mGPU compute is a percentage of one card (`30` = 30%); above 100 it must be whole cards \
 (200, 300); a share below a whole card needs `memory` of at least 256 MiB; whole cards take no \
 memory.\n\nWrong:\n    mgpu core 30\n\nRight:\n    mgpu core 30 memory 4Gi"),
+    code("DS0810", "image-cache-without-vci", "an image cache is asked for pods that do not run on VCI (lint)",
+        "VKE's automatic image cache (`vci.vke.volcengine.com/enable-auto-create-imc`) serves pods on \
+VCI elastic container instances only; on ECS nodes the annotation does nothing (vke-keys 4).\n\n\
+Right:\n    vci enforce\n    image-cache auto"),
+    code("DS0811", "mgpu-on-vci", "mGPU is asked for pods forced onto VCI",
+        "VCI does not offer shared mGPU; only ECS nodes with the mgpu add-on do (vke-keys 1.2). Use \
+whole GPUs on VCI, or do not force the pods onto VCI."),
+    code("DS0812", "vci-taint", "pods forced onto VCI do not tolerate the virtual-node taint (lint)",
+        "VCI virtual nodes carry the taint `vci.vke.volcengine.com/node-type=vci:NoSchedule`; a \
+DaemonSet places pods there only if they tolerate it.\n\nRight:\n    vci enforce\n    tolerate vci.vke.volcengine.com/node-type=vci:NoSchedule"),
     code("DS0901", "floating-tag", "an image has no tag or uses `latest` (lint)",
         "Without a pinned tag each node pulls whatever `latest` is when its pod starts, so nodes \
 run different versions and a rollback cannot go back. dsc writes the implied `:latest` and \

@@ -176,12 +176,51 @@ fn octal_mode(s: &str) -> Option<i64> {
     i64::from_str_radix(digits, 8).ok()
 }
 
-/// ASCII key order everywhere (k8s-openapi's order); the resource header first at the top.
+/// Keys in k8s-openapi's order, the resource header first at the top: struct fields sorted by
+/// their Rust (snake_case) names, so `seLinuxOptions` comes before `seccompProfile`; the maps a
+/// `BTreeMap` holds (labels, annotations, selectors, resource lists) in plain string order.
 fn sort_keys(v: &mut Value, top: bool) {
+    sort_keys_in(v, top, false)
+}
+
+const STRING_MAPS: [&str; 7] = [
+    "labels",
+    "annotations",
+    "matchLabels",
+    "nodeSelector",
+    "limits",
+    "requests",
+    "overhead",
+];
+
+fn field_order(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn sort_keys_in(v: &mut Value, top: bool, string_map: bool) {
     match v {
         Value::Object(map) => {
-            map.values_mut().for_each(|child| sort_keys(child, false));
-            map.sort_keys();
+            for (key, child) in map.iter_mut() {
+                sort_keys_in(
+                    child,
+                    false,
+                    !string_map && STRING_MAPS.contains(&key.as_str()),
+                );
+            }
+            if string_map {
+                map.sort_keys();
+            } else {
+                map.sort_by(|a, _, b, _| field_order(a).cmp(&field_order(b)));
+            }
             if top {
                 let mut ordered = Map::new();
                 for key in ["apiVersion", "kind", "metadata", "spec", "status"] {
@@ -193,7 +232,9 @@ fn sort_keys(v: &mut Value, top: bool) {
                 *map = ordered;
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| sort_keys(item, false)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| sort_keys_in(item, false, false)),
         _ => {}
     }
 }

@@ -5,11 +5,12 @@
 //! Output: the same object where
 //! * values the compiler always writes are filled in when absent, so that canonicalizing the
 //!   compiler's output is a no-op: `imagePullPolicy` (resolved from the image, row 11),
-//!   `ports[].protocol` (`TCP`, row 14), probe timings and thresholds and HTTP handler path and
+//!   `ports[].protocol` (`TCP`, row 14), `hostPort` equal to `containerPort` under
+//!   `hostNetwork` (row 15), probe timings and thresholds and HTTP handler path and
 //!   scheme (rows 19-26), as `live-diff.md` 4.3 recommends;
 //! * every other defaulted value is removed when it equals the default: the STRIP rows of
-//!   section 1a and S12 to S14 of 1b, conditional ones included (`hostPort` equal to
-//!   `containerPort` under `hostNetwork`, `serviceAccount` equal to `serviceAccountName`).
+//!   section 1a and S12 to S14 of 1b, conditional ones included (`serviceAccount` equal to
+//!   `serviceAccountName`).
 //!
 //! [`default_for`] lets a change summary print `1 (default)` for a side where a value is
 //! absent. Zero values and empty collections (S17, S18) are pruned by `prune.rs` afterwards.
@@ -185,15 +186,15 @@ fn conditional_defaults(pod: &mut Value) {
             };
             for port in ports.iter_mut().filter_map(Value::as_object_mut) {
                 fill(port, "protocol", "TCP");
-                if !host_network {
-                    continue;
-                }
-                let same = match (port.get("hostPort"), port.get("containerPort")) {
-                    (Some(h), Some(c)) => same_value(h, c),
-                    _ => false,
-                };
-                if same {
-                    port.shift_remove("hostPort");
+                // Row 15: under hostNetwork the compiler writes `hostPort: containerPort` (the
+                // server requires them equal), so an absent host port is filled the same way.
+                let unset = port
+                    .get("hostPort")
+                    .is_none_or(|h| same_value(h, &json!(0)));
+                if host_network && unset {
+                    if let Some(container_port) = port.get("containerPort").cloned() {
+                        port.insert("hostPort".to_string(), container_port);
+                    }
                 }
             }
         }
@@ -366,8 +367,8 @@ mod tests {
     }
 
     #[test]
-    fn host_port_only_under_host_network_and_explicit_protocol() {
-        let ports = json!([{"containerPort": 9100, "hostPort": 9100}]);
+    fn host_port_filled_under_host_network_and_explicit_protocol() {
+        let ports = json!([{"containerPort": 9100}]);
         let mut on = json!({"spec": {"template": {"spec": {"hostNetwork": true,
             "containers": [{"name": "c", "image": "x:1", "ports": ports.clone()}]}}}});
         let mut off = json!({"spec": {"template": {"spec": {
@@ -379,11 +380,11 @@ mod tests {
         assert_eq!(
             c_on,
             &json!({"name": "c", "image": "x:1", "imagePullPolicy": "IfNotPresent",
-                "ports": [{"containerPort": 9100, "protocol": "TCP"}]})
+                "ports": [{"containerPort": 9100, "hostPort": 9100, "protocol": "TCP"}]})
         );
         assert_eq!(
             c_off["ports"],
-            json!([{"containerPort": 9100, "hostPort": 9100, "protocol": "TCP"}])
+            json!([{"containerPort": 9100, "protocol": "TCP"}])
         );
         assert_eq!(
             c_off["imagePullPolicy"], "IfNotPresent",

@@ -28,6 +28,26 @@ pub struct Block {
     pub span: Span,
 }
 
+/// Where the lines of a string's value sit in the source, so that a finding inside an
+/// embedded document (an override's YAML) can point at its line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StrLayout {
+    /// The source offset of the value's first line.
+    pub body_start: usize,
+    /// The indentation removed from each line of a `"""` string.
+    pub indent: usize,
+}
+
+impl StrLayout {
+    /// A one-line quoted string: the value starts after the quote.
+    pub fn single(span: Span) -> Self {
+        StrLayout {
+            body_start: span.start + 1,
+            indent: 0,
+        }
+    }
+}
+
 /// One argument of a statement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arg {
@@ -40,7 +60,11 @@ pub enum ArgKind {
     /// A bare word: `fluent-bit`, `/var/log`, `--flag=x`, `spec.nodeName`.
     Word(String),
     /// A quoted string, escapes resolved. `multiline` is true for `"""` strings.
-    Str { value: String, multiline: bool },
+    Str {
+        value: String,
+        multiline: bool,
+        layout: StrLayout,
+    },
     /// A number with an optional unit: `2020`, `250m`, `1Gi`, `10s`, `25%`, `0644`.
     Number(String),
     /// `low..high`, either side optional: `100m..500m`.

@@ -4,9 +4,9 @@
 use pest::iterators::Pair;
 use pest::Parser as _;
 
-use super::ast::{Arg, ArgKind, Ast, Block, Statement};
+use super::ast::{Arg, ArgKind, Ast, Block, Statement, StrLayout};
 use super::errors::{syntax_error, whole_file_error};
-use super::strings::{dedent_multiline, unescape};
+use super::strings::{dedent_multiline, multiline_layout, unescape};
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
@@ -148,6 +148,7 @@ fn argument(pair: Pair<'_, Rule>, out: &mut Vec<Diagnostic>) -> Option<Arg> {
                 Ok(value) => ArgKind::Str {
                     value,
                     multiline: false,
+                    layout: StrLayout::single(span),
                 },
                 Err(at) => {
                     let at = span.start + 1 + at;
@@ -159,6 +160,7 @@ fn argument(pair: Pair<'_, Rule>, out: &mut Vec<Diagnostic>) -> Option<Arg> {
                     ArgKind::Str {
                         value: body.to_string(),
                         multiline: false,
+                        layout: StrLayout::single(span),
                     }
                 }
             }
@@ -170,11 +172,20 @@ fn argument(pair: Pair<'_, Rule>, out: &mut Vec<Diagnostic>) -> Option<Arg> {
                 .map_or("", |p| p.as_str())
                 .to_string(),
             multiline: false,
+            layout: StrLayout::single(span),
         },
-        Rule::triple_string => ArgKind::Str {
-            value: dedent_multiline(pair.into_inner().next().map_or("", |p| p.as_str())),
-            multiline: true,
-        },
+        Rule::triple_string => {
+            let inner = pair.into_inner().next();
+            let raw = inner.as_ref().map_or("", |p| p.as_str());
+            let start = inner
+                .as_ref()
+                .map_or(span.start + 3, |p| p.as_span().start());
+            ArgKind::Str {
+                value: dedent_multiline(raw),
+                multiline: true,
+                layout: multiline_layout(raw, start),
+            }
+        }
         Rule::range => {
             let mut low = None;
             let mut high = None;

@@ -68,6 +68,31 @@ pub fn dedent_multiline(raw: &str) -> String {
     out
 }
 
+/// The layout of a `"""` string whose raw text starts at source offset `start`: where its
+/// first line begins and how much indentation [`dedent_multiline`] removes.
+pub fn multiline_layout(raw: &str, start: usize) -> super::StrLayout {
+    let skipped = if raw.starts_with("\r\n") {
+        2
+    } else {
+        usize::from(raw.starts_with('\n'))
+    };
+    let body = &raw[skipped..];
+    let mut lines: Vec<&str> = body.split('\n').collect();
+    if lines.len() > 1 && lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0);
+    super::StrLayout {
+        body_start: start + skipped,
+        indent,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

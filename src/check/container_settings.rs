@@ -1,0 +1,128 @@
+//! Container settings of issue 4: the security context (via `security.rs`), `workdir`,
+//! `termination-message`, `sidecar` and the `override` escape hatch, with the rules that
+//! join them (rules 67–69, 133, 136).
+
+use super::keywords::CONTAINER;
+use super::overrides::{check_fragment, Target};
+use super::security::{check_conflicts, check_security, SecuritySpans};
+use super::Cx;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::Container;
+use crate::source::Span;
+use crate::syntax::Statement;
+
+/// What the pod-level rules need to know about a container's settings.
+#[derive(Clone, Debug, Default)]
+pub struct ContainerExtra {
+    pub security: SecuritySpans,
+    pub privileged: Option<Span>,
+    /// The span of each `port` statement, parallel to `Container::ports`.
+    pub port_spans: Vec<Span>,
+}
+
+/// Handles one issue-4 container keyword; `false` when the keyword is not one of them.
+pub fn check_container_setting(
+    cx: &mut Cx,
+    s: &Statement,
+    c: &mut Container,
+    extra: &mut ContainerExtra,
+    init: bool,
+) -> bool {
+    // Called for keywords the container block does not handle itself: those of this file.
+    if !CONTAINER.iter().any(|k| k.name == s.keyword) {
+        return false;
+    }
+    cx.no_block(s);
+    let settings = &mut c.settings;
+    if check_security(cx, s, &mut settings.security, &mut extra.security) {
+        return true;
+    }
+    match s.keyword.as_str() {
+        "workdir" => {
+            if cx.arity(s, 1, 1) {
+                if let Some(p) = absolute_path(cx, &s.args[0], "working directory") {
+                    settings.working_dir = Some(p);
+                }
+            }
+        }
+        "termination-message" => {
+            termination_message(cx, s, c);
+        }
+        "sidecar" => {
+            if cx.arity(s, 0, 0) {
+                if init {
+                    settings.sidecar = true;
+                } else {
+                    cx.push(
+                        Diagnostic::error("DS0718", "only an init container can be a sidecar")
+                            .at(s.keyword_span, "this is a regular container")
+                            .help("regular containers already run for the pod's whole life; to start this one before the others, declare it with `init NAME { sidecar ... }`"),
+                    );
+                }
+            }
+        }
+        "override" => {
+            settings.container_override = check_fragment(cx, s, Target::Container);
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// `termination-message file|fallback-to-logs [path PATH]` (rule 67).
+fn termination_message(cx: &mut Cx, s: &Statement, c: &mut Container) {
+    if !cx.arity(s, 1, 3) {
+        return;
+    }
+    let text = s.args[0].as_text().unwrap_or_default();
+    let policy = match text.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+        "file" => "File",
+        "fallbacktologs" | "fallbacktologsonerror" => "FallbackToLogsOnError",
+        _ => {
+            let mut d = Diagnostic::error(
+                "DS0407",
+                format!("unknown termination message policy `{text}`"),
+            )
+            .at(s.args[0].span, "not `file` or `fallback-to-logs`");
+            d = match did_you_mean(&text, ["file", "fallback-to-logs"]) {
+                Some(w) => d.help(format!("did you mean `{w}`?")),
+                None => d.help("use `file` (read the message file only) or `fallback-to-logs` (use the log tail when the file is empty and the container failed)"),
+            };
+            cx.push(d);
+            return;
+        }
+    };
+    c.settings.termination_message_policy = Some(policy);
+    match &s.args[1..] {
+        [] => {}
+        [kw, p] if kw.as_word() == Some("path") => {
+            c.settings.termination_message_path = absolute_path(cx, p, "termination message path");
+        }
+        [other, ..] => cx.push(
+            Diagnostic::error("DS0202", "unexpected value after the policy")
+                .at(other.span, "expected `path PATH`")
+                .help("write `termination-message fallback-to-logs path /dev/termination-log`"),
+        ),
+    }
+}
+
+fn absolute_path(cx: &mut Cx, arg: &crate::syntax::Arg, what: &str) -> Option<String> {
+    let p = cx.scalar(arg, "a path")?;
+    if !p.starts_with('/') {
+        cx.push(
+            Diagnostic::error("DS0719", format!("the {what} `{p}` is not absolute"))
+                .at(arg.span, "relative path")
+                .help(format!(
+                    "container paths are absolute: write `/{}`",
+                    p.trim_start_matches("./")
+                )),
+        );
+        return None;
+    }
+    Some(p)
+}
+
+/// The container-level rules, once the container has been read.
+pub fn finish_container(cx: &mut Cx, c: &Container, extra: &ContainerExtra) {
+    check_conflicts(cx, &c.settings.security, &extra.security, extra.privileged);
+}

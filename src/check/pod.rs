@@ -1,0 +1,292 @@
+//! Pod-level settings of a `daemonset` block (issue 4): dispatch of the strategy, scheduling,
+//! DNS, host-namespace, identity, security, VKE and override keywords, and the rules that
+//! join them with the containers once the whole block has been read.
+
+use std::collections::HashMap;
+
+use super::args::MapKind;
+use super::container::ContainerFacts;
+use super::dns::{check_dns, check_host_alias};
+use super::names;
+use super::overrides::{check_fragment, Target};
+use super::scheduling::{check_node_affinity, check_pod_affinity, check_tolerate};
+use super::security::{check_conflicts, check_security, non_root_vs_user, SecuritySpans};
+use super::strategy::{self, StrategyState};
+use super::Cx;
+use crate::diagnostics::Diagnostic;
+use crate::model::DaemonSetModel;
+use crate::source::Span;
+use crate::syntax::{Arg, Statement};
+
+/// VKE pod annotations (`vke-keys.md` section 4).
+pub const IMAGE_CACHE_ANNOTATION: &str = "vci.vke.volcengine.com/enable-auto-create-imc";
+pub const VCI_ANNOTATION: &str = "vke.volcengine.com/burst-to-vci";
+/// The taint key of VCI virtual nodes.
+pub const VCI_TAINT: &str = "vci.vke.volcengine.com/node-type";
+
+/// Keywords that may be repeated: each adds an entry.
+const REPEATABLE: &[&str] = &[
+    "tolerate",
+    "node-affinity",
+    "pod-affinity",
+    "pod-anti-affinity",
+    "host-alias",
+    "node-selector",
+];
+
+/// What the pod-level rules need, collected while the block is read.
+#[derive(Default)]
+pub struct PodState {
+    once: HashMap<String, Span>,
+    strategy: StrategyState,
+    security: SecuritySpans,
+    node_selector: HashMap<String, Span>,
+    flags: HashMap<&'static str, Span>,
+}
+
+/// Handles one issue-4 keyword of a `daemonset` block; `false` when it is not one of them.
+pub fn check_pod_setting(
+    cx: &mut Cx,
+    s: &Statement,
+    ds: &mut DaemonSetModel,
+    st: &mut PodState,
+) -> bool {
+    let pod = &mut ds.pod;
+    let kw = s.keyword.as_str();
+    if !super::keywords::WORKLOAD.iter().any(|k| k.name == kw) {
+        return false;
+    }
+    if !REPEATABLE.contains(&kw) && !cx.once(&mut st.once, s) {
+        return true;
+    }
+    if kw != "dns" {
+        cx.no_block(s);
+    }
+    if check_security(cx, s, &mut pod.security, &mut st.security) {
+        return true;
+    }
+    match kw {
+        "update" => strategy::check_update(cx, s, &mut st.strategy),
+        "max-unavailable" | "max-surge" => strategy::check_limit(cx, s, &mut st.strategy),
+        "min-ready" => {
+            if cx.arity(s, 1, 1) {
+                pod.min_ready_seconds = cx
+                    .duration(&s.args[0], "minimum ready time", i64::from(i32::MAX))
+                    .map(|v| v as i32);
+            }
+        }
+        "grace" => {
+            if cx.arity(s, 1, 1) {
+                pod.grace_seconds = cx.duration(&s.args[0], "grace period", i64::MAX);
+            }
+        }
+        "history" => {
+            if cx.arity(s, 1, 1) {
+                let text = s.args[0].as_text().unwrap_or_default();
+                match text.parse::<i32>() {
+                    Ok(n) if n >= 0 => pod.revision_history = Some(n),
+                    _ => cx.push(
+                        Diagnostic::error("DS0705", format!("invalid history count `{text}`"))
+                            .at(s.args[0].span, "must be a whole number of 0 or more")
+                            .help("write `history 5` to keep five old revisions for rollbacks (the default is 10)"),
+                    ),
+                }
+            }
+        }
+        "dns" => check_dns(cx, s, pod),
+        "host-network" | "host-pid" | "host-ipc" | "share-process-namespace" => {
+            if cx.arity(s, 0, 0) {
+                let flag = match kw {
+                    "host-network" => &mut pod.host_network,
+                    "host-pid" => &mut pod.host_pid,
+                    "host-ipc" => &mut pod.host_ipc,
+                    _ => &mut pod.share_process_namespace,
+                };
+                *flag = true;
+                st.flags.insert(flag_name(kw), s.keyword_span);
+            }
+        }
+        "priority" => {
+            if cx.arity(s, 1, 1) {
+                pod.priority_class =
+                    cx.name(&s.args[0], "priority class name", names::dns_subdomain);
+            }
+        }
+        "service-account" => {
+            if cx.arity(s, 1, 1) {
+                pod.service_account =
+                    cx.name(&s.args[0], "service account name", names::dns_subdomain);
+            }
+        }
+        "scheduler" => {
+            if cx.arity(s, 1, 1) {
+                pod.scheduler = cx.name(&s.args[0], "scheduler name", names::dns_subdomain);
+            }
+        }
+        "automount-token" => {
+            if cx.arity(s, 1, 1) {
+                match s.args[0].as_word() {
+                    Some("true") => pod.automount_token = Some(true),
+                    Some("false") => pod.automount_token = Some(false),
+                    _ => cx.push(
+                        Diagnostic::error("DS0407", "expected `true` or `false`")
+                            .at(s.args[0].span, "not `true` or `false`")
+                            .help("write `automount-token false` when the agent never calls the API server"),
+                    ),
+                }
+            }
+        }
+        "host-alias" => check_host_alias(cx, s, pod),
+        "node-selector" => cx.key_values(
+            s,
+            MapKind::Labels,
+            &mut pod.node_selector,
+            &mut st.node_selector,
+        ),
+        "tolerate" => check_tolerate(cx, s, pod),
+        "node-affinity" => check_node_affinity(cx, s, pod),
+        "pod-affinity" | "pod-anti-affinity" => check_pod_affinity(cx, s, pod),
+        "image-cache" | "vci" => {
+            let want = if kw == "vci" { "enforce" } else { "auto" };
+            if cx.arity(s, 1, 1) {
+                if s.args[0].as_word() == Some(want) {
+                    st.flags.insert(flag_name(kw), s.keyword_span);
+                } else {
+                    cx.push(
+                        Diagnostic::error("DS0407", format!("expected `{kw} {want}`"))
+                            .at(s.args[0].span, format!("`{want}` is the only value"))
+                            .help(if kw == "vci" {
+                                "write `vci enforce` to run the pods on VCI only; leave it out to let VCI profiles decide"
+                            } else {
+                                "write `image-cache auto`: VKE creates and matches image caches itself; a cache id cannot be given"
+                            }),
+                    );
+                }
+            }
+        }
+        "pod-override" => pod.pod_override = check_fragment(cx, s, Target::Pod),
+        "spec-override" => pod.spec_override = check_fragment(cx, s, Target::Spec),
+        _ => return false,
+    }
+    true
+}
+
+fn flag_name(kw: &str) -> &'static str {
+    match kw {
+        "host-network" => "host-network",
+        "host-pid" => "host-pid",
+        "host-ipc" => "host-ipc",
+        "share-process-namespace" => "share-process-namespace",
+        "vci" => "vci",
+        _ => "image-cache",
+    }
+}
+
+/// `port ... host N`: splits the trailing host port off the arguments.
+pub fn split_host_port<'a>(cx: &mut Cx, s: &'a Statement) -> Option<(&'a [Arg], Option<u16>)> {
+    let n = s.args.len();
+    if n < 3 || s.args[n - 2].as_word() != Some("host") {
+        return Some((&s.args, None));
+    }
+    let arg = &s.args[n - 1];
+    let text = arg.as_text().unwrap_or_default();
+    match text.parse::<u16>() {
+        Ok(p) if p > 0 => Some((&s.args[..n - 2], Some(p))),
+        _ => {
+            cx.push(
+                Diagnostic::error("DS0402", format!("invalid host port `{text}`"))
+                    .at(arg.span, "must be 1 to 65535")
+                    .help("write `port http 8080 host 80` to publish container port 8080 on port 80 of the node"),
+            );
+            None
+        }
+    }
+}
+
+/// The rules that join pod settings and containers, once the block has been read.
+pub fn finish(
+    cx: &mut Cx,
+    ds: &mut DaemonSetModel,
+    containers: &mut [ContainerFacts],
+    st: &PodState,
+) {
+    ds.pod.update = strategy::finish(cx, &st.strategy);
+    check_conflicts(cx, &ds.pod.security, &st.security, None);
+    host_ports(cx, containers, st);
+    for c in containers.iter() {
+        let sec = &c.container.settings.security;
+        let spans = &c.extra.security;
+        // Rule 136 across levels: the container's value wins over the pod's.
+        if sec.run_as_user.is_none() && sec.run_as_non_root.is_some() {
+            non_root_vs_user(
+                cx,
+                sec.run_as_non_root,
+                spans.non_root,
+                ds.pod.security.run_as_user,
+                st.security.user,
+            );
+        }
+        if sec.run_as_non_root.is_none() && sec.run_as_user.is_some() {
+            non_root_vs_user(
+                cx,
+                ds.pod.security.run_as_non_root,
+                st.security.non_root,
+                sec.run_as_user,
+                spans.user,
+            );
+        }
+    }
+    if let (Some(share), Some(pid)) = (
+        st.flags.get("share-process-namespace"),
+        st.flags.get("host-pid"),
+    ) {
+        cx.push(
+            Diagnostic::error("DS0714", "`share-process-namespace` and `host-pid` exclude each other")
+                .at(*share, "the containers share one process namespace")
+                .also(*pid, "but the pod uses the node's")
+                .help("with `host-pid` the containers already see each other's processes: remove `share-process-namespace`"),
+        );
+    }
+    super::vke::finish(cx, ds, containers, &st.flags);
+}
+
+/// Rules 78 and 79: with `host-network` every port is published on the node as itself, and
+/// no two ports of the regular containers may take one host port.
+fn host_ports(cx: &mut Cx, containers: &mut [ContainerFacts], st: &PodState) {
+    let host_network = st.flags.get("host-network").copied();
+    let mut taken: HashMap<(u16, &'static str), Span> = HashMap::new();
+    for c in containers.iter_mut() {
+        for (i, p) in c.container.ports.iter_mut().enumerate() {
+            let at = c.extra.port_spans.get(i).copied().unwrap_or(c.name_span);
+            if let Some(net) = host_network {
+                match p.host_port {
+                    Some(h) if h != p.number => {
+                        cx.push(
+                            Diagnostic::error("DS0708", format!("host port {h} differs from container port {}", p.number))
+                                .at(at, "published on another port")
+                                .also(net, "the pod uses the node's network")
+                                .help(format!("on the node's network the container listens on {} itself: remove `host {h}`, or listen on {h}", p.number)),
+                        );
+                        continue;
+                    }
+                    _ => p.host_port = Some(p.number),
+                }
+            }
+            let Some(h) = p.host_port else { continue };
+            if c.init {
+                continue;
+            }
+            let key = (h, p.protocol.as_str());
+            if let Some(first) = taken.get(&key) {
+                cx.push(
+                    Diagnostic::error("DS0708", format!("host port {h}/{} is used twice", key.1))
+                        .at(at, "published again here")
+                        .also(*first, "first published here")
+                        .help("each host port can be bound once per node; give one of the ports another number"),
+                );
+            } else {
+                taken.insert(key, at);
+            }
+        }
+    }
+}

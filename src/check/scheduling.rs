@@ -1,0 +1,324 @@
+//! Scheduling (F39–F42, rules 138–152): `tolerate`, `node-affinity` and `pod-affinity` /
+//! `pod-anti-affinity`. Node selectors are plain `KEY=VALUE` maps, read by `check/pod.rs`.
+
+use super::names;
+use super::selector::{item, Item, SelectorKind};
+use super::Cx;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::{PodAffinityRule, PodSettings, Requirement, Toleration, WeightedTerm};
+use crate::source::Span;
+use crate::syntax::{Arg, ArgKind, Statement};
+
+const EFFECTS: &[&str] = &["NoSchedule", "PreferNoSchedule", "NoExecute"];
+
+/// Required node-affinity terms are the product of the `require` statements; past this many
+/// terms the spec is better written with fewer `or`s.
+const MAX_TERMS: usize = 16;
+
+/// `tolerate all[:EFFECT]` or `tolerate KEY[=VALUE][:EFFECT] [for DURATION]`.
+pub fn check_tolerate(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
+    if !cx.arity(s, 1, 3) {
+        return;
+    }
+    let arg = &s.args[0];
+    let (key, value, rest) = match &arg.kind {
+        ArgKind::Pair { key, value, .. } => {
+            let text = value.as_text().unwrap_or_default();
+            let (v, effect) = split_effect(&text);
+            (key.clone(), Some(v.to_string()), effect.map(str::to_string))
+        }
+        _ => {
+            let text = arg.as_text().unwrap_or_default();
+            let (k, effect) = split_effect(&text);
+            (k.to_string(), None, effect.map(str::to_string))
+        }
+    };
+    let all = key == "all";
+    if all && value.is_some() {
+        cx.push(
+            Diagnostic::error("DS0709", "`all` cannot match a value")
+                .at(arg.span, "`all` tolerates every key, whatever its value")
+                .help(
+                    "write `tolerate all`, or name the taint key: `tolerate KEY=VALUE:NoSchedule`",
+                ),
+        );
+        return;
+    }
+    if !all {
+        if let Err(why) = names::qualified_name(&key) {
+            cx.push(
+                Diagnostic::error("DS0302", format!("invalid taint key `{key}`"))
+                    .at(arg.span, why)
+                    .help("taint keys are `[prefix/]name`, such as `node-role.kubernetes.io/control-plane`; write `tolerate all` for every taint"),
+            );
+            return;
+        }
+    }
+    if let Some(v) = &value {
+        if let Err(why) = names::label_value(v) {
+            cx.push(
+                Diagnostic::error("DS0709", format!("invalid taint value `{v}`"))
+                    .at(arg.span, why)
+                    .help("taint values are at most 63 letters, digits, `-`, `_` or `.`; write `tolerate KEY` to match any value"),
+            );
+            return;
+        }
+    }
+    let effect = match rest {
+        None => None,
+        Some(e) => {
+            let found = EFFECTS
+                .iter()
+                .find(|x| x.eq_ignore_ascii_case(&e.replace('-', "")));
+            match found {
+                Some(x) => Some(*x),
+                None => {
+                    let mut d = Diagnostic::error("DS0407", format!("unknown taint effect `{e}`"))
+                        .at(arg.span, "not a taint effect");
+                    d = match did_you_mean(&e, EFFECTS.iter().copied()) {
+                        Some(x) => d.help(format!("did you mean `{x}`?")),
+                        None => d.help("use `NoSchedule`, `PreferNoSchedule` or `NoExecute`, or leave the effect out to match all"),
+                    };
+                    cx.push(d);
+                    return;
+                }
+            }
+        }
+    };
+    let seconds = match &s.args[1..] {
+        [] => None,
+        [f, d] if f.as_word() == Some("for") => {
+            let Some(secs) = cx.duration(d, "toleration time", i64::MAX) else {
+                return;
+            };
+            if effect != Some("NoExecute") {
+                cx.push(
+                    Diagnostic::error("DS0709", "a toleration time needs the `NoExecute` effect")
+                        .at(f.span.to(d.span), "only eviction can be delayed")
+                        .also(arg.span, "this toleration is not `:NoExecute`")
+                        .help(format!("write `tolerate {}:NoExecute for {}`: the API server rejects a time with any other effect", if all { "all" } else { &key }, d.as_text().unwrap_or_default())),
+                );
+                return;
+            }
+            Some(secs)
+        }
+        [other, ..] => {
+            cx.push(
+                Diagnostic::error("DS0202", "unexpected value after the toleration")
+                    .at(other.span, "expected `for DURATION`")
+                    .help("write `tolerate KEY:NoExecute for 300s`"),
+            );
+            return;
+        }
+    };
+    pod.tolerations.push(Toleration {
+        key: (!all).then_some(key),
+        operator: if value.is_some() { "Equal" } else { "Exists" },
+        value,
+        effect,
+        seconds,
+    });
+}
+
+/// `KEY:EFFECT` → (`KEY`, `EFFECT`). A taint key has no `:`, so the last one splits.
+fn split_effect(text: &str) -> (&str, Option<&str>) {
+    match text.rsplit_once(':') {
+        Some((k, e)) => (k, Some(e)),
+        None => (text, None),
+    }
+}
+
+/// `node-affinity require EXPR [and EXPR] [or EXPR ...]` or `node-affinity prefer W EXPR ...`.
+pub fn check_node_affinity(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
+    if !cx.arity(s, 2, usize::MAX) {
+        return;
+    }
+    let Some(weight) = mode(cx, s) else { return };
+    let start = if weight.is_some() { 2 } else { 1 };
+    let mut terms: Vec<Vec<Requirement>> = vec![Vec::new()];
+    let mut i = start;
+    while i < s.args.len() {
+        match s.args[i].as_word() {
+            Some("and") => i += 1,
+            Some("or") if weight.is_some() => {
+                cx.push(
+                    Diagnostic::error("DS0711", "a preference cannot have alternatives")
+                        .at(s.args[i].span, "`or` in `prefer`")
+                        .help("write one `node-affinity prefer WEIGHT ...` line for each alternative, each with its own weight"),
+                );
+                return;
+            }
+            Some("or") => {
+                i += 1;
+                terms.push(Vec::new());
+            }
+            _ => match item(cx, &s.args, &mut i, SelectorKind::Node) {
+                Some(Item::Requirement(r)) => {
+                    terms.last_mut().into_iter().for_each(|t| t.push(r.clone()))
+                }
+                Some(Item::Label(..)) => {}
+                None => return,
+            },
+        }
+    }
+    if terms.iter().any(Vec::is_empty) {
+        cx.push(
+            Diagnostic::error("DS0711", "an affinity term has no expression")
+                .at(s.span, "empty term")
+                .help("write `node-affinity require kubernetes.io/os=linux`; `and` and `or` go between expressions"),
+        );
+        return;
+    }
+    match weight {
+        Some(weight) => pod
+            .node_preferred
+            .extend(terms.into_iter().map(|expressions| WeightedTerm {
+                weight,
+                expressions,
+            })),
+        None if pod.node_required.is_empty() => pod.node_required = terms,
+        None => {
+            // Several `require` lines all hold: (a or b) and (c or d) = ac or ad or bc or bd.
+            let mut product = Vec::new();
+            for old in &pod.node_required {
+                for new in &terms {
+                    product.push(old.iter().chain(new).cloned().collect::<Vec<_>>());
+                }
+            }
+            if product.len() > MAX_TERMS {
+                cx.push(
+                    Diagnostic::error("DS0711", format!("the `require` lines make {} alternative terms", product.len()))
+                        .at(s.span, format!("at most {MAX_TERMS} are written out"))
+                        .help("required lines are combined with `and`, so their `or`s multiply; put the alternatives in one line, or use a node label that covers them"),
+                );
+                return;
+            }
+            pod.node_required = product;
+        }
+    }
+}
+
+/// `require` → `None`; `prefer WEIGHT` → the weight (rules 142, 147: 1 to 100).
+fn mode(cx: &mut Cx, s: &Statement) -> Option<Option<i32>> {
+    let first = &s.args[0];
+    match first.as_word() {
+        Some("require") => Some(None),
+        Some("prefer") => {
+            let w = &s.args[1];
+            match w.as_text().and_then(|t| t.parse::<i32>().ok()) {
+                Some(n @ 1..=100) => Some(Some(n)),
+                _ => {
+                    cx.push(
+                        Diagnostic::error("DS0705", format!("invalid weight `{}`", w.as_text().unwrap_or_default()))
+                            .at(w.span, "must be a whole number from 1 to 100")
+                            .help(format!("write `{} prefer 50 ...`: the scheduler adds the weight of each term a node matches", s.keyword)),
+                    );
+                    None
+                }
+            }
+        }
+        _ => {
+            let text = first.as_text().unwrap_or_default();
+            let mut d = Diagnostic::error(
+                "DS0407",
+                format!("expected `require` or `prefer`, found `{text}`"),
+            )
+            .at(first.span, "not `require` or `prefer`");
+            d = match did_you_mean(&text, ["require", "prefer"]) {
+                Some(w) => d.help(format!("did you mean `{w}`?")),
+                None => d.help(format!("write `{} require ...` for a hard rule or `{} prefer WEIGHT ...` for a soft one", s.keyword, s.keyword)),
+            };
+            cx.push(d);
+            None
+        }
+    }
+}
+
+/// `pod-affinity require|prefer [WEIGHT] ITEMS [topology KEY] [namespaces [NS, ...]]`.
+pub fn check_pod_affinity(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
+    if !cx.arity(s, 2, usize::MAX) {
+        return;
+    }
+    let Some(weight) = mode(cx, s) else { return };
+    let mut rule = PodAffinityRule {
+        weight,
+        topology_key: "kubernetes.io/hostname".into(),
+        ..Default::default()
+    };
+    let mut i = if weight.is_some() { 2 } else { 1 };
+    while i < s.args.len() {
+        match s.args[i].as_word() {
+            Some("and") => i += 1,
+            Some("topology") => {
+                let Some(key) = value_after(cx, s, i, "topology kubernetes.io/hostname") else {
+                    return;
+                };
+                if let Err(why) = names::qualified_name(&key.as_text().unwrap_or_default()) {
+                    cx.push(
+                        Diagnostic::error("DS0302", "invalid topology key")
+                            .at(key.span, why)
+                            .help("use a node label key such as `kubernetes.io/hostname` or `topology.kubernetes.io/zone`"),
+                    );
+                    return;
+                }
+                rule.topology_key = key.as_text().unwrap_or_default();
+                i += 2;
+            }
+            Some("namespaces" | "namespace") => {
+                let Some(list) = value_after(cx, s, i, "namespaces [monitoring, logging]") else {
+                    return;
+                };
+                let items: Vec<&Arg> = match &list.kind {
+                    ArgKind::List(items) => items.iter().collect(),
+                    _ => vec![list],
+                };
+                for ns in items {
+                    let Some(n) = cx.name(ns, "namespace", names::dns_label) else {
+                        return;
+                    };
+                    rule.namespaces.push(n);
+                }
+                i += 2;
+            }
+            _ => match item(cx, &s.args, &mut i, SelectorKind::Pod) {
+                Some(Item::Label(k, v)) => {
+                    rule.match_labels.insert(k, v);
+                }
+                Some(Item::Requirement(r)) => rule.match_expressions.push(r),
+                None => return,
+            },
+        }
+    }
+    if rule.match_labels.is_empty() && rule.match_expressions.is_empty() {
+        cx.push(
+            Diagnostic::error("DS0711", format!("`{}` selects no pods", s.keyword))
+                .at(s.span, "no `KEY=VALUE` or expression")
+                .help(format!("write `{} require app=NAME`", s.keyword)),
+        );
+        return;
+    }
+    if s.keyword == "pod-affinity" {
+        pod.pod_affinity.push(rule);
+    } else {
+        pod.pod_anti_affinity.push(rule);
+    }
+}
+
+fn value_after<'a>(cx: &mut Cx, s: &'a Statement, i: usize, example: &str) -> Option<&'a Arg> {
+    let v = s.args.get(i + 1);
+    if v.is_none() {
+        let at = s.args[i].span;
+        cx.push(
+            Diagnostic::error(
+                "DS0202",
+                format!(
+                    "`{}` needs a value",
+                    s.args[i].as_text().unwrap_or_default()
+                ),
+            )
+            .at(Span::new(at.end, at.end), "value missing here")
+            .help(format!("write `{example}`")),
+        );
+    }
+    v
+}

@@ -1,0 +1,285 @@
+//! Security contexts, pod and container (F43; rules 57, 61, 62, 132, 133, 136): users and
+//! groups, run-as-non-root, capabilities, read-only root, privilege escalation, seccomp,
+//! AppArmor and SELinux. The same keywords serve both levels; the caller admits the ones its
+//! level has.
+
+use super::profiles::{profile, selinux};
+use super::Cx;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::Security;
+use crate::source::Span;
+use crate::syntax::{Arg, ArgKind, Statement};
+
+/// Where the settings that other rules compare were written.
+#[derive(Clone, Debug, Default)]
+pub struct SecuritySpans {
+    pub user: Option<Span>,
+    pub non_root: Option<Span>,
+    pub no_escalation: Option<Span>,
+    pub sys_admin: Option<Span>,
+}
+
+/// Linux capabilities (capability.h), without the `CAP_` prefix.
+const CAPABILITIES: &[&str] = &[
+    "ALL",
+    "AUDIT_CONTROL",
+    "AUDIT_READ",
+    "AUDIT_WRITE",
+    "BLOCK_SUSPEND",
+    "BPF",
+    "CHECKPOINT_RESTORE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "DAC_READ_SEARCH",
+    "FOWNER",
+    "FSETID",
+    "IPC_LOCK",
+    "IPC_OWNER",
+    "KILL",
+    "LEASE",
+    "LINUX_IMMUTABLE",
+    "MAC_ADMIN",
+    "MAC_OVERRIDE",
+    "MKNOD",
+    "NET_ADMIN",
+    "NET_BIND_SERVICE",
+    "NET_BROADCAST",
+    "NET_RAW",
+    "PERFMON",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYSLOG",
+    "SYS_ADMIN",
+    "SYS_BOOT",
+    "SYS_CHROOT",
+    "SYS_MODULE",
+    "SYS_NICE",
+    "SYS_PACCT",
+    "SYS_PTRACE",
+    "SYS_RAWIO",
+    "SYS_RESOURCE",
+    "SYS_TIME",
+    "SYS_TTY_CONFIG",
+    "WAKE_ALARM",
+];
+
+/// Handles one security keyword; `false` when the keyword is not one of them.
+pub fn check_security(
+    cx: &mut Cx,
+    s: &Statement,
+    sec: &mut Security,
+    spans: &mut SecuritySpans,
+) -> bool {
+    let kw = s.keyword.as_str();
+    match kw {
+        "user" | "group" | "fs-group" => {
+            if cx.arity(s, 1, 1) {
+                if let Some(id) = id(cx, &s.args[0], kw) {
+                    match kw {
+                        "user" => {
+                            sec.run_as_user = Some(id);
+                            spans.user = Some(s.args[0].span);
+                        }
+                        "group" => sec.run_as_group = Some(id),
+                        _ => sec.fs_group = Some(id),
+                    }
+                }
+            }
+        }
+        "supplemental-groups" => {
+            if cx.arity(s, 1, usize::MAX) {
+                for a in flatten(&s.args) {
+                    if let Some(g) = id(cx, a, "supplemental group") {
+                        sec.supplemental_groups.push(g);
+                    }
+                }
+            }
+        }
+        "run-as-non-root" => {
+            if cx.arity(s, 0, 1) {
+                // `run-as-non-root false` lets a container run as root under a pod that does not.
+                match s.args.first().map(|a| (a.as_word(), a.span)) {
+                    None | Some((Some("true"), _)) => sec.run_as_non_root = Some(true),
+                    Some((Some("false"), _)) => sec.run_as_non_root = Some(false),
+                    Some((_, at)) => {
+                        cx.push(
+                            Diagnostic::error("DS0407", "expected `true` or `false`")
+                                .at(at, "not `true` or `false`")
+                                .help("write `run-as-non-root`, or `run-as-non-root false` in a container that must run as root"),
+                        );
+                        return true;
+                    }
+                }
+                spans.non_root = Some(s.keyword_span);
+            }
+        }
+        "read-only-root" => {
+            if cx.arity(s, 0, 0) {
+                sec.read_only_root = true;
+            }
+        }
+        "no-privilege-escalation" => {
+            if cx.arity(s, 0, 0) {
+                sec.allow_privilege_escalation = Some(false);
+                spans.no_escalation = Some(s.keyword_span);
+            }
+        }
+        "allow-privilege-escalation" => {
+            if cx.arity(s, 1, 1) {
+                match s.args[0].as_word() {
+                    Some("true") => sec.allow_privilege_escalation = Some(true),
+                    Some("false") => {
+                        sec.allow_privilege_escalation = Some(false);
+                        spans.no_escalation = Some(s.args[0].span);
+                    }
+                    _ => cx.push(
+                        Diagnostic::error("DS0407", "expected `true` or `false`")
+                            .at(s.args[0].span, "not `true` or `false`")
+                            .help("write `allow-privilege-escalation false`, or the shorter `no-privilege-escalation`"),
+                    ),
+                }
+            }
+        }
+        "caps" => caps(cx, s, sec, spans),
+        "seccomp" | "apparmor" => {
+            if let Some(p) = profile(cx, s) {
+                if kw == "seccomp" {
+                    sec.seccomp = Some(p);
+                } else {
+                    sec.apparmor = Some(p);
+                }
+            }
+        }
+        "selinux" => selinux(cx, s, sec),
+        _ => return false,
+    }
+    true
+}
+
+/// Rules 57 and 132: user and group ids are 0 to 2147483647.
+fn id(cx: &mut Cx, arg: &Arg, what: &str) -> Option<i64> {
+    let text = arg.as_text().unwrap_or_default();
+    match text.parse::<i64>() {
+        Ok(n @ 0..=2_147_483_647) => Some(n),
+        _ => {
+            cx.push(
+                Diagnostic::error("DS0705", format!("invalid {what} id `{text}`"))
+                    .at(arg.span, "must be a whole number from 0 to 2147483647")
+                    .help(format!("write a numeric id, such as `{} 65534`; names are resolved by the image, not by Kubernetes", if what == "supplemental group" { "supplemental-groups" } else { what })),
+            );
+            None
+        }
+    }
+}
+
+fn flatten(args: &[Arg]) -> Vec<&Arg> {
+    let mut out = Vec::new();
+    for a in args {
+        match &a.kind {
+            ArgKind::List(items) => out.extend(flatten(items)),
+            _ => out.push(a),
+        }
+    }
+    out
+}
+
+/// `caps add [NET_ADMIN, SYS_TIME] drop [ALL]`; names are written upper case without `CAP_`.
+fn caps(cx: &mut Cx, s: &Statement, sec: &mut Security, spans: &mut SecuritySpans) {
+    if !cx.arity(s, 2, usize::MAX) {
+        return;
+    }
+    let mut adding = None;
+    for a in &s.args {
+        match a.as_word() {
+            Some("add") => adding = Some(true),
+            Some("drop") => adding = Some(false),
+            _ => {
+                let Some(add) = adding else {
+                    cx.push(
+                        Diagnostic::error("DS0202", "expected `add` or `drop`")
+                            .at(a.span, "which list is this?")
+                            .help("write `caps add [NET_ADMIN] drop [ALL]`"),
+                    );
+                    return;
+                };
+                for c in flatten(std::slice::from_ref(a)) {
+                    let raw = c.as_text().unwrap_or_default();
+                    let upper = raw.to_ascii_uppercase();
+                    let name = upper.strip_prefix("CAP_").unwrap_or(&upper).to_string();
+                    if !CAPABILITIES.contains(&name.as_str()) {
+                        let mut d =
+                            Diagnostic::warning("DS0717", format!("unknown capability `{raw}`"))
+                                .at(c.span, "not a Linux capability");
+                        d = match did_you_mean(&name, CAPABILITIES.iter().copied()) {
+                            Some(x) => d.help(format!("did you mean `{x}`?")),
+                            None => d.help("capabilities are named as in capabilities(7) without `CAP_`, such as `NET_ADMIN`"),
+                        };
+                        cx.push(d);
+                    }
+                    if add {
+                        if name == "SYS_ADMIN" {
+                            spans.sys_admin = Some(c.span);
+                        }
+                        sec.caps_add.push(name);
+                    } else {
+                        sec.caps_drop.push(name);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Rules 133 and 136 within one level (a container, or the pod alone).
+pub fn check_conflicts(
+    cx: &mut Cx,
+    sec: &Security,
+    spans: &SecuritySpans,
+    privileged: Option<Span>,
+) {
+    if let Some(no) = spans.no_escalation {
+        if let Some(p) = privileged {
+            cx.push(
+                Diagnostic::error("DS0712", "a privileged container always allows privilege escalation")
+                    .at(no, "privilege escalation is turned off")
+                    .also(p, "but the container is privileged")
+                    .help("allow privilege escalation, or drop `privileged` and add only the capabilities the agent needs"),
+            );
+        }
+        if let Some(c) = spans.sys_admin {
+            cx.push(
+                Diagnostic::error("DS0712", "`SYS_ADMIN` lets the container escalate its privileges")
+                    .at(no, "privilege escalation is turned off")
+                    .also(c, "but this capability grants it")
+                    .help("allow privilege escalation, or drop `SYS_ADMIN`: the API server rejects `CAP_SYS_ADMIN` with escalation turned off"),
+            );
+        }
+    }
+    non_root_vs_user(
+        cx,
+        sec.run_as_non_root,
+        spans.non_root,
+        sec.run_as_user,
+        spans.user,
+    );
+}
+
+/// Rule 136: `run-as-non-root` with user 0 passes the API server and fails on every node.
+pub fn non_root_vs_user(
+    cx: &mut Cx,
+    non_root: Option<bool>,
+    non_root_at: Option<Span>,
+    user: Option<i64>,
+    user_at: Option<Span>,
+) {
+    if let (Some(true), Some(0), Some(n), Some(u)) = (non_root, user, non_root_at, user_at) {
+        cx.push(
+            Diagnostic::error("DS0713", "`run-as-non-root` with user 0")
+                .at(u, "user 0 is root")
+                .also(n, "the container must not run as root")
+                .help("give a non-zero `user`, such as `user 65534`, or remove `run-as-non-root`: the kubelet refuses to start this container"),
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! Selector requirements shared by node affinity and pod (anti-)affinity: `KEY=VALUE`,
+//! `KEY in [a, b]`, `KEY not-in [...]`, `KEY exists`, `KEY does-not-exist`, and for nodes
+//! `KEY gt N` / `KEY lt N` (rules 13–15, 139, 140). Operators become the API spelling.
+
+use super::names;
+use super::Cx;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::Requirement;
+use crate::source::Span;
+use crate::syntax::{Arg, ArgKind};
+
+/// What a selector is for: node labels allow `gt`/`lt`; pod label selectors check values.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SelectorKind {
+    Node,
+    Pod,
+}
+
+/// One parsed item: a requirement, or (pod selectors) a `KEY=VALUE` match label.
+pub enum Item {
+    Requirement(Requirement),
+    Label(String, String),
+}
+
+const NODE_OPS: &[&str] = &["in", "not-in", "exists", "does-not-exist", "gt", "lt"];
+const POD_OPS: &[&str] = &["in", "not-in", "exists", "does-not-exist"];
+
+/// Reads one item at `args[*i]` and moves `*i` past it. `None` after a diagnostic (then `*i`
+/// is moved to the end, since the rest cannot be read reliably).
+pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Option<Item> {
+    let first = &args[*i];
+    *i += 1;
+    if let ArgKind::Pair {
+        key,
+        key_span,
+        value,
+    } = &first.kind
+    {
+        let value_text = value.as_text().unwrap_or_default();
+        if !check_key(cx, key, *key_span, kind) || !check_value(cx, &value_text, value.span, kind) {
+            return None;
+        }
+        return Some(match kind {
+            SelectorKind::Pod => Item::Label(key.clone(), value_text),
+            SelectorKind::Node => Item::Requirement(Requirement {
+                key: key.clone(),
+                operator: "In",
+                values: vec![value_text],
+            }),
+        });
+    }
+    let key = first.as_text().unwrap_or_default();
+    let ops = if kind == SelectorKind::Node {
+        NODE_OPS
+    } else {
+        POD_OPS
+    };
+    let Some(op_arg) = args.get(*i) else {
+        cx.push(
+            Diagnostic::error("DS0710", format!("`{key}` needs an operator"))
+                .at(
+                    Span::new(first.span.end, first.span.end),
+                    "operator missing here",
+                )
+                .help(format!(
+                    "write `{key}=VALUE`, `{key} in [A, B]` or `{key} exists`"
+                )),
+        );
+        return None;
+    };
+    *i += 1;
+    if !check_key(cx, &key, first.span, kind) {
+        *i = args.len();
+        return None;
+    }
+    let op_text = op_arg.as_text().unwrap_or_default();
+    let normalized = op_text.to_ascii_lowercase().replace(['-', '_'], "");
+    let op = ops.iter().find(|o| o.replace('-', "") == normalized);
+    let Some(op) = op else {
+        let mut d = Diagnostic::error("DS0407", format!("unknown operator `{op_text}`"))
+            .at(op_arg.span, "not a selector operator");
+        d = match did_you_mean(&op_text, ops.iter().copied()) {
+            Some(o) => d.help(format!("did you mean `{o}`?")),
+            None if matches!(normalized.as_str(), "equals" | "eq" | "=" | "==" | "is") => {
+                d.help(format!("write `{key}=VALUE`, or `{key} in [A, B]`"))
+            }
+            None if kind == SelectorKind::Pod && matches!(normalized.as_str(), "gt" | "lt") => {
+                d.help("`gt` and `lt` compare node labels only; pod selectors use `in`, `not-in`, `exists` or `does-not-exist`")
+            }
+            None => d.help(format!("use one of: {}", ops.join(", "))),
+        };
+        cx.push(d);
+        *i = args.len();
+        return None;
+    };
+    let (operator, takes) = match *op {
+        "in" => ("In", Takes::Many),
+        "not-in" => ("NotIn", Takes::Many),
+        "exists" => ("Exists", Takes::None),
+        "does-not-exist" => ("DoesNotExist", Takes::None),
+        "gt" => ("Gt", Takes::Integer),
+        _ => ("Lt", Takes::Integer),
+    };
+    let mut values = Vec::new();
+    if takes != Takes::None {
+        let Some(v) = args.get(*i) else {
+            cx.push(
+                Diagnostic::error("DS0710", format!("`{op}` needs a value"))
+                    .at(
+                        Span::new(op_arg.span.end, op_arg.span.end),
+                        "value missing here",
+                    )
+                    .help(match takes {
+                        Takes::Integer => format!("write `{key} {op} 3`"),
+                        _ => format!("write `{key} {op} [A, B]`"),
+                    }),
+            );
+            return None;
+        };
+        *i += 1;
+        let items: Vec<&Arg> = match &v.kind {
+            ArgKind::List(items) => items.iter().collect(),
+            _ => vec![v],
+        };
+        for item in items {
+            let text = item.as_text().unwrap_or_default();
+            if !check_value(cx, &text, item.span, kind) {
+                return None;
+            }
+            values.push(text);
+        }
+        if values.is_empty() {
+            cx.push(
+                Diagnostic::error("DS0710", format!("`{op}` needs at least one value"))
+                    .at(v.span, "empty list")
+                    .help(format!("write `{key} {op} [A, B]`, or `{key} exists`")),
+            );
+            return None;
+        }
+        if takes == Takes::Integer {
+            // Rules 139 and 140: one value, and it must be an integer to ever match.
+            if values.len() != 1 || values[0].parse::<i64>().is_err() {
+                cx.push(
+                    Diagnostic::error("DS0710", format!("`{op}` compares with one whole number"))
+                        .at(v.span, "not a single integer")
+                        .help(format!("write `{key} {op} 3`: the scheduler reads the node label as an integer, and a term with another value never matches")),
+                );
+                return None;
+            }
+        }
+    }
+    Some(Item::Requirement(Requirement {
+        key,
+        operator,
+        values,
+    }))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Takes {
+    None,
+    Many,
+    Integer,
+}
+
+fn check_key(cx: &mut Cx, key: &str, span: Span, kind: SelectorKind) -> bool {
+    match names::qualified_name(key) {
+        Ok(()) => true,
+        Err(why) => {
+            let noun = if kind == SelectorKind::Node {
+                "node label"
+            } else {
+                "pod label"
+            };
+            cx.push(
+                Diagnostic::error("DS0302", format!("invalid {noun} key `{key}`"))
+                    .at(span, why)
+                    .help("keys are `[prefix/]name`, such as `kubernetes.io/os` or `app`"),
+            );
+            false
+        }
+    }
+}
+
+fn check_value(cx: &mut Cx, value: &str, span: Span, kind: SelectorKind) -> bool {
+    if kind == SelectorKind::Node {
+        // The API server does not check node-selector values (rule 139), only their count.
+        return true;
+    }
+    match names::label_value(value) {
+        Ok(()) => true,
+        Err(why) => {
+            cx.push(
+                Diagnostic::error("DS0303", format!("invalid label value `{value}`"))
+                    .at(span, why)
+                    .help("label values are at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit"),
+            );
+            false
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! The update strategy (F33–F35, rules 23–29): `update rolling|on-delete`, `max-unavailable`,
+//! `max-surge`; plus `min-ready` and `history` (rules 20, 21). The statements are collected
+//! first and judged together at the end of the daemonset, since the rules span several.
+
+use super::Cx;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::{IntOrPercent, UpdateStrategy};
+use crate::source::Span;
+use crate::syntax::{Arg, Statement};
+
+/// What the strategy statements said, with where.
+#[derive(Default)]
+pub struct StrategyState {
+    on_delete: Option<Span>,
+    rolling: Option<Span>,
+    unavailable: Option<(IntOrPercent, Span)>,
+    surge: Option<(IntOrPercent, Span)>,
+}
+
+/// `update rolling [max-unavailable N] [max-surge N]` or `update on-delete`.
+pub fn check_update(cx: &mut Cx, s: &Statement, st: &mut StrategyState) {
+    if !cx.arity(s, 1, 5) {
+        return;
+    }
+    let kind = &s.args[0];
+    let word = kind.as_text().unwrap_or_default();
+    match word.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+        "rolling" | "rollingupdate" => st.rolling = Some(kind.span),
+        "ondelete" => st.on_delete = Some(kind.span),
+        "recreate" => {
+            cx.push(
+                Diagnostic::error("DS0701", "a daemonset cannot be updated by `recreate`")
+                    .at(kind.span, "Kubernetes has no `Recreate` strategy for daemonsets")
+                    .help("use `update rolling max-unavailable 100%` to replace every pod at once, or `update on-delete` to replace each pod only when you delete it"),
+            );
+            return;
+        }
+        _ => {
+            let mut d = Diagnostic::error("DS0701", format!("unknown update strategy `{word}`"))
+                .at(kind.span, "not `rolling` or `on-delete`");
+            d = match did_you_mean(&word, ["rolling", "on-delete"]) {
+                Some(w) => d.help(format!("did you mean `{w}`?")),
+                None => d.help("write `update rolling [max-unavailable N|N%] [max-surge N|N%]` or `update on-delete`"),
+            };
+            cx.push(d);
+            return;
+        }
+    }
+    let mut rest = s.args[1..].iter();
+    while let Some(opt) = rest.next() {
+        let name = opt.as_word().unwrap_or_default();
+        if !matches!(name, "max-unavailable" | "max-surge") {
+            cx.push(
+                Diagnostic::error(
+                    "DS0202",
+                    format!(
+                        "unexpected `{}` in `update`",
+                        opt.as_text().unwrap_or_default()
+                    ),
+                )
+                .at(opt.span, "expected `max-unavailable` or `max-surge`")
+                .help("write `update rolling max-unavailable 10%`"),
+            );
+            return;
+        }
+        let Some(value) = rest.next() else {
+            cx.push(
+                Diagnostic::error("DS0202", format!("`{name}` needs a value"))
+                    .at(Span::new(opt.span.end, opt.span.end), "value missing here")
+                    .help(format!("write `{name} 1` or `{name} 10%`")),
+            );
+            return;
+        };
+        limit(cx, name, opt.span, value, st);
+    }
+}
+
+/// `max-unavailable N|N%` or `max-surge N|N%` on its own line: implies a rolling update.
+pub fn check_limit(cx: &mut Cx, s: &Statement, st: &mut StrategyState) {
+    if cx.arity(s, 1, 1) {
+        limit(cx, &s.keyword, s.keyword_span, &s.args[0], st);
+    }
+}
+
+fn limit(cx: &mut Cx, name: &str, name_span: Span, value: &Arg, st: &mut StrategyState) {
+    let Some(v) = int_or_percent(cx, name, value) else {
+        return;
+    };
+    let slot = if name == "max-surge" {
+        &mut st.surge
+    } else {
+        &mut st.unavailable
+    };
+    if let Some((_, first)) = slot {
+        cx.push(
+            Diagnostic::error("DS0203", format!("`{name}` is set twice"))
+                .at(name_span, "set again here")
+                .also(*first, "first set here")
+                .help("keep one of them"),
+        );
+        return;
+    }
+    *slot = Some((v, value.span));
+}
+
+/// Rules 26 and 27: a non-negative integer, or a percentage of at most 100%.
+fn int_or_percent(cx: &mut Cx, name: &str, arg: &Arg) -> Option<IntOrPercent> {
+    let text = arg.as_text().unwrap_or_default();
+    let (digits, percent) = match text.strip_suffix('%') {
+        Some(d) => (d, true),
+        None => (text.as_str(), false),
+    };
+    let parsed = if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        None
+    } else {
+        digits.parse::<i32>().ok()
+    };
+    let why = match parsed {
+        None => Some("must be a whole number such as `1`, or a percentage such as `10%`"),
+        Some(p) if percent && p > 100 => Some("must not be more than 100%"),
+        Some(_) => None,
+    };
+    match (parsed, why) {
+        (Some(n), None) => Some(if percent {
+            IntOrPercent::Percent(n)
+        } else {
+            IntOrPercent::Int(n)
+        }),
+        (_, why) => {
+            cx.push(
+                Diagnostic::error("DS0702", format!("invalid {name} `{text}`"))
+                    .at(arg.span, why.unwrap_or_default())
+                    .help(if name == "max-surge" {
+                    "write `max-surge 1` to start one new pod before its old one stops, or a percentage such as `10%` (rounded down)".to_string()
+                } else {
+                    "write `max-unavailable 1` for one node at a time, or a percentage such as `10%` (rounded down)".to_string()
+                }),
+            );
+            None
+        }
+    }
+}
+
+/// Rules 25, 28 and 29, once every statement has been read.
+pub fn finish(cx: &mut Cx, st: &StrategyState) -> Option<UpdateStrategy> {
+    if let Some(on_delete) = st.on_delete {
+        if let Some((_, at)) = st.unavailable.or(st.surge) {
+            cx.push(
+                Diagnostic::error("DS0701", "`on-delete` takes no rolling-update limits")
+                    .at(at, "only used by rolling updates")
+                    .also(on_delete, "the strategy is on-delete")
+                    .help("remove the limit, or use `update rolling` to have the controller replace pods"),
+            );
+        }
+        return Some(UpdateStrategy::OnDelete);
+    }
+    let unavailable = st.unavailable.map(|(v, _)| v);
+    let surge = st.surge.map(|(v, _)| v);
+    if st.rolling.is_none() && unavailable.is_none() && surge.is_none() {
+        return None;
+    }
+    match (st.unavailable, st.surge) {
+        (Some((u, u_at)), Some((s, s_at))) if u.is_zero() && s.is_zero() => {
+            cx.push(
+                Diagnostic::error("DS0703", "`max-unavailable` and `max-surge` are both zero")
+                    .at(u_at, "no pod may be down")
+                    .also(s_at, "and no extra pod may start")
+                    .help("a rollout could never progress: set `max-unavailable 1`, or `max-surge 1` to start each new pod before its old one stops"),
+            );
+            None
+        }
+        (Some((u, u_at)), Some((s, s_at))) if !u.is_zero() && !s.is_zero() => {
+            cx.push(
+                Diagnostic::error("DS0703", "`max-unavailable` and `max-surge` are both non-zero")
+                    .at(s_at, "surge is set")
+                    .also(u_at, "while unavailable is not zero")
+                    .help("the API server allows only one of them to be non-zero: drop `max-unavailable` (dsc then writes 0) or drop `max-surge`"),
+            );
+            None
+        }
+        (Some((u, u_at)), None) if u.is_zero() => {
+            cx.push(
+                Diagnostic::error("DS0703", "`max-unavailable 0` without `max-surge`")
+                    .at(u_at, "no pod may be down")
+                    .help("max surge defaults to 0, so a rollout could never progress: add `max-surge 1` to start each new pod before its old one stops"),
+            );
+            None
+        }
+        // Rule 29: with a non-zero surge, unavailable must be written as 0, or it defaults to 1.
+        (_, Some((s, _))) if !s.is_zero() => Some(UpdateStrategy::Rolling {
+            max_unavailable: Some(IntOrPercent::Int(0)),
+            max_surge: surge,
+        }),
+        _ => Some(UpdateStrategy::Rolling {
+            max_unavailable: unavailable,
+            max_surge: surge,
+        }),
+    }
+}
