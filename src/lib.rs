@@ -32,7 +32,12 @@ pub fn model_to_objects(spec: &CheckedSpec) -> Vec<Manifest> {
         .map(|ds| Manifest {
             name: ds.name.clone(),
             namespace: ds.namespace.clone(),
-            object: serde_json::to_value(codegen::lower(ds)).unwrap_or(serde_json::Value::Null),
+            // Written in the diff's canonical form, as the API server would store it: what
+            // the spec says explicitly but equals a server default is left out, so the
+            // manifest, `dsc diff` and the live object agree.
+            object: serde_json::to_value(codegen::lower(ds))
+                .map(|v| diff::canonicalize(&v, &[]))
+                .unwrap_or(serde_json::Value::Null),
         })
         .collect()
 }

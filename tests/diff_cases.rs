@@ -143,11 +143,13 @@ fn compiler_output_is_already_canonical() {
                 assert!(unexpected.is_empty(), "{}: {unexpected:#?}", file.display());
                 if changes.is_empty() {
                     let text = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default();
-                    assert_eq!(
-                        text(&canonical),
-                        text(&object),
-                        "{}: key order",
-                        file.display()
+                    let (canonical, object) = (text(&canonical), text(&object));
+                    let diff = similar::TextDiff::from_lines(object.as_str(), canonical.as_str());
+                    assert!(
+                        canonical == object,
+                        "{}: key order\n{}",
+                        file.display(),
+                        diff.unified_diff().header("compiled", "canonical")
                     );
                 }
             }

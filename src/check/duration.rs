@@ -115,6 +115,22 @@ impl Cx {
     }
 }
 
+impl Cx {
+    /// A duration in whole seconds of at most `max` (grace period, min-ready, toleration time).
+    pub fn duration(&mut self, arg: &Arg, what: &str, max: i64) -> Option<i64> {
+        let seconds = self.seconds(arg, what)?;
+        if seconds > max {
+            self.push(
+                Diagnostic::error("DS0601", format!("{what} is too long"))
+                    .at(arg.span, format!("more than the maximum of {max} seconds"))
+                    .help(format!("give at most `{max}s`")),
+            );
+            return None;
+        }
+        Some(seconds)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,21 +180,5 @@ mod tests {
     fn rejects_overflow() {
         assert!(parse_millis("99999999999999999999h").is_err());
         assert!(parse_millis("9999999999999999h").is_err());
-    }
-}
-
-impl Cx {
-    /// A duration in whole seconds of at most `max` (grace period, min-ready, toleration time).
-    pub fn duration(&mut self, arg: &Arg, what: &str, max: i64) -> Option<i64> {
-        let seconds = self.seconds(arg, what)?;
-        if seconds > max {
-            self.push(
-                Diagnostic::error("DS0601", format!("{what} is too long"))
-                    .at(arg.span, format!("more than the maximum of {max} seconds"))
-                    .help(format!("give at most `{max}s`")),
-            );
-            return None;
-        }
-        Some(seconds)
     }
 }

@@ -219,7 +219,9 @@ fn sort_keys_in(v: &mut Value, top: bool, string_map: bool) {
             if string_map {
                 map.sort_keys();
             } else {
-                map.sort_by(|a, _, b, _| field_order(a).cmp(&field_order(b)));
+                let mut entries: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+                entries.sort_by_cached_key(|(k, _)| field_order(k));
+                map.extend(entries);
             }
             if top {
                 let mut ordered = Map::new();
