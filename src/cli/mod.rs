@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod explain;
+mod fmt;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Explain a diagnostic code, with an example of the fix
     Explain(explain::ExplainArgs),
+    /// Rewrite specs in the canonical layout, keeping every comment (--check: only show)
+    Fmt(fmt::FmtArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -47,6 +50,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Fmt(args) => fmt::run(args),
     }
 }
 
