@@ -232,6 +232,8 @@ const TOKENS: &[&str] = &[
     "k=v",
     "k = v",
     "k=",
+    "=",
+    "=b",
     "1",
     "1Gi",
     "1..2",
@@ -270,10 +272,10 @@ proptest! {
         };
         let again = format_source(&out);
         prop_assert_eq!(again.as_ref(), Ok(&out), "not idempotent: {:?}", text);
-        let (before, _) = dsc::syntax::parse(&text);
+        let before = unglued(reparse(&text)).to_ast();
         let (after, _) = dsc::syntax::parse(&out);
         prop_assert_eq!(
-            unglued(Body::from_ast(&before)),
+            Body::from_ast(&before),
             Body::from_ast(&after),
             "{:?}",
             text
@@ -282,31 +284,70 @@ proptest! {
     }
 }
 
-/// The one value a format may change: a word that reads as a word only because a quote follows
-/// it without a space (`1"x"`, which would otherwise read as a number) is printed quoted.
+/// The values a format may change, keeping their text: `key=` followed by a comment is printed
+/// `key=""`, and a word that reads as a word only because of what touches it is quoted: `1"x"`
+/// would read as a number without the quote glued to it, and `a \<newline> =b` as the pair
+/// `a=b` on one line. The parser says which words these are.
 fn unglued(mut body: Body) -> Body {
-    fn value(v: &mut Value, probe: &str) {
-        match v {
-            Value::Word(w) if !reads_as_word(&probe.replace('W', w)) => {
-                *v = Value::string(w.clone())
-            }
-            Value::Pair { value: inner, .. } => value(inner, "k p=W\n"),
-            _ => {}
-        }
-    }
     for node in &mut body.statements {
-        node.args.iter_mut().for_each(|v| value(v, "k W\n"));
+        let mut previous = String::new();
+        // `key=` parses only at the very end of a statement's line.
+        let ends_line = node.block.is_none() && node.trailing.is_none();
+        if let Some((_, init)) = node.args.split_last_mut().filter(|_| ends_line) {
+            init.iter_mut().for_each(empty_to_string);
+        } else {
+            node.args.iter_mut().for_each(empty_to_string);
+        }
+        for arg in &mut node.args {
+            let here = match &*arg {
+                Value::Word(w) => Some(w.clone()),
+                Value::Number(n) => Some(n.clone()),
+                Value::Range { low, high } => Some(format!(
+                    "{}..{}",
+                    low.as_deref().unwrap_or(""),
+                    high.as_deref().unwrap_or("")
+                )),
+                _ => None,
+            };
+            match arg {
+                Value::Word(w) if !reads_as_word(&format!("k {previous} {w}\n"), w) => {
+                    *arg = Value::string(w.clone());
+                    previous = "\"\"".into();
+                    continue;
+                }
+                Value::Pair { value: inner, .. } => match &**inner {
+                    Value::Word(w) if !reads_as_word(&format!("k p={w}\n"), w) => {
+                        **inner = Value::string(w.clone())
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+            previous = here.unwrap_or_default();
+        }
         node.block = node.block.take().map(unglued);
     }
     body
 }
 
-fn reads_as_word(probe: &str) -> bool {
+fn empty_to_string(arg: &mut Value) {
+    if let Value::Pair { value, .. } = arg {
+        if **value == Value::Empty {
+            **value = Value::string("");
+        }
+    }
+}
+
+/// Whether the last value of the statement in `probe` is the word `w`, alone or as a pair value.
+fn reads_as_word(probe: &str, w: &str) -> bool {
     use dsc::syntax::ArgKind;
     let (ast, _) = dsc::syntax::parse(probe);
-    match &ast.statements[0].args[0].kind {
-        ArgKind::Word(_) => true,
-        ArgKind::Pair { value, .. } => matches!(value.kind, ArgKind::Word(_)),
+    let Some(last) = ast.statements.first().and_then(|s| s.args.last()) else {
+        return false;
+    };
+    match &last.kind {
+        ArgKind::Word(word) => word == w,
+        ArgKind::Pair { value, .. } => matches!(&value.kind, ArgKind::Word(word) if word == w),
         _ => false,
     }
 }

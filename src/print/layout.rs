@@ -161,8 +161,10 @@ fn print_header(out: &mut Out, node: &Node, level: usize) {
 
 /// Prints the values of a statement; `false` when `flat` was asked and a list cannot be flat.
 fn print_args(out: &mut Out, args: &[Value], level: usize, flat: bool, ends_line: bool) -> bool {
+    let mut previous = out.text.len()..out.text.len();
     for (i, arg) in args.iter().enumerate() {
         out.push(" ");
+        let start = out.text.len();
         let last = i + 1 == args.len();
         let ok = match arg {
             // `NAME = field PATH`: a pair followed by more values reads as a sentence, so the
@@ -179,8 +181,13 @@ fn print_args(out: &mut Out, args: &[Value], level: usize, flat: bool, ends_line
                     value => print_value(out, value, level, flat, Place::PairValue),
                 }
             }
+            Value::Word(w) if w.starts_with('=') => {
+                out.push(&quote::word_after(&out.text[previous.clone()], w));
+                true
+            }
             _ => print_value(out, arg, level, flat, Place::Argument),
         };
+        previous = start..out.text.len();
         if !ok {
             return false;
         }
@@ -222,14 +229,14 @@ fn print_value(out: &mut Out, value: &Value, level: usize, flat: bool, place: Pl
     true
 }
 
-/// `[a, b]`; `false` when the list holds a comment or a string over several lines.
+/// `[a, b]`; `false` when the list holds a comment, a blank line or a string over several lines.
 fn print_flat_list(out: &mut Out, list: &List, level: usize) -> bool {
     if list.open.is_some() || !list.end.is_empty() {
         return false;
     }
     out.push("[");
     for (i, item) in list.items.iter().enumerate() {
-        if !item.above.is_empty() || item.trailing.is_some() {
+        if !item.above.is_empty() || item.trailing.is_some() || (i > 0 && item.blank_before) {
             return false;
         }
         if i > 0 {

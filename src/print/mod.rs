@@ -78,7 +78,8 @@ pub enum Value {
     Empty,
 }
 
-/// `[ ... ]`, with the comments inside it. A list with a comment is printed one item per line.
+/// `[ ... ]`, with the comments inside it. A list with a comment or a blank line is printed one
+/// item per line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct List {
     /// The comment after the `[`, on the same line.

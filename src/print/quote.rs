@@ -26,6 +26,19 @@ pub fn word(text: &str, place: Place) -> String {
     }
 }
 
+/// A statement's word that starts with `=`, after the value printed as `previous`: a pair's
+/// `=` may have spaces around it, so after `a` the word `=b` would read as the pair `a=b`.
+pub fn word_after(previous: &str, text: &str) -> String {
+    let (ast, _) = parse(&format!("k {previous} {text}\n"));
+    let last = ast.statements.first().and_then(|s| s.args.last());
+    let apart = last.is_some_and(|a| matches!(&a.kind, ArgKind::Word(w) if w == text));
+    if apart {
+        word(text, Place::Argument)
+    } else {
+        double_quoted(text)
+    }
+}
+
 /// Whether `text`, written bare at `place`, parses back as exactly that word. The probes put the
 /// word before everything that can follow it in printed output: a space, a line end, `,`, `]`.
 fn is_bare(text: &str, place: Place) -> bool {

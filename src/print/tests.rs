@@ -96,6 +96,12 @@ fn a_line_of_exactly_the_width_stays_inline() {
 }
 
 #[test]
+fn blank_lines_inside_lists_expand_the_list() {
+    assert_eq!(fmt("a [x,\n\n y, z]\n"), "a [\n  x\n\n  y\n  z\n]\n");
+    assert_eq!(fmt("a [\n\n x\n y\n\n]\n"), "a [x, y]\n");
+}
+
+#[test]
 fn multiline_strings_inside_lists_expand_the_list() {
     let text = "command [sh, -c, \"\"\"\n  echo hi\n  \"\"\"]\n";
     assert_eq!(
@@ -231,4 +237,12 @@ fn syntax_errors_refuse_to_format() {
 #[test]
 fn continuation_lines_join() {
     assert_eq!(fmt("args a \\\n  b \\\n  c\n"), "args a b c\n");
+}
+
+#[test]
+fn a_word_after_a_possible_key_keeps_its_equals_sign_apart() {
+    // Joined as `a =b`, the two words would read as the pair `a=b`.
+    assert_eq!(fmt("k a \\\n  =b\n"), "k a \"=b\"\n");
+    assert_eq!(fmt("k 1..2 \\\n  =\n"), "k 1..2 \"=\"\n");
+    assert_eq!(fmt("k =b \"x\" =c\n"), "k =b \"x\" =c\n");
 }
