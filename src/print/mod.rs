@@ -2,8 +2,11 @@
 //! the one canonical layout. `dsc fmt` builds the [`Body`] from a parsed file and its comments;
 //! `dsc import` builds it from YAML. Both print it with [`body_to_source`].
 //!
-//! The printer is total: any [`Body`] prints, and the text parses back to the same values as
-//! long as the data could have come from a parse (see [`Value::Word`] for the one exception).
+//! The printer is total: any [`Body`] prints. Its text parses back to the same tree, except
+//! where a value cannot be written as asked: then it keeps its text and becomes a string (a word
+//! that would read as something else, `key=` before a comment, text that `"""` cannot hold).
+//! Keywords, pair keys, numbers and ranges are printed as given, so a program that builds a
+//! tree must give valid ones.
 
 mod attach;
 mod layout;
