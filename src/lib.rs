@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod emit;
 pub mod model;
+pub mod print;
 pub mod source;
 pub mod syntax;
 
@@ -52,6 +53,12 @@ pub fn objects_to_yaml(manifests: &[Manifest], source_name: &str) -> String {
         out.push_str(&m.yaml_with_header(source_name));
     }
     out
+}
+
+/// Formatting: text → the same spec in the canonical layout, every comment kept. An error
+/// instead when the text does not parse: a file is never formatted half.
+pub fn source_to_formatted(file: &SourceFile) -> Result<String, print::FormatError> {
+    print::format_source(&file.text)
 }
 
 /// One compiled DaemonSet.

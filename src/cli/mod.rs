@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod diff;
 mod explain;
+mod fmt;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Explain a diagnostic code, with an example of the fix
     Explain(explain::ExplainArgs),
+    /// Rewrite specs in the canonical layout, keeping every comment (--check: only show)
+    Fmt(fmt::FmtArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -51,6 +54,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Fmt(args) => fmt::run(args),
     }
 }
 

@@ -1,0 +1,295 @@
+//! Printing: a spec as data ([`Body`]: statements, values, comments, blank lines) → `.ds` text in
+//! the one canonical layout. `dsc fmt` builds the [`Body`] from a parsed file and its comments;
+//! `dsc import` builds it from YAML. Both print it with [`body_to_source`].
+//!
+//! The printer is total: any [`Body`] prints. Its text parses back to the same tree, except
+//! where a value cannot be written as asked: then it keeps its text and becomes a string (a word
+//! that would read as something else, `key=` before a comment, text that `"""` cannot hold).
+//! Keywords, pair keys, numbers and ranges are printed as given, so a program that builds a
+//! tree must give valid ones.
+
+mod attach;
+mod layout;
+mod quote;
+mod verify;
+
+use crate::diagnostics::{has_errors, Diagnostic};
+use crate::source::Span;
+use crate::syntax::{Arg, ArgKind, Ast, Block, Statement};
+
+pub use layout::{body_to_source, WIDTH};
+pub use quote::fits_triple_quotes;
+
+/// The statements of a file or of a `{ ... }` block, with the comments around them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Body {
+    /// The comment after the block's `{`, on the same line (always `None` for a file).
+    pub open: Option<String>,
+    pub statements: Vec<Node>,
+    /// Comments after the last statement, before the `}` or the end of the file.
+    pub end: Vec<Comment>,
+}
+
+/// One statement: `keyword value ... { ... }`, with its comments.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Node {
+    /// Comments on their own lines just above the statement.
+    pub above: Vec<Comment>,
+    /// A blank line right above the statement (below its comments).
+    pub blank_before: bool,
+    pub keyword: String,
+    pub args: Vec<Value>,
+    pub block: Option<Body>,
+    /// The comment at the end of the statement's last line (after the `}` of a block).
+    pub trailing: Option<String>,
+}
+
+/// A comment on a line of its own. `text` starts with `#` and has no trailing whitespace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub text: String,
+    /// A blank line right above this comment.
+    pub blank_before: bool,
+}
+
+/// A value: the printer's view of an [`ArgKind`], without spans.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// Printed bare when it reads back as the same word where it stands, else double-quoted
+    /// (and then it reads back as a string with the same text).
+    Word(String),
+    /// Printed with quotes; `multiline` asks for `"""` quotes, used when the text fits them
+    /// ([`fits_triple_quotes`]).
+    Str {
+        value: String,
+        multiline: bool,
+    },
+    /// Printed as written: `2020`, `250m`, `1Gi`.
+    Number(String),
+    /// `low..high`, printed as written.
+    Range {
+        low: Option<String>,
+        high: Option<String>,
+    },
+    /// `key=value`; the value is never a list.
+    Pair {
+        key: String,
+        value: Box<Value>,
+    },
+    List(List),
+    /// The empty value of `key=`.
+    Empty,
+}
+
+/// `[ ... ]`, with the comments inside it. A list with a comment or a blank line is printed one
+/// item per line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct List {
+    /// The comment after the `[`, on the same line.
+    pub open: Option<String>,
+    pub items: Vec<Item>,
+    /// Comments after the last item, before the `]`.
+    pub end: Vec<Comment>,
+}
+
+/// One item of a list, with its comments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub above: Vec<Comment>,
+    pub blank_before: bool,
+    pub value: Value,
+    pub trailing: Option<String>,
+}
+
+/// Why a text was not formatted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormatError {
+    /// The text does not parse: its syntax diagnostics. Formatting would drop the statements
+    /// that failed, so the text is left as it is.
+    Syntax(Vec<Diagnostic>),
+    /// The printed text would not hold what the source held (a bug in dsc): what would change.
+    Unfaithful(String),
+}
+
+/// Formats a whole file: parse, recover the comments, print, and check that the result parses
+/// back to the same statements, values and comments before returning it.
+pub fn format_source(text: &str) -> Result<String, FormatError> {
+    let (ast, diagnostics) = crate::syntax::parse(text);
+    if has_errors(&diagnostics) {
+        return Err(FormatError::Syntax(diagnostics));
+    }
+    let body = Body::from_source(text, &ast);
+    let formatted = body_to_source(&body);
+    verify::verify(&body, &formatted).map_err(FormatError::Unfaithful)?;
+    Ok(formatted)
+}
+
+impl Body {
+    /// The tree of a parsed file with every comment of its text attached where it was written,
+    /// and its blank lines.
+    pub fn from_source(text: &str, ast: &Ast) -> Body {
+        attach::attach(text, ast)
+    }
+
+    /// A tree without comments, for a syntax tree that has no text (built by a program): a
+    /// blank line around every statement that has a block, as in hand-written specs.
+    pub fn from_ast(ast: &Ast) -> Body {
+        Body::from_statements(&ast.statements)
+    }
+
+    fn from_statements(statements: &[Statement]) -> Body {
+        let mut previous_block = false;
+        let statements = statements
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let node = Node {
+                    blank_before: i > 0 && (previous_block || s.block.is_some()),
+                    keyword: s.keyword.clone(),
+                    args: s.args.iter().map(Value::from_arg).collect(),
+                    block: s
+                        .block
+                        .as_ref()
+                        .map(|b| Body::from_statements(&b.statements)),
+                    ..Node::default()
+                };
+                previous_block = s.block.is_some();
+                node
+            })
+            .collect();
+        Body {
+            statements,
+            ..Body::default()
+        }
+    }
+
+    /// The syntax tree of this body (every span empty), to check or compile it.
+    pub fn to_ast(&self) -> Ast {
+        Ast {
+            statements: self.statements.iter().map(Node::to_statement).collect(),
+        }
+    }
+}
+
+impl Node {
+    /// `keyword args...`, without comments or block.
+    pub fn new(keyword: impl Into<String>, args: Vec<Value>) -> Node {
+        Node {
+            keyword: keyword.into(),
+            args,
+            ..Node::default()
+        }
+    }
+
+    /// The same statement with a block holding `statements`.
+    pub fn with_block(mut self, statements: Vec<Node>) -> Node {
+        self.block = Some(Body {
+            statements,
+            ..Body::default()
+        });
+        self
+    }
+
+    fn to_statement(&self) -> Statement {
+        Statement {
+            keyword: self.keyword.clone(),
+            keyword_span: Span::default(),
+            args: self.args.iter().map(Value::to_arg).collect(),
+            block: self.block.as_ref().map(|b| Block {
+                statements: b.to_ast().statements,
+                span: Span::default(),
+            }),
+            span: Span::default(),
+        }
+    }
+}
+
+impl Value {
+    /// A word, printed bare where it can be.
+    pub fn word(text: impl Into<String>) -> Value {
+        Value::Word(text.into())
+    }
+
+    /// A quoted string; text over several lines asks for `"""` quotes when it fits them.
+    pub fn string(text: impl Into<String>) -> Value {
+        let value = text.into();
+        let multiline = value.contains('\n') && fits_triple_quotes(&value);
+        Value::Str { value, multiline }
+    }
+
+    /// `key=value`.
+    pub fn pair(key: impl Into<String>, value: Value) -> Value {
+        Value::Pair {
+            key: key.into(),
+            value: Box::new(value),
+        }
+    }
+
+    /// `[a, b]`, without comments.
+    pub fn list(values: Vec<Value>) -> Value {
+        Value::List(List {
+            items: values.into_iter().map(Item::new).collect(),
+            ..List::default()
+        })
+    }
+
+    /// The value of one argument of a syntax tree (lists without their comments).
+    pub fn from_arg(arg: &Arg) -> Value {
+        match &arg.kind {
+            ArgKind::Word(w) => Value::Word(w.clone()),
+            ArgKind::Str { value, multiline } => Value::Str {
+                value: value.clone(),
+                multiline: *multiline,
+            },
+            ArgKind::Number(n) => Value::Number(n.clone()),
+            ArgKind::Range { low, high } => Value::Range {
+                low: low.as_ref().map(|(t, _)| t.clone()),
+                high: high.as_ref().map(|(t, _)| t.clone()),
+            },
+            ArgKind::Pair { key, value, .. } => Value::pair(key.clone(), Value::from_arg(value)),
+            ArgKind::List(items) => Value::list(items.iter().map(Value::from_arg).collect()),
+            ArgKind::Empty => Value::Empty,
+        }
+    }
+
+    fn to_arg(&self) -> Arg {
+        let none = Span::default();
+        let kind = match self {
+            Value::Word(w) => ArgKind::Word(w.clone()),
+            Value::Str { value, multiline } => ArgKind::Str {
+                value: value.clone(),
+                multiline: *multiline,
+            },
+            Value::Number(n) => ArgKind::Number(n.clone()),
+            Value::Range { low, high } => ArgKind::Range {
+                low: low.clone().map(|t| (t, none)),
+                high: high.clone().map(|t| (t, none)),
+            },
+            Value::Pair { key, value } => ArgKind::Pair {
+                key: key.clone(),
+                key_span: none,
+                value: Box::new(value.to_arg()),
+            },
+            Value::List(list) => {
+                ArgKind::List(list.items.iter().map(|i| i.value.to_arg()).collect())
+            }
+            Value::Empty => ArgKind::Empty,
+        };
+        Arg { kind, span: none }
+    }
+}
+
+impl Item {
+    /// An item without comments.
+    pub fn new(value: Value) -> Item {
+        Item {
+            above: Vec::new(),
+            blank_before: false,
+            value,
+            trailing: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
