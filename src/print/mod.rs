@@ -15,7 +15,7 @@ mod verify;
 
 use crate::diagnostics::{has_errors, Diagnostic};
 use crate::source::Span;
-use crate::syntax::{Arg, ArgKind, Ast, Block, Statement};
+use crate::syntax::{Arg, ArgKind, Ast, Block, Statement, StrLayout};
 
 pub use layout::{body_to_source, WIDTH};
 pub use quote::fits_triple_quotes;
@@ -237,7 +237,9 @@ impl Value {
     pub fn from_arg(arg: &Arg) -> Value {
         match &arg.kind {
             ArgKind::Word(w) => Value::Word(w.clone()),
-            ArgKind::Str { value, multiline } => Value::Str {
+            ArgKind::Str {
+                value, multiline, ..
+            } => Value::Str {
                 value: value.clone(),
                 multiline: *multiline,
             },
@@ -259,6 +261,7 @@ impl Value {
             Value::Str { value, multiline } => ArgKind::Str {
                 value: value.clone(),
                 multiline: *multiline,
+                layout: StrLayout::single(none),
             },
             Value::Number(n) => ArgKind::Number(n.clone()),
             Value::Range { low, high } => ArgKind::Range {
