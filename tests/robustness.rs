@@ -105,3 +105,39 @@ proptest! {
         compile(&format!("daemonset a {{\n container b {{\n  image x:1\n  {}\n }}\n}}\n", tokens.join(" ")));
     }
 }
+
+fn examples() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+    let mut texts: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ds"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    texts.sort();
+    texts
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Real specs with a few random edits: a deleted, replaced or inserted character or token.
+    #[test]
+    fn mutated_examples(which in 0usize..4, edits in prop::collection::vec((0.0f64..1.0, 0usize..3, prop::sample::select(TOKENS)), 1..4)) {
+        let texts = examples();
+        let mut text = texts[which % texts.len()].clone();
+        for (at, kind, token) in edits {
+            let mut i = ((text.len() as f64) * at) as usize;
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            let end = text[i..].chars().next().map_or(i, |c| i + c.len_utf8());
+            match kind {
+                0 => text.replace_range(i..end, ""),
+                1 => text.replace_range(i..end, token),
+                _ => text.insert_str(i, token),
+            }
+        }
+        compile(&text);
+    }
+}
