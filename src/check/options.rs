@@ -105,8 +105,13 @@ impl Cx {
                 .as_word()
                 .and_then(|w| known.iter().find(|o| o.name == w))
             else {
-                self.push(unknown_option(keyword, arg, known));
-                i += 1;
+                let (d, suggested) = unknown_option(keyword, arg, known);
+                self.push(d);
+                // A misspelled option that takes a value: its value is not another error.
+                i += match suggested.map(|o| o.takes) {
+                    Some(Takes::Value) if i + 1 < args.len() => 2,
+                    _ => 1,
+                };
                 continue;
             };
             let start = i + 1;
@@ -171,7 +176,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("failurethreshold", "failure"),
 ];
 
-fn unknown_option(keyword: &str, arg: &Arg, known: &[Opt]) -> Diagnostic {
+fn unknown_option<'o>(keyword: &str, arg: &Arg, known: &'o [Opt]) -> (Diagnostic, Option<&'o Opt>) {
     let text = arg.as_text().unwrap_or_else(|| arg.describe().to_string());
     let d = Diagnostic::error(
         "DS0202",
@@ -188,12 +193,13 @@ fn unknown_option(keyword: &str, arg: &Arg, known: &[Opt]) -> Diagnostic {
                 .and_then(|w| did_you_mean(w, known.iter().map(|o| o.name)))
         })
         .and_then(|name| known.iter().find(|o| o.name == name));
-    match (suggestion, known.is_empty()) {
+    let d = match (suggestion, known.is_empty()) {
         (Some(o), _) => d.help(format!("did you mean `{}`?", o.usage)),
         (None, true) => d.help(format!("`{keyword}` takes no options here; remove it")),
         (None, false) => {
             let all: Vec<&str> = known.iter().map(|o| o.usage).collect();
             d.help(format!("options here: {}", all.join(", ")))
         }
-    }
+    };
+    (d, suggestion)
 }
