@@ -386,3 +386,56 @@ fn diff_errors_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("kubectl"));
 }
+
+#[test]
+fn diff_against_a_kubectl_dump_list_and_colors() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "agent.ds", GOOD);
+    let yaml = String::from_utf8(dsc().arg("build").arg(&spec).output().unwrap().stdout).unwrap();
+    let mut live: serde_json::Value = serde_yaml::from_str(&yaml).unwrap();
+    // What `kubectl get ds -o json` adds: server fields, defaults, status; wrapped in a List.
+    live["metadata"]["uid"] = "0b1e6c1c".into();
+    live["metadata"]["resourceVersion"] = "42".into();
+    live["metadata"]["managedFields"] =
+        serde_json::json!([{"manager": "kubectl", "operation": "Update"}]);
+    live["spec"]["revisionHistoryLimit"] = 10.into();
+    live["spec"]["template"]["spec"]["dnsPolicy"] = "ClusterFirst".into();
+    live["spec"]["template"]["spec"]["containers"][0]["terminationMessagePath"] =
+        "/dev/termination-log".into();
+    live["status"] = serde_json::json!({"numberReady": 3});
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": [live]});
+    let dump = write(dir.path(), "live.json", &list.to_string());
+    dsc()
+        .arg("diff")
+        .arg(&spec)
+        .arg("--live-file")
+        .arg(&dump)
+        .assert()
+        .code(0)
+        .stdout("DaemonSet monitoring/agent: no changes (live → compiled)\n");
+    let changed = list.to_string().replace("agent:1.0", "agent:0.9");
+    let plain = dsc()
+        .arg("diff")
+        .arg(&spec)
+        .args(["--live-file", "-", "--color", "always"])
+        .write_stdin(changed.clone())
+        .output()
+        .unwrap();
+    assert_eq!(plain.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&plain.stdout).contains("\u{1b}["),
+        "--color always colours"
+    );
+    let auto = dsc()
+        .arg("diff")
+        .arg(&spec)
+        .args(["--live-file", "-"])
+        .env("NO_COLOR", "1")
+        .write_stdin(changed)
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&auto.stdout).contains("\u{1b}["),
+        "no colour off a terminal"
+    );
+}
