@@ -7,14 +7,14 @@ fn is_alnum_lower(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit()
 }
 
-/// DNS-1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
-pub fn dns_label(s: &str) -> Verdict {
+/// Non-empty, at most `max` characters, only `[-a-z0-9]`: the start of DNS labels and port names.
+fn lower_alnum_dash(s: &str, max: usize) -> Verdict {
     if s.is_empty() {
         return Err("must not be empty".into());
     }
-    if s.len() > 63 {
+    if s.len() > max {
         return Err(format!(
-            "must be at most 63 characters (it has {})",
+            "must be at most {max} characters (it has {})",
             s.len()
         ));
     }
@@ -25,6 +25,12 @@ pub fn dns_label(s: &str) -> Verdict {
             format!("must contain only lower-case letters, digits and `-` (found `{c}`)")
         });
     }
+    Ok(())
+}
+
+/// DNS-1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
+pub fn dns_label(s: &str) -> Verdict {
+    lower_alnum_dash(s, 63)?;
     if s.starts_with('-') || s.ends_with('-') {
         return Err("must start and end with a letter or digit".into());
     }
@@ -152,22 +158,7 @@ pub fn config_key(s: &str) -> Verdict {
 
 /// A port name (IANA_SVC_NAME): at most 15 of `[-a-z0-9]`, a letter, no `--`, no edge `-`.
 pub fn port_name(s: &str) -> Verdict {
-    if s.is_empty() {
-        return Err("must not be empty".into());
-    }
-    if s.len() > 15 {
-        return Err(format!(
-            "must be at most 15 characters (it has {})",
-            s.len()
-        ));
-    }
-    if let Some(c) = s.chars().find(|c| !is_alnum_lower(*c) && *c != '-') {
-        return Err(if c.is_ascii_uppercase() {
-            "must be lower case".into()
-        } else {
-            format!("must contain only lower-case letters, digits and `-` (found `{c}`)")
-        });
-    }
+    lower_alnum_dash(s, 15)?;
     if !s.chars().any(|c| c.is_ascii_lowercase()) {
         return Err("must contain at least one letter".into());
     }
