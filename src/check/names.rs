@@ -18,17 +18,7 @@ pub fn dns_label(s: &str) -> Verdict {
             s.len()
         ));
     }
-    if let Some(c) = s.chars().find(|c| !is_alnum_lower(*c) && *c != '-') {
-        return Err(if c.is_ascii_uppercase() {
-            "must be lower case".into()
-        } else {
-            format!("must contain only lower-case letters, digits and `-` (found `{c}`)")
-        });
-    }
-    if s.starts_with('-') || s.ends_with('-') {
-        return Err("must start and end with a letter or digit".into());
-    }
-    Ok(())
+    label_chars(s)
 }
 
 /// DNS-1123 subdomain: dot-separated DNS labels, at most 253 characters.
@@ -42,15 +32,28 @@ pub fn dns_subdomain(s: &str) -> Verdict {
             s.len()
         ));
     }
+    // The API server matches the whole name against one regex: the parts between dots follow
+    // the label rule for characters and ends, but only the whole name has a length limit.
     for part in s.split('.') {
         if part.is_empty() {
             return Err("must not have empty parts between dots".into());
         }
-        if part.len() <= 63 {
-            dns_label(part)?;
+        label_chars(part)?;
+    }
+    Ok(())
+}
+
+/// The characters and ends of a DNS label, whatever its length.
+fn label_chars(s: &str) -> Verdict {
+    if let Some(c) = s.chars().find(|c| !is_alnum_lower(*c) && *c != '-') {
+        return Err(if c.is_ascii_uppercase() {
+            "must be lower case".into()
         } else {
-            dns_label(&part[..63])?;
-        }
+            format!("must contain only lower-case letters, digits and `-` (found `{c}`)")
+        });
+    }
+    if s.starts_with('-') || s.ends_with('-') {
+        return Err("must start and end with a letter or digit".into());
     }
     Ok(())
 }
@@ -192,6 +195,16 @@ mod tests {
         assert!(dns_label("Fluent").is_err());
         assert!(dns_label("-a").is_err());
         assert!(dns_label("a_b").is_err());
+    }
+
+    #[test]
+    fn dns_subdomains() {
+        assert!(dns_subdomain(&"a".repeat(253)).is_ok());
+        assert!(dns_subdomain(&"a".repeat(254)).is_err());
+        assert!(dns_subdomain(&format!("{}.b", "a".repeat(100))).is_ok());
+        assert!(dns_subdomain(&format!("{}_", "a".repeat(70))).is_err());
+        assert!(dns_subdomain(&format!("{}-", "a".repeat(70))).is_err());
+        assert!(dns_subdomain("a..b").is_err());
     }
 
     #[test]
