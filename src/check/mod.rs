@@ -5,6 +5,7 @@ mod allow;
 mod args;
 mod container;
 mod container_settings;
+mod devices;
 mod dns;
 pub mod duration;
 mod env;

@@ -10,7 +10,7 @@ use super::keywords::WORKLOAD;
 use super::names;
 use super::pod::{check_pod_setting, PodState};
 use super::probes::check_sleeps;
-use super::resources::check_gpu_kinds;
+use super::devices::check_gpu_kinds;
 use super::storage::{check_timezone, resolve};
 use super::volumes::check_volume;
 use super::Cx;
