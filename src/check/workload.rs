@@ -173,7 +173,7 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
             ds.containers.push(c.container);
         }
     }
-    selector(cx, &mut ds, &spans[2], &spans[3]);
+    selector(cx, &mut ds, name_span, &spans[2], &spans[3]);
     Some((ds, name_span))
 }
 
@@ -216,10 +216,22 @@ fn unique_container_names(cx: &mut Cx, containers: &[ContainerFacts]) {
 fn selector(
     cx: &mut Cx,
     ds: &mut DaemonSetModel,
+    name_span: Span,
     selector_spans: &HashMap<String, Span>,
     pod_spans: &HashMap<String, Span>,
 ) {
     if ds.labels.is_empty() && ds.selector.is_empty() {
+        // A name may be a 253-character subdomain; a label value has at most 63 (rule 7).
+        if let Err(why) = names::label_value(&ds.name) {
+            cx.push(
+                Diagnostic::error(
+                    "DS0303",
+                    "the daemonset name cannot be the default label value `app: NAME`",
+                )
+                .at(name_span, format!("as a label value, the name {why}"))
+                .help("give the workload its labels, such as `labels app=agent`: they are also its selector"),
+            );
+        }
         ds.labels.insert("app".into(), ds.name.clone());
     }
     if ds.selector.is_empty() {
