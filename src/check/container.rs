@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 
 use super::container_settings::{check_container_setting, finish_container, ContainerExtra};
+use super::devices::{check_device, DeviceFacts};
 use super::env::{check_env, check_env_from};
 use super::image::parse_image;
 use super::keywords::CONTAINER;
 use super::mounts::{check_mount, PendingMount};
 use super::names;
 use super::probes::{check_health, check_port_refs, HealthRefs};
-use super::devices::{check_device, DeviceFacts};
-use super::resources::check_request_limit;
+use super::resources::{check_hugepages_need_cpu_or_memory, check_request_limit};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Container, Port, Protocol, PullPolicy};
@@ -72,6 +72,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     let mut mounts = Vec::new();
     let mut health = HealthRefs::default();
     let mut extra = ContainerExtra::default();
+    let mut hugepages_at = None;
 
     for s in &block.statements {
         let kw = s.keyword.as_str();
@@ -121,6 +122,11 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                         &s.args.first().map(|a| &a.kind),
                         Some(ArgKind::Range { high: Some(_), .. })
                     );
+                let is_hugepages =
+                    |a: &Arg| a.as_text().is_some_and(|t| t.starts_with("hugepages-"));
+                if kw == "resource" && s.args.first().is_some_and(is_hugepages) {
+                    hugepages_at.get_or_insert(s.span);
+                }
                 check_request_limit(cx, s, &mut c.resources);
             }
             "gpu" | "mgpu" | "rdma" => {
@@ -168,6 +174,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     }
 
     check_port_refs(cx, &health, &c.ports, &c.name);
+    check_hugepages_need_cpu_or_memory(cx, &c.resources, hugepages_at);
     match image {
         Some((i, span)) => {
             c.pull_policy = pull.unwrap_or_else(|| i.default_pull_policy());

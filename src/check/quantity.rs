@@ -110,6 +110,11 @@ impl Quantity {
         }
     }
 
+    /// The value in whole units, rounded up, as the API server's `Quantity.Value()` gives it.
+    pub fn ceil_units(&self) -> i128 {
+        self.nanos.div_euclid(1_000_000_000) + i128::from(self.nanos.rem_euclid(1_000_000_000) != 0)
+    }
+
     /// The value in whole units, as a float (for plausibility checks only).
     pub fn as_f64(&self) -> f64 {
         self.nanos as f64 / 1e9
@@ -163,6 +168,13 @@ mod tests {
         assert!(!q("0.5").is_integer());
         assert!(!q("100m").is_integer());
         assert!(q("1k").is_integer());
+    }
+
+    #[test]
+    fn rounds_up_to_whole_units() {
+        assert_eq!(q("2Mi").ceil_units(), 2 * 1024 * 1024);
+        assert_eq!(q("1500m").ceil_units(), 2);
+        assert_eq!(q("0").ceil_units(), 0);
     }
 
     #[test]

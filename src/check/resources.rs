@@ -53,10 +53,13 @@ pub fn check_request_limit(cx: &mut Cx, stmt: &Statement, resources: &mut Resour
             return;
         }
     };
-    let overcommit = matches!(name.as_str(), "cpu" | "memory" | "ephemeral-storage");
+    let overcommit = overcommit_allowed(&name);
+    let page = hugepage_size(&name);
     for (q, span) in [&request, &limit].into_iter().flatten() {
         plausible(cx, &name, q, *span);
-        if !overcommit && !q.is_integer() && !name.starts_with("hugepages-") {
+        if let Some(page) = &page {
+            whole_pages(cx, &name, page, q, *span);
+        } else if !overcommit && !q.is_integer() {
             cx.push(
                 Diagnostic::error("DS0412", format!("`{name}` must be a whole number"))
                     .at(*span, format!("`{q}` is not a whole number"))
@@ -173,15 +176,76 @@ fn plausible(cx: &mut Cx, name: &str, q: &Quantity, span: Span) {
     }
 }
 
+/// Native resources (unprefixed, or under a `kubernetes.io/` prefix) may be overcommitted,
+/// except hugepages; every other resource is an extended one: whole numbers, requests equal to
+/// limits (`IsOvercommitAllowed`, rules 95–98).
+fn overcommit_allowed(name: &str) -> bool {
+    (!name.contains('/') || name.contains("kubernetes.io/")) && !name.starts_with("hugepages-")
+}
+
+/// The page size of a `hugepages-SIZE` resource, when it is a positive whole number of bytes.
+fn hugepage_size(name: &str) -> Option<Quantity> {
+    let page = Quantity::parse(name.strip_prefix("hugepages-")?).ok()?;
+    (page.is_integer() && page.ceil_units() > 0).then_some(page)
+}
+
+/// Rule 99: a hugepages quantity is a whole number of pages.
+fn whole_pages(cx: &mut Cx, name: &str, page: &Quantity, q: &Quantity, span: Span) {
+    let (value, size) = (q.ceil_units(), page.ceil_units());
+    if value % size == 0 {
+        return;
+    }
+    let pages = value / size + 1;
+    // `2Mi` → `N * 2` followed by `Mi`, so the fix is written in the page size's own unit.
+    let digits = page.text.len()
+        - page
+            .text
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    let help = match page.text[..digits].parse::<i128>() {
+        Ok(n) => format!(
+            "give whole pages of {}: `{}{}` is {pages} pages",
+            page.text,
+            pages * n,
+            &page.text[digits..]
+        ),
+        Err(_) => format!("give a multiple of the page size, {}", page.text),
+    };
+    cx.push(
+        Diagnostic::error(
+            "DS0414",
+            format!("`{q}` of {name} is not a whole number of pages"),
+        )
+        .at(span, format!("not a multiple of {}", page.text))
+        .help(help),
+    );
+}
+
+/// Rule 99: a container with hugepages also sets cpu or memory (requests or limits).
+pub fn check_hugepages_need_cpu_or_memory(cx: &mut Cx, resources: &Resources, at: Option<Span>) {
+    let Some(at) = at else { return };
+    let all = || resources.requests.keys().chain(resources.limits.keys());
+    if all().any(|k| k.starts_with("hugepages-")) && !all().any(|k| k == "cpu" || k == "memory") {
+        cx.push(
+            Diagnostic::error("DS0414", "hugepages need cpu or memory in the same container")
+                .at(at, "hugepages without cpu or memory")
+                .help("add `memory REQUEST..LIMIT` (or `cpu ...`): the API server rejects hugepages alone"),
+        );
+    }
+}
+
 /// Resource names the API server accepts in a container (rule 93).
 fn resource_name(name: &str) -> Result<(), String> {
     if matches!(name, "cpu" | "memory" | "ephemeral-storage") {
         return Ok(());
     }
     if let Some(size) = name.strip_prefix("hugepages-") {
-        return Quantity::parse(size)
-            .map(|_| ())
-            .map_err(|_| format!("`{size}` is not a page size"));
+        return match hugepage_size(name) {
+            Some(_) => Ok(()),
+            None => Err(format!(
+                "`{size}` is not a page size, such as `2Mi` or `1Gi`"
+            )),
+        };
     }
     if !name.contains('/') {
         return Err(
@@ -192,5 +256,37 @@ fn resource_name(name: &str) -> Result<(), String> {
     if name.starts_with("requests.") {
         return Err("must not start with `requests.`".into());
     }
-    super::names::qualified_name(name)
+    super::names::qualified_name(name)?;
+    // Quotas name it `requests.NAME`, which must be a qualified name too (IsExtendedResourceName).
+    if !overcommit_allowed(name)
+        && super::names::qualified_name(&format!("requests.{name}")).is_err()
+    {
+        return Err("the prefix is too long to be named in a quota as `requests.NAME`".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn native_resources_may_be_overcommitted() {
+        assert!(overcommit_allowed("cpu"));
+        assert!(overcommit_allowed("example.kubernetes.io/widget"));
+        assert!(!overcommit_allowed("hugepages-2Mi"));
+        assert!(!overcommit_allowed("nvidia.com/gpu"));
+    }
+
+    #[test]
+    fn resource_names() {
+        assert!(resource_name("hugepages-2Mi").is_ok());
+        assert!(resource_name("hugepages-0").is_err());
+        assert!(resource_name("hugepages-1500m").is_err());
+        assert!(resource_name("example.com/fpga").is_ok());
+        assert!(resource_name("fpga").is_err());
+        let long_prefix = format!("{}.com/x", "a".repeat(242));
+        assert!(super::super::names::qualified_name(&long_prefix).is_ok());
+        assert!(resource_name(&long_prefix).is_err());
+    }
 }

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 
 use super::args::MapKind;
 use super::container::{check_container, ContainerFacts};
+use super::devices::check_gpu_kinds;
 use super::keywords::WORKLOAD;
 use super::names;
 use super::pod::{check_pod_setting, PodState};
 use super::probes::check_sleeps;
-use super::devices::check_gpu_kinds;
 use super::storage::{check_timezone, resolve};
 use super::volumes::check_volume;
 use super::Cx;

@@ -126,6 +126,11 @@ overcommitted, and are set by their limit (rules 95, 97, 98).\n\nWrong:\n    res
     code("DS0413", "invalid-resource-name", "a resource name is not one Kubernetes accepts",
         "Unprefixed names are `cpu`, `memory`, `ephemeral-storage` and `hugepages-SIZE`; anything \
 else is an extended resource with a domain prefix, such as `example.com/fpga` (rule 93)."),
+    code("DS0414", "hugepages", "hugepages are not whole pages, or come without cpu or memory",
+        "A `hugepages-SIZE` resource is reserved in whole pages of SIZE, so its quantity is a \
+multiple of the page size (`hugepages-2Mi` in steps of 2Mi), and a container with hugepages must \
+also request or limit `cpu` or `memory` (rule 99). Like extended resources, hugepages are set by \
+their limit.\n\nWrong:\n    resource hugepages-2Mi ..3Mi\n\nRight:\n    memory 64Mi..128Mi\n    resource hugepages-2Mi ..4Mi"),
     code("DS0501", "unknown-volume", "a mount names a volume the daemonset does not declare",
         "`mount NAME at PATH` mounts a volume declared in the daemonset with `volume NAME ...` \
 (rule 114). A source can also be written in the mount itself: `mount /var/log`, `mount configmap \
