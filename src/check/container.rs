@@ -10,7 +10,7 @@ use super::image::parse_image;
 use super::keywords::CONTAINER;
 use super::mounts::{check_mount, PendingMount};
 use super::names;
-use super::probes::{check_health, check_port_refs, HealthRefs};
+use super::probes::{check_health, check_port_refs, init_without_checks, HealthRefs};
 use super::resources::{check_hugepages_need_cpu_or_memory, check_request_limit};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
@@ -73,6 +73,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     let mut health = HealthRefs::default();
     let mut extra = ContainerExtra::default();
     let mut hugepages_at = None;
+    let mut init_checks = Vec::new();
 
     for s in &block.statements {
         let kw = s.keyword.as_str();
@@ -166,13 +167,21 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
             "env-from" => check_env_from(cx, s, &mut c.env_from),
             "mount" => mounts.extend(check_mount(cx, s)),
             "liveness" | "readiness" | "startup" | "post-start" | "pre-stop" => {
-                check_health(cx, s, init, &mut c.health, &mut health)
+                if init {
+                    init_checks.push((s.keyword.clone(), s.keyword_span));
+                }
+                check_health(cx, s, &mut c.health, &mut health)
             }
             _ if check_container_setting(cx, s, &mut c, &mut extra, init) => {}
             _ => cx.unknown_keyword(s, CONTAINER, "in a container"),
         }
     }
 
+    // Known only once the block is read: `sidecar` may come after the probes.
+    if !init_without_checks(cx, &init_checks, c.settings.sidecar) {
+        c.health = Default::default();
+        health = HealthRefs::default();
+    }
     check_port_refs(cx, &health, &c.ports, &c.name);
     check_hugepages_need_cpu_or_memory(cx, &c.resources, hugepages_at);
     match image {

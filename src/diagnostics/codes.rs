@@ -190,7 +190,8 @@ may ask for several successes.\n\nWrong:\n    liveness http 8080 /healthz succes
     code("DS0604", "init-container-check", "an init container has a probe or a lifecycle hook",
         "Init containers run to completion, one after another, before the containers start; \
 Kubernetes rejects probes and postStart/preStop hooks on them (rule 70, seed F17). Put the check \
-on the container it watches.\n\nWrong:\n    init setup {\n      image busybox:1.36\n      liveness exec [true]\n    }\n\nRight:\n    init setup { image busybox:1.36 }\n    container agent {\n      image agent:1.0\n      liveness exec [agent, health]\n    }"),
+on the container it watches. A sidecar (`init NAME { sidecar ... }`) keeps running beside the \
+containers, so it may have probes and hooks.\n\nWrong:\n    init setup {\n      image busybox:1.36\n      liveness exec [true]\n    }\n\nRight:\n    init setup { image busybox:1.36 }\n    container agent {\n      image agent:1.0\n      liveness exec [agent, health]\n    }"),
     code("DS0605", "invalid-header", "an HTTP header name is not valid",
         "Header names of HTTP checks are letters, digits and `-` (rule 124).\n\nWrong:\n    liveness http 8080 /healthz header X_Probe=1\n\nRight:\n    liveness http 8080 /healthz header X-Probe=1"),
     code("DS0606", "invalid-sleep", "a sleep hook is zero, or longer than the grace period",
