@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::annotations;
 use super::args::MapKind;
 use super::container::{check_container, ContainerFacts};
 use super::devices::check_gpu_kinds;
@@ -156,6 +157,9 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
         );
     }
     super::pod::finish(cx, &mut ds, &mut containers, &pod_state);
+    annotations::check_pod_annotations(cx, &ds, &containers, &spans[4], name_span);
+    annotations::check_size(cx, &ds.annotations, &spans[1], "daemonset", name_span);
+    annotations::check_size(cx, &ds.pod_annotations, &spans[4], "pod", name_span);
     if !containers.iter().any(|c| !c.init) {
         cx.push(
             Diagnostic::error(

@@ -85,6 +85,26 @@ ending with a letter or digit. Free text belongs in an annotation.\n\nWrong:\n  
         "A DaemonSet's selector must match the labels of the pods it creates (API server rule 17). \
 The selector defaults to the workload labels; an explicit `selector` adds its pairs to the pod \
 labels, so this error means a `pod-labels` value contradicts it."),
+    code("DS0305", "annotations-too-large", "the annotations of an object take more than 256 KiB",
+        "The API server stores at most 262144 bytes of annotation keys and values per object (rule \
+9), counted separately for the daemonset's `annotations` and the pods' `pod-annotations` (with \
+the ones `vci` and `image-cache` add). Annotations are labels for tools, not storage: put large \
+data, such as a configuration file, in a config map and mount it. Note that client-side `kubectl \
+apply` adds a copy of the whole object as the annotation \
+`kubectl.kubernetes.io/last-applied-configuration`, so the daemonset's annotations then also hold \
+everything else; `kubectl apply --server-side` does not.\n\nWrong:\n    pod-annotations \
+config=\"\"\"\n      ...300 KiB of configuration...\n      \"\"\"\n\nRight:\n    volume config configmap agent-config\n    ...\n    mount config at /etc/agent"),
+    code("DS0306", "pod-annotation", "a pod annotation that Kubernetes reads has a value it rejects",
+        "A few pod annotations are read by Kubernetes itself, and the API server checks their values \
+(rule 34): `controller.kubernetes.io/pod-deletion-cost` is a 32-bit integer; \
+`kubernetes.io/config.mirror` is only for the mirror pods of static pods; the deprecated \
+`scheduler.alpha.kubernetes.io/tolerations` holds a JSON list of valid tolerations; the deprecated \
+seccomp (`seccomp.security.alpha.kubernetes.io/pod`, `container.seccomp.security.alpha.kubernetes.io/NAME`) \
+and AppArmor (`container.apparmor.security.beta.kubernetes.io/NAME`) annotations hold \
+`runtime/default`, `unconfined` or `localhost/PROFILE`, an AppArmor one names a container of the \
+pod, and each must agree with the `seccomp` or `apparmor` setting where both are given. Prefer the \
+settings to the deprecated annotations.\n\nWrong:\n    pod-annotations container.apparmor.security.beta.kubernetes.io/agent=enforce\n\n\
+Right:\n    container agent {\n      apparmor runtime-default\n      ...\n    }"),
     code("DS0401", "invalid-env-name", "an environment variable name is not valid",
         "Portable names are letters, digits, `_`, `-` and `.`, not starting with a digit (rule 81; \
 the strict form works on every cluster).\n\nWrong:\n    env 1ST=x\n\nRight:\n    env FIRST=x"),
