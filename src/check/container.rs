@@ -11,7 +11,7 @@ use super::keywords::CONTAINER;
 use super::mounts::{check_mount, PendingMount};
 use super::names;
 use super::probes::{check_health, check_port_refs, init_without_checks, HealthRefs};
-use super::resources::{check_hugepages_need_cpu_or_memory, check_request_limit};
+use super::resources::{check_hugepages_need_cpu_or_memory, check_request_limit, set_once};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Container, Port, Protocol, PullPolicy};
@@ -68,11 +68,11 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     let mut image = None;
     let mut image_given = false;
     let mut pull = None;
-    let mut memory_limit = false;
     let mut mounts = Vec::new();
     let mut health = HealthRefs::default();
     let mut extra = ContainerExtra::default();
     let mut hugepages_at = None;
+    let mut resource_names = HashMap::new();
     let mut init_checks = Vec::new();
 
     for s in &block.statements {
@@ -116,17 +116,17 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                     }
                 }
             }
+            "cpu" | "memory" | "resource" | "gpu" | "mgpu" | "rdma"
+                if !set_once(cx, s, &mut resource_names) => {}
             "cpu" | "memory" | "resource" => {
                 cx.no_block(s);
-                memory_limit |= kw == "memory"
-                    && matches!(
-                        &s.args.first().map(|a| &a.kind),
-                        Some(ArgKind::Range { high: Some(_), .. })
-                    );
-                let is_hugepages =
-                    |a: &Arg| a.as_text().is_some_and(|t| t.starts_with("hugepages-"));
-                if kw == "resource" && s.args.first().is_some_and(is_hugepages) {
-                    hugepages_at.get_or_insert(s.span);
+                if let (true, Some(name)) =
+                    (kw == "resource", s.args.first().and_then(Arg::as_text))
+                {
+                    if name.starts_with("hugepages-") {
+                        hugepages_at.get_or_insert(s.span);
+                    }
+                    devices.record_resource(&name, s.span);
                 }
                 check_request_limit(cx, s, &mut c.resources);
             }
@@ -214,7 +214,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                 .help("add `image REGISTRY/REPOSITORY:TAG` inside the block"),
         ),
     }
-    if !init && !memory_limit && !c.image.is_empty() {
+    if !init && !c.resources.limits.contains_key("memory") && !c.image.is_empty() {
         cx.push(
             Diagnostic::warning(
                 "DS0902",

@@ -23,6 +23,19 @@ pub struct DeviceFacts {
     pub card_type: Option<(String, Span)>,
 }
 
+impl DeviceFacts {
+    /// A device written as `resource NAME ...` counts for the workload-wide rules as well.
+    pub fn record_resource(&mut self, name: &str, at: Span) {
+        let slot = match name {
+            NVIDIA_GPU => &mut self.nvidia,
+            MGPU_CORE | MGPU_MEMORY => &mut self.mgpu,
+            RDMA => &mut self.rdma,
+            _ => return,
+        };
+        slot.get_or_insert(at);
+    }
+}
+
 /// `gpu COUNT [type CARD]`, `mgpu core PERCENT [memory MiB] [type CARD]`, `rdma COUNT`.
 pub fn check_device(
     cx: &mut Cx,

@@ -2,6 +2,9 @@
 //! rules of the API server: names, non-negative values, requests within limits, extended
 //! resources whole and not overcommitted, hugepages in whole pages (rules 93–99).
 
+use std::collections::HashMap;
+
+use super::devices::{MGPU_CORE, NVIDIA_GPU, RDMA};
 use super::quantity::Quantity;
 use super::Cx;
 use crate::diagnostics::Diagnostic;
@@ -100,6 +103,39 @@ pub fn check_request_limit(cx: &mut Cx, stmt: &Statement, resources: &mut Resour
     if let Some((q, _)) = limit {
         resources.limits.insert(name, q.text);
     }
+}
+
+/// A container sets each resource once, whichever setting names it (`cpu 1` and `resource cpu
+/// 2`, `gpu 1` and `resource nvidia.com/gpu ..1`); `false` for a second time, reported.
+pub fn set_once(cx: &mut Cx, s: &Statement, seen: &mut HashMap<String, Span>) -> bool {
+    let (name, at) = match s.keyword.as_str() {
+        "resource" => match s
+            .args
+            .first()
+            .and_then(|a| a.as_text().map(|t| (t, a.span)))
+        {
+            Some(found) => found,
+            None => return true,
+        },
+        "gpu" => (NVIDIA_GPU.to_string(), s.keyword_span),
+        "rdma" => (RDMA.to_string(), s.keyword_span),
+        "mgpu" => (MGPU_CORE.to_string(), s.keyword_span),
+        kw => (kw.to_string(), s.keyword_span),
+    };
+    if let Some(first) = seen.get(&name) {
+        cx.push(
+            Diagnostic::error(
+                "DS0203",
+                format!("resource `{name}` is set twice in this container"),
+            )
+            .at(at, "set again here")
+            .also(*first, "first set here")
+            .help("keep one of them: a resource has one request and one limit"),
+        );
+        return false;
+    }
+    seen.insert(name, at);
+    true
 }
 
 /// The fix for a value that is not a quantity: `100m-500m` is a range written with `-`.
