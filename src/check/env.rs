@@ -321,6 +321,22 @@ pub(super) fn resource_field(
                 }
             }
             ("container", Some((c, cspan))) => match names::dns_label(&c) {
+                Ok(()) if !cx.container_names.contains(&c) => {
+                    let known = cx.container_names.iter().map(String::as_str);
+                    let help = match did_you_mean(&c, known) {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => format!(
+                            "name one of the daemonset's containers: {}",
+                            cx.container_names.join(", ")
+                        ),
+                    };
+                    cx.push(
+                        Diagnostic::error("DS0405", format!("no container named `{c}`"))
+                            .at(cspan, "not a container of this daemonset")
+                            .help(help),
+                    );
+                    return None;
+                }
                 Ok(()) => container = Some(c),
                 Err(why) => cx.push(super::args::invalid_name(cspan, "container name", &c, &why)),
             },

@@ -96,6 +96,9 @@ pub fn check(ast: &Ast) -> (CheckedSpec, Vec<Diagnostic>) {
 #[derive(Default)]
 pub(crate) struct Cx {
     pub diags: Vec<Diagnostic>,
+    /// The container and init container names of the daemonset being checked, read before its
+    /// settings so a reference to a container can be checked where it is written.
+    pub container_names: Vec<String>,
 }
 
 impl Cx {

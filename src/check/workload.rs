@@ -76,6 +76,12 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
         return None;
     };
 
+    cx.container_names = block
+        .statements
+        .iter()
+        .filter(|s| matches!(s.keyword.as_str(), "container" | "init"))
+        .filter_map(|s| s.args.first().and_then(|a| a.as_text()))
+        .collect();
     let mut once = HashMap::new();
     let mut spans: [HashMap<String, Span>; 5] = Default::default();
     let mut containers = Vec::new();

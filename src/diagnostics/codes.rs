@@ -122,7 +122,9 @@ them. dsc rejects the duplicate so the spec says what runs."),
     code("DS0405", "invalid-resource-field", "an env resource reference is not valid",
         "Env vars can read `limits.cpu`, `limits.memory`, `limits.ephemeral-storage`, \
 `requests.cpu`, `requests.memory`, `requests.ephemeral-storage` (plural `requests`), with a divisor \
-of `1m` or `1` for CPU and `1`, `1k`...`1E`, `1Ki`...`1Ei` for memory (rules 89, 90).\n\nWrong:\n    env CPU = resource request.cpu\n\nRight:\n    env CPU = resource requests.cpu divisor 1m"),
+of `1m` or `1` for CPU and `1`, `1k`...`1E`, `1Ki`...`1Ei` for memory (rules 89, 90). A \
+`container NAME` names a container of the same daemonset: the API server does not check it, and \
+the kubelet then fails to start the pod.\n\nWrong:\n    env CPU = resource request.cpu\n\nRight:\n    env CPU = resource requests.cpu divisor 1m"),
     code("DS0406", "invalid-image", "an image reference is not valid",
         "An image is `[registry/]repository[:tag][@digest]`; repository path components are lower \
 case; a tag is at most 128 letters, digits, `_`, `.` and `-`; a digest is `algorithm:hex`."),
