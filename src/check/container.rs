@@ -320,9 +320,12 @@ fn port(cx: &mut Cx, s: &Statement) -> Option<Port> {
             cx.push(
                 Diagnostic::error("DS0402", format!("unknown protocol `{other}`"))
                     .at(number_arg.span, "not TCP, UDP or SCTP")
-                    .help(format!(
-                        "write `{number}/udp`, `{number}/sctp`, or `{number}` for TCP"
-                    )),
+                    .help(match did_you_mean(other, ["tcp", "udp", "sctp"]) {
+                        Some(p) => format!("did you mean `{number}/{p}`?"),
+                        None => {
+                            format!("write `{number}/udp`, `{number}/sctp`, or `{number}` for TCP")
+                        }
+                    }),
             );
             return None;
         }

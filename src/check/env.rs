@@ -64,6 +64,28 @@ pub fn check_env(
             }
         }
     }
+    // `env X = feild spec.nodeName`: a misspelled kind of reference.
+    if let [first, target, ..] = stmt.args.as_slice() {
+        if let (ArgKind::Pair { value, .. }, false) =
+            (&first.kind, matches!(target.kind, ArgKind::Pair { .. }))
+        {
+            let word = value.as_word().unwrap_or_default();
+            if let (false, Some(s)) = (
+                SOURCES.contains(&word),
+                did_you_mean(word, SOURCES.iter().copied()),
+            ) {
+                cx.push(
+                    Diagnostic::error("DS0407", format!("unknown kind of reference `{word}`"))
+                        .at(
+                            value.span,
+                            "not `field`, `secret`, `configmap` or `resource`",
+                        )
+                        .help(format!("did you mean `{s}`?")),
+                );
+                return;
+            }
+        }
+    }
     // `env FOO bar`: the `=` forgotten.
     if let [name, value] = stmt.args.as_slice() {
         if let (Some(n), Some(v)) = (name.as_word(), value.as_text()) {
@@ -400,11 +422,15 @@ pub fn check_env_from(cx: &mut Cx, stmt: &Statement, out: &mut Vec<EnvFrom>) {
     let kind = match stmt.args[0].as_word() {
         Some("configmap") => EnvFromKind::ConfigMap,
         Some("secret") => EnvFromKind::Secret,
-        _ => {
+        other => {
+            let word = other.unwrap_or_default();
             cx.push(
                 Diagnostic::error("DS0202", "`env-from` reads a config map or a secret")
                     .at(stmt.args[0].span, "expected `configmap` or `secret`")
-                    .help("write `env-from configmap NAME` or `env-from secret NAME`"),
+                    .help(match did_you_mean(word, ["configmap", "secret"]) {
+                        Some(k) => format!("did you mean `{k}`?"),
+                        None => "write `env-from configmap NAME` or `env-from secret NAME`".into(),
+                    }),
             );
             return;
         }

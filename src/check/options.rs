@@ -105,8 +105,22 @@ impl Cx {
                 .as_word()
                 .and_then(|w| known.iter().find(|o| o.name == w))
             else {
-                self.push(unknown_option(keyword, arg, known));
+                let (d, meant) = unknown_option(keyword, arg, known);
+                self.push(d);
                 i += 1;
+                // The value of a misspelled option is not one more mistake.
+                match meant.map(|o| o.takes) {
+                    Some(Takes::Value) => i += 1,
+                    Some(Takes::Pairs) => {
+                        while args
+                            .get(i)
+                            .is_some_and(|a| matches!(a.kind, ArgKind::Pair { .. }))
+                        {
+                            i += 1;
+                        }
+                    }
+                    _ => {}
+                }
                 continue;
             };
             let start = i + 1;
@@ -171,7 +185,8 @@ const ALIASES: &[(&str, &str)] = &[
     ("failurethreshold", "failure"),
 ];
 
-fn unknown_option(keyword: &str, arg: &Arg, known: &[Opt]) -> Diagnostic {
+/// The finding for a word that is not an option, and the option it was likely meant to be.
+fn unknown_option<'o>(keyword: &str, arg: &Arg, known: &'o [Opt]) -> (Diagnostic, Option<&'o Opt>) {
     let text = arg.as_text().unwrap_or_else(|| arg.describe().to_string());
     let d = Diagnostic::error(
         "DS0202",
@@ -188,12 +203,13 @@ fn unknown_option(keyword: &str, arg: &Arg, known: &[Opt]) -> Diagnostic {
                 .and_then(|w| did_you_mean(w, known.iter().map(|o| o.name)))
         })
         .and_then(|name| known.iter().find(|o| o.name == name));
-    match (suggestion, known.is_empty()) {
+    let d = match (suggestion, known.is_empty()) {
         (Some(o), _) => d.help(format!("did you mean `{}`?", o.usage)),
         (None, true) => d.help(format!("`{keyword}` takes no options here; remove it")),
         (None, false) => {
             let all: Vec<&str> = known.iter().map(|o| o.usage).collect();
             d.help(format!("options here: {}", all.join(", ")))
         }
-    }
+    };
+    (d, suggestion)
 }
