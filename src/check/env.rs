@@ -259,12 +259,29 @@ fn field_path(cx: &mut Cx, path: &str, span: Span) -> bool {
                     cx.push(
                         Diagnostic::error("DS0403", format!("invalid key `{sub}` in field path"))
                             .at(span, why)
-                            .help("the key must be a valid label or annotation key"),
+                            .help(format!(
+                                "write a {} key, such as `{map}['app.kubernetes.io/name']`",
+                                if map == "metadata.labels" {
+                                    "label"
+                                } else {
+                                    "annotation"
+                                }
+                            )),
                     );
                     false
                 }
             };
         }
+    }
+    if let Some((base, _)) = path.split_once("['") {
+        cx.push(
+            Diagnostic::error("DS0403", format!("`{base}` does not take a subscript"))
+                .at(span, "only labels and annotations take `['KEY']`")
+                .help(format!(
+                    "write `{base}`, or read one label: `metadata.labels['KEY']`"
+                )),
+        );
+        return false;
     }
     let all = FIELD_PATHS
         .iter()
