@@ -346,7 +346,10 @@ pub(super) fn resource_field(
                         "1Ei",
                     ]
                 };
-                if allowed.contains(&d.as_str()) && Quantity::parse(&d).is_ok() {
+                // The API server compares the divisor's canonical form: `1000m` is `1`.
+                let canonical = Quantity::parse(&d).ok().and_then(|q| q.canonical_unit());
+                if allowed.contains(&d.as_str()) || canonical.is_some_and(|c| allowed.contains(&c))
+                {
                     divisor = Some(d);
                 } else {
                     cx.push(
