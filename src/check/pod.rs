@@ -119,8 +119,9 @@ pub fn check_pod_setting(
             }
         }
         "scheduler" => {
+            // The API server does not check the name: scheduler profiles may be named freely.
             if cx.arity(s, 1, 1) {
-                pod.scheduler = cx.name(&s.args[0], "scheduler name", names::dns_subdomain);
+                pod.scheduler = cx.name(&s.args[0], "scheduler name", non_empty);
             }
         }
         "automount-token" => {
@@ -169,6 +170,13 @@ pub fn check_pod_setting(
         _ => return false,
     }
     true
+}
+
+fn non_empty(s: &str) -> names::Verdict {
+    if s.trim().is_empty() {
+        return Err("must not be empty".into());
+    }
+    Ok(())
 }
 
 fn flag_name(kw: &str) -> &'static str {
