@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::container_settings::{check_container_setting, finish_container, ContainerExtra};
-use super::devices::{check_device, DeviceFacts};
+use super::devices::{check_device, check_mgpu_resources, DeviceFacts};
 use super::env::{check_env, check_env_from};
 use super::image::parse_image;
 use super::keywords::CONTAINER;
@@ -184,6 +184,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     }
     check_port_refs(cx, &health, &c.ports, &c.name);
     check_hugepages_need_cpu_or_memory(cx, &c.resources, hugepages_at);
+    check_mgpu_resources(cx, &c.resources, &devices);
     match image {
         Some((i, span)) => {
             c.pull_policy = pull.unwrap_or_else(|| i.default_pull_policy());

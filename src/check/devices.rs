@@ -21,6 +21,8 @@ pub struct DeviceFacts {
     pub mgpu: Option<Span>,
     pub rdma: Option<Span>,
     pub card_type: Option<(String, Span)>,
+    /// The first mGPU share written as a plain `resource`, checked once the container is read.
+    pub mgpu_resource: Option<Span>,
 }
 
 impl DeviceFacts {
@@ -28,11 +30,45 @@ impl DeviceFacts {
     pub fn record_resource(&mut self, name: &str, at: Span) {
         let slot = match name {
             NVIDIA_GPU => &mut self.nvidia,
-            MGPU_CORE | MGPU_MEMORY => &mut self.mgpu,
+            MGPU_CORE | MGPU_MEMORY => {
+                self.mgpu_resource.get_or_insert(at);
+                &mut self.mgpu
+            }
             RDMA => &mut self.rdma,
             _ => return,
         };
         slot.get_or_insert(at);
+    }
+}
+
+/// VKE's mGPU rules for a share written as plain resources (`resource
+/// vke.volcengine.com/mgpu-core ..30`), on the container's resulting limits.
+pub fn check_mgpu_resources(cx: &mut Cx, resources: &Resources, facts: &DeviceFacts) {
+    let Some(at) = facts.mgpu_resource else {
+        return;
+    };
+    let value = |name| {
+        let q = Quantity::parse(resources.limits.get(name)?).ok()?;
+        q.as_integer()
+    };
+    let (core, memory) = (value(MGPU_CORE), value(MGPU_MEMORY));
+    let why = match (core, memory) {
+        (None, Some(_)) => Some("a memory share needs a compute share, `mgpu-core`"),
+        (Some(c), _) if c > 100 && c % 100 != 0 => {
+            Some("compute above 100 must be whole cards: 200, 300, ...")
+        }
+        (Some(c), Some(_)) if c % 100 == 0 => Some("whole cards take no memory share"),
+        (Some(c), m) if c % 100 != 0 && m.is_none_or(|m| m < 256) => {
+            Some("a share below a whole card needs at least 256 MiB of memory")
+        }
+        _ => None,
+    };
+    if let Some(why) = why {
+        cx.push(
+            Diagnostic::error("DS0804", format!("the mGPU resources break VKE's rules: {why}"))
+                .at(at, "mGPU written as a plain resource")
+                .help("write the share with `mgpu core PERCENT [memory MIB]`, such as `mgpu core 30 memory 4096`"),
+        );
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::devices::{MGPU_CORE, NVIDIA_GPU, RDMA};
+use super::devices::{MGPU_CORE, MGPU_MEMORY, NVIDIA_GPU, RDMA};
 use super::quantity::Quantity;
 use super::Cx;
 use crate::diagnostics::Diagnostic;
@@ -108,33 +108,41 @@ pub fn check_request_limit(cx: &mut Cx, stmt: &Statement, resources: &mut Resour
 /// A container sets each resource once, whichever setting names it (`cpu 1` and `resource cpu
 /// 2`, `gpu 1` and `resource nvidia.com/gpu ..1`); `false` for a second time, reported.
 pub fn set_once(cx: &mut Cx, s: &Statement, seen: &mut HashMap<String, Span>) -> bool {
-    let (name, at) = match s.keyword.as_str() {
+    let (names, at) = match s.keyword.as_str() {
         "resource" => match s
             .args
             .first()
             .and_then(|a| a.as_text().map(|t| (t, a.span)))
         {
-            Some(found) => found,
+            Some((name, at)) => (vec![name], at),
             None => return true,
         },
-        "gpu" => (NVIDIA_GPU.to_string(), s.keyword_span),
-        "rdma" => (RDMA.to_string(), s.keyword_span),
-        "mgpu" => (MGPU_CORE.to_string(), s.keyword_span),
-        kw => (kw.to_string(), s.keyword_span),
+        "gpu" => (vec![NVIDIA_GPU.to_string()], s.keyword_span),
+        "rdma" => (vec![RDMA.to_string()], s.keyword_span),
+        "mgpu" => (
+            vec![MGPU_CORE.to_string(), MGPU_MEMORY.to_string()],
+            s.keyword_span,
+        ),
+        kw => (vec![kw.to_string()], s.keyword_span),
     };
-    if let Some(first) = seen.get(&name) {
+    if let Some((name, first)) = names
+        .iter()
+        .find_map(|n| seen.get(n).map(|first| (n, *first)))
+    {
         cx.push(
             Diagnostic::error(
                 "DS0203",
                 format!("resource `{name}` is set twice in this container"),
             )
             .at(at, "set again here")
-            .also(*first, "first set here")
+            .also(first, "first set here")
             .help("keep one of them: a resource has one request and one limit"),
         );
         return false;
     }
-    seen.insert(name, at);
+    for name in names {
+        seen.insert(name, at);
+    }
     true
 }
 
