@@ -10,6 +10,7 @@ mod devices;
 mod dns;
 pub mod duration;
 mod env;
+mod field_refs;
 mod fragment_span;
 mod handlers;
 mod image;
