@@ -198,6 +198,16 @@ fn map(
     cx.key_values(s, kind, into, spans);
 }
 
+/// A label value (at most 63 characters) from a longer name, cut at a word boundary.
+fn short_label(name: &str) -> String {
+    let head = name.get(..63).unwrap_or(name);
+    let cut = head
+        .rfind(['-', '.'])
+        .filter(|i| *i > 0)
+        .unwrap_or(head.len());
+    head[..cut].trim_end_matches(['-', '.', '_']).to_string()
+}
+
 /// Container names are unique across init and regular containers (reported on the later one).
 fn unique_container_names(cx: &mut Cx, containers: &[ContainerFacts]) {
     let mut seen: HashMap<&str, Span> = HashMap::new();
@@ -239,7 +249,10 @@ fn selector(
                     "the daemonset name cannot be the default label value `app: NAME`",
                 )
                 .at(name_span, format!("as a label value, the name {why}"))
-                .help("give the workload its labels, such as `labels app=agent`: they are also its selector"),
+                .help(format!(
+                    "give the workload its labels, such as `labels app={}`: they are also its selector",
+                    short_label(&ds.name)
+                )),
             );
         }
         ds.labels.insert("app".into(), ds.name.clone());
