@@ -170,6 +170,10 @@ pub fn invalid_name(span: Span, what: &str, value: &str, why: &str) -> Diagnosti
     let fix = suggest_dns_label(value);
     let mut d =
         Diagnostic::error("DS0301", format!("invalid {what} `{value}`")).at(span, why.to_string());
+    if let Some(limit) = why.strip_prefix("must be at most ") {
+        let limit = limit.split(" (").next().unwrap_or(limit);
+        return d.help(format!("shorten the {what} to at most {limit}"));
+    }
     d = match fix {
         Some(fix) if fix != value => d.help(format!(
             "use lower-case letters, digits and `-`, such as `{fix}`"

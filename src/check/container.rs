@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 
 use super::container_settings::{check_container_setting, finish_container, ContainerExtra};
+use super::devices::{check_device, check_mgpu_resources, DeviceFacts};
 use super::env::{check_env, check_env_from};
 use super::image::parse_image;
 use super::keywords::CONTAINER;
 use super::mounts::{check_mount, PendingMount};
 use super::names;
-use super::probes::{check_health, check_port_refs, HealthRefs};
-use super::resources::{check_device, check_request_limit, DeviceFacts};
+use super::probes::{check_health, check_port_refs, init_without_checks, HealthRefs};
+use super::resources::{check_hugepages_need_cpu_or_memory, check_request_limit, set_once};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Container, Port, Protocol, PullPolicy};
@@ -67,10 +68,12 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     let mut image = None;
     let mut image_given = false;
     let mut pull = None;
-    let mut memory_limit = false;
     let mut mounts = Vec::new();
     let mut health = HealthRefs::default();
     let mut extra = ContainerExtra::default();
+    let mut hugepages_at = None;
+    let mut resource_names = HashMap::new();
+    let mut init_checks = Vec::new();
 
     for s in &block.statements {
         let kw = s.keyword.as_str();
@@ -113,13 +116,18 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                     }
                 }
             }
+            "cpu" | "memory" | "resource" | "gpu" | "mgpu" | "rdma"
+                if !set_once(cx, s, &mut resource_names) => {}
             "cpu" | "memory" | "resource" => {
                 cx.no_block(s);
-                memory_limit |= kw == "memory"
-                    && matches!(
-                        &s.args.first().map(|a| &a.kind),
-                        Some(ArgKind::Range { high: Some(_), .. })
-                    );
+                if let (true, Some(name)) =
+                    (kw == "resource", s.args.first().and_then(Arg::as_text))
+                {
+                    if name.starts_with("hugepages-") {
+                        hugepages_at.get_or_insert(s.span);
+                    }
+                    devices.record_resource(&name, s.span);
+                }
                 check_request_limit(cx, s, &mut c.resources);
             }
             "gpu" | "mgpu" | "rdma" => {
@@ -159,14 +167,24 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
             "env-from" => check_env_from(cx, s, &mut c.env_from),
             "mount" => mounts.extend(check_mount(cx, s)),
             "liveness" | "readiness" | "startup" | "post-start" | "pre-stop" => {
-                check_health(cx, s, init, &mut c.health, &mut health)
+                if init {
+                    init_checks.push((s.keyword.clone(), s.keyword_span));
+                }
+                check_health(cx, s, &mut c.health, &mut health)
             }
             _ if check_container_setting(cx, s, &mut c, &mut extra, init) => {}
             _ => cx.unknown_keyword(s, CONTAINER, "in a container"),
         }
     }
 
+    // Known only once the block is read: `sidecar` may come after the probes.
+    if !init_without_checks(cx, &init_checks, c.settings.sidecar) {
+        c.health = Default::default();
+        health = HealthRefs::default();
+    }
     check_port_refs(cx, &health, &c.ports, &c.name);
+    check_hugepages_need_cpu_or_memory(cx, &c.resources, hugepages_at);
+    check_mgpu_resources(cx, &c.resources, &devices);
     match image {
         Some((i, span)) => {
             c.pull_policy = pull.unwrap_or_else(|| i.default_pull_policy());
@@ -197,7 +215,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                 .help("add `image REGISTRY/REPOSITORY:TAG` inside the block"),
         ),
     }
-    if !init && !memory_limit && !c.image.is_empty() {
+    if !init && !c.resources.limits.contains_key("memory") && !c.image.is_empty() {
         cx.push(
             Diagnostic::warning(
                 "DS0902",
@@ -303,9 +321,12 @@ fn port(cx: &mut Cx, s: &Statement) -> Option<Port> {
             cx.push(
                 Diagnostic::error("DS0402", format!("unknown protocol `{other}`"))
                     .at(number_arg.span, "not TCP, UDP or SCTP")
-                    .help(format!(
-                        "write `{number}/udp`, `{number}/sctp`, or `{number}` for TCP"
-                    )),
+                    .help(match did_you_mean(other, ["tcp", "udp", "sctp"]) {
+                        Some(p) => format!("did you mean `{number}/{p}`?"),
+                        None => {
+                            format!("write `{number}/udp`, `{number}/sctp`, or `{number}` for TCP")
+                        }
+                    }),
             );
             return None;
         }

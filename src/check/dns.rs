@@ -103,8 +103,15 @@ fn st_check(cx: &mut Cx, st: &Statement, config: &mut DnsConfig) {
             let joined: usize = config.searches.iter().map(|d| d.len() + 1).sum();
             if config.searches.len() > 32 || joined > 2049 {
                 cx.push(
-                    Diagnostic::error("DS0706", "too many search domains")
-                        .at(st.span, "at most 32 domains of 2048 characters in all")
+                    Diagnostic::error(
+                        "DS0706",
+                        format!(
+                            "{} search domains of {} characters in all, more than the resolver reads",
+                            config.searches.len(),
+                            joined.saturating_sub(1)
+                        ),
+                    )
+                    .at(st.span, "at most 32 domains of 2048 characters in all")
                         .help("keep the domains the agent resolves short names in"),
                 );
             }

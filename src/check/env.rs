@@ -1,10 +1,10 @@
 //! Environment: `env` literals and references (F19–F23) and `env-from` (F20–F21), with the API
-//! server's rules for names, field paths and resource fields.
+//! server's rules for names and key references; field paths and resource fields are read by
+//! `field_refs.rs`.
 
 use std::collections::HashMap;
 
 use super::names;
-use super::quantity::Quantity;
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{EnvFrom, EnvFromKind, EnvSource, EnvVar};
@@ -12,28 +12,6 @@ use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Statement};
 
 const SOURCES: &[&str] = &["field", "secret", "configmap", "resource"];
-
-/// Pod fields an env var may read (rule 86); labels and annotations only with a subscript.
-const FIELD_PATHS: &[&str] = &[
-    "metadata.name",
-    "metadata.namespace",
-    "metadata.uid",
-    "spec.nodeName",
-    "spec.serviceAccountName",
-    "status.hostIP",
-    "status.hostIPs",
-    "status.podIP",
-    "status.podIPs",
-];
-
-const RESOURCE_FIELDS: &[&str] = &[
-    "limits.cpu",
-    "limits.memory",
-    "limits.ephemeral-storage",
-    "requests.cpu",
-    "requests.memory",
-    "requests.ephemeral-storage",
-];
 
 /// `env ...`: one reference, or one or more `NAME=VALUE` literals.
 pub fn check_env(
@@ -60,6 +38,28 @@ pub fn check_env(
                 if let Some(source) = reference(cx, source, value, rest) {
                     add(cx, key, *key_span, source, env, seen);
                 }
+                return;
+            }
+        }
+    }
+    // `env X = feild spec.nodeName`: a misspelled kind of reference.
+    if let [first, target, ..] = stmt.args.as_slice() {
+        if let (ArgKind::Pair { value, .. }, false) =
+            (&first.kind, matches!(target.kind, ArgKind::Pair { .. }))
+        {
+            let word = value.as_word().unwrap_or_default();
+            if let (false, Some(s)) = (
+                SOURCES.contains(&word),
+                did_you_mean(word, SOURCES.iter().copied()),
+            ) {
+                cx.push(
+                    Diagnostic::error("DS0407", format!("unknown kind of reference `{word}`"))
+                        .at(
+                            value.span,
+                            "not `field`, `secret`, `configmap` or `resource`",
+                        )
+                        .help(format!("did you mean `{s}`?")),
+                );
                 return;
             }
         }
@@ -162,7 +162,7 @@ fn reference(cx: &mut Cx, source: &str, source_arg: &Arg, rest: &[Arg]) -> Optio
     match source {
         "field" => {
             no_options(cx, source, options);
-            field_path(cx, &text, target.span).then_some(EnvSource::Field(text))
+            super::field_refs::env_field(cx, &text, target.span).then_some(EnvSource::Field(text))
         }
         "secret" | "configmap" => {
             let optional = flag_options(cx, source, options);
@@ -199,147 +199,8 @@ fn reference(cx: &mut Cx, source: &str, source_arg: &Arg, rest: &[Arg]) -> Optio
                 }
             })
         }
-        _ => resource_field(cx, &text, target.span, options, source_arg),
+        _ => super::field_refs::resource_field(cx, &text, target.span, options, source_arg),
     }
-}
-
-fn field_path(cx: &mut Cx, path: &str, span: Span) -> bool {
-    if FIELD_PATHS.contains(&path) {
-        return true;
-    }
-    for map in ["metadata.labels", "metadata.annotations"] {
-        if path == map {
-            cx.push(
-                Diagnostic::error(
-                    "DS0403",
-                    format!("`{map}` as a whole cannot be read into an environment variable"),
-                )
-                .at(span, "a subscript is required in env")
-                .help(format!(
-                    "read one key: `{map}['app']`, or mount all of them with a downward-API volume"
-                )),
-            );
-            return false;
-        }
-        if let Some(sub) = path
-            .strip_prefix(map)
-            .and_then(|s| s.strip_prefix("['"))
-            .and_then(|s| s.strip_suffix("']"))
-        {
-            let check = if map == "metadata.labels" {
-                names::qualified_name(sub)
-            } else {
-                names::annotation_key(sub)
-            };
-            return match check {
-                Ok(()) => true,
-                Err(why) => {
-                    cx.push(
-                        Diagnostic::error("DS0403", format!("invalid key `{sub}` in field path"))
-                            .at(span, why)
-                            .help("the key must be a valid label or annotation key"),
-                    );
-                    false
-                }
-            };
-        }
-    }
-    let all = FIELD_PATHS
-        .iter()
-        .copied()
-        .chain(["metadata.labels['KEY']", "metadata.annotations['KEY']"]);
-    let mut d = Diagnostic::error(
-        "DS0403",
-        format!("`{path}` is not a pod field an environment variable can read"),
-    )
-    .at(span, "unsupported field path");
-    d = match did_you_mean(path, all) {
-        Some(s) => d.help(format!("did you mean `{s}`?")),
-        None => d.help(format!(
-            "use one of: {}, metadata.labels['KEY'], metadata.annotations['KEY']",
-            FIELD_PATHS.join(", ")
-        )),
-    };
-    cx.push(d);
-    false
-}
-
-pub(super) fn resource_field(
-    cx: &mut Cx,
-    resource: &str,
-    span: Span,
-    options: &[Arg],
-    _source: &Arg,
-) -> Option<EnvSource> {
-    let known = RESOURCE_FIELDS.contains(&resource)
-        || resource.starts_with("requests.hugepages-")
-        || resource.starts_with("limits.hugepages-");
-    if !known {
-        let mut d = Diagnostic::error(
-            "DS0405",
-            format!("`{resource}` is not a container resource field"),
-        )
-        .at(span, "unsupported resource");
-        d = match did_you_mean(resource, RESOURCE_FIELDS.iter().copied()) {
-            Some(s) => d.help(format!(
-                "did you mean `{s}`? (`requests` and `limits` are plural)"
-            )),
-            None => d.help(format!("use one of: {}", RESOURCE_FIELDS.join(", "))),
-        };
-        cx.push(d);
-        return None;
-    }
-    let mut divisor = None;
-    let mut container = None;
-    let mut i = 0;
-    while i < options.len() {
-        let word = options[i].as_word().unwrap_or("");
-        let value = options
-            .get(i + 1)
-            .and_then(|a| a.as_text().map(|t| (t, a.span)));
-        match (word, value) {
-            ("divisor", Some((d, dspan))) => {
-                let allowed: &[&str] = if resource.ends_with(".cpu") {
-                    &["1m", "1"]
-                } else {
-                    &[
-                        "1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi",
-                        "1Ei",
-                    ]
-                };
-                if allowed.contains(&d.as_str()) && Quantity::parse(&d).is_ok() {
-                    divisor = Some(d);
-                } else {
-                    cx.push(
-                        Diagnostic::error(
-                            "DS0405",
-                            format!("invalid divisor `{d}` for `{resource}`"),
-                        )
-                        .at(dspan, "unsupported divisor")
-                        .help(format!("use one of: {}", allowed.join(", "))),
-                    );
-                }
-            }
-            ("container", Some((c, cspan))) => match names::dns_label(&c) {
-                Ok(()) => container = Some(c),
-                Err(why) => cx.push(super::args::invalid_name(cspan, "container name", &c, &why)),
-            },
-            _ => {
-                cx.push(
-                    Diagnostic::error("DS0202", "unexpected value for a resource reference")
-                        .at(options[i].span, "not an option here")
-                        .help("write `resource limits.memory [divisor 1Mi] [container NAME]`"),
-                );
-                return None;
-            }
-        }
-        i += 2;
-    }
-    Some(EnvSource::Resource {
-        resource: resource.to_string(),
-        container,
-        divisor,
-    })
 }
 
 fn no_options(cx: &mut Cx, source: &str, options: &[Arg]) {
@@ -384,11 +245,15 @@ pub fn check_env_from(cx: &mut Cx, stmt: &Statement, out: &mut Vec<EnvFrom>) {
     let kind = match stmt.args[0].as_word() {
         Some("configmap") => EnvFromKind::ConfigMap,
         Some("secret") => EnvFromKind::Secret,
-        _ => {
+        other => {
+            let word = other.unwrap_or_default();
             cx.push(
                 Diagnostic::error("DS0202", "`env-from` reads a config map or a secret")
                     .at(stmt.args[0].span, "expected `configmap` or `secret`")
-                    .help("write `env-from configmap NAME` or `env-from secret NAME`"),
+                    .help(match did_you_mean(word, ["configmap", "secret"]) {
+                        Some(k) => format!("did you mean `{k}`?"),
+                        None => "write `env-from configmap NAME` or `env-from secret NAME`".into(),
+                    }),
             );
             return;
         }

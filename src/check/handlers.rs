@@ -97,7 +97,9 @@ pub fn check_handler<'a>(
                     let known = with(HTTP_OPTS);
                     if let Some(a) = rest.first() {
                         let text = a.as_word().unwrap_or_default();
-                        let is_option = known.iter().any(|o| o.name == text);
+                        // A misspelled option (`peroid 5s`) is reported as one, not as a path.
+                        let is_option = known.iter().any(|o| o.name == text)
+                            || did_you_mean(text, known.iter().map(|o| o.name)).is_some();
                         if !text.is_empty() && !is_option && path == "/" && !text.contains('=') {
                             cx.push(
                                 Diagnostic::error("DS0202", "an HTTP path starts with `/`")

@@ -2,12 +2,15 @@
 //! rule, and reports all problems in one run (each check pushes a diagnostic and carries on).
 
 mod allow;
+mod annotations;
 mod args;
 mod container;
 mod container_settings;
+mod devices;
 mod dns;
 pub mod duration;
 mod env;
+mod field_refs;
 mod fragment_span;
 mod handlers;
 mod image;
@@ -94,6 +97,9 @@ pub fn check(ast: &Ast) -> (CheckedSpec, Vec<Diagnostic>) {
 #[derive(Default)]
 pub(crate) struct Cx {
     pub diags: Vec<Diagnostic>,
+    /// The container and init container names of the daemonset being checked, read before its
+    /// settings so a reference to a container can be checked where it is written.
+    pub container_names: Vec<String>,
 }
 
 impl Cx {

@@ -38,6 +38,9 @@ const MOUNT_OPTS: &[Opt] = &[
     ),
 ];
 
+/// The sources a mount can declare where it is used.
+pub const INLINE_KINDS: &[&str] = &["host", "configmap", "secret", "pvc", "empty-dir"];
+
 const PROPAGATIONS: &[(&str, Propagation)] = &[
     ("none", Propagation::None),
     ("host-to-container", Propagation::HostToContainer),
@@ -69,6 +72,24 @@ pub fn check_mount(cx: &mut Cx, stmt: &Statement) -> Option<PendingMount> {
             _ => (None, Some(first), &args[1..]),
         }
     };
+    // `mount confgmap agent at /x`: a volume name is followed by `at` or a path, so this is a
+    // misspelled source.
+    let second_is_name = args
+        .get(1)
+        .and_then(Arg::as_text)
+        .is_some_and(|t| !t.starts_with('/'));
+    if let (None, true, Some(k)) = (
+        kind,
+        second_is_name && !second_is_at,
+        did_you_mean(&first_text, INLINE_KINDS.iter().copied()),
+    ) {
+        cx.push(
+            Diagnostic::error("DS0407", format!("unknown mount source `{first_text}`"))
+                .at(first.span, "not a kind of source")
+                .help(format!("did you mean `{k}`?")),
+        );
+        return None;
+    }
     let target_span = target.map_or(first.span, |t| t.span);
 
     let (path_arg, rest) = match rest {

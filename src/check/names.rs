@@ -7,34 +7,18 @@ fn is_alnum_lower(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit()
 }
 
-/// Non-empty, at most `max` characters, only `[-a-z0-9]`: the start of DNS labels and port names.
-fn lower_alnum_dash(s: &str, max: usize) -> Verdict {
+/// DNS-1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
+pub fn dns_label(s: &str) -> Verdict {
     if s.is_empty() {
         return Err("must not be empty".into());
     }
-    if s.len() > max {
+    if s.len() > 63 {
         return Err(format!(
-            "must be at most {max} characters (it has {})",
+            "must be at most 63 characters (it has {})",
             s.len()
         ));
     }
-    if let Some(c) = s.chars().find(|c| !is_alnum_lower(*c) && *c != '-') {
-        return Err(if c.is_ascii_uppercase() {
-            "must be lower case".into()
-        } else {
-            format!("must contain only lower-case letters, digits and `-` (found `{c}`)")
-        });
-    }
-    Ok(())
-}
-
-/// DNS-1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
-pub fn dns_label(s: &str) -> Verdict {
-    lower_alnum_dash(s, 63)?;
-    if s.starts_with('-') || s.ends_with('-') {
-        return Err("must start and end with a letter or digit".into());
-    }
-    Ok(())
+    label_chars(s)
 }
 
 /// DNS-1123 subdomain: dot-separated DNS labels, at most 253 characters.
@@ -48,15 +32,33 @@ pub fn dns_subdomain(s: &str) -> Verdict {
             s.len()
         ));
     }
+    // The API server matches the whole name against one regex: the parts between dots follow
+    // the label rule for characters and ends, but only the whole name has a length limit.
     for part in s.split('.') {
         if part.is_empty() {
             return Err("must not have empty parts between dots".into());
         }
-        if part.len() <= 63 {
-            dns_label(part)?;
-        } else {
-            dns_label(&part[..63])?;
-        }
+        label_chars(part)?;
+    }
+    Ok(())
+}
+
+/// Only `[-a-z0-9]`: the characters of DNS labels and port names.
+fn lower_chars(s: &str) -> Verdict {
+    match s.chars().find(|c| !is_alnum_lower(*c) && *c != '-') {
+        Some(c) if c.is_ascii_uppercase() => Err("must be lower case".into()),
+        Some(c) => Err(format!(
+            "must contain only lower-case letters, digits and `-` (found `{c}`)"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The characters and ends of a DNS label, whatever its length.
+fn label_chars(s: &str) -> Verdict {
+    lower_chars(s)?;
+    if s.starts_with('-') || s.ends_with('-') {
+        return Err("must start and end with a letter or digit".into());
     }
     Ok(())
 }
@@ -158,7 +160,16 @@ pub fn config_key(s: &str) -> Verdict {
 
 /// A port name (IANA_SVC_NAME): at most 15 of `[-a-z0-9]`, a letter, no `--`, no edge `-`.
 pub fn port_name(s: &str) -> Verdict {
-    lower_alnum_dash(s, 15)?;
+    if s.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if s.len() > 15 {
+        return Err(format!(
+            "must be at most 15 characters (it has {})",
+            s.len()
+        ));
+    }
+    lower_chars(s)?;
     if !s.chars().any(|c| c.is_ascii_lowercase()) {
         return Err("must contain at least one letter".into());
     }
@@ -183,6 +194,16 @@ mod tests {
         assert!(dns_label("Fluent").is_err());
         assert!(dns_label("-a").is_err());
         assert!(dns_label("a_b").is_err());
+    }
+
+    #[test]
+    fn dns_subdomains() {
+        assert!(dns_subdomain(&"a".repeat(253)).is_ok());
+        assert!(dns_subdomain(&"a".repeat(254)).is_err());
+        assert!(dns_subdomain(&format!("{}.b", "a".repeat(100))).is_ok());
+        assert!(dns_subdomain(&format!("{}_", "a".repeat(70))).is_err());
+        assert!(dns_subdomain(&format!("{}-", "a".repeat(70))).is_err());
+        assert!(dns_subdomain("a..b").is_err());
     }
 
     #[test]

@@ -105,13 +105,22 @@ impl Cx {
                 .as_word()
                 .and_then(|w| known.iter().find(|o| o.name == w))
             else {
-                let (d, suggested) = unknown_option(keyword, arg, known);
+                let (d, meant) = unknown_option(keyword, arg, known);
                 self.push(d);
-                // A misspelled option that takes a value: its value is not another error.
-                i += match suggested.map(|o| o.takes) {
-                    Some(Takes::Value) if i + 1 < args.len() => 2,
-                    _ => 1,
-                };
+                i += 1;
+                // The value of a misspelled option is not one more mistake.
+                match meant.map(|o| o.takes) {
+                    Some(Takes::Value) => i += 1,
+                    Some(Takes::Pairs) => {
+                        while args
+                            .get(i)
+                            .is_some_and(|a| matches!(a.kind, ArgKind::Pair { .. }))
+                        {
+                            i += 1;
+                        }
+                    }
+                    _ => {}
+                }
                 continue;
             };
             let start = i + 1;
@@ -176,6 +185,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("failurethreshold", "failure"),
 ];
 
+/// The finding for a word that is not an option, and the option it was likely meant to be.
 fn unknown_option<'o>(keyword: &str, arg: &Arg, known: &'o [Opt]) -> (Diagnostic, Option<&'o Opt>) {
     let text = arg.as_text().unwrap_or_else(|| arg.describe().to_string());
     let d = Diagnostic::error(

@@ -119,8 +119,9 @@ pub fn check_pod_setting(
             }
         }
         "scheduler" => {
+            // The API server does not check the name: scheduler profiles may be named freely.
             if cx.arity(s, 1, 1) {
-                pod.scheduler = cx.name(&s.args[0], "scheduler name", names::dns_subdomain);
+                pod.scheduler = cx.name(&s.args[0], "scheduler name", non_empty);
             }
         }
         "automount-token" => {
@@ -169,6 +170,13 @@ pub fn check_pod_setting(
         _ => return false,
     }
     true
+}
+
+fn non_empty(s: &str) -> names::Verdict {
+    if s.trim().is_empty() {
+        return Err("must not be empty".into());
+    }
+    Ok(())
 }
 
 fn flag_name(kw: &str) -> &'static str {
@@ -251,11 +259,14 @@ pub fn finish(
 }
 
 /// Rules 78 and 79: with `host-network` every port is published on the node as itself, and
-/// no two ports of the regular containers may take one host port.
+/// no two ports of the regular containers may take one host port; init containers run one at a
+/// time, so each is checked on its own.
 fn host_ports(cx: &mut Cx, containers: &mut [ContainerFacts], st: &PodState) {
     let host_network = st.flags.get("host-network").copied();
-    let mut taken: HashMap<(u16, &'static str), Span> = HashMap::new();
+    let mut regular: HashMap<(u16, &'static str), Span> = HashMap::new();
     for c in containers.iter_mut() {
+        let mut own = HashMap::new();
+        let taken = if c.init { &mut own } else { &mut regular };
         for (i, p) in c.container.ports.iter_mut().enumerate() {
             let at = c.extra.port_spans.get(i).copied().unwrap_or(c.name_span);
             if let Some(net) = host_network {
@@ -273,9 +284,6 @@ fn host_ports(cx: &mut Cx, containers: &mut [ContainerFacts], st: &PodState) {
                 }
             }
             let Some(h) = p.host_port else { continue };
-            if c.init {
-                continue;
-            }
             let key = (h, p.protocol.as_str());
             if let Some(first) = taken.get(&key) {
                 cx.push(

@@ -30,28 +30,9 @@ pub struct HealthRefs {
 }
 
 /// One `liveness`, `readiness`, `startup`, `post-start` or `pre-stop` statement.
-pub fn check_health(
-    cx: &mut Cx,
-    stmt: &Statement,
-    init: bool,
-    health: &mut Health,
-    refs: &mut HealthRefs,
-) {
+pub fn check_health(cx: &mut Cx, stmt: &Statement, health: &mut Health, refs: &mut HealthRefs) {
     let kw = stmt.keyword.as_str();
     let is_probe = matches!(kw, "liveness" | "readiness" | "startup");
-    if init {
-        let what = if is_probe {
-            format!("a {kw} probe")
-        } else {
-            format!("a `{kw}` hook")
-        };
-        cx.push(
-            Diagnostic::error("DS0604", format!("an init container cannot have {what}"))
-                .at(stmt.keyword_span, "not allowed in `init`")
-                .help("init containers run to completion before the others start; move this to a `container` block"),
-        );
-        return;
-    }
     let used = if is_probe { Use::Probe } else { Use::Hook };
     let extra = if is_probe { TIMING } else { &[] };
     let Some(checked) = check_handler(cx, stmt, used, extra) else {
@@ -174,6 +155,27 @@ fn too_large(arg: &Arg, what: &str) -> Diagnostic {
     Diagnostic::error("DS0603", format!("{what} is too large"))
         .at(arg.span, "more than 2^31 - 1")
         .help("use a value below 2147483647")
+}
+
+/// Rule 70 (seed F17): an init container that is not a sidecar has no probes and no hooks, since
+/// it runs to completion before the containers start. `checks` are the keywords' spans.
+pub fn init_without_checks(cx: &mut Cx, checks: &[(String, Span)], sidecar: bool) -> bool {
+    if sidecar {
+        return true;
+    }
+    for (kw, at) in checks {
+        let what = if matches!(kw.as_str(), "liveness" | "readiness" | "startup") {
+            format!("a {kw} probe")
+        } else {
+            format!("a `{kw}` hook")
+        };
+        cx.push(
+            Diagnostic::error("DS0604", format!("an init container cannot have {what}"))
+                .at(*at, "not allowed in `init`")
+                .help("init containers run to completion before the others start: move this to a `container` block, or add `sidecar` if this one keeps running beside them"),
+        );
+    }
+    checks.is_empty()
 }
 
 /// Every port name a probe or hook uses must be a `port` of the container (rule 126).

@@ -47,7 +47,9 @@ pub fn profile(cx: &mut Cx, s: &Statement) -> Option<Profile> {
         }
         ("Localhost", Some(p)) => {
             let name = p.as_text().unwrap_or_default();
-            let why = if s.keyword == "seccomp" {
+            let why = if name.is_empty() {
+                Some("must not be empty")
+            } else if s.keyword == "seccomp" {
                 if name.starts_with('/') {
                     Some("must be relative to the kubelet's seccomp directory")
                 } else if name.split('/').any(|part| part == "..") {
@@ -55,7 +57,7 @@ pub fn profile(cx: &mut Cx, s: &Statement) -> Option<Profile> {
                 } else {
                     None
                 }
-            } else if name.trim() != name || name.is_empty() {
+            } else if name.trim() != name {
                 Some("must not start or end with spaces")
             } else if name.len() > 4095 {
                 Some("must be at most 4095 characters")
@@ -64,9 +66,20 @@ pub fn profile(cx: &mut Cx, s: &Statement) -> Option<Profile> {
             };
             if let Some(why) = why {
                 cx.push(
-                    Diagnostic::error("DS0715", format!("invalid localhost profile `{name}`"))
+                    Diagnostic::error(
+                        "DS0715",
+                        if name.is_empty() {
+                            format!("a localhost {} profile needs its name", s.keyword)
+                        } else {
+                            format!("invalid localhost profile `{name}`")
+                        },
+                    )
                         .at(p.span, why)
-                        .help("write a path relative to the kubelet's seccomp directory, such as `profiles/agent.json`"),
+                        .help(if s.keyword == "seccomp" {
+                            "write a path relative to the kubelet's seccomp directory, such as `profiles/agent.json`"
+                        } else {
+                            "write the name of a profile loaded on the node, such as `agent-profile`"
+                        }),
                 );
                 return None;
             }

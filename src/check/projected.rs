@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::env::resource_field;
+use super::field_refs::resource_field;
 use super::keywords::{DOWNWARD, PROJECTED};
 use super::names;
 use super::options::{flag, pairs, value, Opt};

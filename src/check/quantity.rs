@@ -110,6 +110,50 @@ impl Quantity {
         }
     }
 
+    /// The value in whole units, rounded up, as the API server's `Quantity.Value()` gives it.
+    pub fn ceil_units(&self) -> i128 {
+        self.nanos.div_euclid(1_000_000_000) + i128::from(self.nanos.rem_euclid(1_000_000_000) != 0)
+    }
+
+    /// The API server's canonical spelling when it is one unit of a suffix (`1m`, `1`, `1k`, ...,
+    /// `1Ki`, ...): `1000m` is `1`, `1024Ki` is `1Mi`. Divisors are compared in this form.
+    /// Exponent forms (`1e3`) keep their own spelling and get `None`.
+    pub fn canonical_unit(&self) -> Option<&'static str> {
+        let binary = self.text.ends_with('i');
+        if self.text.contains(['e', 'E']) && !binary {
+            return None;
+        }
+        const DECIMAL: &[(i128, &str)] = &[
+            (1_000_000, "1m"),
+            (1_000_000_000, "1"),
+            (1_000_000_000_000, "1k"),
+            (1_000_000_000_000_000, "1M"),
+            (1_000_000_000_000_000_000, "1G"),
+            (1_000_000_000_000_000_000_000, "1T"),
+            (1_000_000_000_000_000_000_000_000, "1P"),
+            (1_000_000_000_000_000_000_000_000_000, "1E"),
+        ];
+        const BINARY: &[(u32, &str)] = &[
+            (10, "1Ki"),
+            (20, "1Mi"),
+            (30, "1Gi"),
+            (40, "1Ti"),
+            (50, "1Pi"),
+            (60, "1Ei"),
+        ];
+        // A binary quantity below 1024 is written in decimal.
+        if binary && self.nanos >= 1024 * 1_000_000_000 {
+            return BINARY
+                .iter()
+                .find(|(shift, _)| self.nanos == (1i128 << shift) * 1_000_000_000)
+                .map(|(_, unit)| *unit);
+        }
+        DECIMAL
+            .iter()
+            .find(|(nanos, _)| self.nanos == *nanos)
+            .map(|(_, unit)| *unit)
+    }
+
     /// The value in whole units, as a float (for plausibility checks only).
     pub fn as_f64(&self) -> f64 {
         self.nanos as f64 / 1e9
@@ -163,6 +207,25 @@ mod tests {
         assert!(!q("0.5").is_integer());
         assert!(!q("100m").is_integer());
         assert!(q("1k").is_integer());
+    }
+
+    #[test]
+    fn rounds_up_to_whole_units() {
+        assert_eq!(q("2Mi").ceil_units(), 2 * 1024 * 1024);
+        assert_eq!(q("1500m").ceil_units(), 2);
+        assert_eq!(q("0").ceil_units(), 0);
+    }
+
+    #[test]
+    fn canonical_units() {
+        assert_eq!(q("1000m").canonical_unit(), Some("1"));
+        assert_eq!(q("0.001").canonical_unit(), Some("1m"));
+        assert_eq!(q("1024Ki").canonical_unit(), Some("1Mi"));
+        assert_eq!(q("1000").canonical_unit(), Some("1k"));
+        assert_eq!(q("1Ki").canonical_unit(), Some("1Ki"));
+        assert_eq!(q("1024").canonical_unit(), None);
+        assert_eq!(q("1536Ki").canonical_unit(), None);
+        assert_eq!(q("1e3").canonical_unit(), None);
     }
 
     #[test]

@@ -1,28 +1,16 @@
-//! Resources: `cpu`, `memory`, `resource` requests and limits, and the VKE devices `gpu`,
-//! `mgpu` and `rdma` (F11–F15), with the quantity rules of the API server and the console.
+//! Resources: `cpu`, `memory` and `resource` requests and limits (F11), with the quantity
+//! rules of the API server: names, non-negative values, requests within limits, extended
+//! resources whole and not overcommitted, hugepages in whole pages (rules 93–99).
 
-use super::container::ContainerFacts;
+use std::collections::HashMap;
+
+use super::devices::{MGPU_CORE, MGPU_MEMORY, NVIDIA_GPU, RDMA};
 use super::quantity::Quantity;
 use super::Cx;
 use crate::diagnostics::Diagnostic;
 use crate::model::Resources;
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Statement};
-
-pub const NVIDIA_GPU: &str = "nvidia.com/gpu";
-pub const MGPU_CORE: &str = "vke.volcengine.com/mgpu-core";
-pub const MGPU_MEMORY: &str = "vke.volcengine.com/mgpu-memory";
-pub const RDMA: &str = "vke.volcengine.com/rdma";
-
-/// Which VKE devices a container asks for, with where, for the workload-wide rules (F15).
-#[derive(Clone, Debug, Default)]
-pub struct DeviceFacts {
-    pub nvidia: Option<Span>,
-    pub mgpu: Option<Span>,
-    pub rdma: Option<Span>,
-    pub card_type: Option<(String, Span)>,
-}
-
 /// `cpu 100m..500m`, `memory 128Mi`, `resource NAME REQUEST[..LIMIT]`.
 pub fn check_request_limit(cx: &mut Cx, stmt: &Statement, resources: &mut Resources) {
     let (name, value) = match stmt.keyword.as_str() {
@@ -68,10 +56,13 @@ pub fn check_request_limit(cx: &mut Cx, stmt: &Statement, resources: &mut Resour
             return;
         }
     };
-    let overcommit = matches!(name.as_str(), "cpu" | "memory" | "ephemeral-storage");
+    let overcommit = overcommit_allowed(&name);
+    let page = hugepage_size(&name);
     for (q, span) in [&request, &limit].into_iter().flatten() {
         plausible(cx, &name, q, *span);
-        if !overcommit && !q.is_integer() && !name.starts_with("hugepages-") {
+        if let Some(page) = &page {
+            whole_pages(cx, &name, page, q, *span);
+        } else if !overcommit && !q.is_integer() {
             cx.push(
                 Diagnostic::error("DS0412", format!("`{name}` must be a whole number"))
                     .at(*span, format!("`{q}` is not a whole number"))
@@ -112,6 +103,47 @@ pub fn check_request_limit(cx: &mut Cx, stmt: &Statement, resources: &mut Resour
     if let Some((q, _)) = limit {
         resources.limits.insert(name, q.text);
     }
+}
+
+/// A container sets each resource once, whichever setting names it (`cpu 1` and `resource cpu
+/// 2`, `gpu 1` and `resource nvidia.com/gpu ..1`); `false` for a second time, reported.
+pub fn set_once(cx: &mut Cx, s: &Statement, seen: &mut HashMap<String, Span>) -> bool {
+    let (names, at) = match s.keyword.as_str() {
+        "resource" => match s
+            .args
+            .first()
+            .and_then(|a| a.as_text().map(|t| (t, a.span)))
+        {
+            Some((name, at)) => (vec![name], at),
+            None => return true,
+        },
+        "gpu" => (vec![NVIDIA_GPU.to_string()], s.keyword_span),
+        "rdma" => (vec![RDMA.to_string()], s.keyword_span),
+        "mgpu" => (
+            vec![MGPU_CORE.to_string(), MGPU_MEMORY.to_string()],
+            s.keyword_span,
+        ),
+        kw => (vec![kw.to_string()], s.keyword_span),
+    };
+    if let Some((name, first)) = names
+        .iter()
+        .find_map(|n| seen.get(n).map(|first| (n, *first)))
+    {
+        cx.push(
+            Diagnostic::error(
+                "DS0203",
+                format!("resource `{name}` is set twice in this container"),
+            )
+            .at(at, "set again here")
+            .also(first, "first set here")
+            .help("keep one of them: a resource has one request and one limit"),
+        );
+        return false;
+    }
+    for name in names {
+        seen.insert(name, at);
+    }
+    true
 }
 
 /// The fix for a value that is not a quantity: `100m-500m` is a range written with `-`.
@@ -188,15 +220,76 @@ fn plausible(cx: &mut Cx, name: &str, q: &Quantity, span: Span) {
     }
 }
 
+/// Native resources (unprefixed, or under a `kubernetes.io/` prefix) may be overcommitted,
+/// except hugepages; every other resource is an extended one: whole numbers, requests equal to
+/// limits (`IsOvercommitAllowed`, rules 95–98).
+fn overcommit_allowed(name: &str) -> bool {
+    (!name.contains('/') || name.contains("kubernetes.io/")) && !name.starts_with("hugepages-")
+}
+
+/// The page size of a `hugepages-SIZE` resource, when it is a positive whole number of bytes.
+fn hugepage_size(name: &str) -> Option<Quantity> {
+    let page = Quantity::parse(name.strip_prefix("hugepages-")?).ok()?;
+    (page.is_integer() && page.ceil_units() > 0).then_some(page)
+}
+
+/// Rule 99: a hugepages quantity is a whole number of pages.
+fn whole_pages(cx: &mut Cx, name: &str, page: &Quantity, q: &Quantity, span: Span) {
+    let (value, size) = (q.ceil_units(), page.ceil_units());
+    if value % size == 0 {
+        return;
+    }
+    let pages = value / size + 1;
+    // `2Mi` → `N * 2` followed by `Mi`, so the fix is written in the page size's own unit.
+    let digits = page.text.len()
+        - page
+            .text
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    let help = match page.text[..digits].parse::<i128>() {
+        Ok(n) => format!(
+            "give whole pages of {}: `{}{}` is {pages} pages",
+            page.text,
+            pages * n,
+            &page.text[digits..]
+        ),
+        Err(_) => format!("give a multiple of the page size, {}", page.text),
+    };
+    cx.push(
+        Diagnostic::error(
+            "DS0414",
+            format!("`{q}` of {name} is not a whole number of pages"),
+        )
+        .at(span, format!("not a multiple of {}", page.text))
+        .help(help),
+    );
+}
+
+/// Rule 99: a container with hugepages also sets cpu or memory (requests or limits).
+pub fn check_hugepages_need_cpu_or_memory(cx: &mut Cx, resources: &Resources, at: Option<Span>) {
+    let Some(at) = at else { return };
+    let all = || resources.requests.keys().chain(resources.limits.keys());
+    if all().any(|k| k.starts_with("hugepages-")) && !all().any(|k| k == "cpu" || k == "memory") {
+        cx.push(
+            Diagnostic::error("DS0414", "hugepages need cpu or memory in the same container")
+                .at(at, "hugepages without cpu or memory")
+                .help("add `memory REQUEST..LIMIT` (or `cpu ...`): the API server rejects hugepages alone"),
+        );
+    }
+}
+
 /// Resource names the API server accepts in a container (rule 93).
 fn resource_name(name: &str) -> Result<(), String> {
     if matches!(name, "cpu" | "memory" | "ephemeral-storage") {
         return Ok(());
     }
     if let Some(size) = name.strip_prefix("hugepages-") {
-        return Quantity::parse(size)
-            .map(|_| ())
-            .map_err(|_| format!("`{size}` is not a page size"));
+        return match hugepage_size(name) {
+            Some(_) => Ok(()),
+            None => Err(format!(
+                "`{size}` is not a page size, such as `2Mi` or `1Gi`"
+            )),
+        };
     }
     if !name.contains('/') {
         return Err(
@@ -207,248 +300,37 @@ fn resource_name(name: &str) -> Result<(), String> {
     if name.starts_with("requests.") {
         return Err("must not start with `requests.`".into());
     }
-    super::names::qualified_name(name)
-}
-
-/// `gpu COUNT [type CARD]`, `mgpu core PERCENT [memory MiB] [type CARD]`, `rdma COUNT`.
-pub fn check_device(
-    cx: &mut Cx,
-    stmt: &Statement,
-    resources: &mut Resources,
-    facts: &mut DeviceFacts,
-) {
-    let kw = stmt.keyword.as_str();
-    let mut options = Options::default();
-    let positional = match kw {
-        "mgpu" => 0,
-        _ => 1,
-    };
-    if !cx.arity(stmt, positional.max(1), usize::MAX) {
-        return;
-    }
-    let (count, rest) = if positional == 1 {
-        (
-            whole(cx, &stmt.args[0], "a number of devices", 1),
-            &stmt.args[1..],
-        )
-    } else {
-        (None, &stmt.args[..])
-    };
-    let allowed: &[&str] = match kw {
-        "gpu" => &["type"],
-        "mgpu" => &["core", "memory", "type"],
-        _ => &[],
-    };
-    options.read(cx, kw, rest, allowed);
-    if let Some((card, span)) = options
-        .get("type")
-        .and_then(|a| cx.scalar(a, "a card type").map(|c| (c, a.span)))
+    super::names::qualified_name(name)?;
+    // Quotas name it `requests.NAME`, which must be a qualified name too (IsExtendedResourceName).
+    if !overcommit_allowed(name)
+        && super::names::qualified_name(&format!("requests.{name}")).is_err()
     {
-        facts.card_type = Some((card, span));
+        return Err("the prefix is too long to be named in a quota as `requests.NAME`".into());
     }
-    match kw {
-        "gpu" => {
-            if let Some(n) = count {
-                resources.limits.insert(NVIDIA_GPU.into(), n.to_string());
-                facts.nvidia = Some(stmt.span);
-            }
-        }
-        "rdma" => {
-            if let Some(n) = count {
-                resources.limits.insert(RDMA.into(), n.to_string());
-                facts.rdma = Some(stmt.span);
-            }
-        }
-        _ => check_mgpu(cx, stmt, &options, resources, facts),
-    }
+    Ok(())
 }
 
-/// The mGPU admission rules of `vke-keys.md` 1.2.
-fn check_mgpu(
-    cx: &mut Cx,
-    stmt: &Statement,
-    options: &Options,
-    resources: &mut Resources,
-    facts: &mut DeviceFacts,
-) {
-    let Some(core_arg) = options.get("core") else {
-        cx.push(
-            Diagnostic::error("DS0202", "`mgpu` needs `core PERCENT`")
-                .at(stmt.keyword_span, "no compute share given")
-                .help("write `mgpu core 30 memory 4Gi`: 30% of one card and 4 GiB of its memory"),
-        );
-        return;
-    };
-    let Some(core) = whole(cx, core_arg, "a percentage of one card", 1) else {
-        return;
-    };
-    let memory = options.get("memory").and_then(|a| {
-        let text = cx.scalar(a, "an amount of GPU memory")?;
-        // A bare number is MiB, as on the console; a quantity is converted to MiB.
-        let mib = match text.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => Quantity::parse(&text).ok().and_then(|q| {
-                let bytes = q.as_integer()?;
-                (bytes % (1024 * 1024) == 0).then_some(bytes / (1024 * 1024))
-            }),
-        };
-        match mib {
-            Some(m) if m > 0 => Some((m, a.span)),
-            _ => {
-                cx.push(
-                    Diagnostic::error("DS0804", format!("invalid mGPU memory `{text}`"))
-                        .at(a.span, "not a whole number of MiB")
-                        .help("give MiB as a number (`4096`) or a binary quantity (`4Gi`)"),
-                );
-                None
-            }
-        }
-    });
-    let whole_cards = core % 100 == 0;
-    if core > 100 && !whole_cards {
-        cx.push(
-            Diagnostic::error(
-                "DS0804",
-                format!("mGPU compute `{core}` is more than one card but not whole cards"),
-            )
-            .at(core_arg.span, "above 100 must be a multiple of 100")
-            .help("use at most 100 (one card), or whole cards: 200, 300, ..."),
-        );
-    }
-    match (whole_cards, memory) {
-        (true, Some((_, span))) => cx.push(
-            Diagnostic::error("DS0804", "whole mGPU cards take no memory share")
-                .at(span, "memory given for whole cards")
-                .help("remove `memory`: a whole card comes with all its memory"),
-        ),
-        (false, None) => cx.push(
-            Diagnostic::error("DS0804", "a shared mGPU needs a memory share")
-                .at(stmt.span, "no `memory` given")
-                .help("add `memory 4Gi` (at least 256 MiB)"),
-        ),
-        (false, Some((m, span))) if m < 256 => cx.push(
-            Diagnostic::error(
-                "DS0804",
-                format!("mGPU memory `{m}` MiB is below the minimum"),
-            )
-            .at(span, "at least 256 MiB")
-            .help("give at least `memory 256`"),
-        ),
-        _ => {}
-    }
-    for map in [&mut resources.requests, &mut resources.limits] {
-        map.insert(MGPU_CORE.into(), core.to_string());
-        if let Some((m, _)) = memory {
-            map.insert(MGPU_MEMORY.into(), m.to_string());
-        }
-    }
-    facts.mgpu = Some(stmt.span);
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// A whole number of at least `min`.
-fn whole(cx: &mut Cx, arg: &Arg, what: &str, min: i64) -> Option<i64> {
-    let text = arg.as_text().unwrap_or_default();
-    match text.parse::<i64>() {
-        Ok(n) if n >= min => Some(n),
-        _ => {
-            cx.push(
-                Diagnostic::error(
-                    "DS0412",
-                    format!("expected {what}, a whole number of at least {min}"),
-                )
-                .at(
-                    arg.span,
-                    format!("`{text}` is not a whole number of at least {min}"),
-                )
-                .help("devices are counted in whole units"),
-            );
-            None
-        }
-    }
-}
-
-/// `name value` option pairs after the positional arguments.
-#[derive(Default)]
-struct Options<'a> {
-    values: Vec<(&'a str, &'a Arg)>,
-}
-
-impl<'a> Options<'a> {
-    fn read(&mut self, cx: &mut Cx, kw: &str, args: &'a [Arg], allowed: &[&str]) {
-        let mut i = 0;
-        while i < args.len() {
-            let name = args[i].as_word().unwrap_or("");
-            if !allowed.contains(&name) {
-                let mut d = Diagnostic::error("DS0202", format!("unexpected value for `{kw}`"))
-                    .at(args[i].span, "not an option here");
-                d = match crate::diagnostics::did_you_mean(name, allowed.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None if allowed.is_empty() => d.help(format!("`{kw}` takes only a count")),
-                    None => d.help(format!("options of `{kw}`: {}", allowed.join(", "))),
-                };
-                cx.push(d);
-                i += 1;
-                continue;
-            }
-            match args.get(i + 1) {
-                Some(v) => self.values.push((name, v)),
-                None => cx.push(
-                    Diagnostic::error("DS0202", format!("`{name}` needs a value"))
-                        .at(args[i].span, "value missing")
-                        .help(format!("write `{name} VALUE`")),
-                ),
-            }
-            i += 2;
-        }
+    #[test]
+    fn native_resources_may_be_overcommitted() {
+        assert!(overcommit_allowed("cpu"));
+        assert!(overcommit_allowed("example.kubernetes.io/widget"));
+        assert!(!overcommit_allowed("hugepages-2Mi"));
+        assert!(!overcommit_allowed("nvidia.com/gpu"));
     }
 
-    fn get(&self, name: &str) -> Option<&'a Arg> {
-        self.values
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, a)| *a)
+    #[test]
+    fn resource_names() {
+        assert!(resource_name("hugepages-2Mi").is_ok());
+        assert!(resource_name("hugepages-0").is_err());
+        assert!(resource_name("hugepages-1500m").is_err());
+        assert!(resource_name("example.com/fpga").is_ok());
+        assert!(resource_name("fpga").is_err());
+        let long_prefix = format!("{}.com/x", "a".repeat(242));
+        assert!(super::super::names::qualified_name(&long_prefix).is_ok());
+        assert!(resource_name(&long_prefix).is_err());
     }
-}
-
-/// One workload uses one kind of GPU, RDMA never with mGPU, and one card type (F15).
-pub fn check_gpu_kinds(cx: &mut Cx, containers: &[ContainerFacts], gpu_type: &mut Option<String>) {
-    let first = |f: fn(&DeviceFacts) -> Option<Span>| containers.iter().find_map(|c| f(&c.devices));
-    let nvidia = first(|d| d.nvidia);
-    let mgpu = first(|d| d.mgpu);
-    let rdma = first(|d| d.rdma);
-    if let (Some(n), Some(m)) = (nvidia, mgpu) {
-        cx.push(
-            Diagnostic::error(
-                "DS0801",
-                "a workload uses one kind of GPU: whole NVIDIA GPUs or mGPU, not both",
-            )
-            .at(m, "mGPU here")
-            .also(n, "NVIDIA GPU here")
-            .help("use `gpu COUNT` in every container, or `mgpu ...` in every container"),
-        );
-    }
-    if let (Some(r), Some(m)) = (rdma, mgpu) {
-        cx.push(
-            Diagnostic::error("DS0802", "RDMA devices cannot be combined with mGPU")
-                .at(r, "RDMA here")
-                .also(m, "mGPU here")
-                .help("use whole GPUs (`gpu COUNT`) with RDMA, or drop `rdma`"),
-        );
-    }
-    let mut chosen: Option<(&str, Span)> = None;
-    for c in containers {
-        if let Some((t, span)) = &c.devices.card_type {
-            match chosen {
-                Some((first, first_span)) if first != t => cx.push(
-                    Diagnostic::error("DS0803", format!("GPU card types differ: `{first}` and `{t}`"))
-                        .at(*span, "another card type")
-                        .also(first_span, "first card type")
-                        .help("the pods of a daemonset land on nodes of one card type; use the same type everywhere"),
-                ),
-                Some(_) => {}
-                None => chosen = Some((t, *span)),
-            }
-        }
-    }
-    *gpu_type = chosen.map(|(t, _)| t.to_string());
 }

@@ -44,6 +44,19 @@ pub fn check_tolerate(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
         );
         return;
     }
+    if key.is_empty() {
+        cx.push(
+            Diagnostic::error("DS0709", "a toleration needs a key, or `all`")
+                .at(arg.span, "no taint key")
+                .help(format!(
+                    "write `tolerate all{}` to tolerate every taint{}, or name the key: `tolerate KEY{}`",
+                    effect_suffix(&rest),
+                    if rest.is_some() { " with this effect" } else { "" },
+                    effect_suffix(&rest),
+                )),
+        );
+        return;
+    }
     if !all {
         if let Err(why) = names::qualified_name(&key) {
             cx.push(
@@ -118,6 +131,10 @@ pub fn check_tolerate(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
         effect,
         seconds,
     });
+}
+
+fn effect_suffix(effect: &Option<String>) -> String {
+    effect.as_ref().map_or(String::new(), |e| format!(":{e}"))
 }
 
 /// `KEY:EFFECT` → (`KEY`, `EFFECT`). A taint key has no `:`, so the last one splits.

@@ -237,6 +237,11 @@ fn unknown_volume(name: &str, span: Span, names: &HashMap<String, Span>) -> Diag
     if name.contains('/') {
         return d.help(format!("a host path starts with `/`: `mount /{name}`"));
     }
+    if let Some(kind) = did_you_mean(name, super::mounts::INLINE_KINDS.iter().copied()) {
+        return d.help(format!(
+            "did you mean the source `{kind}`, as in `mount {kind} ...`?"
+        ));
+    }
     if known.is_empty() {
         return d.help(format!(
             "declare it in the daemonset, such as `volume {name} host /PATH`, or mount a source directly: `mount /HOST/PATH`"

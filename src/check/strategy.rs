@@ -59,7 +59,10 @@ pub fn check_update(cx: &mut Cx, s: &Statement, st: &mut StrategyState) {
                     ),
                 )
                 .at(opt.span, "expected `max-unavailable` or `max-surge`")
-                .help("write `update rolling max-unavailable 10%`"),
+                .help(match did_you_mean(name, ["max-unavailable", "max-surge"]) {
+                    Some(w) => format!("did you mean `{w}`?"),
+                    None => "write `update rolling max-unavailable 10%`".to_string(),
+                }),
             );
             return;
         }

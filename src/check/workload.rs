@@ -4,13 +4,14 @@
 
 use std::collections::HashMap;
 
+use super::annotations;
 use super::args::MapKind;
 use super::container::{check_container, ContainerFacts};
+use super::devices::check_gpu_kinds;
 use super::keywords::WORKLOAD;
 use super::names;
 use super::pod::{check_pod_setting, PodState};
 use super::probes::check_sleeps;
-use super::resources::check_gpu_kinds;
 use super::storage::{check_timezone, resolve};
 use super::volumes::check_volume;
 use super::Cx;
@@ -75,6 +76,12 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
         return None;
     };
 
+    cx.container_names = block
+        .statements
+        .iter()
+        .filter(|s| matches!(s.keyword.as_str(), "container" | "init"))
+        .filter_map(|s| s.args.first().and_then(|a| a.as_text()))
+        .collect();
     let mut once = HashMap::new();
     let mut spans: [HashMap<String, Span>; 5] = Default::default();
     let mut containers = Vec::new();
@@ -156,6 +163,9 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
         );
     }
     super::pod::finish(cx, &mut ds, &mut containers, &pod_state);
+    annotations::check_pod_annotations(cx, &ds, &containers, &spans[4], name_span);
+    annotations::check_size(cx, &ds.annotations, &spans[1], "daemonset", name_span);
+    annotations::check_size(cx, &ds.pod_annotations, &spans[4], "pod", name_span);
     if !containers.iter().any(|c| !c.init) {
         cx.push(
             Diagnostic::error(
@@ -173,7 +183,7 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
             ds.containers.push(c.container);
         }
     }
-    selector(cx, &mut ds, &spans[2], &spans[3]);
+    selector(cx, &mut ds, name_span, &spans[2], &spans[3]);
     Some((ds, name_span))
 }
 
@@ -186,6 +196,16 @@ fn map(
 ) {
     cx.no_block(s);
     cx.key_values(s, kind, into, spans);
+}
+
+/// A label value (at most 63 characters) from a longer name, cut at a word boundary.
+fn short_label(name: &str) -> String {
+    let head = name.get(..63).unwrap_or(name);
+    let cut = head
+        .rfind(['-', '.'])
+        .filter(|i| *i > 0)
+        .unwrap_or(head.len());
+    head[..cut].trim_end_matches(['-', '.', '_']).to_string()
 }
 
 /// Container names are unique across init and regular containers (reported on the later one).
@@ -216,10 +236,25 @@ fn unique_container_names(cx: &mut Cx, containers: &[ContainerFacts]) {
 fn selector(
     cx: &mut Cx,
     ds: &mut DaemonSetModel,
+    name_span: Span,
     selector_spans: &HashMap<String, Span>,
     pod_spans: &HashMap<String, Span>,
 ) {
     if ds.labels.is_empty() && ds.selector.is_empty() {
+        // A name may be a 253-character subdomain; a label value has at most 63 (rule 7).
+        if let Err(why) = names::label_value(&ds.name) {
+            cx.push(
+                Diagnostic::error(
+                    "DS0303",
+                    "the daemonset name cannot be the default label value `app: NAME`",
+                )
+                .at(name_span, format!("as a label value, the name {why}"))
+                .help(format!(
+                    "give the workload its labels, such as `labels app={}`: they are also its selector",
+                    short_label(&ds.name)
+                )),
+            );
+        }
         ds.labels.insert("app".into(), ds.name.clone());
     }
     if ds.selector.is_empty() {

@@ -52,7 +52,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         warnings += w;
         for m in &compiled.manifests {
             let yaml = m.yaml_with_header(&file.name);
-            let out_name = format!("{}.yaml", m.name);
+            let out_name = output_file_name(&m.name);
             if let Some((_, first)) = outputs.get(&out_name) {
                 collisions.push(format!(
                     "{out_name} would be written for both {first} and {}",
@@ -170,4 +170,38 @@ fn write_all(dir: &Path, outputs: &BTreeMap<String, (String, String)>) -> Result
             .map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
     }
     Ok(())
+}
+
+/// `NAME.yaml`, or, for a name too long for a file name (a daemonset name may have 253
+/// characters, a file name 255 bytes), its first 200 characters, a hash of the whole name and
+/// `.yaml`: still deterministic, so `--check` finds the file again.
+fn output_file_name(name: &str) -> String {
+    if name.len() + ".yaml".len() <= 255 {
+        return format!("{name}.yaml");
+    }
+    // FNV-1a: a stable hash without a dependency.
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let cut = (0..=200)
+        .rev()
+        .find(|i| name.is_char_boundary(*i))
+        .unwrap_or(0);
+    let stem = name[..cut].trim_end_matches(['-', '.']);
+    format!("{stem}-{:08x}.yaml", hash as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::output_file_name;
+
+    #[test]
+    fn long_names_fit_in_a_file_name() {
+        assert_eq!(output_file_name("fluent-bit"), "fluent-bit.yaml");
+        let long = "a".repeat(253);
+        let file = output_file_name(&long);
+        assert!(file.len() <= 255, "{file}");
+        assert_eq!(file, output_file_name(&long));
+        assert_ne!(file, output_file_name(&format!("{}b", "a".repeat(252))));
+    }
 }

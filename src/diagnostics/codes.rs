@@ -85,6 +85,26 @@ ending with a letter or digit. Free text belongs in an annotation.\n\nWrong:\n  
         "A DaemonSet's selector must match the labels of the pods it creates (API server rule 17). \
 The selector defaults to the workload labels; an explicit `selector` adds its pairs to the pod \
 labels, so this error means a `pod-labels` value contradicts it."),
+    code("DS0305", "annotations-too-large", "the annotations of an object take more than 256 KiB",
+        "The API server stores at most 262144 bytes of annotation keys and values per object (rule \
+9), counted separately for the daemonset's `annotations` and the pods' `pod-annotations` (with \
+the ones `vci` and `image-cache` add). Annotations are labels for tools, not storage: put large \
+data, such as a configuration file, in a config map and mount it. Note that client-side `kubectl \
+apply` adds a copy of the whole object as the annotation \
+`kubectl.kubernetes.io/last-applied-configuration`, so the daemonset's annotations then also hold \
+everything else; `kubectl apply --server-side` does not.\n\nWrong:\n    pod-annotations \
+config=\"\"\"\n      ...300 KiB of configuration...\n      \"\"\"\n\nRight:\n    volume config configmap agent-config\n    ...\n    mount config at /etc/agent"),
+    code("DS0306", "pod-annotation", "a pod annotation that Kubernetes reads has a value it rejects",
+        "A few pod annotations are read by Kubernetes itself, and the API server checks their values \
+(rule 34): `controller.kubernetes.io/pod-deletion-cost` is a 32-bit integer; \
+`kubernetes.io/config.mirror` is only for the mirror pods of static pods; the deprecated \
+`scheduler.alpha.kubernetes.io/tolerations` holds a JSON list of valid tolerations; the deprecated \
+seccomp (`seccomp.security.alpha.kubernetes.io/pod`, `container.seccomp.security.alpha.kubernetes.io/NAME`) \
+and AppArmor (`container.apparmor.security.beta.kubernetes.io/NAME`) annotations hold \
+`runtime/default`, `unconfined` or `localhost/PROFILE`, an AppArmor one names a container of the \
+pod, and each must agree with the `seccomp` or `apparmor` setting where both are given. Prefer the \
+settings to the deprecated annotations.\n\nWrong:\n    pod-annotations container.apparmor.security.beta.kubernetes.io/agent=enforce\n\n\
+Right:\n    container agent {\n      apparmor runtime-default\n      ...\n    }"),
     code("DS0401", "invalid-env-name", "an environment variable name is not valid",
         "Portable names are letters, digits, `_`, `-` and `.`, not starting with a digit (rule 81; \
 the strict form works on every cluster).\n\nWrong:\n    env 1ST=x\n\nRight:\n    env FIRST=x"),
@@ -102,7 +122,9 @@ them. dsc rejects the duplicate so the spec says what runs."),
     code("DS0405", "invalid-resource-field", "an env resource reference is not valid",
         "Env vars can read `limits.cpu`, `limits.memory`, `limits.ephemeral-storage`, \
 `requests.cpu`, `requests.memory`, `requests.ephemeral-storage` (plural `requests`), with a divisor \
-of `1m` or `1` for CPU and `1`, `1k`...`1E`, `1Ki`...`1Ei` for memory (rules 89, 90).\n\nWrong:\n    env CPU = resource request.cpu\n\nRight:\n    env CPU = resource requests.cpu divisor 1m"),
+of `1m` or `1` for CPU and `1`, `1k`...`1E`, `1Ki`...`1Ei` for memory (rules 89, 90). A \
+`container NAME` names a container of the same daemonset: the API server does not check it, and \
+the kubelet then fails to start the pod.\n\nWrong:\n    env CPU = resource request.cpu\n\nRight:\n    env CPU = resource requests.cpu divisor 1m"),
     code("DS0406", "invalid-image", "an image reference is not valid",
         "An image is `[registry/]repository[:tag][@digest]`; repository path components are lower \
 case; a tag is at most 128 letters, digits, `_`, `.` and `-`; a digest is `algorithm:hex`."),
@@ -126,6 +148,11 @@ overcommitted, and are set by their limit (rules 95, 97, 98).\n\nWrong:\n    res
     code("DS0413", "invalid-resource-name", "a resource name is not one Kubernetes accepts",
         "Unprefixed names are `cpu`, `memory`, `ephemeral-storage` and `hugepages-SIZE`; anything \
 else is an extended resource with a domain prefix, such as `example.com/fpga` (rule 93)."),
+    code("DS0414", "hugepages", "hugepages are not whole pages, or come without cpu or memory",
+        "A `hugepages-SIZE` resource is reserved in whole pages of SIZE, so its quantity is a \
+multiple of the page size (`hugepages-2Mi` in steps of 2Mi), and a container with hugepages must \
+also request or limit `cpu` or `memory` (rule 99). Like extended resources, hugepages are set by \
+their limit.\n\nWrong:\n    resource hugepages-2Mi ..3Mi\n\nRight:\n    memory 64Mi..128Mi\n    resource hugepages-2Mi ..4Mi"),
     code("DS0501", "unknown-volume", "a mount names a volume the daemonset does not declare",
         "`mount NAME at PATH` mounts a volume declared in the daemonset with `volume NAME ...` \
 (rule 114). A source can also be written in the mount itself: `mount /var/log`, `mount configmap \
@@ -185,7 +212,8 @@ may ask for several successes.\n\nWrong:\n    liveness http 8080 /healthz succes
     code("DS0604", "init-container-check", "an init container has a probe or a lifecycle hook",
         "Init containers run to completion, one after another, before the containers start; \
 Kubernetes rejects probes and postStart/preStop hooks on them (rule 70, seed F17). Put the check \
-on the container it watches.\n\nWrong:\n    init setup {\n      image busybox:1.36\n      liveness exec [true]\n    }\n\nRight:\n    init setup { image busybox:1.36 }\n    container agent {\n      image agent:1.0\n      liveness exec [agent, health]\n    }"),
+on the container it watches. A sidecar (`init NAME { sidecar ... }`) keeps running beside the \
+containers, so it may have probes and hooks.\n\nWrong:\n    init setup {\n      image busybox:1.36\n      liveness exec [true]\n    }\n\nRight:\n    init setup { image busybox:1.36 }\n    container agent {\n      image agent:1.0\n      liveness exec [agent, health]\n    }"),
     code("DS0605", "invalid-header", "an HTTP header name is not valid",
         "Header names of HTTP checks are letters, digits and `-` (rule 124).\n\nWrong:\n    liveness http 8080 /healthz header X_Probe=1\n\nRight:\n    liveness http 8080 /healthz header X-Probe=1"),
     code("DS0606", "invalid-sleep", "a sleep hook is zero, or longer than the grace period",

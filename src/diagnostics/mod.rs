@@ -143,11 +143,16 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let word = word.to_ascii_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
-        let score =
-            strsim::jaro_winkler(&word.to_ascii_lowercase(), &candidate.to_ascii_lowercase());
-        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
+        let lower = candidate.to_ascii_lowercase();
+        let score = strsim::jaro_winkler(&word, &lower);
+        // Similarity scores are low for short words (`grt` and `gt`), so for those one edit is
+        // close enough.
+        let short_and_close =
+            word.len() >= 3 && lower.len() <= 4 && strsim::osa_distance(&word, &lower) <= 1;
+        if (score > 0.8 || short_and_close) && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, candidate));
         }
     }
@@ -164,6 +169,9 @@ mod tests {
         assert_eq!(did_you_mean("imag", words), Some("image"));
         assert_eq!(did_you_mean("memroy", words), Some("memory"));
         assert_eq!(did_you_mean("volume", words), None);
+        assert_eq!(did_you_mean("grt", ["gt", "lt", "in"]), Some("gt"));
+        assert_eq!(did_you_mean("xyz", ["gt", "lt", "in"]), None);
+        assert_eq!(did_you_mean("rw", ["ro"]), None);
     }
 
     #[test]
