@@ -166,6 +166,13 @@ pub fn resolve(
                 );
                 continue;
             }
+            let source = volumes.iter().chain(&generated).find(|v| v.name == name);
+            if let (Some(privileged), Some(v)) = (c.extra.privileged, source) {
+                if matches!(&v.source, VolumeSource::HostPath { path, .. } if path.trim_end_matches('/').is_empty())
+                {
+                    cx.push(host_root_lint(&c.container.name, pm.target_span, privileged));
+                }
+            }
             c.container.mounts.push(VolumeMount {
                 volume: name,
                 ..pm.mount
@@ -251,4 +258,17 @@ fn unknown_volume(name: &str, span: Span, names: &HashMap<String, Span>) -> Diag
         "volumes of this daemonset: {}; or declare `volume {name} ...`",
         known.join(", ")
     ))
+}
+
+/// DS0905: a privileged container with the node's whole file system mounted owns the node.
+fn host_root_lint(container: &str, mount: Span, privileged: Span) -> Diagnostic {
+    Diagnostic::warning(
+        "DS0905",
+        format!("privileged container `{container}` mounts the node's root file system"),
+    )
+    .at(mount, "the node's `/`")
+    .also(privileged, "privileged here")
+    .help(
+        "mount only the directories the agent needs, read-only where it can, or drop `privileged`",
+    )
 }

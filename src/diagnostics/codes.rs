@@ -330,6 +330,12 @@ then lives in the repository and in the manifest. Keep it in a Secret:\n    env 
     code("DS0904", "suspicious-quantity", "a quantity is valid but likely a mistake (lint)",
         "`memory 128m` is 0.128 bytes (`m` is milli; `Mi` is mebibytes); `cpu 2000` is two thousand \
 cores (`2000m` is two)."),
+    code("DS0905", "privileged-host-root", "a privileged container mounts the node's `/` (lint)",
+        "A privileged container sees every device and may change the kernel; with the node's whole \
+file system mounted it can rewrite the kubelet's configuration, read every secret on the node and \
+escape to the host. Agents rarely need both: mount the directories they read (`/var/log`, \
+`/proc`, `/sys`) read-only, and grant capabilities instead of `privileged`. Allow with `allow \
+privileged-host-root` where it is intended (a node debugger, for instance).\n\nWrong:\n    privileged\n    mount host / at /host\n\nRight:\n    caps add [SYS_PTRACE]\n    mount host /proc at /host/proc ro"),
 ];
 
 #[cfg(test)]
