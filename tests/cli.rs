@@ -359,6 +359,27 @@ fn diff_against_a_previous_manifest_file_and_stdin() {
 }
 
 #[test]
+fn diff_against_a_manifest_without_namespace_compares_it_in_the_specs() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "agent.ds", GOOD);
+    let previous = dsc().arg("build").arg(&spec).output().unwrap().stdout;
+    let previous = String::from_utf8(previous)
+        .unwrap()
+        .replace("  namespace: monitoring\n", "");
+    dsc()
+        .arg("diff")
+        .arg(&spec)
+        .args(["--against", "-", "--color", "never"])
+        .write_stdin(previous)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no changes"))
+        .stdout(predicate::str::contains(
+            "warning: the previous manifest has no namespace; it is compared as if applied to `monitoring`",
+        ));
+}
+
+#[test]
 fn diff_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let good = write(dir.path(), "agent.ds", GOOD);
