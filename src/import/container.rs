@@ -67,11 +67,23 @@ fn image(c: &Json, out: &mut Vec<Node>) {
         return;
     };
     let placeholder = format!("{PLACEHOLDER}/{}", str_at(c, "name").unwrap_or("image"));
-    let (image, parsed) = match parse_image(given) {
-        Ok(parsed) => (given, Ok(parsed)),
-        Err(_) => (placeholder.as_str(), parse_image(&placeholder)),
+    let (image, parsed, comment) = match parse_image(given) {
+        Ok(parsed) if parsed.tag.is_none() && parsed.digest.is_none() => (
+            given,
+            Ok(parsed),
+            Some("# no tag: the override keeps the image as written"),
+        ),
+        Ok(parsed) => (given, Ok(parsed), None),
+        Err(_) => (
+            placeholder.as_str(),
+            parse_image(&placeholder),
+            Some("# placeholder: the override holds the image"),
+        ),
     };
-    out.push(Node::new("image", vec![text(image)]));
+    out.push(Node {
+        trailing: comment.map(str::to_string),
+        ..Node::new("image", vec![text(image)])
+    });
     let implied = parsed.map_or(PullPolicy::IfNotPresent, |i| i.default_pull_policy());
     let word = match str_at(c, "imagePullPolicy") {
         Some(p) if p == implied.as_str() => return,

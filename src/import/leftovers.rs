@@ -152,7 +152,8 @@ impl Overrides {
 
     /// The daemonset statement with the override statements written in: `spec-override` and
     /// `pod-override` before the volumes and containers, `override` last in its container.
-    /// Container statements a list of the override replaces (`env`, `env-from`) are dropped.
+    /// Container statements whose list the override replaces are dropped: `env`, `env-from`,
+    /// and `port` unless a probe or hook names one of the ports.
     pub fn apply(&self, base: &Node) -> Node {
         let mut node = base.clone();
         let Some(block) = node.block.as_mut() else {
@@ -165,8 +166,9 @@ impl Overrides {
             else {
                 continue;
             };
-            for (field, keyword) in [("env", "env"), ("envFrom", "env-from")] {
-                if patch.get(field).is_some_and(Json::is_array) {
+            for (field, keyword) in [("env", "env"), ("envFrom", "env-from"), ("ports", "port")] {
+                let kept = keyword == "port" && names_a_port(&inner.statements);
+                if patch.get(field).is_some_and(Json::is_array) && !kept {
                     inner.statements.retain(|s| s.keyword != keyword);
                 }
             }
@@ -210,6 +212,24 @@ impl Overrides {
         }
         out
     }
+}
+
+/// Whether a probe or hook of the container names one of its `port`s (which must then stay).
+fn names_a_port(statements: &[Node]) -> bool {
+    let names: Vec<&Value> = statements
+        .iter()
+        .filter(|s| s.keyword == "port" && s.args.len() > 1)
+        .filter_map(|s| s.args.first())
+        .collect();
+    statements
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.keyword.as_str(),
+                "liveness" | "readiness" | "startup" | "post-start" | "pre-stop"
+            )
+        })
+        .any(|s| s.args.get(1).is_some_and(|target| names.contains(&target)))
 }
 
 fn take(v: &mut Json, list: &str) -> Option<Vec<Json>> {

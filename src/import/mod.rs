@@ -138,7 +138,7 @@ metadata: {name: agent, namespace: monitoring}
         assert!(imported.failures.is_empty(), "{:?}", imported.failures);
         let text = body_to_source(&imported.body);
         assert!(
-            text.starts_with("daemonset agent in monitoring {\n  labels app=agent\n"),
+            text.starts_with("daemonset agent in monitoring {\n  container agent {\n"),
             "{text}"
         );
         assert!(

@@ -12,19 +12,6 @@ use crate::model::{
 };
 use crate::print::{Node, Value};
 
-/// Fields of a probe that the language writes; a probe with others is left to the round trip.
-const PROBE_FIELDS: &[&str] = &[
-    "exec",
-    "httpGet",
-    "tcpSocket",
-    "grpc",
-    "initialDelaySeconds",
-    "timeoutSeconds",
-    "periodSeconds",
-    "successThreshold",
-    "failureThreshold",
-];
-
 /// The probe and hook lines of a container.
 pub fn statements(c: &Json, out: &mut Vec<Node>) {
     for (field, keyword) in [
@@ -43,11 +30,9 @@ pub fn statements(c: &Json, out: &mut Vec<Node>) {
     }
 }
 
+/// A probe's line; fields it does not hold (`terminationGracePeriodSeconds`) are added by the
+/// round trip in the container's override, which merges into the probe.
 fn probe(p: &Json) -> Option<Vec<Value>> {
-    let map = p.as_object()?;
-    if !map.keys().all(|k| PROBE_FIELDS.contains(&k.as_str())) {
-        return None;
-    }
     let mut args = handler(p, false)?;
     // Headers go last: pairs at the end of a line are written without spaces.
     let headers = match args.iter().position(|a| *a == Value::word("header")) {

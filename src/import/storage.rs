@@ -70,10 +70,10 @@ pub fn plan(pod: &Json) -> Plan {
                 });
             }
             // Left to the round trip: a placeholder keeps the mounts of the volume valid.
-            None => plan.declared.push(Node::new(
-                "volume",
-                vec![text(&name), Value::word("empty-dir")],
-            )),
+            None => plan.declared.push(Node {
+                trailing: Some("# placeholder: the pod override holds this volume".into()),
+                ..Node::new("volume", vec![text(&name), Value::word("empty-dir")])
+            }),
         }
     }
     plan
@@ -315,7 +315,10 @@ mod tests {
         );
         let plan = plan(&pod);
         assert!(plan.timezone);
-        assert_eq!(printed(plan.declared.clone()), "volume cache empty-dir\n");
+        assert_eq!(
+            printed(plan.declared.clone()),
+            "volume cache empty-dir # placeholder: the pod override holds this volume\n"
+        );
         assert_eq!(
             printed(mount_statements(&pod["containers"][0], &plan)),
             "mount cache at /cache\n"

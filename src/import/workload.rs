@@ -21,7 +21,7 @@ pub fn daemonset(ds: &Json, name: &str) -> Node {
         args.push(text(ns));
     }
     let mut out = Vec::new();
-    labels(ds, &mut out);
+    labels(ds, name, &mut out);
     pod_annotations(ds, &mut out);
     if let Some(secrets) = pod["imagePullSecrets"].as_array() {
         let names: Vec<Value> = secrets
@@ -57,8 +57,8 @@ pub fn daemonset(ds: &Json, name: &str) -> Node {
 /// `labels`, `daemonset-labels`, `annotations`, `selector`, `pod-labels`: a workload label the
 /// pods carry too is written once in `labels` (the default selector), one they do not carry in
 /// `daemonset-labels`; the selector only when it is not `labels`, and pod labels only where they
-/// add to what `labels` and `selector` give.
-fn labels(ds: &Json, out: &mut Vec<Node>) {
+/// add to what `labels` and `selector` give. `app: NAME` in all three is the default: nothing.
+fn labels(ds: &Json, name: &str, out: &mut Vec<Node>) {
     let meta = object(&ds["metadata"], "labels");
     let selector = object(&ds["spec"]["selector"], "matchLabels");
     let pod = object(&ds["spec"]["template"]["metadata"], "labels");
@@ -66,7 +66,10 @@ fn labels(ds: &Json, out: &mut Vec<Node>) {
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .partition(|(k, v)| pod.get(k) == Some(v));
-    push_pairs(out, "labels", &shared);
+    let default = shared.len() == 1 && shared.get("app") == Some(&Json::from(name));
+    if !(default && *selector == shared) {
+        push_pairs(out, "labels", &shared);
+    }
     push_pairs(out, "daemonset-labels", &own);
     push_pairs(out, "annotations", object(&ds["metadata"], "annotations"));
     if *selector != shared || shared.is_empty() {
