@@ -407,3 +407,73 @@ fn diff_errors_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("kubectl"));
 }
+
+const MANIFEST: &str = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\n  namespace: monitoring\n  labels: {app: agent}\nspec:\n  selector:\n    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n    spec:\n      containers:\n      - name: agent\n        image: registry.example.com/agent:1.0\n        resources:\n          limits: {memory: 128Mi}\n          requests: {memory: 64Mi}\n";
+
+#[test]
+fn import_prints_a_spec_that_compiles_back_and_is_formatted() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = write(dir.path(), "agent.yaml", MANIFEST);
+    let out = dsc().arg("import").arg(&manifest).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let spec = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(spec, GOOD);
+    dsc()
+        .args(["fmt", "-"])
+        .write_stdin(spec.clone())
+        .assert()
+        .success()
+        .stdout(spec.clone());
+    let spec_file = write(dir.path(), "agent.ds", &spec);
+    dsc()
+        .arg("diff")
+        .arg(&spec_file)
+        .arg("--against")
+        .arg(&manifest)
+        .assert()
+        .code(0);
+    let service = "apiVersion: v1\nkind: Service\nmetadata: {name: agent}\n";
+    dsc()
+        .args(["import", "-"])
+        .write_stdin(format!("{service}---\n{MANIFEST}"))
+        .assert()
+        .code(0)
+        .stdout(GOOD)
+        .stderr(predicate::str::contains(
+            "note: skipped Service agent: only DaemonSets are imported",
+        ));
+}
+
+#[test]
+fn import_exit_codes() {
+    dsc()
+        .args(["import", "-"])
+        .write_stdin("apiVersion: v1\nkind: Service\nmetadata: {name: agent}\n")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("holds no DaemonSet"));
+    let finalized = MANIFEST.replace(
+        "  namespace: monitoring\n",
+        "  namespace: monitoring\n  finalizers: [example.com/keep]\n",
+    );
+    dsc()
+        .args(["import", "-"])
+        .write_stdin(finalized)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: DaemonSet monitoring/agent: the object's metadata cannot be written in a spec",
+        ));
+    dsc()
+        .args(["import", "-"])
+        .write_stdin("kind: [DaemonSet\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not valid JSON or YAML"));
+    dsc()
+        .args(["import", "missing.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read missing.yaml"));
+}
