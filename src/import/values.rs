@@ -66,7 +66,8 @@ pub fn pair_statements(keyword: &str, map: &Map<String, Json>, indent: usize) ->
         }
         let value = v.as_str()?;
         let item = pair(k, value);
-        let item_width = k.len() + 2 + value.len() + 2;
+        // A space and the pair as printed (quotes included).
+        let item_width = 1 + printed_width(&item);
         if !args.is_empty() && width + item_width > PAIRS_WIDTH {
             out.push(Node::new(keyword, std::mem::take(&mut args)));
             width = indent * 2 + keyword.len();
@@ -78,6 +79,15 @@ pub fn pair_statements(keyword: &str, map: &Map<String, Json>, indent: usize) ->
         out.push(Node::new(keyword, args));
     }
     Some(out)
+}
+
+/// The columns a value takes when printed as an argument.
+fn printed_width(value: &Value) -> usize {
+    let line = crate::print::body_to_source(&crate::print::Body {
+        statements: vec![Node::new("k", vec![value.clone()])],
+        ..crate::print::Body::default()
+    });
+    line.trim_end().chars().count().saturating_sub(2)
 }
 
 /// A whole number of seconds in its shortest spelling: `0s`, `5s`, `90s`, `5m`, `1h30m`.
