@@ -104,7 +104,8 @@ impl Overrides {
                 continue;
             }
             for (a, b) in ours.iter().zip(&theirs) {
-                if let Some(p) = merge_diff(a, b) {
+                if let Some(mut p) = merge_diff(a, b) {
+                    trim_filled(&mut p, a);
                     let key = (keyword.to_string(), names(std::slice::from_ref(a)).concat());
                     let slot = self.containers.entry(key).or_insert(Json::Null);
                     if slot.is_null() {
@@ -211,6 +212,49 @@ impl Overrides {
             ));
         }
         out
+    }
+}
+
+/// Leaves out of a container patch the values the canonical form fills in by itself where the
+/// patch adds a whole probe or hook (timings and thresholds at their defaults, HTTP path `/` and
+/// scheme `HTTP`) or lists the ports (protocol `TCP`), so overrides hold only what is said.
+fn trim_filled(patch: &mut Json, compiled: &Json) {
+    let strip = |v: &mut Json, defaults: &[(&str, Json)]| {
+        if let Some(map) = v.as_object_mut() {
+            map.retain(|k, value| !defaults.iter().any(|(d, dv)| d == k && dv == value));
+        }
+    };
+    let http = [("path", Json::from("/")), ("scheme", Json::from("HTTP"))];
+    let timings = [
+        ("timeoutSeconds", Json::from(1)),
+        ("periodSeconds", Json::from(10)),
+        ("successThreshold", Json::from(1)),
+        ("failureThreshold", Json::from(3)),
+    ];
+    for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        if compiled.get(probe).is_none() {
+            if let Some(p) = patch.get_mut(probe) {
+                strip(p, &timings);
+                p.get_mut("httpGet")
+                    .into_iter()
+                    .for_each(|h| strip(h, &http));
+            }
+        }
+    }
+    for hook in ["postStart", "preStop"] {
+        if compiled["lifecycle"].get(hook).is_none() {
+            if let Some(h) = patch.pointer_mut(&format!("/lifecycle/{hook}/httpGet")) {
+                strip(h, &http);
+            }
+        }
+    }
+    for port in patch
+        .get_mut("ports")
+        .and_then(Json::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        strip(port, &[("protocol", Json::from("TCP"))]);
     }
 }
 
