@@ -463,7 +463,7 @@ fn import_exit_codes() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "error: DaemonSet monitoring/agent: the object's metadata cannot be written in a spec",
+            "error: DaemonSet monitoring/agent: metadata.finalizers cannot be written in a spec",
         ));
     dsc()
         .args(["import", "-"])

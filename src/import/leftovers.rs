@@ -139,12 +139,16 @@ impl Overrides {
             changed = true;
         }
         if let Some(p) = merge_diff(&compiled, &input) {
-            let fields: Vec<String> = p
-                .as_object()
-                .map(|m| m.keys().cloned().collect())
-                .unwrap_or_default();
+            // Two levels deep: `metadata.labels`, `metadata.finalizers`.
+            let mut fields = Vec::new();
+            for (k, v) in p.as_object().into_iter().flatten() {
+                match v.as_object() {
+                    Some(inner) => fields.extend(inner.keys().map(|i| format!("{k}.{i}"))),
+                    None => fields.push(k.clone()),
+                }
+            }
             return Err(format!(
-                "the object's {} cannot be written in a spec",
+                "{} cannot be written in a spec (no keyword or override sets it)",
                 fields.join(", ")
             ));
         }

@@ -84,6 +84,9 @@ pub fn manifest_to_spec(object: &Json) -> Result<Spec, String> {
         .as_str()
         .unwrap_or_default()
         .to_string();
+    if name.is_empty() {
+        return Err("the DaemonSet has no name".into());
+    }
     names::dns_subdomain(&name).map_err(|why| format!("the name `{name}` {why}"))?;
     let mut notes = Vec::new();
     let version = canonical["apiVersion"]
