@@ -1,7 +1,8 @@
 //! Golden tests of import: every `tests/cases/import/NAME.yaml` imports to the `NAME.ds` beside
 //! it, with the notes of the run in `NAME.notes` (`BLESS=1` rewrites both). Each golden is also
 //! held to what import promises: it compiles without errors to exactly the DaemonSets of its
-//! manifest (the diff's canonical forms compared), and `dsc fmt` leaves it as it is.
+//! manifest (the diff's canonical forms compared), importing what it compiles to gives it back,
+//! and `dsc fmt` leaves it as it is.
 
 mod common;
 
@@ -53,6 +54,16 @@ fn check_case(name: &str, manifest: &str, spec: &str) -> Vec<String> {
             daemonsets.len(),
             compiled.manifests.len()
         ));
+    }
+    // Importing what the spec compiles to gives the spec again.
+    let rebuilt = dsc::objects_to_yaml(&compiled.manifests, name);
+    match dsc::manifests_to_specs(&rebuilt) {
+        Ok(again) if body_to_source(&again.body) == spec => {}
+        Ok(again) => problems.push(format!(
+            "{name}: importing the compiled spec gives another spec:\n{}",
+            body_to_source(&again.body)
+        )),
+        Err(e) => problems.push(format!("{name}: the compiled spec does not import: {e}")),
     }
     for (object, compiled) in daemonsets.iter().zip(&compiled.manifests) {
         let changes = compare(&expected(object), &canonicalize(&compiled.object, &[]));
