@@ -31,34 +31,44 @@ pub fn round_trip(
         let text = print(&node);
         let file = SourceFile::new("import.ds", text.clone());
         let compiled = crate::compile(&file, &LintLevels::default());
-        let first_error = compiled
+        let errors: Vec<_> = compiled
             .diagnostics
             .iter()
-            .find(|d| d.severity == Severity::Error);
-        if let Some(error) = first_error {
-            let at = error
-                .labels
-                .iter()
-                .find(|l| l.primary)
-                .map_or(0, |l| l.span.start);
-            let culprit = statement_at(&node, &text, at).ok_or_else(|| {
-                format!(
-                    "the imported spec does not compile: {} ({})",
-                    error.message, error.code
-                )
-            })?;
-            if !remove(&mut base, &culprit) {
-                return Err(format!(
-                    "the imported spec does not compile: {} ({})",
-                    error.message, error.code
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        if !errors.is_empty() {
+            // Every rejected statement of this round is taken out at once.
+            let mut removed: Vec<Node> = Vec::new();
+            for error in errors {
+                let rejected = || {
+                    format!(
+                        "the imported spec does not compile: {} ({})",
+                        error.message, error.code
+                    )
+                };
+                let at = error
+                    .labels
+                    .iter()
+                    .find(|l| l.primary)
+                    .map_or(0, |l| l.span.start);
+                let culprit = statement_at(&node, &text, at).ok_or_else(rejected)?;
+                let Some(leaf) = culprit.last() else {
+                    return Err(rejected());
+                };
+                if removed.contains(leaf) {
+                    continue;
+                }
+                if !remove(&mut base, &culprit) {
+                    return Err(rejected());
+                }
+                notes.push(format!(
+                    "{object}: `{}` is rejected ({}: {}); its fields go in an override",
+                    print_one(Some(leaf)),
+                    error.code,
+                    error.message
                 ));
+                removed.push(leaf.clone());
             }
-            notes.push(format!(
-                "{object}: `{}` is rejected ({}: {}); its fields go in an override",
-                print_one(culprit.last()),
-                error.code,
-                error.message
-            ));
             continue;
         }
         let Some(manifest) = compiled.manifests.first() else {
