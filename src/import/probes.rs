@@ -147,3 +147,43 @@ fn port(p: &Json) -> Option<Value> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::print::{body_to_source, Body};
+    use serde_json::json;
+
+    fn printed(c: Json) -> String {
+        let mut out = Vec::new();
+        statements(&c, &mut out);
+        body_to_source(&Body {
+            statements: out,
+            ..Body::default()
+        })
+    }
+
+    #[test]
+    fn only_timings_other_than_the_compilers_are_written() {
+        let c = json!({
+            "livenessProbe": {"httpGet": {"path": "/", "port": 8080, "scheme": "HTTP"},
+                "initialDelaySeconds": 1, "timeoutSeconds": 1, "periodSeconds": 10,
+                "successThreshold": 1, "failureThreshold": 3},
+            "readinessProbe": {"tcpSocket": {"port": "http"}, "periodSeconds": 300},
+            "lifecycle": {"preStop": {"sleep": {"seconds": 5}}}
+        });
+        assert_eq!(
+            printed(c),
+            "liveness http 8080\nreadiness tcp http delay 0s period 5m\npre-stop sleep 5s\n"
+        );
+    }
+
+    #[test]
+    fn what_a_handler_cannot_say_is_left_out() {
+        let c = json!({
+            "livenessProbe": {"httpGet": {"path": "healthz", "port": 80}},
+            "lifecycle": {"postStart": {"tcpSocket": {"port": 80}}}
+        });
+        assert_eq!(printed(c), "");
+    }
+}

@@ -273,7 +273,8 @@ mod tests {
     fn volumes_named_as_the_compiler_would_are_inline() {
         let pod = pod(
             json!([{"name": "varlog", "hostPath": {"path": "/var/log"}},
-                   {"name": "var-lib-agent", "hostPath": {"path": "/var/lib/agent", "type": "Directory"}},
+                   {"name": "var-lib-agent",
+                    "hostPath": {"path": "/var/lib/agent", "type": "Directory"}},
                    {"name": "agent-config", "configMap": {"name": "agent-config"}}]),
             json!([{"name": "varlog", "mountPath": "/var/log"},
                    {"name": "var-lib-agent", "mountPath": "/data", "readOnly": true},
