@@ -72,6 +72,21 @@ pub fn import_text(text: &str) -> Result<Imported, InputError> {
             Err(why) => out.failures.push(format!("{what}: {why}")),
         }
     }
+    // YAML comments are not part of the objects; say so rather than lose them quietly.
+    let comments = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with('#'))
+        .count();
+    if comments > 0 && out.count() > 0 {
+        let (noun, verb) = if comments == 1 {
+            ("line", "is")
+        } else {
+            ("lines", "are")
+        };
+        out.notes.push(format!(
+            "the input's {comments} comment {noun} {verb} not carried over into the specs"
+        ));
+    }
     Ok(out)
 }
 
