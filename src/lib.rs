@@ -6,6 +6,7 @@ pub mod codegen;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
+pub mod import;
 pub mod model;
 pub mod print;
 pub mod source;
@@ -59,6 +60,13 @@ pub fn objects_to_yaml(manifests: &[Manifest], source_name: &str) -> String {
 /// instead when the text does not parse: a file is never formatted half.
 pub fn source_to_formatted(file: &SourceFile) -> Result<String, print::FormatError> {
     print::format_source(&file.text)
+}
+
+/// Import: Kubernetes manifests (YAML or JSON, several documents) → one `.ds` statement per
+/// DaemonSet, each proven to compile back to the same canonical object; print with
+/// [`print::body_to_source`].
+pub fn manifests_to_specs(text: &str) -> Result<import::Imported, diff::InputError> {
+    import::import_text(text)
 }
 
 /// One compiled DaemonSet.

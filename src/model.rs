@@ -26,6 +26,8 @@ pub struct DaemonSetModel {
     pub name: String,
     pub namespace: String,
     pub labels: Labels,
+    /// Labels of the DaemonSet object only: not on the pods, not in the default selector.
+    pub daemonset_labels: Labels,
     pub annotations: Labels,
     pub selector: Labels,
     pub pod_labels: Labels,

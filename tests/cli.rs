@@ -359,6 +359,27 @@ fn diff_against_a_previous_manifest_file_and_stdin() {
 }
 
 #[test]
+fn diff_against_a_manifest_without_namespace_compares_it_in_the_specs() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "agent.ds", GOOD);
+    let previous = dsc().arg("build").arg(&spec).output().unwrap().stdout;
+    let previous = String::from_utf8(previous)
+        .unwrap()
+        .replace("  namespace: monitoring\n", "");
+    dsc()
+        .arg("diff")
+        .arg(&spec)
+        .args(["--against", "-", "--color", "never"])
+        .write_stdin(previous)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no changes"))
+        .stdout(predicate::str::contains(
+            "warning: the previous manifest has no namespace; it is compared as if applied to `monitoring`",
+        ));
+}
+
+#[test]
 fn diff_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let good = write(dir.path(), "agent.ds", GOOD);
@@ -438,4 +459,74 @@ fn diff_against_a_kubectl_dump_list_and_colors() {
         !String::from_utf8_lossy(&auto.stdout).contains("\u{1b}["),
         "no colour off a terminal"
     );
+}
+
+const MANIFEST: &str = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\n  namespace: monitoring\n  labels: {app: agent}\nspec:\n  selector:\n    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n    spec:\n      containers:\n      - name: agent\n        image: registry.example.com/agent:1.0\n        resources:\n          limits: {memory: 128Mi}\n          requests: {memory: 64Mi}\n";
+
+#[test]
+fn import_prints_a_spec_that_compiles_back_and_is_formatted() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = write(dir.path(), "agent.yaml", MANIFEST);
+    let out = dsc().arg("import").arg(&manifest).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let spec = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(spec, GOOD);
+    dsc()
+        .args(["fmt", "-"])
+        .write_stdin(spec.clone())
+        .assert()
+        .success()
+        .stdout(spec.clone());
+    let spec_file = write(dir.path(), "agent.ds", &spec);
+    dsc()
+        .arg("diff")
+        .arg(&spec_file)
+        .arg("--against")
+        .arg(&manifest)
+        .assert()
+        .code(0);
+    let service = "apiVersion: v1\nkind: Service\nmetadata: {name: agent}\n";
+    dsc()
+        .args(["import", "-"])
+        .write_stdin(format!("{service}---\n{MANIFEST}"))
+        .assert()
+        .code(0)
+        .stdout(GOOD)
+        .stderr(predicate::str::contains(
+            "note: skipped Service agent: only DaemonSets are imported",
+        ));
+}
+
+#[test]
+fn import_exit_codes() {
+    dsc()
+        .args(["import", "-"])
+        .write_stdin("apiVersion: v1\nkind: Service\nmetadata: {name: agent}\n")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("holds no DaemonSet"));
+    let finalized = MANIFEST.replace(
+        "  namespace: monitoring\n",
+        "  namespace: monitoring\n  finalizers: [example.com/keep]\n",
+    );
+    dsc()
+        .args(["import", "-"])
+        .write_stdin(finalized)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: DaemonSet monitoring/agent: metadata.finalizers cannot be written in a spec",
+        ));
+    dsc()
+        .args(["import", "-"])
+        .write_stdin("kind: [DaemonSet\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not valid JSON or YAML"));
+    dsc()
+        .args(["import", "missing.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read missing.yaml"));
 }

@@ -27,6 +27,7 @@ pub static WORKLOAD: &[Keyword] = &[
     kw("allow", "allow LINT ...", DS),
     kw("namespace", "namespace NAME", DS),
     kw("labels", "labels KEY=VALUE ...", DS),
+    kw("daemonset-labels", "daemonset-labels KEY=VALUE ...", DS),
     kw("annotations", "annotations KEY=VALUE ...", DS),
     kw("selector", "selector KEY=VALUE ...", DS),
     kw("pod-labels", "pod-labels KEY=VALUE ...", DS),

@@ -170,7 +170,11 @@ pub fn resolve(
             if let (Some(privileged), Some(v)) = (c.extra.privileged, source) {
                 if matches!(&v.source, VolumeSource::HostPath { path, .. } if path.trim_end_matches('/').is_empty())
                 {
-                    cx.push(host_root_lint(&c.container.name, pm.target_span, privileged));
+                    cx.push(host_root_lint(
+                        &c.container.name,
+                        pm.target_span,
+                        privileged,
+                    ));
                 }
             }
             c.container.mounts.push(VolumeMount {

@@ -108,6 +108,14 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
                 }
             }
             "labels" => map(cx, s, MapKind::Labels, &mut ds.labels, &mut spans[0]),
+            // Shares the spans of `labels`: a key in both is given twice.
+            "daemonset-labels" => map(
+                cx,
+                s,
+                MapKind::Labels,
+                &mut ds.daemonset_labels,
+                &mut spans[0],
+            ),
             "annotations" => map(
                 cx,
                 s,

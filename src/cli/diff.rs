@@ -98,10 +98,11 @@ pub fn run(args: DiffArgs) -> ExitCode {
     let mut texts = Vec::new();
     let mut json = Vec::new();
     for m in &compiled.manifests {
+        let mut placed = None;
         let old = match &old_objects {
             OldSide::Objects(objects) => {
                 match diff::select_daemonset(objects, &m.namespace, &m.name) {
-                    Ok(found) => Some(found),
+                    Ok(found) => Some(in_namespace(found, &m.namespace, &mut placed)),
                     // Not in the previous output: the DaemonSet is new.
                     Err(diff::InputError::NotFound { .. }) => None,
                     Err(e) => return fatal(e),
@@ -112,7 +113,8 @@ pub fn run(args: DiffArgs) -> ExitCode {
                 Err(e) => return fatal(e),
             },
         };
-        let report = diff::diff(old.as_ref(), &m.object, &options);
+        let mut report = diff::diff(old.as_ref(), &m.object, &options);
+        report.warnings.extend(placed);
         changed |= report.has_changes();
         match args.format {
             DiffFormat::Text => texts.push(report.render_text(color)),
@@ -130,6 +132,21 @@ pub fn run(args: DiffArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// A manifest without a namespace is applied into the namespace given at apply time (`-n`), so
+/// it matched the spec's DaemonSet by name; it is compared as applied there, and the report says
+/// so instead of counting the namespace as a change.
+fn in_namespace(mut old: Value, namespace: &str, placed: &mut Option<String>) -> Value {
+    if old["metadata"]["namespace"].is_null() {
+        if let Some(meta) = old["metadata"].as_object_mut() {
+            meta.insert("namespace".into(), Value::from(namespace));
+            *placed = Some(format!(
+                "the previous manifest has no namespace; it is compared as if applied to `{namespace}`"
+            ));
+        }
+    }
+    old
 }
 
 enum OldSide {

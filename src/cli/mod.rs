@@ -6,6 +6,7 @@ mod check;
 mod diff;
 mod explain;
 mod fmt;
+mod import;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -35,6 +36,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Rewrite specs in the canonical layout, keeping every comment (--check: only show)
     Fmt(fmt::FmtArgs),
+    /// Turn DaemonSet manifests into specs: print a .ds for every DaemonSet in the input
+    Import(import::ImportArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -55,6 +58,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Import(args) => import::run(args),
     }
 }
 

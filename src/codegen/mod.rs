@@ -41,7 +41,13 @@ pub fn lower(ds: &DaemonSetModel) -> DaemonSet {
         metadata: ObjectMeta {
             name: Some(ds.name.clone()),
             namespace: Some(ds.namespace.clone()),
-            labels: non_empty(&ds.labels),
+            labels: non_empty(
+                &ds.labels
+                    .iter()
+                    .chain(&ds.daemonset_labels)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
             annotations: non_empty(&ds.annotations),
             ..Default::default()
         },

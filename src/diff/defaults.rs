@@ -7,7 +7,8 @@
 //!   compiler's output is a no-op: `imagePullPolicy` (resolved from the image, row 11),
 //!   `ports[].protocol` (`TCP`, row 14), `hostPort` equal to `containerPort` under
 //!   `hostNetwork` (row 15), probe timings and thresholds and HTTP handler path and
-//!   scheme (rows 19-26), as `live-diff.md` 4.3 recommends;
+//!   scheme (rows 19-26), as `live-diff.md` 4.3 recommends, and a toleration's `operator`
+//!   (`Equal`, which an absent operator means);
 //! * every other defaulted value is removed when it equals the default: the STRIP rows of
 //!   section 1a and S12 to S14 of 1b, conditional ones included (`serviceAccount` equal to
 //!   `serviceAccountName`).
@@ -197,6 +198,12 @@ fn conditional_defaults(pod: &mut Value) {
                     }
                 }
             }
+        }
+    }
+    // An absent toleration operator means `Equal`, which the compiler writes out.
+    if let Some(Value::Array(tolerations)) = pod.get_mut("tolerations") {
+        for t in tolerations.iter_mut().filter_map(Value::as_object_mut) {
+            fill(t, "operator", "Equal");
         }
     }
     // S12: `serviceAccount` is the deprecated alias; the server copies it both ways.
@@ -389,6 +396,17 @@ mod tests {
         assert_eq!(
             c_off["imagePullPolicy"], "IfNotPresent",
             "x without tag defaults to Always"
+        );
+    }
+
+    #[test]
+    fn toleration_operator_is_equal_when_absent() {
+        let mut ds = json!({"spec": {"template": {"spec": {"tolerations": [
+            {"key": "a", "effect": "NoSchedule"}, {"operator": "Exists"}]}}}});
+        normalize_defaults(&mut ds);
+        assert_eq!(
+            ds["spec"]["template"]["spec"]["tolerations"],
+            json!([{"key": "a", "effect": "NoSchedule", "operator": "Equal"}, {"operator": "Exists"}])
         );
     }
 

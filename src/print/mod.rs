@@ -55,8 +55,8 @@ pub struct Comment {
 /// A value: the printer's view of an [`ArgKind`], without spans.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
-    /// Printed bare when it reads back as the same word where it stands, else double-quoted
-    /// (and then it reads back as a string with the same text).
+    /// Printed bare when it reads back as the same word where it stands, else quoted as a
+    /// string with the same text is (and then it reads back as that string).
     Word(String),
     /// Printed with quotes; `multiline` asks for `"""` quotes, used when the text fits them
     /// ([`fits_triple_quotes`]).

@@ -17,12 +17,13 @@ pub enum Place {
     ListItem,
 }
 
-/// The word bare if it reads back as the same word at `place`, else double-quoted.
+/// The word bare if it reads back as the same word at `place`, else quoted as a string with
+/// the same text is ([`single_line`]), so that formatting the output again keeps it.
 pub fn word(text: &str, place: Place) -> String {
     if is_bare(text, place) {
         text.to_string()
     } else {
-        double_quoted(text)
+        single_line(text)
     }
 }
 
@@ -35,7 +36,7 @@ pub fn word_after(previous: &str, text: &str) -> String {
     if apart {
         word(text, Place::Argument)
     } else {
-        double_quoted(text)
+        single_line(text)
     }
 }
 
@@ -168,7 +169,7 @@ mod tests {
         assert_eq!(word("#x", Place::Argument), "\"#x\"");
         assert_eq!(word("[a]", Place::Argument), "\"[a]\"");
         assert_eq!(word("a b", Place::Argument), "\"a b\"");
-        assert_eq!(word("\\", Place::Argument), "\"\\\\\"");
+        assert_eq!(word("\\", Place::Argument), "'\\'");
         assert_eq!(word("a,b", Place::ListItem), "\"a,b\"");
         assert_eq!(word("", Place::PairValue), "\"\"");
     }

@@ -128,6 +128,19 @@ fn built_trees_quote_what_would_read_differently() {
     );
 }
 
+/// A word that cannot stand bare is quoted the way the string it reads back as is printed, so
+/// formatting the printed text changes nothing.
+#[test]
+fn quoted_words_print_as_their_strings_do() {
+    let body = Body {
+        statements: vec![Node::new("command", vec![w(r"C:\dir\ -Force"), w("a b")])],
+        ..Body::default()
+    };
+    let printed = body_to_source(&body);
+    assert_eq!(printed, "command 'C:\\dir\\ -Force' \"a b\"\n");
+    assert_eq!(fmt(&printed), printed);
+}
+
 #[test]
 fn built_trees_get_blank_lines_around_blocks() {
     let ds = Node::new("daemonset", vec![w("a")]).with_block(vec![
