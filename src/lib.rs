@@ -9,6 +9,7 @@ pub mod emit;
 pub mod import;
 pub mod model;
 pub mod print;
+pub(crate) mod quantity;
 pub mod source;
 pub mod syntax;
 

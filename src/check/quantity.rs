@@ -1,5 +1,5 @@
-//! Kubernetes quantities (`250m`, `1Gi`, `1e3`): the syntax of apimachinery's
-//! `resource.ParseQuantity`, and an exact value for comparisons.
+//! Kubernetes quantities (`250m`, `1Gi`, `1e3`) as the checker sees them: the text as written,
+//! an exact value for comparisons, and in words why a text is not a quantity.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -12,79 +12,17 @@ pub struct Quantity {
 }
 
 impl Quantity {
-    /// Parses `<sign><digits>[.<digits>][suffix]`, suffix one of `m k M G T P E`, `Ki … Ei`,
-    /// `n u` or an exponent `e3`/`E-2`. Returns why the text is not a quantity.
+    /// Reads a quantity through the one parser of the crate (`crate::quantity`), and says in
+    /// words why a text is not one.
     pub fn parse(text: &str) -> Result<Quantity, String> {
-        let (negative, body) = match text.as_bytes().first() {
-            Some(b'-') => (true, &text[1..]),
-            Some(b'+') => (false, &text[1..]),
-            _ => (false, text),
+        let Some(exact) = crate::quantity::parse(text) else {
+            return Err(explain(text));
         };
-        let number_len = body
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(body.len());
-        let (number, suffix) = body.split_at(number_len);
-        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
-            return Err("must start with a number, such as `250m` or `1Gi`".into());
-        }
-        let (int_part, frac_part) = number.split_once('.').unwrap_or((number, ""));
-        let (base, exponent): (i128, i32) = match suffix {
-            "" => (10, 0),
-            "n" => (10, -9),
-            "u" => (10, -6),
-            "m" => (10, -3),
-            "k" => (10, 3),
-            "M" => (10, 6),
-            "G" => (10, 9),
-            "T" => (10, 12),
-            "P" => (10, 15),
-            "E" => (10, 18),
-            "Ki" => (2, 10),
-            "Mi" => (2, 20),
-            "Gi" => (2, 30),
-            "Ti" => (2, 40),
-            "Pi" => (2, 50),
-            "Ei" => (2, 60),
-            s if s.starts_with(['e', 'E']) => {
-                let exp = s[1..].parse::<i32>().map_err(|_| bad_suffix(s))?;
-                if !(-30..=30).contains(&exp) {
-                    return Err("the exponent is out of range".into());
-                }
-                (10, exp)
-            }
-            s => return Err(bad_suffix(s)),
-        };
-        let too_large = || "is too large".to_string();
-        // mantissa = int_part.frac_part, scaled to nanos.
-        let digits = format!("{int_part}{frac_part}");
-        let digits = digits.trim_start_matches('0');
-        if digits.len() > 30 {
-            return Err(too_large());
-        }
-        let mantissa: i128 = if digits.is_empty() {
-            0
-        } else {
-            digits.parse().map_err(|_| too_large())?
-        };
-        let mut scale = 9 - frac_part.len() as i32; // power of ten applied to the mantissa
-        let mut value = mantissa;
-        if base == 2 {
-            value = value.checked_mul(1i128 << exponent).ok_or_else(too_large)?;
-        } else {
-            scale += exponent;
-        }
-        let nanos = if scale >= 0 {
-            value
-                .checked_mul(10i128.checked_pow(scale as u32).ok_or_else(too_large)?)
-                .ok_or_else(too_large)?
-        } else {
-            // Below a nano the value is rounded up, as the API server rounds up to milli units.
-            let div = 10i128.checked_pow((-scale) as u32).unwrap_or(i128::MAX);
-            (value + div - 1) / div
-        };
+        // The API server keeps nano precision; beyond i128 billionths no resource makes sense.
+        let nanos = exact.nanos().ok_or_else(|| "is too large".to_string())?;
         Ok(Quantity {
             text: text.to_string(),
-            nanos: if negative { -nanos } else { nanos },
+            nanos,
         })
     }
 
@@ -170,6 +108,19 @@ impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
     }
+}
+
+/// Why `text` is not a quantity: no number, or a suffix that is not a unit.
+fn explain(text: &str) -> String {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let number_len = body
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(body.len());
+    let (number, suffix) = body.split_at(number_len);
+    if number.is_empty() || number == "." || number.matches('.').count() > 1 {
+        return "must start with a number, such as `250m` or `1Gi`".into();
+    }
+    bad_suffix(suffix)
 }
 
 fn bad_suffix(suffix: &str) -> String {

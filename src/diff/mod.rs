@@ -42,7 +42,6 @@ mod live;
 mod path;
 mod pattern;
 mod prune;
-mod quantity;
 mod redact;
 mod render;
 

@@ -42,7 +42,7 @@ enum Format {
 
 /// An exact quantity: `(-1)^negative × mantissa × 10^exponent`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Exact {
+pub(crate) struct Exact {
     negative: bool,
     mantissa: u128,
     exponent: i32,
@@ -58,7 +58,9 @@ pub(crate) fn canonical_quantity(text: &str, rounding: Rounding) -> Option<Strin
     q.render()
 }
 
-fn parse(text: &str) -> Option<Exact> {
+/// The exact value of a quantity, or `None` when the text is not one. The one parser of
+/// quantities: the checker's messages and the diff's canonical form both read through it.
+pub(crate) fn parse(text: &str) -> Option<Exact> {
     let (negative, rest) = match text.as_bytes().first()? {
         b'-' => (true, &text[1..]),
         b'+' => (false, &text[1..]),
@@ -140,6 +142,16 @@ fn decimal_suffix(exponent: i32) -> Option<&'static str> {
 }
 
 impl Exact {
+    /// The value in billionths, rounded up (away from zero) below a billionth; `None` when it
+    /// does not fit in an `i128`.
+    pub(crate) fn nanos(&self) -> Option<i128> {
+        let mut q = *self;
+        q.round_up(-9)?;
+        let shift = u32::try_from(q.exponent + 9).ok()?;
+        let magnitude = i128::try_from(q.mantissa.checked_mul(10u128.checked_pow(shift)?)?).ok()?;
+        Some(if q.negative { -magnitude } else { magnitude })
+    }
+
     /// Moves factors of ten from the mantissa into the exponent.
     fn normalize(&mut self) {
         if self.mantissa == 0 {
