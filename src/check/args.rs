@@ -203,3 +203,15 @@ fn suggest_dns_label(value: &str) -> Option<String> {
     let s = s.trim_end_matches('-');
     (!s.is_empty()).then(|| s.to_string())
 }
+
+/// The arguments with lists opened up: `a [b, c] d` → `a b c d`.
+pub fn flatten(args: &[Arg]) -> Vec<&Arg> {
+    let mut out = Vec::new();
+    for a in args {
+        match &a.kind {
+            ArgKind::List(items) => out.extend(flatten(items)),
+            _ => out.push(a),
+        }
+    }
+    out
+}

@@ -63,7 +63,7 @@ fn st_check(cx: &mut Cx, st: &Statement, config: &mut DnsConfig) {
             if !cx.arity(st, 1, usize::MAX) {
                 return;
             }
-            for a in flatten(&st.args) {
+            for a in super::args::flatten(&st.args) {
                 if let Some(ip) = ip(cx, a, "nameserver") {
                     config.nameservers.push(ip);
                 }
@@ -87,7 +87,7 @@ fn st_check(cx: &mut Cx, st: &Statement, config: &mut DnsConfig) {
             if !cx.arity(st, 1, usize::MAX) {
                 return;
             }
-            for a in flatten(&st.args) {
+            for a in super::args::flatten(&st.args) {
                 let d = a.as_text().unwrap_or_default();
                 // Rule 41: each a DNS subdomain; one trailing dot allowed.
                 if let Err(why) = names::dns_subdomain(d.strip_suffix('.').unwrap_or(&d)) {
@@ -150,7 +150,7 @@ pub fn check_host_alias(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
         return;
     };
     let mut hostnames = Vec::new();
-    for a in flatten(&s.args[1..]) {
+    for a in super::args::flatten(&s.args[1..]) {
         if let Some(h) = cx.name(a, "host name", names::dns_subdomain) {
             hostnames.push(h);
         }
@@ -174,15 +174,4 @@ fn ip(cx: &mut Cx, arg: &Arg, what: &str) -> Option<String> {
             None
         }
     }
-}
-
-fn flatten(args: &[Arg]) -> Vec<&Arg> {
-    let mut out = Vec::new();
-    for a in args {
-        match &a.kind {
-            ArgKind::List(items) => out.extend(flatten(items)),
-            _ => out.push(a),
-        }
-    }
-    out
 }

@@ -8,7 +8,7 @@ use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::Security;
 use crate::source::Span;
-use crate::syntax::{Arg, ArgKind, Statement};
+use crate::syntax::{Arg, Statement};
 
 /// Where the settings that other rules compare were written.
 #[derive(Clone, Debug, Default)]
@@ -90,7 +90,7 @@ pub fn check_security(
         }
         "supplemental-groups" => {
             if cx.arity(s, 1, usize::MAX) {
-                for a in flatten(&s.args) {
+                for a in super::args::flatten(&s.args) {
                     if let Some(g) = id(cx, a, "supplemental group") {
                         sec.supplemental_groups.push(g);
                     }
@@ -174,17 +174,6 @@ fn id(cx: &mut Cx, arg: &Arg, what: &str) -> Option<i64> {
     }
 }
 
-fn flatten(args: &[Arg]) -> Vec<&Arg> {
-    let mut out = Vec::new();
-    for a in args {
-        match &a.kind {
-            ArgKind::List(items) => out.extend(flatten(items)),
-            _ => out.push(a),
-        }
-    }
-    out
-}
-
 /// `caps add [NET_ADMIN, SYS_TIME] drop [ALL]`; names are written upper case without `CAP_`.
 fn caps(cx: &mut Cx, s: &Statement, sec: &mut Security, spans: &mut SecuritySpans) {
     if !cx.arity(s, 2, usize::MAX) {
@@ -204,7 +193,7 @@ fn caps(cx: &mut Cx, s: &Statement, sec: &mut Security, spans: &mut SecuritySpan
                     );
                     return;
                 };
-                for c in flatten(std::slice::from_ref(a)) {
+                for c in super::args::flatten(std::slice::from_ref(a)) {
                     let raw = c.as_text().unwrap_or_default();
                     let upper = raw.to_ascii_uppercase();
                     let name = upper.strip_prefix("CAP_").unwrap_or(&upper).to_string();
