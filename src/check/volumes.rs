@@ -220,11 +220,30 @@ pub fn keyed(
             );
             continue;
         }
-        let path = value.as_text().unwrap_or_default();
+        let text = value.as_text().unwrap_or_default();
+        // `KEY=PATH:0400`: a mode of the file's own, after the last `:` when it reads as one.
+        let (path, mode) = match text.rsplit_once(':') {
+            Some((path, mode)) if mode.starts_with('0') => {
+                let at = value.span.end - mode.len();
+                match paths::file_mode(mode) {
+                    Ok(m) => (path.to_string(), Some(m)),
+                    Err(e) => {
+                        cx.push(
+                            Diagnostic::error("DS0507", format!("invalid file mode `{mode}`"))
+                                .at(Span::new(at, value.span.end), e.why)
+                                .help(e.help),
+                        );
+                        continue;
+                    }
+                }
+            }
+            _ => (text, None),
+        };
         if let Some(path) = file_in_volume(cx, &path, value.span, paths_seen) {
             items.push(KeyToPath {
                 key: key.clone(),
                 path,
+                mode,
             });
         }
     }

@@ -77,7 +77,7 @@ fn items(items: &[KeyToPath]) -> Option<Vec<core::KeyToPath>> {
             .iter()
             .map(|i| core::KeyToPath {
                 key: i.key.clone(),
-                mode: None,
+                mode: i.mode,
                 path: i.path.clone(),
             })
             .collect(),

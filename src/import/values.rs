@@ -38,7 +38,9 @@ fn is_number(s: &str) -> bool {
 
 /// Whether `s` can be written as the key of a `key=value` pair.
 pub fn is_pair_key(s: &str) -> bool {
-    let mut chars = s.chars();
+    // The grammar's `pair_key`: one optional leading dot (`.dockerconfigjson`), then a letter,
+    // digit or `_`, then those and `-./`.
+    let mut chars = s.strip_prefix('.').unwrap_or(s).chars();
     chars
         .next()
         .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -197,7 +199,7 @@ mod tests {
         let nodes = pair_statements("labels", &map, 1).unwrap_or_default();
         assert!(nodes.len() > 1);
         let mut bad = Map::new();
-        bad.insert(".dot".into(), Json::String("x".into()));
+        bad.insert("-dash".into(), Json::String("x".into()));
         assert!(pair_statements("labels", &bad, 1).is_none());
     }
 }

@@ -142,8 +142,8 @@ fn keyed(source: &Json, kind: &'static str, name_field: &str, with_mode: bool) -
     })
 }
 
-/// `items k=p ...`: an empty list when there are none; `None` for an item the language cannot
-/// write (a mode of its own, a key that is not a pair key).
+/// `items k=p k=p:0400 ...`: an empty list when there are none; `None` for an item the language
+/// cannot write (a key that is not a pair key, a path with a `:` that would read as a mode).
 fn items(source: &Json) -> Option<Vec<Value>> {
     let Some(list) = source.get("items").and_then(Json::as_array) else {
         return Some(Vec::new());
@@ -151,10 +151,16 @@ fn items(source: &Json) -> Option<Vec<Value>> {
     let mut out = vec![Value::word("items")];
     for item in list {
         let (key, path) = (str_at(item, "key")?, str_at(item, "path")?);
-        if !is_pair_key(key) || !only(item, &["key", "path"]) {
+        if !is_pair_key(key) || !only(item, &["key", "path", "mode"]) || path.contains(':') {
             return None;
         }
-        out.push(super::values::pair(key, path));
+        match item.get("mode") {
+            None => out.push(super::values::pair(key, path)),
+            Some(mode) => {
+                let mode = mode.as_i64().filter(|m| (0..=0o777).contains(m))?;
+                out.push(super::values::pair(key, &format!("{path}:{mode:04o}")));
+            }
+        }
     }
     Some(out)
 }

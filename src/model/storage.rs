@@ -49,6 +49,8 @@ pub struct KeyedSource {
 pub struct KeyToPath {
     pub key: String,
     pub path: String,
+    /// A file mode of its own (`items KEY=PATH:0400`), as the integer Kubernetes stores.
+    pub mode: Option<i32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
