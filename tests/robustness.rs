@@ -198,3 +198,18 @@ proptest! {
         compile(&text);
     }
 }
+
+/// Deep nesting is refused before anything recurses over it.
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    for text in [
+        format!("a {}{}", "[".repeat(100_000), "]".repeat(100_000)),
+        format!("daemonset a {}{}", "{ b ".repeat(50_000), "}".repeat(50_000)),
+        "[".repeat(100_000),
+    ] {
+        let file = SourceFile::new("deep.ds", text);
+        let compiled = dsc::compile(&file, &LintLevels::default());
+        assert!(compiled.diagnostics.iter().any(|d| d.code == "DS0106"));
+        assert!(dsc::source_to_formatted(&file).is_err());
+    }
+}

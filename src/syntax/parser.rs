@@ -17,6 +17,22 @@ pub(super) struct DsParser;
 /// Parses a whole file. Statements that do not parse are reported and left out of the tree.
 pub fn parse(text: &str) -> (Ast, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
+    // Nesting is limited before pest sees the text: the parser and every later stage recurse
+    // once per level, and a hostile file must not overflow the stack.
+    if let Some(at) = too_deep(text) {
+        let d = Diagnostic::error("DS0106", "blocks and lists are nested too deeply")
+            .at(
+                Span::new(at, at + 1),
+                format!("more than {MAX_DEPTH} levels deep here"),
+            )
+            .help("a spec needs a few levels; close the blocks and lists that were left open");
+        return (
+            Ast {
+                statements: Vec::new(),
+            },
+            vec![d],
+        );
+    }
     let file = match DsParser::parse(Rule::file, text) {
         Ok(mut pairs) => pairs.next(),
         Err(error) => {
@@ -73,6 +89,51 @@ fn bad_statement(pair: &Pair<'_, Rule>) -> Diagnostic {
             .at(span, "not a valid statement")
             .help("a statement is a setting name, its values, and an optional `{ ... }` block"),
     }
+}
+
+/// The deepest nesting of blocks and lists a spec may have.
+const MAX_DEPTH: usize = 64;
+
+/// The offset of the first `{` or `[` beyond [`MAX_DEPTH`] levels, outside strings and comments.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' if text[i..].starts_with("\"\"\"") => {
+                i = text[i + 3..]
+                    .find("\"\"\"")
+                    .map_or(bytes.len(), |e| i + 3 + e + 3);
+                continue;
+            }
+            b'"' | b'\'' => {
+                let quote = bytes[i];
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' && quote == b'"' {
+                        2
+                    } else {
+                        1
+                    };
+                }
+            }
+            b'#' if i == 0 || bytes[i - 1].is_ascii_whitespace() => {
+                i = text[i..].find('\n').map_or(bytes.len(), |e| i + e);
+                continue;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The offset of the outermost `{` left open in a statement's text, outside strings.
