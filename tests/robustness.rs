@@ -204,7 +204,11 @@ proptest! {
 fn deep_nesting_does_not_overflow_the_stack() {
     for text in [
         format!("a {}{}", "[".repeat(100_000), "]".repeat(100_000)),
-        format!("daemonset a {}{}", "{ b ".repeat(50_000), "}".repeat(50_000)),
+        format!(
+            "daemonset a {}{}",
+            "{ b ".repeat(50_000),
+            "}".repeat(50_000)
+        ),
         "[".repeat(100_000),
     ] {
         let file = SourceFile::new("deep.ds", text);
