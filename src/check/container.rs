@@ -10,7 +10,9 @@ use super::image::parse_image;
 use super::keywords::CONTAINER;
 use super::mounts::{check_mount, PendingMount};
 use super::names;
-use super::probes::{check_health, check_port_refs, init_without_checks, HealthRefs};
+use super::probes::{
+    check_health, check_port_refs, init_without_checks, resolve_implicit_ports, HealthRefs,
+};
 use super::resources::{check_hugepages_need_cpu_or_memory, check_request_limit, set_once};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
@@ -183,6 +185,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
         health = HealthRefs::default();
     }
     check_port_refs(cx, &health, &c.ports, &c.name);
+    resolve_implicit_ports(&mut c.health, &c.ports);
     check_hugepages_need_cpu_or_memory(cx, &c.resources, hugepages_at);
     check_mgpu_resources(cx, &c.resources, &devices);
     match image {

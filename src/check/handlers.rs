@@ -70,6 +70,22 @@ pub fn check_handler<'a>(
             }
             (Handler::Sleep(seconds), cx.options(kw, rest, &[]))
         }
+        // `http /healthz`: no port, so the container's only port (resolved with the ports).
+        "http" | "https" if target.as_text().is_some_and(|t| t.starts_with('/')) => {
+            port_name = Some((String::new(), target.span));
+            let path = target.as_text().unwrap_or_default();
+            let options = cx.options(kw, rest, &with(HTTP_OPTS));
+            let host = text_option(cx, &options, "host")?;
+            let headers = headers(cx, &options);
+            let get = HttpGet {
+                path,
+                port: PortRef::Name(String::new()),
+                https: method == "https",
+                host,
+                headers,
+            };
+            (Handler::Http(get), options)
+        }
         _ => {
             let port = port_ref(cx, target, method == "grpc")?;
             if let PortRef::Name(n) = &port {

@@ -7,8 +7,8 @@ use super::options::{value, Opt, Options};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{
-    Handler, Health, Port, Probe, DEFAULT_DELAY, DEFAULT_FAILURE, DEFAULT_PERIOD, DEFAULT_SUCCESS,
-    DEFAULT_TIMEOUT,
+    Handler, Health, Port, PortRef, Probe, DEFAULT_DELAY, DEFAULT_FAILURE, DEFAULT_PERIOD,
+    DEFAULT_SUCCESS, DEFAULT_TIMEOUT,
 };
 use crate::source::Span;
 use crate::syntax::{Arg, Statement};
@@ -178,10 +178,34 @@ pub fn init_without_checks(cx: &mut Cx, checks: &[(String, Span)], sidecar: bool
     checks.is_empty()
 }
 
-/// Every port name a probe or hook uses must be a `port` of the container (rule 126).
+/// Every port name a probe or hook uses must be a `port` of the container (rule 126); an HTTP
+/// check without a port (`http /healthz`, an empty name here) needs the container to have
+/// exactly one.
 pub fn check_port_refs(cx: &mut Cx, refs: &HealthRefs, ports: &[Port], container: &str) {
     let names: Vec<&str> = ports.iter().filter_map(|p| p.name.as_deref()).collect();
     for (name, span) in &refs.ports {
+        if name.is_empty() {
+            if ports.len() != 1 {
+                let has = if ports.is_empty() {
+                    "no port"
+                } else {
+                    "several ports"
+                };
+                cx.push(
+                    Diagnostic::error("DS0602", format!("which port? container `{container}` has {has}"))
+                        .at(*span, "no port given before the path")
+                        .help(if ports.is_empty() {
+                            "declare the port with `port NAME NUMBER`, or give the number: `http 8080 /healthz`".to_string()
+                        } else {
+                            format!(
+                                "name the port before the path: `http {} /PATH`",
+                                names.first().copied().unwrap_or("8080")
+                            )
+                        }),
+                );
+            }
+            continue;
+        }
         if names.contains(&name.as_str()) {
             continue;
         }
@@ -197,6 +221,39 @@ pub fn check_port_refs(cx: &mut Cx, refs: &HealthRefs, ports: &[Port], container
             )),
         };
         cx.push(d);
+    }
+}
+
+/// Fills the port of an HTTP check written without one (`http /healthz`): the container's only
+/// port, by name when it has one. `check_port_refs` has reported the other cases.
+pub fn resolve_implicit_ports(health: &mut Health, ports: &[Port]) {
+    let [only] = ports else { return };
+    let port = match &only.name {
+        Some(name) => PortRef::Name(name.clone()),
+        None => PortRef::Number(only.number),
+    };
+    let fill = |h: &mut Handler| {
+        if let Handler::Http(get) = h {
+            if get.port == PortRef::Name(String::new()) {
+                get.port = port.clone();
+            }
+        }
+    };
+    for probe in [
+        &mut health.liveness,
+        &mut health.readiness,
+        &mut health.startup,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        fill(&mut probe.handler);
+    }
+    for hook in [&mut health.post_start, &mut health.pre_stop]
+        .into_iter()
+        .flatten()
+    {
+        fill(hook);
     }
 }
 

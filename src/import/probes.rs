@@ -14,20 +14,43 @@ use crate::print::{Node, Value};
 
 /// The probe and hook lines of a container.
 pub fn statements(c: &Json, out: &mut Vec<Node>) {
+    let only_port = only_port(c);
     for (field, keyword) in [
         ("livenessProbe", "liveness"),
         ("readinessProbe", "readiness"),
         ("startupProbe", "startup"),
     ] {
         if let Some(args) = c.get(field).and_then(probe) {
-            out.push(Node::new(keyword, args));
+            out.push(Node::new(keyword, implied_port(args, only_port.as_ref())));
         }
     }
     for (field, keyword) in [("postStart", "post-start"), ("preStop", "pre-stop")] {
         if let Some(args) = c["lifecycle"].get(field).and_then(hook) {
-            out.push(Node::new(keyword, args));
+            out.push(Node::new(keyword, implied_port(args, only_port.as_ref())));
         }
     }
+}
+
+/// How an HTTP check names the container's only port, when it has exactly one: the checker
+/// fills that port in when `http` is followed directly by a path.
+fn only_port(c: &Json) -> Option<Value> {
+    let [only] = c["ports"].as_array()?.as_slice() else {
+        return None;
+    };
+    match only.get("name") {
+        Some(name) => port(name),
+        None => port(only.get("containerPort")?),
+    }
+}
+
+/// `http PORT /path` → `http /path` when PORT is the container's only port.
+fn implied_port(mut args: Vec<Value>, only: Option<&Value>) -> Vec<Value> {
+    let is_http = matches!(args.first(), Some(Value::Word(w)) if w == "http" || w == "https");
+    let has_path = matches!(args.get(2), Some(Value::Word(p) | Value::Str { value: p, .. }) if p.starts_with('/'));
+    if is_http && has_path && only.is_some() && args.get(1) == only {
+        args.remove(1);
+    }
+    args
 }
 
 /// A probe's line; fields it does not hold (`terminationGracePeriodSeconds`) are added by the
