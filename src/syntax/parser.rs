@@ -329,6 +329,12 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_whitespace() {
+        let ast = parse_ok("\u{feff}# saved by a Windows editor\r\na 1\r\n");
+        assert_eq!(ast.statements[0].keyword, "a");
+    }
+
+    #[test]
     fn multiline_strings() {
         let ast = parse_ok("command sh -c \"\"\"\n    set -e\n    run\n    \"\"\"\n");
         let arg = &ast.statements[0].args[2];
