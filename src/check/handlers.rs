@@ -258,27 +258,19 @@ fn text_option(cx: &mut Cx, options: &Options, name: &str) -> Option<Option<Stri
 /// `header NAME=VALUE ...`: names are `[-A-Za-z0-9]+` (rule 124).
 fn headers(cx: &mut Cx, options: &Options) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for arg in options.pairs("header") {
-        let ArgKind::Pair {
-            key,
-            key_span,
-            value,
-        } = &arg.kind
-        else {
-            continue;
-        };
+    for (key, key_span, value) in options.pairs("header") {
         if let Some(c) = key
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
         {
             cx.push(
                 Diagnostic::error("DS0605", format!("invalid HTTP header name `{key}`"))
-                    .at(*key_span, format!("`{c}` is not allowed in a header name"))
+                    .at(key_span, format!("`{c}` is not allowed in a header name"))
                     .help("header names are letters, digits and `-`, such as `X-Probe`"),
             );
             continue;
         }
-        out.push((key.clone(), value.as_text().unwrap_or_default()));
+        out.push((key.to_string(), value.as_text().unwrap_or_default()));
     }
     out
 }

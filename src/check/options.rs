@@ -82,12 +82,21 @@ impl<'a> Options<'a> {
             .and_then(|f| f.values.first())
     }
 
-    /// Every `key=value` pair given to a pairs option, over all its occurrences.
-    pub fn pairs(&self, name: &str) -> Vec<&'a Arg> {
+    /// Every `key=value` pair given to a pairs option, over all its occurrences, as the key,
+    /// its span and the value.
+    pub fn pairs(&self, name: &str) -> Vec<(&'a str, Span, &'a Arg)> {
         self.found
             .iter()
             .filter(|f| f.name == name)
             .flat_map(|f| f.values.iter())
+            .filter_map(|a| match &a.kind {
+                ArgKind::Pair {
+                    key,
+                    key_span,
+                    value,
+                } => Some((key.as_str(), *key_span, value.as_ref())),
+                _ => None,
+            })
             .collect()
     }
 }

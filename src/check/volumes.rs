@@ -14,7 +14,7 @@ use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{HostPathType, KeyToPath, KeyedSource, VolumeSource};
 use crate::source::Span;
-use crate::syntax::{Arg, ArgKind, Statement};
+use crate::syntax::{Arg, Statement};
 
 /// A checked `volume` statement. `source` is `None` when it had errors; the name is kept so
 /// that mounts of it are not reported missing as well.
@@ -203,19 +203,11 @@ pub fn keyed(
     paths_seen: &mut HashMap<String, Span>,
 ) -> KeyedSource {
     let mut items = Vec::new();
-    for arg in opts.pairs("items") {
-        let ArgKind::Pair {
-            key,
-            key_span,
-            value,
-        } = &arg.kind
-        else {
-            continue;
-        };
+    for (key, key_span, value) in opts.pairs("items") {
         if let Err(why) = names::config_key(key) {
             cx.push(
                 Diagnostic::error("DS0508", format!("invalid key `{key}`"))
-                    .at(*key_span, why)
+                    .at(key_span, why)
                     .help("keys of config maps and secrets are letters, digits, `-`, `_` and `.`"),
             );
             continue;
@@ -241,7 +233,7 @@ pub fn keyed(
         };
         if let Some(path) = file_in_volume(cx, &path, value.span, paths_seen) {
             items.push(KeyToPath {
-                key: key.clone(),
+                key: key.to_string(),
                 path,
                 mode,
             });
