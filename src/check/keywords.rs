@@ -57,6 +57,7 @@ pub static WORKLOAD: &[Keyword] = &[
     kw("service-account", "service-account NAME", DS),
     kw("automount-token", "automount-token true|false", DS),
     kw("scheduler", "scheduler NAME", DS),
+    kw("runtime-class", "runtime-class NAME", DS),
     kw("host-alias", "host-alias IP HOSTNAME ...", DS),
     kw("node-selector", "node-selector KEY=VALUE ...", DS),
     kw(

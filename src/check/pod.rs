@@ -112,6 +112,11 @@ pub fn check_pod_setting(
                     cx.name(&s.args[0], "priority class name", names::dns_subdomain);
             }
         }
+        "runtime-class" => {
+            if cx.arity(s, 1, 1) {
+                pod.runtime_class = cx.name(&s.args[0], "runtime class name", names::dns_subdomain);
+            }
+        }
         "service-account" => {
             if cx.arity(s, 1, 1) {
                 pod.service_account =

@@ -64,6 +64,7 @@ pub fn apply(pod: &PodSettings, spec: &mut core::PodSpec) {
     spec.service_account_name = pod.service_account.clone();
     spec.automount_service_account_token = pod.automount_token;
     spec.scheduler_name = pod.scheduler.clone();
+    spec.runtime_class_name = pod.runtime_class.clone();
     spec.host_aliases = non_empty_vec(
         pod.host_aliases
             .iter()

@@ -173,6 +173,7 @@ fn pod_settings(pod: &Json, out: &mut Vec<Node>) {
         ("priorityClassName", "priority"),
         ("serviceAccountName", "service-account"),
         ("schedulerName", "scheduler"),
+        ("runtimeClassName", "runtime-class"),
     ] {
         if let Some(v) = str_at(pod, field) {
             out.push(Node::new(keyword, vec![text(v)]));

@@ -22,6 +22,7 @@ pub struct PodSettings {
     pub service_account: Option<String>,
     pub automount_token: Option<bool>,
     pub scheduler: Option<String>,
+    pub runtime_class: Option<String>,
     pub host_aliases: Vec<HostAlias>,
     pub node_selector: Labels,
     pub tolerations: Vec<Toleration>,
