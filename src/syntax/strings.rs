@@ -39,57 +39,65 @@ pub fn unescape(body: &str) -> Result<String, usize> {
 /// indentation common to all non-blank lines is removed, and a last line holding only the
 /// closing quotes' indentation is dropped (its line break stays, so scripts end with `\n`).
 pub fn dedent_multiline(raw: &str) -> String {
-    let raw = raw
-        .strip_prefix("\r\n")
-        .or_else(|| raw.strip_prefix('\n'))
-        .unwrap_or(raw);
-    let mut lines: Vec<&str> = raw.split('\n').collect();
-    let closing_on_own_line = lines.len() > 1 && lines.last().is_some_and(|l| l.trim().is_empty());
-    if closing_on_own_line {
-        lines.pop();
-    }
-    let indent = lines
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
-        .min()
-        .unwrap_or(0);
+    let m = Multiline::split(raw);
     let mut out = String::with_capacity(raw.len());
-    for (i, line) in lines.iter().enumerate() {
+    for (i, line) in m.lines.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
         let line = line.strip_suffix('\r').unwrap_or(line);
-        out.push_str(line.get(indent..).unwrap_or_else(|| line.trim_start()));
+        out.push_str(line.get(m.indent..).unwrap_or_else(|| line.trim_start()));
     }
-    if closing_on_own_line {
+    if m.closing_on_own_line {
         out.push('\n');
     }
     out
 }
 
+/// A `"""` string's raw text taken apart by the rule of [`dedent_multiline`]: the line break
+/// skipped after the opening quotes, the lines kept, and the indentation they share.
+struct Multiline<'a> {
+    skipped: usize,
+    lines: Vec<&'a str>,
+    closing_on_own_line: bool,
+    indent: usize,
+}
+
+impl<'a> Multiline<'a> {
+    fn split(raw: &'a str) -> Self {
+        let skipped = if raw.starts_with("\r\n") {
+            2
+        } else {
+            usize::from(raw.starts_with('\n'))
+        };
+        let mut lines: Vec<&str> = raw[skipped..].split('\n').collect();
+        let closing_on_own_line =
+            lines.len() > 1 && lines.last().is_some_and(|l| l.trim().is_empty());
+        if closing_on_own_line {
+            lines.pop();
+        }
+        let indent = lines
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
+            .min()
+            .unwrap_or(0);
+        Multiline {
+            skipped,
+            lines,
+            closing_on_own_line,
+            indent,
+        }
+    }
+}
+
 /// The layout of a `"""` string whose raw text starts at source offset `start`: where its
 /// first line begins and how much indentation [`dedent_multiline`] removes.
 pub fn multiline_layout(raw: &str, start: usize) -> super::StrLayout {
-    let skipped = if raw.starts_with("\r\n") {
-        2
-    } else {
-        usize::from(raw.starts_with('\n'))
-    };
-    let body = &raw[skipped..];
-    let mut lines: Vec<&str> = body.split('\n').collect();
-    if lines.len() > 1 && lines.last().is_some_and(|l| l.trim().is_empty()) {
-        lines.pop();
-    }
-    let indent = lines
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
-        .min()
-        .unwrap_or(0);
+    let m = Multiline::split(raw);
     super::StrLayout {
-        body_start: start + skipped,
-        indent,
+        body_start: start + m.skipped,
+        indent: m.indent,
     }
 }
 
