@@ -180,10 +180,7 @@ mod tests {
     fn printed(c: Json) -> String {
         let mut out = Vec::new();
         statements(&c, &mut out);
-        body_to_source(&Body {
-            statements: out,
-            ..Body::default()
-        })
+        body_to_source(&Body::of(out))
     }
 
     #[test]

@@ -136,10 +136,7 @@ mod tests {
     use serde_json::json;
 
     fn printed(nodes: Vec<Node>) -> String {
-        body_to_source(&Body {
-            statements: nodes,
-            ..Body::default()
-        })
+        body_to_source(&Body::of(nodes))
     }
 
     #[test]

@@ -259,10 +259,7 @@ mod tests {
     use serde_json::json;
 
     fn printed(nodes: Vec<Node>) -> String {
-        body_to_source(&Body {
-            statements: nodes,
-            ..Body::default()
-        })
+        body_to_source(&Body::of(nodes))
     }
 
     fn pod(volumes: Json, mounts: Json) -> Json {

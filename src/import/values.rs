@@ -161,10 +161,7 @@ mod tests {
     use crate::print::Body;
 
     fn printed(v: Value) -> String {
-        let body = Body {
-            statements: vec![Node::new("k", vec![v])],
-            ..Body::default()
-        };
+        let body = Body::of(vec![Node::new("k", vec![v])]);
         body_to_source(&body)
     }
 

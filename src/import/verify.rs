@@ -85,10 +85,7 @@ pub fn round_trip(
 }
 
 fn print(node: &Node) -> String {
-    body_to_source(&Body {
-        statements: vec![node.clone()],
-        ..Body::default()
-    })
+    body_to_source(&Body::of(vec![node.clone()]))
 }
 
 fn print_one(node: Option<&Node>) -> String {

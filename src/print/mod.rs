@@ -157,16 +157,23 @@ impl Body {
                 node
             })
             .collect();
-        Body {
-            statements,
-            ..Body::default()
-        }
+        Body::of(statements)
     }
 
     /// The syntax tree of this body (every span empty), to check or compile it.
     pub fn to_ast(&self) -> Ast {
         Ast {
             statements: self.statements.iter().map(Node::to_statement).collect(),
+        }
+    }
+}
+
+impl Body {
+    /// A body of `statements` alone: no comments around them.
+    pub fn of(statements: Vec<Node>) -> Body {
+        Body {
+            statements,
+            ..Body::default()
         }
     }
 }
@@ -183,10 +190,7 @@ impl Node {
 
     /// The same statement with a block holding `statements`.
     pub fn with_block(mut self, statements: Vec<Node>) -> Node {
-        self.block = Some(Body {
-            statements,
-            ..Body::default()
-        });
+        self.block = Some(Body::of(statements));
         self
     }
 

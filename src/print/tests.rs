@@ -71,10 +71,10 @@ fn an_empty_pair_value_is_bare_only_at_the_end_of_a_line() {
 fn lists_are_inline_up_to_the_width() {
     let items = |n: usize| (0..n).map(|i| w(&format!("item{i:04}"))).collect();
     let print = |n| {
-        body_to_source(&Body {
-            statements: vec![Node::new("args", vec![Value::list(items(n))])],
-            ..Body::default()
-        })
+        body_to_source(&Body::of(vec![Node::new(
+            "args",
+            vec![Value::list(items(n))],
+        )]))
     };
     // "args [" + 9 items of 8 columns joined by ", " + "]" = 6 + 72 + 16 + 1 = 95 columns.
     assert_eq!(print(9).len(), 96);
@@ -132,10 +132,10 @@ fn built_trees_quote_what_would_read_differently() {
 /// formatting the printed text changes nothing.
 #[test]
 fn quoted_words_print_as_their_strings_do() {
-    let body = Body {
-        statements: vec![Node::new("command", vec![w(r"C:\dir\ -Force"), w("a b")])],
-        ..Body::default()
-    };
+    let body = Body::of(vec![Node::new(
+        "command",
+        vec![w(r"C:\dir\ -Force"), w("a b")],
+    )]);
     let printed = body_to_source(&body);
     assert_eq!(printed, "command 'C:\\dir\\ -Force' \"a b\"\n");
     assert_eq!(fmt(&printed), printed);
@@ -152,13 +152,7 @@ fn built_trees_get_blank_lines_around_blocks() {
         )]),
         Node::new("pull-secret", vec![w("s")]),
     ]);
-    let body = Body::from_ast(
-        &Body {
-            statements: vec![ds],
-            ..Body::default()
-        }
-        .to_ast(),
-    );
+    let body = Body::from_ast(&Body::of(vec![ds]).to_ast());
     let expected = "daemonset a {
   labels app=a
 
