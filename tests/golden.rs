@@ -3,7 +3,7 @@
 
 mod common;
 
-use dsc::diagnostics::{render, LintLevels, Severity};
+use dsc::diagnostics::LintLevels;
 use dsc::source::SourceFile;
 
 fn compile_dir(dir: &str) {
@@ -12,14 +12,9 @@ fn compile_dir(dir: &str) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let file = SourceFile::new(name.clone(), std::fs::read_to_string(&path).unwrap());
         let compiled = dsc::compile(&file, &LintLevels::default());
-        let errors: Vec<String> = compiled
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(|d| render::human(&file, d, false))
-            .collect();
+        let errors = common::rendered_errors(&file, &compiled);
         if !errors.is_empty() {
-            failures.push(format!("{name} has errors:\n{}", errors.join("")));
+            failures.push(format!("{name} has errors:\n{errors}"));
             continue;
         }
         let yaml = dsc::objects_to_yaml(&compiled.manifests, &name);

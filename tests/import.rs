@@ -6,7 +6,7 @@
 
 mod common;
 
-use dsc::diagnostics::{render, LintLevels, Severity};
+use dsc::diagnostics::LintLevels;
 use dsc::diff::{canonicalize, compare, read_objects};
 use dsc::print::{body_to_source, format_source};
 use dsc::source::SourceFile;
@@ -33,14 +33,9 @@ fn check_case(name: &str, manifest: &str, spec: &str) -> Vec<String> {
     }
     let file = SourceFile::new(format!("{name}.ds"), spec);
     let compiled = dsc::compile(&file, &LintLevels::default());
-    let errors: Vec<String> = compiled
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| render::human(&file, d, false))
-        .collect();
+    let errors = common::rendered_errors(&file, &compiled);
     if !errors.is_empty() {
-        problems.push(format!("{name}: the spec has errors:\n{}", errors.join("")));
+        problems.push(format!("{name}: the spec has errors:\n{errors}"));
         return problems;
     }
     let daemonsets: Vec<Value> = read_objects(manifest)

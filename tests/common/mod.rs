@@ -5,6 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
+use dsc::diagnostics::{render, Severity};
+use dsc::source::SourceFile;
+
 /// Files in `dir` with extension `ext`, sorted.
 pub fn inputs(dir: &str, ext: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
@@ -41,4 +44,14 @@ pub fn golden(path: &Path, actual: &str) -> Option<String> {
 /// Panics with every collected failure.
 pub fn finish(failures: Vec<String>) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The rendered errors of a compilation (warnings left out), empty when there are none.
+pub fn rendered_errors(file: &SourceFile, compiled: &dsc::Compiled) -> String {
+    compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| render::human(file, d, false))
+        .collect()
 }
