@@ -76,7 +76,7 @@ fn env_var(e: &crate::model::EnvVar) -> core::EnvVar {
     match &e.source {
         EnvSource::Value(v) => core::EnvVar {
             name: e.name.clone(),
-            value: (!v.is_empty()).then(|| v.clone()),
+            value: Some(v.clone()),
             value_from: None,
         },
         EnvSource::Field(path) => from(core::EnvVarSource {

@@ -79,12 +79,7 @@ fn pod_spec(ds: &DaemonSetModel) -> core::PodSpec {
 fn full_container(c: &crate::model::Container) -> core::Container {
     let mut out = container::container(c);
     security::apply_container(c, &mut out);
-    let mut out = overrides::merged(out, c.settings.container_override.as_ref());
-    // Ports an override adds get the protocol written out, as every other port has it.
-    for port in out.ports.iter_mut().flatten() {
-        port.protocol.get_or_insert_with(|| "TCP".to_string());
-    }
-    out
+    overrides::merged(out, c.settings.container_override.as_ref())
 }
 
 pub(crate) fn non_empty(labels: &Labels) -> Option<Labels> {

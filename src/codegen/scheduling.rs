@@ -17,7 +17,7 @@ pub fn apply(ds: &DaemonSetModel, spec: &mut core::PodSpec) {
             .map(|t| core::Toleration {
                 key: t.key.clone(),
                 operator: Some(t.operator.into()),
-                value: t.value.clone().filter(|v| !v.is_empty()),
+                value: t.value.clone(),
                 effect: t.effect.map(str::to_string),
                 toleration_seconds: t.seconds,
             })

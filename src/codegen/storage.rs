@@ -29,7 +29,7 @@ fn volume(v: &Volume) -> core::Volume {
         }
         VolumeSource::ConfigMap(k) => {
             out.config_map = Some(core::ConfigMapVolumeSource {
-                default_mode: explicit_mode(k.mode),
+                default_mode: k.mode,
                 items: items(&k.items),
                 name: k.name.clone(),
                 optional: k.optional.then_some(true),
@@ -37,7 +37,7 @@ fn volume(v: &Volume) -> core::Volume {
         }
         VolumeSource::Secret(k) => {
             out.secret = Some(core::SecretVolumeSource {
-                default_mode: explicit_mode(k.mode),
+                default_mode: k.mode,
                 items: items(&k.items),
                 optional: k.optional.then_some(true),
                 secret_name: Some(k.name.clone()),
@@ -57,13 +57,13 @@ fn volume(v: &Volume) -> core::Volume {
         }
         VolumeSource::Projected { sources, mode } => {
             out.projected = Some(core::ProjectedVolumeSource {
-                default_mode: explicit_mode(*mode),
+                default_mode: *mode,
                 sources: Some(sources.iter().map(projection).collect()),
             })
         }
         VolumeSource::Downward { items, mode } => {
             out.downward_api = Some(core::DownwardAPIVolumeSource {
-                default_mode: explicit_mode(*mode),
+                default_mode: *mode,
                 items: Some(items.iter().map(downward_file).collect()),
             })
         }
@@ -179,10 +179,4 @@ pub(crate) fn mounts(mounts: &[VolumeMount]) -> Option<Vec<core::VolumeMount>> {
             })
             .collect(),
     )
-}
-
-/// A volume's default mode, left out when it is the server's default (0644), as the server
-/// would store it; so the compiled manifest is already in the diff's canonical form.
-fn explicit_mode(mode: Option<i32>) -> Option<i32> {
-    mode.filter(|m| *m != 0o644)
 }
