@@ -19,20 +19,16 @@ pub fn update_strategy(pod: &PodSettings) -> Option<apps::DaemonSetUpdateStrateg
             type_: Some("OnDelete".into()),
             rolling_update: None,
         },
-        // `RollingUpdate` is the server's default type, so only its limits are written, as the
-        // server stores them (and as the diff's canonical form has them).
-        UpdateStrategy::Rolling {
-            max_unavailable: None,
-            max_surge: None,
-        } => return None,
         UpdateStrategy::Rolling {
             max_unavailable,
             max_surge,
         } => apps::DaemonSetUpdateStrategy {
-            type_: None,
-            rolling_update: Some(apps::RollingUpdateDaemonSet {
-                max_unavailable: max_unavailable.map(int_or_string),
-                max_surge: max_surge.map(int_or_string),
+            type_: Some("RollingUpdate".into()),
+            rolling_update: (max_unavailable.is_some() || max_surge.is_some()).then(|| {
+                apps::RollingUpdateDaemonSet {
+                    max_unavailable: max_unavailable.map(int_or_string),
+                    max_surge: max_surge.map(int_or_string),
+                }
             }),
         },
     })
