@@ -48,10 +48,11 @@ pub fn parse(text: &str) -> (Ast, Vec<Diagnostic>) {
     // be noise, so they are dropped.
     if let Some(at) = diagnostics
         .iter()
-        .find(|d| d.code == "DS0103")
+        .filter(|d| d.code == "DS0103")
         .map(|d| d.primary_span().start)
+        .min()
     {
-        statements.retain(|s| s.span.start < at);
+        statements.retain(|s| s.span.end <= at);
         diagnostics.retain(|d| d.primary_span().start <= at);
     }
     (Ast { statements }, diagnostics)
@@ -63,25 +64,31 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
 }
 
 fn statements(parent: Pair<'_, Rule>, text: &str, out: &mut Vec<Diagnostic>) -> Vec<Statement> {
+    let open = parent.as_span().start();
     let mut result = Vec::new();
     for pair in parent.into_inner() {
         match pair.as_rule() {
             Rule::good_statement => result.push(statement(pair, text, out)),
             Rule::bad_statement => out.push(bad_statement(&pair)),
+            Rule::unclosed => out.push(unclosed_block(open)),
             _ => {}
         }
     }
     result
 }
 
+/// A `{` at `at` that no `}` closes.
+fn unclosed_block(at: usize) -> Diagnostic {
+    Diagnostic::error("DS0103", "unclosed block")
+        .at(Span::new(at, at + 1), "this `{` is never closed")
+        .help("add the matching `}` after the last statement of the block")
+}
+
 /// Re-parses a statement that failed inside the file on its own, for a precise message.
 fn bad_statement(pair: &Pair<'_, Rule>) -> Diagnostic {
     let span = span_of(pair);
     if let Some(open) = unclosed_brace(pair.as_str()) {
-        let at = span.start + open;
-        return Diagnostic::error("DS0103", "unclosed block")
-            .at(Span::new(at, at + 1), "this `{` is never closed")
-            .help("add the matching `}` after the last statement of the block");
+        return unclosed_block(span.start + open);
     }
     match DsParser::parse(Rule::lone_statement, pair.as_str()) {
         Err(error) => syntax_error(pair.as_str(), span.start, &error),
@@ -326,6 +333,27 @@ mod tests {
         let (ast, diags) = parse("a 1\nb \"open\nc 2\nD\n");
         assert_eq!(ast.statements.len(), 2);
         assert_eq!(diags.len(), 2, "{diags:#?}");
+    }
+
+    #[test]
+    fn unclosed_blocks_are_reported_once_at_the_outermost() {
+        let (ast, diags) = parse("a 1\nb {\n  c {\n    d 2\n  }\n  e {\n");
+        assert_eq!(ast.statements.len(), 1, "{ast:#?}");
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        assert_eq!(diags[0].code, "DS0103");
+        assert_eq!(diags[0].primary_span(), Span::new(6, 7));
+    }
+
+    #[test]
+    fn many_unclosed_blocks_parse_in_linear_time() {
+        // Each open brace used to double the work: 40 of them would not finish.
+        let text = "x {\n".repeat(40);
+        let (_, diags) = parse(&text);
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        assert_eq!(diags[0].primary_span(), Span::new(2, 3));
+        let text = format!("x {}\n", "{".repeat(40));
+        let (_, diags) = parse(&text);
+        assert_eq!(diags[0].code, "DS0103");
     }
 
     #[test]
