@@ -1,6 +1,7 @@
 //! Source text and spans: byte ranges into one `.ds` file, and their line/column positions.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 /// A byte range `start..end` in one source file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -52,6 +53,9 @@ impl<T: fmt::Display> fmt::Display for Spanned<T> {
 pub struct SourceFile {
     pub name: String,
     pub text: String,
+    /// The offset where each line starts, made on first use: positions are then found by a
+    /// binary search, so reporting many diagnostics does not rescan the file for each.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
@@ -59,17 +63,53 @@ impl SourceFile {
         SourceFile {
             name: name.into(),
             text: text.into(),
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = clamp_to_char_boundary(&self.text, offset);
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
+        let line = self.line_of(offset);
+        let col = self.text[self.line_start(line)..offset].chars().count() + 1;
+        (line + 1, col)
+    }
+
+    /// The 0-based line of a byte offset (offsets past the end are on the last line).
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts()
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Where a 0-based line starts; the end of the text for lines past the end.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts()
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// Where a 0-based line ends, before its newline (and a `\r` before that).
+    pub fn line_end(&self, line: usize) -> usize {
+        let next = self.line_start(line + 1);
+        let text = &self.text[self.line_start(line).min(next)..next];
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        self.line_start(line) + text.len()
+    }
+
+    /// How many lines the text has (a last line without a newline counts).
+    pub fn line_count(&self) -> usize {
+        self.line_starts().len()
     }
 
     /// The text a span covers (empty when the span is out of range).
@@ -78,7 +118,39 @@ impl SourceFile {
     }
 }
 
-fn clamp_to_char_boundary(text: &str, offset: usize) -> usize {
+/// The largest input dsc reads: a spec or manifest file of 16 MiB (about half a million lines;
+/// real specs are a few kilobytes). Beyond it reading stops with an error, so an accidental
+/// or hostile input cannot make dsc take gigabytes of memory.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The whole text of a file, or of stdin for `-`, as UTF-8, refused past [`MAX_INPUT_BYTES`].
+pub fn read_text(path: &std::path::Path) -> std::io::Result<String> {
+    if path == std::path::Path::new("-") {
+        read_limited(std::io::stdin().lock())
+    } else {
+        read_limited(std::fs::File::open(path)?)
+    }
+}
+
+/// Everything a reader gives, as UTF-8, refused past [`MAX_INPUT_BYTES`].
+pub fn read_limited(reader: impl std::io::Read) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    reader.take(MAX_INPUT_BYTES + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_INPUT_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "the input is larger than {} MiB, the most dsc reads",
+                MAX_INPUT_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(text)
+}
+
+/// The offset itself, or the nearest character boundary before it, within the text.
+pub fn clamp_to_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -97,5 +169,17 @@ mod tests {
         assert_eq!(file.line_col(3), (2, 1));
         assert_eq!(file.line_col(6), (2, 3));
         assert_eq!(file.line_col(100), (3, 1));
+        assert_eq!(file.line_count(), 3);
+        assert_eq!(file.line_end(1), 8);
+        assert_eq!(file.line_end(2), 9);
+    }
+
+    #[test]
+    fn line_ends_leave_out_the_carriage_return() {
+        let file = SourceFile::new("a.ds", "ab\r\ncd");
+        assert_eq!(file.line_end(0), 2);
+        assert_eq!(file.line_start(1), 4);
+        assert_eq!(file.line_end(1), 6);
+        assert_eq!(file.line_col(5), (2, 2));
     }
 }

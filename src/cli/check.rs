@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 use dsc::diagnostics::render::{self, Format};
 
-use super::{collect_inputs, fatal, read_source, report, summary, LintArgs};
+use super::{collect_inputs, fatal, read_source, LintArgs, Reporter, DEFAULT_MAX_DIAGNOSTICS};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -16,6 +16,9 @@ pub struct CheckArgs {
     /// How to print diagnostics
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Print at most this many diagnostics (0: all; JSON always has all)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_DIAGNOSTICS)]
+    max_diagnostics: usize,
     #[command(flatten)]
     lints: LintArgs,
 }
@@ -26,7 +29,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Err(e) => return fatal(e.0),
     };
     let levels = args.lints.levels();
-    let (mut errors, mut warnings) = (0, 0);
+    let mut reporter = Reporter::new(args.format, args.max_diagnostics);
     let mut json = Vec::new();
     for path in &files {
         let file = match read_source(path) {
@@ -37,16 +40,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
         if args.format == Format::Json {
             json.extend(compiled.diagnostics.iter().map(|d| render::json(&file, d)));
         }
-        let (e, w) = report(&file, &compiled.diagnostics, args.format);
-        errors += e;
-        warnings += w;
+        reporter.report(&file, &compiled.diagnostics);
     }
     if args.format == Format::Json {
         println!("{}", serde_json::Value::Array(json));
-    } else if args.format == Format::Human {
-        summary(errors, warnings, files.len());
     }
-    if errors > 0 {
+    reporter.finish(files.len());
+    if reporter.errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -1,6 +1,7 @@
 //! The command line: argument parsing and dispatch, input collection, and reporting of
 //! diagnostics with the exit code (0 ok, 1 errors in the input, 2 usage or I/O errors).
 
+mod atomic;
 mod build;
 mod check;
 mod diff;
@@ -131,41 +132,92 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Reads a source file (`-` is stdin).
 pub fn read_source(path: &Path) -> Result<SourceFile, Fatal> {
     let name = path.display().to_string();
-    let text = if name == "-" {
-        std::io::read_to_string(std::io::stdin())
-            .map_err(|e| Fatal(format!("cannot read stdin: {e}")))?
-    } else {
-        std::fs::read_to_string(path).map_err(|e| Fatal(format!("cannot read {name}: {e}")))?
-    };
+    let text = dsc::source::read_text(path).map_err(|e| {
+        let name = if name == "-" { "stdin" } else { &name };
+        Fatal(format!("cannot read {name}: {e}"))
+    })?;
     Ok(SourceFile::new(
         if name == "-" { "<stdin>".into() } else { name },
         text,
     ))
 }
 
-/// Prints diagnostics to stderr in the chosen format; returns (errors, warnings).
-pub fn report(file: &SourceFile, diags: &[Diagnostic], format: render::Format) -> (usize, usize) {
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut out = String::new();
-    for d in diags {
-        match format {
-            render::Format::Human => out.push_str(&render::human(file, d, color)),
-            render::Format::Short => out.push_str(&render::short(file, d)),
-            render::Format::Github => out.push_str(&render::github(file, d)),
-            render::Format::Json => {}
+/// How many diagnostics a run prints unless told otherwise: enough to work through, not a
+/// flood (a file of a thousand broken lines would otherwise print a thousand reports).
+pub const DEFAULT_MAX_DIAGNOSTICS: usize = 100;
+
+/// Prints diagnostics to stderr in one format, at most `limit` in a run for the text formats
+/// (0: all; JSON always has all), and counts errors, warnings and what was left out.
+pub struct Reporter {
+    format: render::Format,
+    color: bool,
+    limit: usize,
+    shown: usize,
+    hidden: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Reporter {
+    pub fn new(format: render::Format, limit: usize) -> Self {
+        Reporter {
+            format,
+            color: std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            limit,
+            shown: 0,
+            hidden: 0,
+            errors: 0,
+            warnings: 0,
         }
     }
-    eprint!("{out}");
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    (errors, diags.len() - errors)
+
+    /// Prints the diagnostics of one file; returns its (errors, warnings).
+    pub fn report(&mut self, file: &SourceFile, diags: &[Diagnostic]) -> (usize, usize) {
+        let mut out = String::new();
+        for d in diags {
+            if self.format == render::Format::Json {
+                continue;
+            }
+            if self.limit != 0 && self.shown >= self.limit {
+                self.hidden += 1;
+                continue;
+            }
+            self.shown += 1;
+            match self.format {
+                render::Format::Human => out.push_str(&render::human(file, d, self.color)),
+                render::Format::Short => out.push_str(&render::short(file, d)),
+                render::Format::Github => out.push_str(&render::github(file, d)),
+                render::Format::Json => {}
+            }
+        }
+        eprint!("{out}");
+        let errors = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        self.errors += errors;
+        self.warnings += diags.len() - errors;
+        (errors, diags.len() - errors)
+    }
+
+    /// The closing lines: how many were not shown, then (human format) the summary.
+    pub fn finish(&self, files: usize) {
+        if self.hidden > 0 {
+            let s = if self.hidden == 1 { "" } else { "s" };
+            eprintln!(
+                "note: {} more diagnostic{s} not shown; `--max-diagnostics 0` shows them all",
+                self.hidden
+            );
+        }
+        if self.format == render::Format::Human {
+            summary(self.errors, self.warnings, files);
+        }
+    }
 }
 
 /// The closing summary line, cargo style.
-pub fn summary(errors: usize, warnings: usize, files: usize) {
+fn summary(errors: usize, warnings: usize, files: usize) {
     if errors == 0 && warnings == 0 {
         return;
     }

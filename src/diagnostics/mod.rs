@@ -1,6 +1,7 @@
 //! Diagnostics as plain data: stages push them and carry on; only [`render`] knows miette.
 
 mod codes;
+mod excerpt;
 pub mod render;
 
 pub use codes::{lookup, CodeInfo, CODES};

@@ -1,9 +1,8 @@
 //! Diagnostics → text for people (miette) and for tools (short lines, JSON, GitHub annotations).
 
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, Report};
 
+use super::excerpt::Excerpt;
 use super::{Diagnostic, Severity};
 use crate::source::SourceFile;
 
@@ -22,10 +21,15 @@ pub enum Format {
 
 /// The rustc-like report: a title with the code, the source with labels, and the help line.
 pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
-    let len = file.text.len();
-    let labels = d.labels.iter().map(|l| {
-        let start = l.span.start.min(len);
-        let span = (start, l.span.end.min(len).saturating_sub(start));
+    let spans: Vec<(usize, usize)> = d
+        .labels
+        .iter()
+        .map(|l| (l.span.start, l.span.end))
+        .collect();
+    // miette sees only the lines the labels are on, so a report costs the size of its lines.
+    let (excerpt, spans) = Excerpt::new(file, &spans);
+    let labels = d.labels.iter().zip(spans).map(|(l, (start, end))| {
+        let span = (start, end - start);
         if l.primary {
             LabeledSpan::new_primary_with_span(Some(l.message.clone()), span)
         } else {
@@ -42,7 +46,7 @@ pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
     if let Some(help) = &d.help {
         md = md.with_help(help.clone());
     }
-    let report = Report::new(md).with_source_code(NamedSource::new(&file.name, file.text.clone()));
+    let report = Report::new(md).with_source_code(excerpt);
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
