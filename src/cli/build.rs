@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use clap::Args;
 use dsc::diagnostics::render::Format;
 
-use super::{collect_inputs, fatal, read_source, report, summary, LintArgs};
+use super::atomic;
+use super::{collect_inputs, fatal, read_source, LintArgs, Reporter, DEFAULT_MAX_DIAGNOSTICS};
 
 #[derive(Args)]
 pub struct BuildArgs {
@@ -26,6 +27,9 @@ pub struct BuildArgs {
     /// How to print diagnostics
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Print at most this many diagnostics (0: all)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_DIAGNOSTICS)]
+    max_diagnostics: usize,
     #[command(flatten)]
     lints: LintArgs,
 }
@@ -36,7 +40,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Err(e) => return fatal(e.0),
     };
     let levels = args.lints.levels();
-    let (mut errors, mut warnings) = (0, 0);
+    let mut reporter = Reporter::new(args.format, args.max_diagnostics);
     // file name → (yaml, source) for -o; documents in order for stdout.
     let mut outputs: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut documents = Vec::new();
@@ -47,9 +51,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
             Err(e) => return fatal(e.0),
         };
         let compiled = dsc::compile(&file, &levels);
-        let (e, w) = report(&file, &compiled.diagnostics, args.format);
-        errors += e;
-        warnings += w;
+        reporter.report(&file, &compiled.diagnostics);
         for m in &compiled.manifests {
             let yaml = m.yaml_with_header(&file.name);
             let out_name = output_file_name(&m.name);
@@ -63,10 +65,8 @@ pub fn run(args: BuildArgs) -> ExitCode {
             documents.push(yaml);
         }
     }
-    if args.format == Format::Human {
-        summary(errors, warnings, files.len());
-    }
-    if errors > 0 {
+    reporter.finish(files.len());
+    if reporter.errors > 0 {
         return ExitCode::from(1);
     }
     match &args.output {
@@ -107,17 +107,15 @@ fn check_committed(dir: &Path, outputs: &BTreeMap<String, (String, String)>) -> 
             Ok(current) if current == *yaml => {}
             Ok(current) => {
                 differ += 1;
-                let diff = similar::TextDiff::from_lines(current.as_str(), yaml.as_str());
-                out.push_str(
-                    &diff
-                        .unified_diff()
-                        .context_radius(3)
-                        .header(
-                            &format!("{} (committed)", path.display()),
-                            &format!("{} (compiled from {source})", path.display()),
-                        )
-                        .to_string(),
-                );
+                out.push_str(&dsc::diff::unified_diff(
+                    Some(&current),
+                    yaml,
+                    (
+                        &format!("{} (committed)", path.display()),
+                        &format!("{} (compiled from {source})", path.display()),
+                    ),
+                    3,
+                ));
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 differ += 1;
@@ -144,6 +142,13 @@ fn check_committed(dir: &Path, outputs: &BTreeMap<String, (String, String)>) -> 
             ));
         }
     }
+    for path in atomic::leftovers(dir) {
+        differ += 1;
+        out.push_str(&format!(
+            "leftover: {} (a temporary file of an interrupted run; building removes it)\n",
+            path.display()
+        ));
+    }
     print!("{out}");
     if differ > 0 {
         eprintln!("error: {differ} manifest(s) in {} are not what the specs compile to; run `dsc build ... -o {}`", dir.display(), dir.display());
@@ -153,21 +158,19 @@ fn check_committed(dir: &Path, outputs: &BTreeMap<String, (String, String)>) -> 
     }
 }
 
-/// Writes every file through a temporary file in the same directory, then renames it.
+/// Writes every file through a temporary file in the same directory, then renames it; first
+/// removes the temporary files an interrupted run left there.
 fn write_all(dir: &Path, outputs: &BTreeMap<String, (String, String)>) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    atomic::sweep(dir);
     let mut staged = Vec::new();
     for (name, (yaml, _)) in outputs {
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)
-            .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-        tmp.write_all(yaml.as_bytes())
-            .and_then(|_| tmp.flush())
+        let tmp = atomic::stage(dir, yaml, None)
             .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))?;
         staged.push((tmp, dir.join(name)));
     }
     for (tmp, path) in staged {
-        tmp.persist(&path)
-            .map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
+        atomic::commit(tmp, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
 }

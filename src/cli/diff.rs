@@ -11,7 +11,7 @@ use dsc::diagnostics::LintLevels;
 use dsc::diff::{self, DiffOptions, Kubectl};
 use serde_json::Value;
 
-use super::{fatal, read_source, report};
+use super::{fatal, read_source, Reporter, DEFAULT_MAX_DIAGNOSTICS};
 
 #[derive(Args)]
 #[command(group = clap::ArgGroup::new("old").required(true).args(["against", "live", "live_file"]))]
@@ -73,7 +73,7 @@ pub fn run(args: DiffArgs) -> ExitCode {
         Err(e) => return fatal(e.0),
     };
     let compiled = dsc::compile(&file, &LintLevels::default());
-    report(&file, &compiled.diagnostics, Format::Human);
+    Reporter::new(Format::Human, DEFAULT_MAX_DIAGNOSTICS).report(&file, &compiled.diagnostics);
     if compiled.has_errors() {
         eprintln!("error: {} has errors; nothing to compare", file.name);
         return ExitCode::from(2);
@@ -138,7 +138,11 @@ pub fn run(args: DiffArgs) -> ExitCode {
 /// it matched the spec's DaemonSet by name; it is compared as applied there, and the report says
 /// so instead of counting the namespace as a change.
 fn in_namespace(mut old: Value, namespace: &str, placed: &mut Option<String>) -> Value {
-    if old["metadata"]["namespace"].is_null() {
+    // `namespace: ""` is no namespace to kubectl too.
+    if old["metadata"]["namespace"]
+        .as_str()
+        .is_none_or(str::is_empty)
+    {
         if let Some(meta) = old["metadata"].as_object_mut() {
             meta.insert("namespace".into(), Value::from(namespace));
             *placed = Some(format!(

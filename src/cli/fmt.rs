@@ -11,7 +11,8 @@ use dsc::diagnostics::render::Format;
 use dsc::print::FormatError;
 use dsc::source::SourceFile;
 
-use super::{collect_inputs, fatal, read_source, report};
+use super::atomic;
+use super::{collect_inputs, fatal, read_source, Reporter, DEFAULT_MAX_DIAGNOSTICS};
 
 #[derive(Args)]
 pub struct FmtArgs {
@@ -37,7 +38,8 @@ pub fn run(args: FmtArgs) -> ExitCode {
         let formatted = match dsc::source_to_formatted(&file) {
             Ok(text) => text,
             Err(FormatError::Syntax(diagnostics)) => {
-                let (errors, _) = report(&file, &diagnostics, Format::Human);
+                let (errors, _) = Reporter::new(Format::Human, DEFAULT_MAX_DIAGNOSTICS)
+                    .report(&file, &diagnostics);
                 let plural = if errors == 1 { "" } else { "s" };
                 eprintln!(
                     "error: {} has {errors} syntax error{plural} and was not formatted",
@@ -94,11 +96,12 @@ pub fn run(args: FmtArgs) -> ExitCode {
 
 /// A unified diff from the file as it is to the file formatted.
 fn diff(file: &SourceFile, formatted: &str) -> String {
-    similar::TextDiff::from_lines(file.text.as_str(), formatted)
-        .unified_diff()
-        .context_radius(3)
-        .header(&file.name, &format!("{} (formatted)", file.name))
-        .to_string()
+    dsc::diff::unified_diff(
+        Some(&file.text),
+        formatted,
+        (&file.name, &format!("{} (formatted)", file.name)),
+        3,
+    )
 }
 
 fn write_stdout(text: &str) -> Result<(), String> {
@@ -118,13 +121,8 @@ fn write_in_place(path: &Path, text: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot write {name}: {e}"))?
         .permissions();
     let dir = target.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|_| tmp.flush())
-        .and_then(|_| tmp.as_file().set_permissions(permissions))
+    atomic::sweep(dir);
+    let tmp = atomic::stage(dir, text, Some(permissions))
         .map_err(|e| format!("cannot write {name}: {e}"))?;
-    tmp.persist(&target)
-        .map_err(|e| format!("cannot write {name}: {}", e.error))?;
-    Ok(())
+    atomic::commit(tmp, &target).map_err(|e| format!("cannot write {name}: {e}"))
 }

@@ -74,18 +74,12 @@ pub fn read_source(path: &Path) -> Result<String, InputError> {
         source: source.clone(),
         message: e.to_string(),
     };
-    if path == Path::new("-") {
-        read_all(std::io::stdin().lock()).map_err(io)
-    } else {
-        std::fs::read_to_string(path).map_err(io)
-    }
+    crate::source::read_text(path).map_err(io)
 }
 
-/// Everything from a reader, as UTF-8 text.
-pub fn read_all(mut reader: impl Read) -> std::io::Result<String> {
-    let mut text = String::new();
-    reader.read_to_string(&mut text)?;
-    Ok(text)
+/// Everything from a reader, as UTF-8 text, refused past [`crate::source::MAX_INPUT_BYTES`].
+pub fn read_all(reader: impl Read) -> std::io::Result<String> {
+    crate::source::read_limited(reader)
 }
 
 /// The objects in a JSON or multi-document YAML text, lists flattened, empty documents skipped.
@@ -140,7 +134,13 @@ pub fn select_daemonset(
     namespace: &str,
     name: &str,
 ) -> Result<Value, InputError> {
-    let field = |o: &Value, f: &str| o["metadata"][f].as_str().map(str::to_string);
+    // An empty field is no field: kubectl applies `namespace: ""` to the current namespace.
+    let field = |o: &Value, f: &str| {
+        o["metadata"][f]
+            .as_str()
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
     let candidates: Vec<&Value> = objects
         .iter()
         .filter(|o| o["kind"] == "DaemonSet" && field(o, "name").as_deref() == Some(name))

@@ -60,19 +60,21 @@ impl Kubectl {
         self
     }
 
-    /// The argument list for a GET of one DaemonSet.
+    /// The argument list for a GET of one DaemonSet. Every value is joined to its flag
+    /// (`--context=VALUE`), so a value that starts with `-` cannot be read as another flag.
     pub fn args(&self, namespace: &str, name: &str) -> Vec<OsString> {
-        let mut args: Vec<OsString> = ["get", "daemonset", name, "-n", namespace, "-o", "json"]
-            .iter()
-            .map(OsString::from)
-            .collect();
+        let mut args: Vec<OsString> = vec![
+            "get".into(),
+            "daemonset".into(),
+            name.into(),
+            flag("--namespace", namespace),
+            "--output=json".into(),
+        ];
         if let Some(context) = &self.context {
-            args.push("--context".into());
-            args.push(context.into());
+            args.push(flag("--context", context));
         }
         if let Some(kubeconfig) = &self.kubeconfig {
-            args.push("--kubeconfig".into());
-            args.push(kubeconfig.into());
+            args.push(flag("--kubeconfig", kubeconfig));
         }
         args.extend(self.extra_args.iter().cloned());
         args
@@ -119,6 +121,14 @@ impl Kubectl {
         }
         Ok(Some(live))
     }
+}
+
+/// `--flag=value` as one argument.
+fn flag(name: &str, value: impl AsRef<OsStr>) -> OsString {
+    let mut arg = OsString::from(name);
+    arg.push("=");
+    arg.push(value);
+    arg
 }
 
 /// The live DaemonSet through `kubectl`, or `None` when it does not exist yet.
@@ -223,15 +233,35 @@ mod tests {
                 "get",
                 "daemonset",
                 "agent; rm -rf /",
-                "-n",
-                "kube-system",
-                "-o",
-                "json",
-                "--context",
-                "prod",
-                "--kubeconfig",
-                "k.yaml"
+                "--namespace=kube-system",
+                "--output=json",
+                "--context=prod",
+                "--kubeconfig=k.yaml"
             ]
+        );
+    }
+
+    #[test]
+    fn values_that_look_like_flags_stay_values() {
+        let args = Kubectl::new("kubectl")
+            .context(Some("--kubeconfig=/etc/other"))
+            .kubeconfig(Some(Path::new("-k")))
+            .args("-n", "agent");
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            args.contains(&"--context=--kubeconfig=/etc/other".to_string()),
+            "{args:?}"
+        );
+        assert!(args.contains(&"--kubeconfig=-k".to_string()), "{args:?}");
+        assert!(args.contains(&"--namespace=-n".to_string()), "{args:?}");
+        assert!(
+            !args
+                .iter()
+                .any(|a| a == "--kubeconfig=/etc/other" || a == "-k"),
+            "{args:?}"
         );
     }
 

@@ -9,6 +9,7 @@ use super::DiffReport;
 use serde_json::{json, Value};
 use similar::TextDiff;
 use std::io::IsTerminal;
+use std::time::Duration;
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
@@ -23,15 +24,23 @@ pub fn auto_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// The unified diff of two YAML texts; `old` is `None` for a new object.
-pub(crate) fn unified_diff(
+/// How long the line diff may search for the smallest edit. Two large texts that differ on
+/// most lines would otherwise cost time quadratic in their length; past the deadline the diff
+/// is still correct, only less minimal.
+const DIFF_TIMEOUT: Duration = Duration::from_millis(300);
+
+/// The unified diff of two texts (`old` is `None` for a new object), with `context` lines
+/// around each change: one function for `dsc diff`, `build --check` and `fmt --check`.
+pub fn unified_diff(
     old: Option<&str>,
     new: &str,
     (from, to): (&str, &str),
     context: usize,
 ) -> String {
     let from = if old.is_some() { from } else { "/dev/null" };
-    TextDiff::from_lines(old.unwrap_or(""), new)
+    TextDiff::configure()
+        .timeout(DIFF_TIMEOUT)
+        .diff_lines(old.unwrap_or(""), new)
         .unified_diff()
         .context_radius(context)
         .header(from, to)

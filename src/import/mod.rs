@@ -104,17 +104,28 @@ pub fn manifest_to_spec(object: &Json) -> Result<Spec, String> {
     }
     names::dns_subdomain(&name).map_err(|why| format!("the name `{name}` {why}"))?;
     let mut notes = Vec::new();
-    let version = canonical["apiVersion"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    if version != "apps/v1" {
-        notes.push(format!(
-            "{what}: written as apps/v1, the only version dsc compiles to (was {version})"
-        ));
-        canonical["apiVersion"] = Json::from("apps/v1");
+    match canonical["apiVersion"].as_str() {
+        Some("apps/v1") => {}
+        // The versions DaemonSets had before apps/v1; servers since 1.16 refuse them.
+        Some(old @ ("apps/v1beta2" | "extensions/v1beta1")) => {
+            notes.push(format!(
+                "{what}: written as apps/v1, the only version dsc compiles to (was {old}, \
+                 which Kubernetes no longer serves since 1.16)"
+            ));
+            canonical["apiVersion"] = Json::from("apps/v1");
+        }
+        Some(other) => {
+            return Err(format!(
+                "apiVersion `{other}` is not a version of DaemonSet; write `apiVersion: apps/v1`"
+            ))
+        }
+        None => return Err("the manifest has no apiVersion; write `apiVersion: apps/v1`".into()),
     }
-    if canonical["metadata"]["namespace"].is_null() {
+    // An empty namespace is no namespace: kubectl and the API server fill in the current one.
+    if canonical["metadata"]["namespace"]
+        .as_str()
+        .is_none_or(str::is_empty)
+    {
         notes.push(format!(
             "{what} has no namespace: the spec uses `default`; add `in NAMESPACE` to choose one"
         ));

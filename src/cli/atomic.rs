@@ -1,0 +1,122 @@
+//! Atomic writes: a file is written under a temporary name in its own directory, then renamed
+//! over the target, so a reader never sees half a file.
+//!
+//! Temporary files are named `.dsc-tmp-PID-XXXXXX`. A process killed between the write and the
+//! rename leaves one behind; the next `dsc build -o` or `dsc fmt` in that folder removes those
+//! whose process is gone (or that are over an hour old, where a process cannot be looked up),
+//! and `dsc build -o DIR --check` reports them.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use tempfile::TempPath;
+
+/// The start of every temporary file name dsc uses.
+pub const TEMP_PREFIX: &str = ".dsc-tmp-";
+
+/// A temporary file older than this is a leftover whoever wrote it.
+const STALE_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// Writes `text` to a new temporary file in `dir` and closes it: staging many files holds no
+/// file descriptor open. Dropping the result removes the file.
+pub fn stage(
+    dir: &Path,
+    text: &str,
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<TempPath> {
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+        .tempfile_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.flush()?;
+    if let Some(permissions) = permissions {
+        tmp.as_file().set_permissions(permissions)?;
+    }
+    Ok(tmp.into_temp_path())
+}
+
+/// Renames a staged file over `target`.
+pub fn commit(staged: TempPath, target: &Path) -> std::io::Result<()> {
+    staged.persist(target).map_err(|e| e.error)
+}
+
+/// The temporary files in `dir` that a dsc process no longer running left behind.
+pub fn leftovers(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| {
+            let name = e.file_name();
+            let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
+                return false;
+            };
+            let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|m| SystemTime::now().duration_since(m).ok())
+                .is_some_and(|age| age > STALE_AFTER);
+            old || pid.is_some_and(|pid| pid != std::process::id() && !running(pid))
+        })
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
+}
+
+/// Removes the leftovers in `dir`; returns how many were removed.
+pub fn sweep(dir: &Path) -> usize {
+    leftovers(dir)
+        .iter()
+        .filter(|path| std::fs::remove_file(path).is_ok())
+        .count()
+}
+
+/// Whether a process runs, where the system says (Linux's `/proc`); elsewhere it is assumed
+/// to, and only age makes its files leftovers.
+fn running(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staged_files_are_named_and_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let staged = stage(dir.path(), "a: 1\n", None).unwrap();
+        let name = staged.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with(&format!("{TEMP_PREFIX}{}-", std::process::id())));
+        // A file of this process is not a leftover.
+        assert!(leftovers(dir.path()).is_empty());
+        commit(staged, &dir.path().join("a.yaml")).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.yaml")).unwrap(),
+            "a: 1\n"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn files_of_a_gone_process_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        // No process has a pid this large (Linux allows at most 2^22).
+        let gone = dir.path().join(format!("{TEMP_PREFIX}4294967295-abcdef"));
+        std::fs::write(&gone, "half").unwrap();
+        let other = dir.path().join(".tmpXYZ");
+        std::fs::write(&other, "not ours").unwrap();
+        if Path::new("/proc/self").exists() {
+            assert_eq!(leftovers(dir.path()), vec![gone.clone()]);
+            assert_eq!(sweep(dir.path()), 1);
+            assert!(!gone.exists());
+        }
+        assert!(other.exists());
+    }
+}

@@ -1,0 +1,251 @@
+//! Defects found by fuzzing and fault injection, each through the binary as a user meets it:
+//! a panic on a long line, exponential parsing of unclosed braces, a flood of diagnostics,
+//! unbounded input, temporary files left by an interrupted run, imports that accepted what the
+//! API server refuses.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const GOOD: &str = "daemonset agent in monitoring {\n  container agent {\n    image registry.example.com/agent:1.0\n    memory 64Mi..128Mi\n  }\n}\n";
+
+fn dsc() -> Command {
+    Command::cargo_bin("dsc").unwrap()
+}
+
+#[test]
+fn a_diagnostic_far_along_a_long_line_is_shown_cut() {
+    // A label at column 65,535 or more used to make the renderer panic (exit 101).
+    let text = format!("{} {{\n", "x".repeat(70_000));
+    for command in [&["check", "-"][..], &["build", "-"], &["fmt", "-"]] {
+        let out = dsc()
+            .args(command)
+            .write_stdin(text.clone())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command:?}: {stderr}");
+        assert!(
+            stderr.contains("DS0103") || stderr.contains("syntax error"),
+            "{stderr}"
+        );
+        if command[0] != "fmt" {
+            assert!(stderr.contains("<stdin>:1:70002"), "{stderr}");
+            assert!(stderr.contains("…xxx"), "the line is cut: {stderr}");
+            assert!(stderr.len() < 2_000, "{stderr}");
+        }
+    }
+}
+
+#[test]
+fn unclosed_braces_are_reported_once_however_many() {
+    // Each open brace used to double the parse time: 60 of them would never finish.
+    let text = "x {\n".repeat(60);
+    dsc()
+        .args(["check", "-"])
+        .write_stdin(text)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[DS0103]: unclosed block").count(1))
+        .stderr(predicate::str::contains("<stdin>:1:3"));
+}
+
+#[test]
+fn many_errors_print_the_first_hundred_and_count_the_rest() {
+    let bad: String = (0..300).map(|i| format!("    bogus-key {i}\n")).collect();
+    let text = GOOD.replace("    memory", &format!("{bad}    memory"));
+    let out = dsc()
+        .args(["check", "-"])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr.matches("error[DS0201]").count(), 100, "{stderr}");
+    assert!(
+        stderr
+            .contains("note: 200 more diagnostics not shown; `--max-diagnostics 0` shows them all"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error: 300 errors in 1 file"), "{stderr}");
+    let all = dsc()
+        .args(["check", "--max-diagnostics", "0", "--format", "short", "-"])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&all.stderr)
+            .matches("error[DS0201]")
+            .count(),
+        300
+    );
+    // JSON is for tools: always complete.
+    let json = dsc()
+        .args(["check", "--format", "json", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report.as_array().map(Vec::len), Some(300));
+}
+
+#[test]
+fn inputs_over_the_documented_size_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.ds");
+    let line = "# a comment line that fills the file\n";
+    let text = line.repeat((16 << 20) / line.len() + 1);
+    std::fs::write(&path, &text).unwrap();
+    dsc()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("larger than 16 MiB"));
+    dsc()
+        .args(["import", "-"])
+        .write_stdin(text)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("larger than 16 MiB"));
+}
+
+#[test]
+fn temporary_files_of_an_interrupted_build_are_reported_then_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("agent.ds");
+    std::fs::write(&spec, GOOD).unwrap();
+    let out = dir.path().join("out");
+    dsc()
+        .arg("build")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    // What `kill -9` between write and rename leaves: a temporary file of a process now gone.
+    let leftover = out.join(".dsc-tmp-4294967295-Ab12Cd");
+    std::fs::write(&leftover, "apiVersion: apps/v1\nkind: Daem").unwrap();
+    let hand_written = out.join(".tmp-notes");
+    std::fs::write(&hand_written, "mine").unwrap();
+    dsc()
+        .arg("build")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .arg("--check")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("leftover:"))
+        .stdout(predicate::str::contains(".dsc-tmp-4294967295-Ab12Cd"));
+    dsc()
+        .arg("build")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(!leftover.exists());
+    assert!(
+        hand_written.exists(),
+        "only dsc's own temporary files are removed"
+    );
+    dsc()
+        .arg("build")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .arg("--check")
+        .assert()
+        .success();
+    // Writes leave nothing behind.
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.starts_with(".dsc-tmp-")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn fmt_removes_leftovers_beside_the_file_it_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("agent.ds");
+    std::fs::write(&spec, GOOD.replace("  container", "container")).unwrap();
+    let leftover = dir.path().join(".dsc-tmp-4294967295-Zz99Yy");
+    std::fs::write(&leftover, "daemonset").unwrap();
+    dsc().arg("fmt").arg(&spec).assert().success();
+    assert!(!leftover.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+fn manifest(api_version: Option<&str>, namespace: &str) -> String {
+    let out = dsc()
+        .args(["build", "-"])
+        .write_stdin(GOOD)
+        .output()
+        .unwrap();
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    let yaml = yaml.replace(
+        "  namespace: monitoring\n",
+        &format!("  namespace: {namespace}\n"),
+    );
+    match api_version {
+        Some(v) => yaml.replace("apiVersion: apps/v1", &format!("apiVersion: {v}")),
+        None => yaml.replace("apiVersion: apps/v1\n", ""),
+    }
+}
+
+#[test]
+fn an_empty_namespace_imports_as_none_and_diffs_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = manifest(Some("apps/v1"), "\"\"");
+    let path = dir.path().join("agent.yaml");
+    std::fs::write(&path, &yaml).unwrap();
+    let out = dsc().arg("import").arg(&path).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let spec = dir.path().join("agent.ds");
+    std::fs::write(&spec, &out.stdout).unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no namespace"));
+    dsc()
+        .arg("diff")
+        .arg(&spec)
+        .arg("--against")
+        .arg(&path)
+        .args(["--color", "never"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no changes"));
+}
+
+#[test]
+fn import_refuses_what_is_not_a_daemonset_version() {
+    for (version, message) in [
+        (
+            Some("ap/v1"),
+            "apiVersion `ap/v1` is not a version of DaemonSet",
+        ),
+        (Some("v1"), "apiVersion `v1` is not a version of DaemonSet"),
+        (None, "the manifest has no apiVersion"),
+    ] {
+        dsc()
+            .args(["import", "-"])
+            .write_stdin(manifest(version, "monitoring"))
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(message));
+    }
+    // The versions DaemonSets had before apps/v1 are converted, with a note.
+    dsc()
+        .args(["import", "-"])
+        .write_stdin(manifest(Some("extensions/v1beta1"), "monitoring"))
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("no longer serves since 1.16"));
+}
