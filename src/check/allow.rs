@@ -2,6 +2,8 @@
 //! whole file at the top level, one daemonset, or one container. The statements are taken out
 //! of the tree before checking, and the allowances applied to the findings after.
 
+use std::borrow::Cow;
+
 use super::Cx;
 use crate::diagnostics::{did_you_mean, lookup, Diagnostic, Severity, CODES};
 use crate::source::Span;
@@ -29,11 +31,21 @@ impl Allowances {
     }
 }
 
-/// Removes every `allow` statement from the tree and records what it allows where.
-pub fn extract(ast: &Ast, file_len: usize, cx: &mut Cx) -> (Ast, Allowances) {
+/// Removes every `allow` statement from the tree and records what it allows where. A tree
+/// without one is not copied.
+pub fn extract<'a>(ast: &'a Ast, file_len: usize, cx: &mut Cx) -> (Cow<'a, Ast>, Allowances) {
     let mut allowances = Allowances::default();
+    if !has_allow(&ast.statements) {
+        return (Cow::Borrowed(ast), allowances);
+    }
     let statements = strip(&ast.statements, Span::new(0, file_len), &mut allowances, cx);
-    (Ast { statements }, allowances)
+    (Cow::Owned(Ast { statements }), allowances)
+}
+
+fn has_allow(statements: &[Statement]) -> bool {
+    statements.iter().any(|s| {
+        s.keyword == "allow" || s.block.as_ref().is_some_and(|b| has_allow(&b.statements))
+    })
 }
 
 fn strip(
@@ -48,14 +60,17 @@ fn strip(
             record(s, scope, out, cx);
             continue;
         }
-        let mut s = s.clone();
-        if let Some(block) = &s.block {
-            s.block = Some(Block {
+        // Each statement is copied once, without its block, which is stripped in turn.
+        kept.push(Statement {
+            keyword: s.keyword.clone(),
+            keyword_span: s.keyword_span,
+            args: s.args.clone(),
+            block: s.block.as_ref().map(|block| Block {
                 statements: strip(&block.statements, s.span, out, cx),
                 span: block.span,
-            });
-        }
-        kept.push(s);
+            }),
+            span: s.span,
+        });
     }
     kept
 }
