@@ -20,11 +20,6 @@ pub fn syntax_error(text: &str, base: usize, error: &Error<Rule>) -> Diagnostic 
     describe(text, base, at, &expected)
 }
 
-/// An error that stopped the whole file (an unclosed block, a stray `}`).
-pub fn whole_file_error(text: &str, error: &Error<Rule>) -> Diagnostic {
-    syntax_error(text, 0, error)
-}
-
 fn describe(text: &str, base: usize, at: usize, expected: &[Rule]) -> Diagnostic {
     let rest = text.get(at..).unwrap_or("");
     let here = Span::new(

@@ -5,7 +5,7 @@ use pest::iterators::Pair;
 use pest::Parser as _;
 
 use super::ast::{Arg, ArgKind, Ast, Block, Statement, StrLayout};
-use super::errors::{syntax_error, whole_file_error};
+use super::errors::syntax_error;
 use super::strings::{dedent_multiline, multiline_layout, unescape};
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
@@ -16,7 +16,6 @@ pub(super) struct DsParser;
 
 /// Parses a whole file. Statements that do not parse are reported and left out of the tree.
 pub fn parse(text: &str) -> (Ast, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
     // Nesting is limited before pest sees the text: the parser and every later stage recurse
     // once per level, and a hostile file must not overflow the stack.
     if let Some(at) = too_deep(text) {
@@ -33,17 +32,25 @@ pub fn parse(text: &str) -> (Ast, Vec<Diagnostic>) {
             vec![d],
         );
     }
-    let file = match DsParser::parse(Rule::file, text) {
-        Ok(mut pairs) => pairs.next(),
-        Err(error) => {
-            diagnostics.push(whole_file_error(text, &error));
-            None
+    let mut reader = Reader {
+        text,
+        at: 0,
+        out: Vec::new(),
+    };
+    let mut statements = match reader.body(None) {
+        Ok(statements) => statements,
+        // A `}` that closes nothing at the top level: the file's structure cannot be trusted,
+        // so that one error is all that is reported.
+        Err(from) => {
+            return (
+                Ast {
+                    statements: Vec::new(),
+                },
+                vec![stray_brace(text, from)],
+            )
         }
     };
-    let mut statements = match file {
-        Some(file) => statements(file, text, &mut diagnostics),
-        None => Vec::new(),
-    };
+    let mut diagnostics = reader.out;
     // After an unclosed block the rest of the file is read out of context: its findings would
     // be noise, so they are dropped.
     if let Some(at) = diagnostics
@@ -58,23 +65,167 @@ pub fn parse(text: &str) -> (Ast, Vec<Diagnostic>) {
     (Ast { statements }, diagnostics)
 }
 
-fn span_of(pair: &Pair<'_, Rule>) -> Span {
+/// A pair's span in the file, for a pair parsed from the text at `base`.
+fn span_of(pair: &Pair<'_, Rule>, base: usize) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    Span::new(base + s.start(), base + s.end())
 }
 
-fn statements(parent: Pair<'_, Rule>, text: &str, out: &mut Vec<Diagnostic>) -> Vec<Statement> {
-    let open = parent.as_span().start();
-    let mut result = Vec::new();
-    for pair in parent.into_inner() {
-        match pair.as_rule() {
-            Rule::good_statement => result.push(statement(pair, text, out)),
-            Rule::bad_statement => out.push(bad_statement(&pair)),
-            Rule::unclosed => out.push(unclosed_block(open)),
-            _ => {}
+/// Reads a file one statement at a time. pest parses each statement's head (keyword and
+/// values) and each bad statement on its own; this loop reads the separators, comments and
+/// blocks between them, as the grammar's `body` and `block` say. So the parser holds pest's
+/// tokens for one statement at a time, not for the whole file, and never re-reads a block.
+struct Reader<'t> {
+    text: &'t str,
+    /// How far the file has been read.
+    at: usize,
+    out: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    /// The statements up to the `}` that closes the block opened at `open` (read), or up to
+    /// the end of the file. At the top level (`open` is `None`), a `}` is an error: the start
+    /// of the statement before it (or of the brace) is returned, to describe it.
+    fn body(&mut self, open: Option<usize>) -> Result<Vec<Statement>, usize> {
+        let mut statements = Vec::new();
+        let mut last = None;
+        loop {
+            self.skip_trivia(true);
+            match self.text.as_bytes().get(self.at) {
+                None => {
+                    if let Some(open) = open {
+                        self.out.push(unclosed_block(open));
+                    }
+                    return Ok(statements);
+                }
+                Some(b'}') => {
+                    if open.is_none() {
+                        return Err(last.unwrap_or(self.at));
+                    }
+                    self.at += 1;
+                    return Ok(statements);
+                }
+                Some(_) => {
+                    let start = self.at;
+                    last = Some(start);
+                    match self.statement() {
+                        Some(statement) => statements.push(statement),
+                        None => {
+                            self.at = start;
+                            self.bad_statement();
+                        }
+                    }
+                }
+            }
         }
     }
-    result
+
+    /// A statement from `self.at`: its head, an optional block, and then the end of the
+    /// statement. `None` (with nothing reported) when it does not parse as one.
+    fn statement(&mut self) -> Option<Statement> {
+        let start = self.at;
+        let reported = self.out.len();
+        let head = DsParser::parse(Rule::head, &self.text[start..])
+            .ok()?
+            .next()?;
+        let head_end = start + head.as_span().end();
+        let mut inner = head.into_inner();
+        let keyword = inner.next()?;
+        let keyword_span = span_of(&keyword, start);
+        let keyword = keyword.as_str().to_string();
+        let args = inner
+            .filter_map(|p| argument(p, start, &mut self.out))
+            .collect();
+        self.at = head_end;
+        self.skip_trivia(false);
+        let mut block = None;
+        if self.text[self.at..].starts_with('{') {
+            let open = self.at;
+            self.at += 1;
+            let statements = self.body(Some(open)).unwrap_or_default();
+            block = Some(Block {
+                statements,
+                span: Span::new(open, self.at),
+            });
+            self.skip_trivia(false);
+        }
+        match self.text.as_bytes().get(self.at) {
+            None | Some(b'\n' | b'\r' | b';' | b'}') => Some(Statement {
+                keyword,
+                keyword_span,
+                args,
+                block,
+                span: Span::new(start, self.at),
+            }),
+            Some(_) => {
+                // Something follows that is not a value: the statement is read again as a bad
+                // one, and what its block reported goes with it.
+                self.out.truncate(reported);
+                None
+            }
+        }
+    }
+
+    /// Reports the statement at `self.at`, which does not parse, and reads past it: the rest
+    /// of its line, with the blocks and strings it opens.
+    fn bad_statement(&mut self) {
+        let start = self.at;
+        let pair = DsParser::parse(Rule::bad_statement, &self.text[start..])
+            .ok()
+            .and_then(|mut pairs| pairs.next());
+        match pair {
+            Some(pair) if !pair.as_str().is_empty() => {
+                self.out.push(bad_statement(&pair, start));
+                self.at = start + pair.as_span().end();
+            }
+            // A bad statement takes at least the character it starts at; should it not, the
+            // line is skipped so that reading goes on.
+            _ => {
+                self.at = self.text[start..]
+                    .find('\n')
+                    .map_or(self.text.len(), |i| start + i);
+            }
+        }
+    }
+
+    /// Skips what the grammar skips between tokens: spaces, tabs, a `\` before a line break, a
+    /// byte-order mark, comments; and, with `separators`, line breaks and `;` too.
+    fn skip_trivia(&mut self, separators: bool) {
+        let bytes = self.text.as_bytes();
+        while let Some(&b) = bytes.get(self.at) {
+            match b {
+                b' ' | b'\t' => self.at += 1,
+                b'\n' | b'\r' | b';' if separators => self.at += 1,
+                b'\\' => match (bytes.get(self.at + 1), bytes.get(self.at + 2)) {
+                    (Some(b'\r'), Some(b'\n')) => self.at += 3,
+                    (Some(b'\n' | b'\r'), _) => self.at += 2,
+                    _ => return,
+                },
+                b'#' => {
+                    self.at = self.text[self.at..]
+                        .find(['\n', '\r'])
+                        .map_or(self.text.len(), |i| self.at + i);
+                }
+                _ if self.text[self.at..].starts_with('\u{feff}') => self.at += 3,
+                _ => return,
+            }
+        }
+    }
+}
+
+/// A `}` at the top level, described as the whole grammar sees it from `from` (the start of
+/// the statement before it, or the brace).
+fn stray_brace(text: &str, from: usize) -> Diagnostic {
+    let rest = &text[from..];
+    match DsParser::parse(Rule::file, rest) {
+        Err(error) => syntax_error(rest, from, &error),
+        Ok(_) => {
+            let at = from + rest.find('}').unwrap_or(0);
+            Diagnostic::error("DS0104", "unexpected `}`")
+                .at(Span::new(at, at + 1), "no block is open here")
+                .help("remove this brace, or add the `{` it was meant to close")
+        }
+    }
 }
 
 /// A `{` at `at` that no `}` closes.
@@ -85,8 +236,8 @@ fn unclosed_block(at: usize) -> Diagnostic {
 }
 
 /// Re-parses a statement that failed inside the file on its own, for a precise message.
-fn bad_statement(pair: &Pair<'_, Rule>) -> Diagnostic {
-    let span = span_of(pair);
+fn bad_statement(pair: &Pair<'_, Rule>, base: usize) -> Diagnostic {
+    let span = span_of(pair, base);
     if let Some(open) = unclosed_brace(pair.as_str()) {
         return unclosed_block(span.start + open);
     }
@@ -173,39 +324,9 @@ fn unclosed_brace(text: &str) -> Option<usize> {
     open.first().copied()
 }
 
-fn statement(pair: Pair<'_, Rule>, text: &str, out: &mut Vec<Diagnostic>) -> Statement {
-    let span = span_of(&pair);
-    let mut inner = pair.into_inner();
-    let mut keyword = String::new();
-    let mut keyword_span = span;
-    let mut args = Vec::new();
-    let mut block = None;
-    if let Some(k) = inner.next() {
-        keyword = k.as_str().to_string();
-        keyword_span = span_of(&k);
-    }
-    for p in inner {
-        if p.as_rule() == Rule::block {
-            let block_span = span_of(&p);
-            block = Some(Block {
-                statements: statements(p, text, out),
-                span: block_span,
-            });
-        } else if let Some(arg) = argument(p, out) {
-            args.push(arg);
-        }
-    }
-    Statement {
-        keyword,
-        keyword_span,
-        args,
-        block,
-        span,
-    }
-}
-
-fn argument(pair: Pair<'_, Rule>, out: &mut Vec<Diagnostic>) -> Option<Arg> {
-    let span = span_of(&pair);
+/// One value of a statement, parsed from the text at `base`.
+fn argument(pair: Pair<'_, Rule>, base: usize, out: &mut Vec<Diagnostic>) -> Option<Arg> {
+    let span = span_of(&pair, base);
     let kind = match pair.as_rule() {
         Rule::word | Rule::list_word => ArgKind::Word(pair.as_str().to_string()),
         Rule::number => ArgKind::Number(pair.as_str().to_string()),
@@ -247,7 +368,7 @@ fn argument(pair: Pair<'_, Rule>, out: &mut Vec<Diagnostic>) -> Option<Arg> {
             let raw = inner.as_ref().map_or("", |p| p.as_str());
             let start = inner
                 .as_ref()
-                .map_or(span.start + 3, |p| p.as_span().start());
+                .map_or(span.start + 3, |p| base + p.as_span().start());
             ArgKind::Str {
                 value: dedent_multiline(raw),
                 multiline: true,
@@ -259,7 +380,7 @@ fn argument(pair: Pair<'_, Rule>, out: &mut Vec<Diagnostic>) -> Option<Arg> {
             let mut high = None;
             let dots = pair.as_str().find("..").unwrap_or(0) + span.start;
             for p in pair.into_inner() {
-                let item = (p.as_str().to_string(), span_of(&p));
+                let item = (p.as_str().to_string(), span_of(&p, base));
                 if item.1.start < dots {
                     low = Some(item);
                 } else {
@@ -272,7 +393,7 @@ fn argument(pair: Pair<'_, Rule>, out: &mut Vec<Diagnostic>) -> Option<Arg> {
             let mut inner = pair.into_inner();
             let key = inner.next()?;
             let value = match inner.next() {
-                Some(v) => argument(v, out)?,
+                Some(v) => argument(v, base, out)?,
                 None => Arg {
                     kind: ArgKind::Empty,
                     span: Span::new(span.end, span.end),
@@ -280,11 +401,15 @@ fn argument(pair: Pair<'_, Rule>, out: &mut Vec<Diagnostic>) -> Option<Arg> {
             };
             ArgKind::Pair {
                 key: key.as_str().to_string(),
-                key_span: span_of(&key),
+                key_span: span_of(&key, base),
                 value: Box::new(value),
             }
         }
-        Rule::list => ArgKind::List(pair.into_inner().filter_map(|p| argument(p, out)).collect()),
+        Rule::list => ArgKind::List(
+            pair.into_inner()
+                .filter_map(|p| argument(p, base, out))
+                .collect(),
+        ),
         _ => return None,
     };
     Some(Arg { kind, span })
