@@ -43,9 +43,9 @@ pub fn extract<'a>(ast: &'a Ast, file_len: usize, cx: &mut Cx) -> (Cow<'a, Ast>,
 }
 
 fn has_allow(statements: &[Statement]) -> bool {
-    statements.iter().any(|s| {
-        s.keyword == "allow" || s.block.as_ref().is_some_and(|b| has_allow(&b.statements))
-    })
+    statements
+        .iter()
+        .any(|s| s.keyword == "allow" || s.block.as_ref().is_some_and(|b| has_allow(&b.statements)))
 }
 
 fn strip(
