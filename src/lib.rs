@@ -119,6 +119,9 @@ pub fn compile(file: &SourceFile, lints: &LintLevels) -> Compiled {
             .filter(|d| !(parse_failed && d.code == "DS0204")),
     );
     let mut diags = lints.apply(diags);
+    for d in &mut diags {
+        d.fit_to(&file.text);
+    }
     diagnostics::sort(&mut diags);
     let manifests = if diagnostics::has_errors(&diags) {
         Vec::new()

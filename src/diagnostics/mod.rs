@@ -85,6 +85,23 @@ impl Diagnostic {
         self
     }
 
+    /// Moves every label inside `text` and onto character boundaries (the start back, the end
+    /// forward). Stages that map positions through an embedded document (an override's YAML)
+    /// can land inside a character; a report must not.
+    pub fn fit_to(&mut self, text: &str) {
+        for label in &mut self.labels {
+            let mut start = label.span.start.min(text.len());
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = label.span.end.clamp(start, text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            label.span = Span::new(start, end);
+        }
+    }
+
     /// Where the diagnostic points: the primary label, or the first one.
     pub fn primary_span(&self) -> Span {
         self.labels
@@ -173,6 +190,17 @@ mod tests {
         assert_eq!(did_you_mean("grt", ["gt", "lt", "in"]), Some("gt"));
         assert_eq!(did_you_mean("xyz", ["gt", "lt", "in"]), None);
         assert_eq!(did_you_mean("rw", ["ro"]), None);
+    }
+
+    #[test]
+    fn labels_fit_on_character_boundaries() {
+        let text = "a: é\n";
+        let mut d = Diagnostic::error("DS0750", "x").at(Span::new(4, 5), "inside `é`");
+        d.fit_to(text);
+        assert_eq!(d.labels[0].span, Span::new(3, 5));
+        let mut d = Diagnostic::error("DS0750", "x").at(Span::new(9, 12), "past the end");
+        d.fit_to(text);
+        assert_eq!(d.labels[0].span, Span::new(6, 6));
     }
 
     #[test]

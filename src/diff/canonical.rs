@@ -83,7 +83,10 @@ fn drop_server_fields(v: &mut Value) {
 }
 
 /// extensions/v1beta1 defaulted `updateStrategy.type` to OnDelete and the selector to the
-/// template labels; apps/v1 has no such defaults, so make them explicit.
+/// template labels; apps/v1 has no such defaults, so make them explicit. A strategy that has
+/// `rollingUpdate` settings is read as RollingUpdate: that is what the canonical form leaves of
+/// an explicit `type: RollingUpdate` (the apps/v1 default), so canonicalizing twice changes
+/// nothing.
 fn make_legacy_defaults_explicit(v: &mut Value) {
     if v.get("apiVersion").and_then(Value::as_str) != Some("extensions/v1beta1") {
         return;
@@ -94,7 +97,8 @@ fn make_legacy_defaults_explicit(v: &mut Value) {
     };
     let strategy = spec.entry("updateStrategy").or_insert_with(|| json!({}));
     if let Value::Object(strategy) = strategy {
-        if strategy.get("type").is_none_or(Value::is_null) {
+        let rolling = strategy.get("rollingUpdate").is_some_and(|r| !r.is_null());
+        if strategy.get("type").is_none_or(Value::is_null) && !rolling {
             strategy.insert("type".to_string(), json!("OnDelete"));
         }
     }
