@@ -12,6 +12,20 @@ fn dsc() -> Command {
     Command::cargo_bin("dsc").unwrap()
 }
 
+/// `dsc build SPEC -o OUT`, with `--check` when asked.
+fn build_into(
+    spec: &std::path::Path,
+    out: &std::path::Path,
+    check: bool,
+) -> assert_cmd::assert::Assert {
+    let mut command = dsc();
+    command.arg("build").arg(spec).arg("-o").arg(out);
+    if check {
+        command.arg("--check");
+    }
+    command.assert()
+}
+
 #[test]
 fn a_diagnostic_far_along_a_long_line_is_shown_cut() {
     // A label at column 65,535 or more used to make the renderer panic (exit 101).
@@ -127,13 +141,7 @@ fn temporary_files_of_an_interrupted_build_are_reported_then_removed() {
     std::fs::write(&leftover, "apiVersion: apps/v1\nkind: Daem").unwrap();
     let hand_written = out.join(".tmp-notes");
     std::fs::write(&hand_written, "mine").unwrap();
-    dsc()
-        .arg("build")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
-        .arg("--check")
-        .assert()
+    build_into(&spec, &out, true)
         .code(1)
         .stdout(predicate::str::contains("leftover:"))
         .stdout(predicate::str::contains(".dsc-tmp-4294967295-Ab12Cd"));
@@ -149,14 +157,7 @@ fn temporary_files_of_an_interrupted_build_are_reported_then_removed() {
         hand_written.exists(),
         "only dsc's own temporary files are removed"
     );
-    dsc()
-        .arg("build")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
-        .arg("--check")
-        .assert()
-        .success();
+    build_into(&spec, &out, true).success();
     // Writes leave nothing behind.
     let names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
