@@ -112,6 +112,8 @@ pub fn compile(file: &SourceFile, lints: &LintLevels) -> Compiled {
     let (ast, mut diags) = source_to_ast(file);
     let parse_failed = diagnostics::has_errors(&diags);
     let (spec, check_diags) = ast_to_model(&ast);
+    // The tree is not needed past checking: free it before lowering makes the objects.
+    drop(ast);
     // After a parse error, a "missing" finding is usually the statement that did not parse.
     diags.extend(
         check_diags

@@ -119,6 +119,9 @@ pub fn format_source(text: &str) -> Result<String, FormatError> {
         return Err(FormatError::Syntax(diagnostics));
     }
     let body = Body::from_source(text, &ast);
+    // The syntax tree is not needed once the printed tree holds the file: free it before the
+    // output is parsed again to verify it.
+    drop(ast);
     let formatted = body_to_source(&body);
     verify::verify(&body, &formatted).map_err(FormatError::Unfaithful)?;
     Ok(formatted)
