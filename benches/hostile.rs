@@ -11,54 +11,11 @@ use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criteri
 use dsc::diagnostics::{render, LintLevels};
 use dsc::source::SourceFile;
 
+mod shapes;
+use shapes::shapes;
+
 const SIZES: [usize; 5] = [1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 const RENDERED: usize = 100;
-
-/// Repeats `unit` (numbered by `{i}`) after `head` until the text has `size` bytes, then `tail`.
-fn fill(head: &str, unit: &str, tail: &str, size: usize) -> String {
-    let mut text = String::with_capacity(size + 64);
-    text.push_str(head);
-    let mut i = 0;
-    while text.len() + tail.len() < size {
-        text.push_str(&unit.replace("{i}", &i.to_string()));
-        i += 1;
-    }
-    text.push_str(tail);
-    text
-}
-
-fn shapes(size: usize) -> Vec<(&'static str, String)> {
-    let container = "daemonset a in b {\n  container c {\n    image r.example.com/c:1.0\n";
-    vec![
-        (
-            "unclosed braces",
-            fill(&"x {\n".repeat(60), "  a {i}\n", "", size),
-        ),
-        (
-            "an error per line",
-            fill(container, "    bogus-key {i}\n", "  }\n}\n", size),
-        ),
-        ("one long line", fill("", "x", " {\n", size)),
-        (
-            "deep lists",
-            fill(
-                container,
-                &format!("    args {}a{{i}}{}\n", "[".repeat(60), "]".repeat(60)),
-                "  }\n}\n",
-                size,
-            ),
-        ),
-        (
-            "valid statements",
-            fill(
-                container,
-                "    env VAR_{i} = \"value {i}\"\n",
-                "  }\n}\n",
-                size,
-            ),
-        ),
-    ]
-}
 
 fn check(file: &SourceFile, lints: &LintLevels) -> usize {
     let compiled = dsc::compile(file, lints);

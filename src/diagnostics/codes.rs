@@ -45,10 +45,10 @@ Wrong:\n    daemonset agent {\n      container agent { image agent:1 }\n\nRight:
         "Double-quoted strings support `\\\"`, `\\\\`, `\\n`, `\\t`, `\\r`, `\\0`, `\\$` and `\\u{HEX}`. \
 For regular expressions and other text full of backslashes, use single quotes: nothing is escaped \
 inside them.\n\nWrong:\n    args \"\\d+\"\n\nRight:\n    args '\\d+'"),
-    code("DS0106", "too-deep", "blocks and lists are nested more than 64 levels deep",
-        "A spec uses a few levels of nesting: a daemonset, its containers, a list. More than 64 \
-levels is a file that lost its closing braces or brackets, or one made to break tools; dsc stops \
-before parsing it rather than risk running out of stack."),
+    code("DS0106", "too-deep", "blocks and lists are nested more than 16 levels deep",
+        "A spec uses a few levels of nesting: a daemonset, its containers, a probe, a list. More \
+than 16 levels is a file that lost its closing braces or brackets, or one made to break tools; \
+dsc stops before parsing it rather than spend stack, time and memory on it."),
     code("DS0201", "unknown-setting", "a setting name is not known in this block",
         "Each block accepts its own settings: `daemonset` takes workload settings such as `labels` \
 and `container`; `container` takes container settings such as `image` and `port`. The help line \
