@@ -18,15 +18,23 @@ pub fn verify(source: &Body, formatted: &str) -> Result<(), String> {
         return Err(format!("the formatted text does not parse ({first})"));
     }
     let back = Body::from_source(formatted, &ast);
-    let (before, after) = (facts(source), facts(&back));
-    if before != after {
-        let at = before
-            .iter()
-            .zip(&after)
-            .take_while(|(a, b)| a == b)
-            .count();
-        let show = |f: &[String]| f.get(at).cloned().unwrap_or_else(|| "nothing".into());
-        return Err(format!("{} would become {}", show(&before), show(&after)));
+    drop(ast);
+    // The facts of the output are compared with those of the source as they come, so only
+    // one list of them is ever held.
+    let before = facts(source);
+    let mut at = 0;
+    let mut first_difference = None;
+    body_facts(&back, &mut |fact: String| {
+        if first_difference.is_none() && before.get(at) != Some(&fact) {
+            first_difference = Some((at, fact));
+        }
+        at += 1;
+    });
+    let first_difference =
+        first_difference.or_else(|| (at < before.len()).then(|| (at, "nothing".into())));
+    if let Some((at, after)) = first_difference {
+        let before = before.get(at).cloned().unwrap_or_else(|| "nothing".into());
+        return Err(format!("{before} would become {after}"));
     }
     if body_to_source(&back) != formatted {
         return Err("formatting the result again would change it".into());
@@ -39,52 +47,59 @@ pub fn verify(source: &Body, formatted: &str) -> Result<(), String> {
 /// back as one); numbers and ranges must stay what they are.
 fn facts(body: &Body) -> Vec<String> {
     let mut out = Vec::new();
-    body_facts(body, &mut out);
+    body_facts(body, &mut |fact| out.push(fact));
     out
 }
 
-fn body_facts(body: &Body, out: &mut Vec<String>) {
-    out.extend(body.open.iter().cloned());
+/// Gives each fact of `body`, in source order, to `out`.
+fn body_facts(body: &Body, out: &mut dyn FnMut(String)) {
+    body.open.iter().cloned().for_each(&mut *out);
     for node in &body.statements {
-        out.extend(node.above.iter().map(|c| c.text.clone()));
-        out.push(format!("statement `{}`", node.keyword));
+        node.above
+            .iter()
+            .map(|c| c.text.clone())
+            .for_each(&mut *out);
+        out(format!("statement `{}`", node.keyword));
         for arg in &node.args {
             value_facts(arg, out);
         }
         if let Some(block) = &node.block {
-            out.push("{".into());
+            out("{".into());
             body_facts(block, out);
-            out.push("}".into());
+            out("}".into());
         }
-        out.extend(node.trailing.iter().cloned());
+        node.trailing.iter().cloned().for_each(&mut *out);
     }
-    out.extend(body.end.iter().map(|c| c.text.clone()));
+    body.end.iter().map(|c| c.text.clone()).for_each(&mut *out);
 }
 
-fn value_facts(value: &Value, out: &mut Vec<String>) {
+fn value_facts(value: &Value, out: &mut dyn FnMut(String)) {
     match value {
-        Value::Word(text) | Value::Str { value: text, .. } => out.push(format!("text {text:?}")),
-        Value::Empty => out.push("text \"\"".into()),
-        Value::Number(n) => out.push(format!("number {n}")),
-        Value::Range { low, high } => out.push(format!(
+        Value::Word(text) | Value::Str { value: text, .. } => out(format!("text {text:?}")),
+        Value::Empty => out("text \"\"".into()),
+        Value::Number(n) => out(format!("number {n}")),
+        Value::Range { low, high } => out(format!(
             "range {}..{}",
             low.as_deref().unwrap_or(""),
             high.as_deref().unwrap_or("")
         )),
         Value::Pair { key, value } => {
-            out.push(format!("pair {key}"));
+            out(format!("pair {key}"));
             value_facts(value, out);
         }
         Value::List(list) => {
-            out.push("[".into());
-            out.extend(list.open.iter().cloned());
+            out("[".into());
+            list.open.iter().cloned().for_each(&mut *out);
             for item in &list.items {
-                out.extend(item.above.iter().map(|c| c.text.clone()));
+                item.above
+                    .iter()
+                    .map(|c| c.text.clone())
+                    .for_each(&mut *out);
                 value_facts(&item.value, out);
-                out.extend(item.trailing.iter().cloned());
+                item.trailing.iter().cloned().for_each(&mut *out);
             }
-            out.extend(list.end.iter().map(|c| c.text.clone()));
-            out.push("]".into());
+            list.end.iter().map(|c| c.text.clone()).for_each(&mut *out);
+            out("]".into());
         }
     }
 }
