@@ -118,31 +118,36 @@ impl SourceFile {
     }
 }
 
-/// The largest input dsc reads: a spec or manifest file of 16 MiB (about half a million lines;
-/// real specs are a few kilobytes). Beyond it reading stops with an error, so an accidental
-/// or hostile input cannot make dsc take gigabytes of memory.
-pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+/// The largest spec dsc reads: 4 MiB (about a hundred thousand lines; real specs are a few
+/// kilobytes). The syntax tree and the formatter's tree take tens of times the text (up to
+/// 160 times for lists nested on every line: `cargo bench --bench memory`), so the limit keeps
+/// any spec under about 700 MB rather than gigabytes.
+pub const MAX_SPEC_BYTES: u64 = 4 * 1024 * 1024;
 
-/// The whole text of a file, or of stdin for `-`, as UTF-8, refused past [`MAX_INPUT_BYTES`].
-pub fn read_text(path: &std::path::Path) -> std::io::Result<String> {
+/// The largest manifest file dsc reads (`import`, `diff --against`, `--live-file`): 16 MiB, room
+/// for the DaemonSets of a large cluster or a rendered chart.
+pub const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The whole text of a file, or of stdin for `-`, as UTF-8, refused past `limit` bytes.
+pub fn read_text(path: &std::path::Path, limit: u64) -> std::io::Result<String> {
     if path == std::path::Path::new("-") {
-        read_limited(std::io::stdin().lock())
+        read_limited(std::io::stdin().lock(), limit)
     } else {
-        read_limited(std::fs::File::open(path)?)
+        read_limited(std::fs::File::open(path)?, limit)
     }
 }
 
-/// Everything a reader gives, as UTF-8, refused past [`MAX_INPUT_BYTES`].
-pub fn read_limited(reader: impl std::io::Read) -> std::io::Result<String> {
+/// Everything a reader gives, as UTF-8, refused past `limit` bytes.
+pub fn read_limited(reader: impl std::io::Read, limit: u64) -> std::io::Result<String> {
     use std::io::Read as _;
     let mut text = String::new();
-    reader.take(MAX_INPUT_BYTES + 1).read_to_string(&mut text)?;
-    if text.len() as u64 > MAX_INPUT_BYTES {
+    reader.take(limit + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > limit {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
             format!(
                 "the input is larger than {} MiB, the most dsc reads",
-                MAX_INPUT_BYTES >> 20
+                limit >> 20
             ),
         ));
     }

@@ -115,7 +115,7 @@ fn inputs_over_the_documented_size_are_refused() {
         .arg(&path)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("larger than 16 MiB"));
+        .stderr(predicate::str::contains("larger than 4 MiB"));
     dsc()
         .args(["import", "-"])
         .write_stdin(text)

@@ -132,7 +132,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Reads a source file (`-` is stdin).
 pub fn read_source(path: &Path) -> Result<SourceFile, Fatal> {
     let name = path.display().to_string();
-    let text = dsc::source::read_text(path).map_err(|e| {
+    let text = dsc::source::read_text(path, dsc::source::MAX_SPEC_BYTES).map_err(|e| {
         let name = if name == "-" { "stdin" } else { &name };
         Fatal(format!("cannot read {name}: {e}"))
     })?;

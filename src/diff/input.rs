@@ -74,12 +74,13 @@ pub fn read_source(path: &Path) -> Result<String, InputError> {
         source: source.clone(),
         message: e.to_string(),
     };
-    crate::source::read_text(path).map_err(io)
+    crate::source::read_text(path, crate::source::MAX_MANIFEST_BYTES).map_err(io)
 }
 
-/// Everything from a reader, as UTF-8 text, refused past [`crate::source::MAX_INPUT_BYTES`].
+/// Everything from a reader, as UTF-8 text, refused past
+/// [`crate::source::MAX_MANIFEST_BYTES`].
 pub fn read_all(reader: impl Read) -> std::io::Result<String> {
-    crate::source::read_limited(reader)
+    crate::source::read_limited(reader, crate::source::MAX_MANIFEST_BYTES)
 }
 
 /// The objects in a JSON or multi-document YAML text, lists flattened, empty documents skipped.
