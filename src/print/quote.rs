@@ -46,6 +46,11 @@ fn is_bare(text: &str, place: Place) -> bool {
     if text.is_empty() || text.contains([' ', '\t', '\n', '\r', '"', '{', '}', ';']) {
         return false;
     }
+    plainly_a_word(text) || reads_back_as_word(text, place)
+}
+
+/// Whether the parser reads `text`, written bare at `place`, back as exactly that word.
+fn reads_back_as_word(text: &str, place: Place) -> bool {
     let is_word = |a: &crate::syntax::Arg| matches!(&a.kind, ArgKind::Word(w) if w == text);
     let (probe, expected) = match place {
         Place::Argument => (format!("k {text} {text}\n"), 2),
@@ -68,6 +73,19 @@ fn is_bare(text: &str, place: Place) -> bool {
             [a] if matches!(&a.kind, ArgKind::List(items) if items.len() == expected && items.iter().all(is_word))
         ),
     }
+}
+
+/// Words that every place reads as a word, without asking the parser (which the printer
+/// would otherwise run once per word): a letter or `/` first, then only letters, digits and
+/// `-_./:@`, and no `..` (a range). Nothing here can start a number, string, list, comment or
+/// pair; `tests::plain_words_are_what_the_parser_says` holds this to the parser.
+fn plainly_a_word(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '/')
+        && chars.all(|c| c.is_ascii_alphanumeric() || "-_./:@".contains(c))
+        && !text.contains("..")
 }
 
 /// A string on one line: single quotes when they spare escapes (text with `\` or `"`, and no
@@ -144,6 +162,18 @@ pub fn fits_triple_quotes(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn plain_words_are_what_the_parser_says(text in "[a-zA-Z/][a-zA-Z0-9._/:@-]{0,12}") {
+            if plainly_a_word(&text) {
+                for place in [Place::Argument, Place::PairValue, Place::ListItem] {
+                    prop_assert!(reads_back_as_word(&text, place), "{text:?} at {place:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn words_stay_bare_where_they_read_back() {
