@@ -158,13 +158,18 @@ fn check_committed(dir: &Path, outputs: &BTreeMap<String, (String, String)>) -> 
     }
 }
 
-/// Writes every file through a temporary file in the same directory, then renames it; first
-/// removes the temporary files an interrupted run left there.
+/// Writes every file that changes through a temporary file in the same directory, then renames
+/// it; first removes the temporary files an interrupted run left there. A file that already
+/// holds its output is left alone, modification time included, so tools that watch the folder
+/// see only real changes. Staged files are closed, so any number can wait for their rename.
 fn write_all(dir: &Path, outputs: &BTreeMap<String, (String, String)>) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     atomic::sweep(dir);
     let mut staged = Vec::new();
     for (name, (yaml, _)) in outputs {
+        if std::fs::read(dir.join(name)).is_ok_and(|current| current == yaml.as_bytes()) {
+            continue;
+        }
         let tmp = atomic::stage(dir, yaml, None)
             .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))?;
         staged.push((tmp, dir.join(name)));
