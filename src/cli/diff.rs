@@ -138,11 +138,7 @@ pub fn run(args: DiffArgs) -> ExitCode {
 /// it matched the spec's DaemonSet by name; it is compared as applied there, and the report says
 /// so instead of counting the namespace as a change.
 fn in_namespace(mut old: Value, namespace: &str, placed: &mut Option<String>) -> Value {
-    // `namespace: ""` is no namespace to kubectl too.
-    if old["metadata"]["namespace"]
-        .as_str()
-        .is_none_or(str::is_empty)
-    {
+    if old["metadata"]["namespace"].is_null() {
         if let Some(meta) = old["metadata"].as_object_mut() {
             meta.insert("namespace".into(), Value::from(namespace));
             *placed = Some(format!(

@@ -123,7 +123,16 @@ fn flatten(doc: Value, out: &mut Vec<Value>) {
                 }
             }
         }
-        Value::Object(_) => out.push(doc),
+        Value::Object(mut map) => {
+            // `namespace: ""` is no namespace: kubectl and the API server put the object in
+            // the current one. Read so here, every reader of manifests sees it the same way.
+            if let Some(Value::Object(meta)) = map.get_mut("metadata") {
+                if meta.get("namespace").and_then(Value::as_str) == Some("") {
+                    meta.shift_remove("namespace");
+                }
+            }
+            out.push(Value::Object(map));
+        }
         _ => {}
     }
 }
@@ -135,13 +144,7 @@ pub fn select_daemonset(
     namespace: &str,
     name: &str,
 ) -> Result<Value, InputError> {
-    // An empty field is no field: kubectl applies `namespace: ""` to the current namespace.
-    let field = |o: &Value, f: &str| {
-        o["metadata"][f]
-            .as_str()
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
-    };
+    let field = |o: &Value, f: &str| o["metadata"][f].as_str().map(str::to_string);
     let candidates: Vec<&Value> = objects
         .iter()
         .filter(|o| o["kind"] == "DaemonSet" && field(o, "name").as_deref() == Some(name))

@@ -121,11 +121,7 @@ pub fn manifest_to_spec(object: &Json) -> Result<Spec, String> {
         }
         None => return Err("the manifest has no apiVersion; write `apiVersion: apps/v1`".into()),
     }
-    // An empty namespace is no namespace: kubectl and the API server fill in the current one.
-    if canonical["metadata"]["namespace"]
-        .as_str()
-        .is_none_or(str::is_empty)
-    {
+    if canonical["metadata"]["namespace"].is_null() {
         notes.push(format!(
             "{what} has no namespace: the spec uses `default`; add `in NAMESPACE` to choose one"
         ));
