@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use dsc::diagnostics::render::Format;
 
 use super::atomic;
-use super::{collect_inputs, fatal, read_source, LintArgs, Reporter, DEFAULT_MAX_DIAGNOSTICS};
+use super::{collect_inputs, fatal, read_source, LintArgs, ReportArgs};
 
 #[derive(Args)]
 pub struct BuildArgs {
@@ -24,12 +23,8 @@ pub struct BuildArgs {
     /// what the specs compile to (for CI)
     #[arg(long, requires = "output")]
     check: bool,
-    /// How to print diagnostics
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-    /// Print at most this many diagnostics (0: all)
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_DIAGNOSTICS)]
-    max_diagnostics: usize,
+    #[command(flatten)]
+    report: ReportArgs,
     #[command(flatten)]
     lints: LintArgs,
 }
@@ -40,7 +35,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Err(e) => return fatal(e.0),
     };
     let levels = args.lints.levels();
-    let mut reporter = Reporter::new(args.format, args.max_diagnostics);
+    let mut reporter = args.report.reporter();
     // file name → (yaml, source) for -o; documents in order for stdout.
     let mut outputs: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut documents = Vec::new();

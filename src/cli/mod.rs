@@ -146,6 +146,23 @@ pub fn read_source(path: &Path) -> Result<SourceFile, Fatal> {
 /// flood (a file of a thousand broken lines would otherwise print a thousand reports).
 pub const DEFAULT_MAX_DIAGNOSTICS: usize = 100;
 
+/// How diagnostics are printed, shared by the commands that compile.
+#[derive(Args, Clone, Debug)]
+pub struct ReportArgs {
+    /// How to print diagnostics
+    #[arg(long, value_enum, default_value_t = render::Format::Human)]
+    pub format: render::Format,
+    /// Print at most this many diagnostics (0: all; JSON always has all)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_DIAGNOSTICS)]
+    max_diagnostics: usize,
+}
+
+impl ReportArgs {
+    pub fn reporter(&self) -> Reporter {
+        Reporter::new(self.format, self.max_diagnostics)
+    }
+}
+
 /// Prints diagnostics to stderr in one format, at most `limit` in a run for the text formats
 /// (0: all; JSON always has all), and counts errors, warnings and what was left out.
 pub struct Reporter {
@@ -172,32 +189,35 @@ impl Reporter {
         }
     }
 
-    /// Prints the diagnostics of one file; returns its (errors, warnings).
+    /// Prints the diagnostics of one file (JSON is printed whole by the command, at the end);
+    /// returns its (errors, warnings).
     pub fn report(&mut self, file: &SourceFile, diags: &[Diagnostic]) -> (usize, usize) {
-        let mut out = String::new();
-        for d in diags {
-            if self.format == render::Format::Json {
-                continue;
-            }
-            if self.limit != 0 && self.shown >= self.limit {
-                self.hidden += 1;
-                continue;
-            }
-            self.shown += 1;
-            match self.format {
-                render::Format::Human => out.push_str(&render::human(file, d, self.color)),
-                render::Format::Short => out.push_str(&render::short(file, d)),
-                render::Format::Github => out.push_str(&render::github(file, d)),
-                render::Format::Json => {}
-            }
-        }
-        eprint!("{out}");
         let errors = diags
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
         self.errors += errors;
         self.warnings += diags.len() - errors;
+        let print_one = match self.format {
+            render::Format::Human => {
+                |f: &SourceFile, d: &Diagnostic, color| render::human(f, d, color)
+            }
+            render::Format::Short => |f: &SourceFile, d: &Diagnostic, _| render::short(f, d),
+            render::Format::Github => |f: &SourceFile, d: &Diagnostic, _| render::github(f, d),
+            render::Format::Json => return (errors, diags.len() - errors),
+        };
+        let room = if self.limit == 0 {
+            diags.len()
+        } else {
+            self.limit.saturating_sub(self.shown).min(diags.len())
+        };
+        let out: String = diags[..room]
+            .iter()
+            .map(|d| print_one(file, d, self.color))
+            .collect();
+        eprint!("{out}");
+        self.shown += room;
+        self.hidden += diags.len() - room;
         (errors, diags.len() - errors)
     }
 

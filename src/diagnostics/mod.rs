@@ -6,7 +6,7 @@ pub mod render;
 
 pub use codes::{lookup, CodeInfo, CODES};
 
-use crate::source::Span;
+use crate::source::{clamp_to_char_boundary, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -90,10 +90,7 @@ impl Diagnostic {
     /// can land inside a character; a report must not.
     pub fn fit_to(&mut self, text: &str) {
         for label in &mut self.labels {
-            let mut start = label.span.start.min(text.len());
-            while !text.is_char_boundary(start) {
-                start -= 1;
-            }
+            let start = clamp_to_char_boundary(text, label.span.start);
             let mut end = label.span.end.clamp(start, text.len());
             while !text.is_char_boundary(end) {
                 end += 1;

@@ -263,7 +263,7 @@ fn bad_statement(pair: &Pair<'_, Rule>, base: usize) -> Diagnostic {
 /// daemonset, a container, a probe, a list); the limit keeps the stack of every stage small, and
 /// the work and memory of layouts that grow with the square of the depth (`dsc fmt` prints a
 /// list too wide for its line one item per line, each level indented further).
-pub const MAX_DEPTH: usize = 16;
+const MAX_DEPTH: usize = 16;
 
 /// The offset of the first `{` or `[` beyond [`MAX_DEPTH`] levels, outside strings and comments.
 fn too_deep(text: &str) -> Option<usize> {
