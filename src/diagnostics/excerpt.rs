@@ -6,6 +6,8 @@
 //! no column it has to pad to can exceed what its formatter takes (a label at column 65,535
 //! used to panic). Line numbers and the column in the title are those of the file.
 
+use std::collections::BTreeMap;
+
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 use crate::source::{clamp_to_char_boundary, SourceFile};
@@ -72,35 +74,31 @@ impl Excerpt {
         // The lines to keep, each with the label ends that fall on it. The empty line after
         // a final newline is no context.
         let last_line = file.line_count() - 1 - usize::from(file.text.ends_with('\n'));
-        let mut wanted: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut wanted: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for &(start, end) in &spans {
             let (first, last) = (file.line_of(start), file.line_of(end));
             for line in first.saturating_sub(1)..=(last + 1).min(last_line) {
-                wanted.push((line, Vec::new()));
+                wanted.entry(line).or_default();
             }
-            wanted.push((first, vec![start]));
-            wanted.push((last, vec![end]));
+            wanted.entry(first).or_default().push(start);
+            wanted.entry(last).or_default().push(end);
         }
-        wanted.sort_by_key(|(line, _)| *line);
-        let mut merged: Vec<(usize, Vec<usize>)> = Vec::new();
-        for (line, points) in wanted {
-            match merged.last_mut() {
-                Some((l, p)) if *l == line => p.extend(points),
-                Some((l, _)) if line > *l + 1 && line <= *l + NEAR => {
-                    let gap = *l + 1..line;
-                    merged.extend(gap.map(|between| (between, Vec::new())));
-                    merged.push((line, points));
+        // Lines between labels that are near each other are kept too: one snippet shows both.
+        let numbers: Vec<usize> = wanted.keys().copied().collect();
+        for pair in numbers.windows(2) {
+            if pair[1] <= pair[0] + NEAR {
+                for between in pair[0] + 1..pair[1] {
+                    wanted.entry(between).or_default();
                 }
-                _ => merged.push((line, points)),
             }
         }
 
         let mut excerpt = Excerpt {
             name: file.name.clone(),
             text: String::new(),
-            lines: Vec::with_capacity(merged.len()),
+            lines: Vec::with_capacity(wanted.len()),
         };
-        for (number, points) in merged {
+        for (number, points) in wanted {
             excerpt.keep(file, number, points);
         }
         let translated = spans
@@ -178,9 +176,10 @@ impl Excerpt {
     /// line goes to the gap that stands for it.
     fn to_excerpt(&self, file: &SourceFile, offset: usize) -> usize {
         let number = file.line_of(offset);
-        let Some(line) = self.lines.iter().find(|l| l.number == number) else {
+        let Ok(index) = self.lines.binary_search_by_key(&number, |l| l.number) else {
             return 0;
         };
+        let line = &self.lines[index];
         let mut at = line.at;
         for piece in &line.pieces {
             if offset < piece.from {
