@@ -1,15 +1,12 @@
 //! The `dsc` binary end to end: output to stdout and to a directory, atomic all-or-nothing
 //! writes, exit codes (0 ok, 1 input errors, 2 usage or I/O errors) and diagnostic formats.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{dsc, GOOD};
 use predicates::prelude::*;
 
-const GOOD: &str = "daemonset agent in monitoring {\n  container agent {\n    image registry.example.com/agent:1.0\n    memory 64Mi..128Mi\n  }\n}\n";
 const BAD: &str = "daemonset agent in monitoring {\n  container agent {\n    imagee registry.example.com/agent:1.0\n    port http 99999\n  }\n}\n";
-
-fn dsc() -> Command {
-    Command::cargo_bin("dsc").unwrap()
-}
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
     let path = dir.join(name);

@@ -3,14 +3,10 @@
 //! unbounded input, temporary files left by an interrupted run, imports that accepted what the
 //! API server refuses.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{dsc, GOOD};
 use predicates::prelude::*;
-
-const GOOD: &str = "daemonset agent in monitoring {\n  container agent {\n    image registry.example.com/agent:1.0\n    memory 64Mi..128Mi\n  }\n}\n";
-
-fn dsc() -> Command {
-    Command::cargo_bin("dsc").unwrap()
-}
 
 /// `dsc build SPEC -o OUT`, with `--check` when asked.
 fn build_into(

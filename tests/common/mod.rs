@@ -1,5 +1,5 @@
-//! Golden-file helpers shared by the test suites: compare with a file beside the input, or
-//! rewrite it when `BLESS=1`.
+//! Helpers shared by the test suites: golden files (compare with a file beside the input, or
+//! rewrite it when `BLESS=1`), and the binary with a spec that compiles.
 
 #![allow(dead_code)]
 
@@ -54,4 +54,12 @@ pub fn rendered_errors(file: &SourceFile, compiled: &dsc::Compiled) -> String {
         .filter(|d| d.severity == Severity::Error)
         .map(|d| render::human(file, d, false))
         .collect()
+}
+
+/// A spec that compiles without findings.
+pub const GOOD: &str = "daemonset agent in monitoring {\n  container agent {\n    image registry.example.com/agent:1.0\n    memory 64Mi..128Mi\n  }\n}\n";
+
+/// The `dsc` binary of this build.
+pub fn dsc() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("dsc").unwrap()
 }
