@@ -38,11 +38,20 @@ pub fn model_to_objects(spec: &CheckedSpec) -> Vec<Manifest> {
             // Written in the diff's canonical form, as the API server would store it: what
             // the spec says explicitly but equals a server default is left out, so the
             // manifest, `dsc diff` and the live object agree.
-            object: serde_json::to_value(codegen::lower(ds))
-                .map(|v| diff::canonicalize(&v, &[]))
-                .unwrap_or(serde_json::Value::Null),
+            object: lower_to_value(ds),
         })
         .collect()
+}
+
+/// One DaemonSet as its canonical JSON value. Each form is dropped as soon as the next exists,
+/// so no two copies of a large object are alive at once.
+fn lower_to_value(ds: &model::DaemonSetModel) -> serde_json::Value {
+    let object = codegen::lower(ds);
+    let value = serde_json::to_value(&object);
+    drop(object);
+    value
+        .map(|v| diff::canonicalize(v, &[]))
+        .unwrap_or(serde_json::Value::Null)
 }
 
 /// Stage 4: objects → YAML text, one document each, under a header naming the source.

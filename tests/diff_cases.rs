@@ -63,9 +63,9 @@ fn run(dir: &Path) -> DiffReport {
         .map(|p| select_daemonset(&objects(&p), ns, name).unwrap_or_else(|e| panic!("{e}")));
     let opts = options(dir);
     for side in old.iter().chain([&new]) {
-        let once = canonicalize(side, &opts.ignore);
+        let once = canonicalize(side.clone(), &opts.ignore);
         assert_eq!(
-            canonicalize(&once, &opts.ignore),
+            canonicalize(once.clone(), &opts.ignore),
             once,
             "{}: not idempotent",
             dir.display()
@@ -133,7 +133,7 @@ fn compiler_output_is_already_canonical() {
             .filter_map(|e| e.ok().map(|e| e.path()));
         for file in files.filter(|p| p.extension().is_some_and(|x| x == "yaml")) {
             for object in objects(&file) {
-                let canonical = canonicalize(&object, &[]);
+                let canonical = canonicalize(object.clone(), &[]);
                 let changes = compare(&object, &canonical);
                 let unexpected: Vec<String> = changes
                     .iter()

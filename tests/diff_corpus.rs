@@ -32,7 +32,7 @@ fn last_applied(live: &Value) -> Option<Value> {
 }
 
 fn canon(v: &Value) -> Value {
-    canonicalize(v, &[])
+    canonicalize(v.clone(), &[])
 }
 
 /// Every fixture that carries a last-applied annotation compares equal to it.

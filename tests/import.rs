@@ -15,7 +15,7 @@ use serde_json::Value;
 /// What the manifest should compile to: its canonical form, in `default` when it names no
 /// namespace (a spec always has one), as apps/v1.
 fn expected(object: &Value) -> Value {
-    let mut want = canonicalize(object, &[]);
+    let mut want = canonicalize(object.clone(), &[]);
     if want["metadata"]["namespace"].is_null() {
         want["metadata"]["namespace"] = Value::from("default");
     }
@@ -61,7 +61,7 @@ fn check_case(name: &str, manifest: &str, spec: &str) -> Vec<String> {
         Err(e) => problems.push(format!("{name}: the compiled spec does not import: {e}")),
     }
     for (object, compiled) in daemonsets.iter().zip(&compiled.manifests) {
-        let changes = compare(&expected(object), &canonicalize(&compiled.object, &[]));
+        let changes = compare(&expected(object), &canonicalize(compiled.object.clone(), &[]));
         if let Some(first) = changes.first() {
             problems.push(format!(
                 "{name}: {} does not round-trip: {} changes, the first at {}",

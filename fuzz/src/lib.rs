@@ -115,7 +115,7 @@ pub fn compile(data: &[u8]) {
     }
     for m in &compiled.manifests {
         assert!(
-            canonicalize(&m.object, &[]) == m.object,
+            canonicalize(m.object.clone(), &[]) == m.object,
             "{}: the manifest is not in canonical form",
             m.name
         );
@@ -233,11 +233,11 @@ pub fn import(data: &[u8]) {
             1,
             "one statement, one DaemonSet:\n{spec}"
         );
-        let got = canonicalize(&compiled.manifests[0].object, &[]);
+        let got = canonicalize(compiled.manifests[0].object.clone(), &[]);
         // What import promises: the input's canonical form, in `default` when it names no
         // namespace, as apps/v1 (the only version dsc writes).
         let found = rest.by_ref().any(|object| {
-            let mut want = canonicalize(object, &[]);
+            let mut want = canonicalize((*object).clone(), &[]);
             if let Some(meta) = want.get_mut("metadata").and_then(|m| m.as_object_mut()) {
                 meta.entry("namespace").or_insert_with(|| "default".into());
             }
@@ -281,11 +281,11 @@ pub fn diff_input(data: &[u8]) {
         }
     };
     let new = new_side();
-    let new_canonical = canonicalize(&new.object, &[]);
+    let new_canonical = canonicalize(new.object.clone(), &[]);
     for object in &objects {
         let _ = describe(object);
-        let once = canonicalize(object, &[]);
-        let twice = canonicalize(&once, &[]);
+        let once = canonicalize(object.clone(), &[]);
+        let twice = canonicalize(once.clone(), &[]);
         assert!(
             twice == once,
             "canonicalizing is not a fixed point:\ninput: {object}\nonce:  {once}\ntwice: {twice}"

@@ -39,9 +39,9 @@ pub fn check_request_limit(cx: &mut Cx, stmt: &Statement, resources: &mut Resour
         }
     };
     let (request, limit) = match &value.kind {
-        ArgKind::Range { low, high } => (
-            low.as_ref().and_then(|(t, s)| quantity(cx, t, *s)),
-            high.as_ref().and_then(|(t, s)| quantity(cx, t, *s)),
+        ArgKind::Range(bounds) => (
+            bounds.low.as_ref().and_then(|(t, s)| quantity(cx, t, *s)),
+            bounds.high.as_ref().and_then(|(t, s)| quantity(cx, t, *s)),
         ),
         ArgKind::Number(t) => (quantity(cx, t, value.span), None),
         _ => {

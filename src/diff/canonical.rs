@@ -43,8 +43,8 @@ const SERVER_METADATA: [&str; 6] = [
 ];
 
 /// The canonical form of `obj`; see the module documentation for what it does.
-pub fn canonicalize(obj: &Value, ignore: &[PathPattern]) -> Value {
-    let mut v = obj.clone();
+/// Takes the value by ownership: the objects are rewritten in place, never copied.
+pub fn canonicalize(mut v: Value, ignore: &[PathPattern]) -> Value {
     drop_server_fields(&mut v);
     make_legacy_defaults_explicit(&mut v);
     normalize_values(&mut v, "");
@@ -250,7 +250,7 @@ mod tests {
     use super::*;
 
     fn canon(v: Value) -> Value {
-        canonicalize(&v, &[])
+        canonicalize(v, &[])
     }
 
     #[test]
@@ -343,7 +343,7 @@ mod tests {
             PathPattern::parse("spec.template.spec.containers.proxy"),
         ]
         .map(|p| p.unwrap_or_else(|e| panic!("{e}")));
-        let c = canonicalize(&ds, &ignore);
+        let c = canonicalize(ds.clone(), &ignore);
         assert_eq!(
             c,
             json!({"spec": {"template": {"spec": {"containers": [{"name": "app", "imagePullPolicy": "Always"}]}}}})

@@ -139,8 +139,8 @@ pub struct DiffReport {
 
 /// Compares `old` (absent: the DaemonSet does not exist yet) with `new`.
 pub fn diff(old: Option<&Value>, new: &Value, opts: &DiffOptions) -> DiffReport {
-    let mut old_canon = old.map(|o| canonicalize(o, &opts.ignore));
-    let mut new_canon = canonicalize(new, &opts.ignore);
+    let mut old_canon = old.map(|o| canonicalize(o.clone(), &opts.ignore));
+    let mut new_canon = canonicalize(new.clone(), &opts.ignore);
     let warnings = warnings(old, &old_canon, &new_canon);
     if !opts.show_secrets {
         let mut redactor = Redactor::new();

@@ -118,7 +118,7 @@ mod tests {
     use serde_json::{json, Value};
 
     fn canon(v: Value) -> Value {
-        canonicalize(&v, &[])
+        canonicalize(v, &[])
     }
 
     #[test]

@@ -94,7 +94,7 @@ pub fn import_text(text: &str) -> Result<Imported, InputError> {
 /// canonical object.
 pub fn manifest_to_spec(object: &Json) -> Result<Spec, String> {
     let what = describe(object);
-    let mut canonical = canonicalize(object, &[]);
+    let mut canonical = canonicalize(object.clone(), &[]);
     let name = canonical["metadata"]["name"]
         .as_str()
         .unwrap_or_default()

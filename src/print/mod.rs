@@ -15,7 +15,7 @@ mod verify;
 
 use crate::diagnostics::{has_errors, Diagnostic};
 use crate::source::Span;
-use crate::syntax::{Arg, ArgKind, Ast, Block, Statement, StrLayout};
+use crate::syntax::{Arg, ArgKind, Ast, Block, Bounds, Statement, StrLayout};
 
 pub use layout::{body_to_source, WIDTH};
 pub use quote::fits_triple_quotes;
@@ -123,7 +123,10 @@ pub fn format_source(text: &str) -> Result<String, FormatError> {
     // output is parsed again to verify it.
     drop(ast);
     let formatted = body_to_source(&body);
-    verify::verify(&body, &formatted).map_err(FormatError::Unfaithful)?;
+    // Only the facts of the source are needed to check the output: the tree goes first.
+    let facts = verify::Facts::of(&body);
+    drop(body);
+    verify::verify(&facts, &formatted).map_err(FormatError::Unfaithful)?;
     Ok(formatted)
 }
 
@@ -251,9 +254,9 @@ impl Value {
                 multiline: *multiline,
             },
             ArgKind::Number(n) => Value::Number(n.clone()),
-            ArgKind::Range { low, high } => Value::Range {
-                low: low.as_ref().map(|(t, _)| t.clone()),
-                high: high.as_ref().map(|(t, _)| t.clone()),
+            ArgKind::Range(bounds) => Value::Range {
+                low: bounds.low.as_ref().map(|(t, _)| t.clone()),
+                high: bounds.high.as_ref().map(|(t, _)| t.clone()),
             },
             ArgKind::Pair { key, value, .. } => Value::pair(key.clone(), Value::from_arg(value)),
             ArgKind::List(items) => Value::list(items.iter().map(Value::from_arg).collect()),
@@ -271,10 +274,10 @@ impl Value {
                 layout: StrLayout::single(none),
             },
             Value::Number(n) => ArgKind::Number(n.clone()),
-            Value::Range { low, high } => ArgKind::Range {
+            Value::Range { low, high } => ArgKind::Range(Box::new(Bounds {
                 low: low.clone().map(|t| (t, none)),
                 high: high.clone().map(|t| (t, none)),
-            },
+            })),
             Value::Pair { key, value } => ArgKind::Pair {
                 key: key.clone(),
                 key_span: none,

@@ -48,6 +48,13 @@ impl StrLayout {
     }
 }
 
+/// The two sides of a range, each with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bounds {
+    pub low: Option<(String, Span)>,
+    pub high: Option<(String, Span)>,
+}
+
 /// One argument of a statement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arg {
@@ -67,11 +74,9 @@ pub enum ArgKind {
     },
     /// A number with an optional unit: `2020`, `250m`, `1Gi`, `10s`, `25%`, `0644`.
     Number(String),
-    /// `low..high`, either side optional: `100m..500m`.
-    Range {
-        low: Option<(String, Span)>,
-        high: Option<(String, Span)>,
-    },
+    /// `low..high`, either side optional: `100m..500m`. Boxed: ranges are rare, and every
+    /// other argument would otherwise carry their size.
+    Range(Box<Bounds>),
     /// `key=value`.
     Pair {
         key: String,
@@ -93,7 +98,8 @@ impl Arg {
             ArgKind::Str { value, .. } => Some(value.clone()),
             ArgKind::Pair { key, value, .. } => Some(format!("{key}={}", value.as_text()?)),
             ArgKind::Empty => Some(String::new()),
-            ArgKind::Range { low, high } => {
+            ArgKind::Range(bounds) => {
+                let Bounds { low, high } = &**bounds;
                 let side = |s: &Option<(String, Span)>| {
                     s.as_ref().map_or(String::new(), |(t, _)| t.clone())
                 };
@@ -117,7 +123,7 @@ impl Arg {
             ArgKind::Word(_) => "a word",
             ArgKind::Str { .. } => "a string",
             ArgKind::Number(_) => "a number",
-            ArgKind::Range { .. } => "a range",
+            ArgKind::Range(_) => "a range",
             ArgKind::Pair { .. } => "a `key=value` pair",
             ArgKind::List(_) => "a list",
             ArgKind::Empty => "an empty value",

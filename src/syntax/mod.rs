@@ -5,6 +5,6 @@ mod errors;
 mod parser;
 mod strings;
 
-pub use ast::{Arg, ArgKind, Ast, Block, Statement, StrLayout};
+pub use ast::{Arg, ArgKind, Ast, Block, Bounds, Statement, StrLayout};
 pub use parser::parse;
 pub use strings::dedent_multiline;

@@ -4,7 +4,7 @@
 use pest::iterators::Pair;
 use pest::Parser as _;
 
-use super::ast::{Arg, ArgKind, Ast, Block, Statement, StrLayout};
+use super::ast::{Arg, ArgKind, Ast, Block, Bounds, Statement, StrLayout};
 use super::errors::syntax_error;
 use super::strings::{dedent_multiline, multiline_layout, unescape};
 use crate::diagnostics::Diagnostic;
@@ -400,7 +400,7 @@ fn argument(pair: Pair<'_, Rule>, base: usize, out: &mut Vec<Diagnostic>) -> Opt
                     high = Some(item);
                 }
             }
-            ArgKind::Range { low, high }
+            ArgKind::Range(Box::new(Bounds { low, high }))
         }
         Rule::pair => {
             let mut inner = pair.into_inner();
@@ -449,10 +449,7 @@ mod tests {
         assert!(matches!(&inner[0].args[1].kind, ArgKind::Pair { key, .. } if key == "x"));
         assert!(matches!(
             &inner[1].args[0].kind,
-            ArgKind::Range {
-                low: Some(_),
-                high: Some(_)
-            }
+            ArgKind::Range(b) if b.low.is_some() && b.high.is_some()
         ));
     }
 
