@@ -12,6 +12,7 @@ pub mod print;
 pub(crate) mod quantity;
 pub mod source;
 pub mod syntax;
+pub mod validate;
 
 use diagnostics::{Diagnostic, LintLevels};
 use model::CheckedSpec;

@@ -340,6 +340,46 @@ file system mounted it can rewrite the kubelet's configuration, read every secre
 escape to the host. Agents rarely need both: mount the directories they read (`/var/log`, \
 `/proc`, `/sys`) read-only, and grant capabilities instead of `privileged`. Allow with `allow \
 privileged-host-root` where it is intended (a node debugger, for instance).\n\nWrong:\n    privileged\n    mount host / at /host\n\nRight:\n    caps add [SYS_PTRACE]\n    mount host /proc at /host/proc ro"),
+    code("DS1001", "required-field", "a field the API server requires is not set",
+        "The object is checked with the rules the Kubernetes API server runs on create \
+(`ValidateDaemonSet` and the pod validation it reaches), after the server's defaults are applied. \
+This field has no default and must be set. In a spec, the field usually comes from an override; \
+in a manifest, add it where the report points.\n\nWrong (manifest):\n    containers:\n    - name: agent\n\n\
+Right:\n    containers:\n    - name: agent\n      image: registry.example.com/agent:1.0"),
+    code("DS1002", "unsupported-value", "a field holds a value outside the set the API server accepts",
+        "Some fields take one of a fixed set of values (`Always`, `OnFailure`, `Never`; `TCP`, \
+`UDP`, `SCTP`; ...). Values are case-sensitive, as the API server compares them exactly.\n\n\
+Wrong (override):\n    override \"\"\"\n      imagePullPolicy: always\n      \"\"\"\n\nRight:\n    pull always"),
+    code("DS1003", "invalid-value", "a field holds a value the API server refuses",
+        "The value has the wrong form or is out of range: a port outside 1-65535, a name that is \
+not a DNS label, a negative duration, a quantity that does not parse, a selector that does not \
+match the pod's labels. The label says which rule; the help says what would pass.\n\n\
+Wrong (override):\n    override \"\"\"\n      ports:\n      - containerPort: 70000\n      \"\"\"\n\n\
+Right:\n    port metrics 9100"),
+    code("DS1004", "duplicate-value", "a value that must be unique is repeated",
+        "Container names, volume names, port names, mount paths and similar keys identify an \
+item; the API server refuses a repeat. The second label points at the first one.\n\n\
+Wrong (manifest):\n    volumes:\n    - name: logs\n      emptyDir: {}\n    - name: logs\n      emptyDir: {}\n\n\
+Right: give each volume its own name, or remove the repeat."),
+    code("DS1005", "forbidden-field", "a field may not be set here, or not together with another",
+        "Some fields are forbidden in a DaemonSet's pods (an `activeDeadlineSeconds`, a restart \
+policy other than `Always`), or exclude each other (`value` and `valueFrom` of one variable, \
+two volume sources in one volume, a probe with two handlers). Remove the field the label \
+points at, or the one it conflicts with.\n\nWrong (override):\n    pod-override \"\"\"\n      restartPolicy: Never\n      \"\"\"\n\n\
+Right: leave the restart policy out; DaemonSet pods always restart."),
+    code("DS1006", "not-found", "a field refers to something that does not exist",
+        "A mount names a volume the pod does not have, a probe names a port the container does not \
+declare, a sub-path expression names an unknown variable. Declare the thing referred to, or fix \
+the name.\n\nWrong (override):\n    override \"\"\"\n      volumeMounts:\n      - name: cache\n        mountPath: /cache\n      \"\"\"\n\n\
+Right:\n    mount empty-dir cache at /cache"),
+    code("DS1007", "too-long", "a string or list is longer than the API server allows",
+        "Names, label values, messages and some lists have a maximum length (a DNS label 63 \
+characters, a DNS subdomain 253, a termination message path 4096 bytes, DNS search domains 32). \
+Shorten the value the label points at."),
+    code("DS1008", "too-many", "a list has more items than the API server allows",
+        "Some lists are bounded: a pod's DNS configuration takes at most 3 nameservers and 32 \
+search domains, and a selector or toleration list has its own limits. Remove items from the list \
+the label points at."),
 ];
 
 #[cfg(test)]

@@ -1,0 +1,254 @@
+//! Field paths and a read-only walker over a JSON object: where a rule looks, and what it reads.
+//!
+//! A rule never indexes JSON by hand: it walks [`Node`]s, each of which knows its path
+//! (`spec.template.spec.containers[0].ports[1].containerPort`), so every finding can say
+//! where it is and the locator can map it back to the source line.
+
+use std::fmt;
+
+use serde_json::Value;
+
+/// One step of a path: an object key or a list index.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Seg {
+    Key(Box<str>),
+    Index(usize),
+}
+
+/// Where a value sits in the object, from its root.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FieldPath(pub Vec<Seg>);
+
+impl FieldPath {
+    pub fn key(&self, key: &str) -> FieldPath {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Key(key.into()));
+        FieldPath(segs)
+    }
+
+    pub fn index(&self, i: usize) -> FieldPath {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Index(i));
+        FieldPath(segs)
+    }
+
+    /// The path one step up; the root is its own parent.
+    pub fn parent(&self) -> FieldPath {
+        let mut segs = self.0.clone();
+        segs.pop();
+        FieldPath(segs)
+    }
+
+    /// The last key of the path (`containerPort` of `...ports[0].containerPort`).
+    pub fn last_key(&self) -> Option<&str> {
+        self.0.iter().rev().find_map(|s| match s {
+            Seg::Key(k) => Some(&**k),
+            Seg::Index(_) => None,
+        })
+    }
+
+    /// This path without `prefix`, if it starts with it.
+    pub fn strip(&self, prefix: &FieldPath) -> Option<FieldPath> {
+        self.0
+            .starts_with(&prefix.0)
+            .then(|| FieldPath(self.0[prefix.0.len()..].to_vec()))
+    }
+
+    /// Parses the dotted form written in tests and docs: `spec.template.spec.containers[0]`.
+    pub fn parse(text: &str) -> FieldPath {
+        let mut segs = Vec::new();
+        for part in text.split('.').filter(|p| !p.is_empty()) {
+            let mut rest = part;
+            if let Some(open) = rest.find('[') {
+                if open > 0 {
+                    segs.push(Seg::Key(rest[..open].into()));
+                }
+                rest = &rest[open..];
+                while let Some(inner) = rest.strip_prefix('[') {
+                    let close = inner.find(']').unwrap_or(inner.len());
+                    let item = &inner[..close];
+                    segs.push(match item.parse() {
+                        Ok(i) => Seg::Index(i),
+                        Err(_) => Seg::Key(item.into()),
+                    });
+                    rest = inner.get(close + 1..).unwrap_or("");
+                }
+            } else {
+                segs.push(Seg::Key(rest.into()));
+            }
+        }
+        FieldPath(segs)
+    }
+}
+
+/// `spec.template.spec.containers[0].name`; map keys that are not plain words (label keys,
+/// resource names) in brackets, as the API server writes them: `labels[app.kubernetes.io/name]`.
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Seg::Index(n) => write!(f, "[{n}]")?,
+                Seg::Key(k) if is_plain(k) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(k)?;
+                }
+                Seg::Key(k) => write!(f, "[{k}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_plain(key: &str) -> bool {
+    !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A place in the object being validated: the value there (`None` when absent) and its path.
+#[derive(Clone, Debug)]
+pub struct Node<'a> {
+    pub value: Option<&'a Value>,
+    pub path: FieldPath,
+}
+
+impl<'a> Node<'a> {
+    pub fn root(value: &'a Value) -> Node<'a> {
+        Node {
+            value: Some(value),
+            path: FieldPath::default(),
+        }
+    }
+
+    /// The field `key` of this object (absent if this is not an object or has no such key).
+    pub fn get(&self, key: &str) -> Node<'a> {
+        Node {
+            value: self.value.and_then(|v| v.get(key)),
+            path: self.path.key(key),
+        }
+    }
+
+    /// A field through several keys: `node.at(&["securityContext", "privileged"])`.
+    pub fn at(&self, keys: &[&str]) -> Node<'a> {
+        keys.iter().fold(self.clone(), |n, k| n.get(k))
+    }
+
+    /// Present and not `null`.
+    pub fn is_set(&self) -> bool {
+        self.value.is_some_and(|v| !v.is_null())
+    }
+
+    pub fn str(&self) -> Option<&'a str> {
+        self.value.and_then(Value::as_str)
+    }
+
+    /// An integer, also from a float with no fraction (`1.0`), as the API's decoder reads it.
+    pub fn int(&self) -> Option<i64> {
+        let v = self.value?;
+        v.as_i64()
+            .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+    }
+
+    pub fn bool(&self) -> Option<bool> {
+        self.value.and_then(Value::as_bool)
+    }
+
+    /// The items of a list, each with its index in the path; nothing if this is not a list.
+    pub fn items(&self) -> impl Iterator<Item = Node<'a>> + '_ {
+        let items = self.value.and_then(Value::as_array).map_or(&[][..], |a| a);
+        items.iter().enumerate().map(|(i, v)| Node {
+            value: Some(v),
+            path: self.path.index(i),
+        })
+    }
+
+    /// The entries of an object, each with its key in the path; nothing if not an object.
+    pub fn entries(&self) -> impl Iterator<Item = (&'a str, Node<'a>)> + '_ {
+        self.value
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| {
+                (
+                    k.as_str(),
+                    Node {
+                        value: Some(v),
+                        path: self.path.key(k),
+                    },
+                )
+            })
+    }
+
+    /// The number of items of a list or entries of an object.
+    pub fn len(&self) -> usize {
+        match self.value {
+            Some(Value::Array(a)) => a.len(),
+            Some(Value::Object(o)) => o.len(),
+            _ => 0,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The value as it would be shown in a message: strings quoted, the rest as JSON, long
+    /// values cut.
+    pub fn shown(&self) -> String {
+        let text = match self.value {
+            None => return "nothing".into(),
+            Some(v) => v.to_string(),
+        };
+        if text.chars().count() > 60 {
+            let cut: String = text.chars().take(57).collect();
+            format!("{cut}...")
+        } else {
+            text
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_print_like_the_api_server() {
+        let v = json!({"spec": {"containers": [{"ports": [{"containerPort": 1}]}]}});
+        let root = Node::root(&v);
+        let port = root
+            .at(&["spec", "containers"])
+            .items()
+            .next()
+            .unwrap()
+            .get("ports")
+            .items()
+            .next()
+            .unwrap()
+            .get("containerPort");
+        assert_eq!(port.path.to_string(), "spec.containers[0].ports[0].containerPort");
+        assert_eq!(port.int(), Some(1));
+        let label = root.at(&["metadata", "labels", "app.kubernetes.io/name"]);
+        assert_eq!(label.path.to_string(), "metadata.labels[app.kubernetes.io/name]");
+        assert!(!label.is_set());
+    }
+
+    #[test]
+    fn parse_reads_what_display_writes() {
+        for text in [
+            "spec.template.spec.containers[0].ports[12].containerPort",
+            "metadata.labels[app.kubernetes.io/name]",
+            "",
+        ] {
+            assert_eq!(FieldPath::parse(text).to_string(), text);
+        }
+    }
+
+    #[test]
+    fn whole_floats_read_as_integers() {
+        let v = json!({"a": 3.0, "b": 3.5});
+        assert_eq!(Node::root(&v).get("a").int(), Some(3));
+        assert_eq!(Node::root(&v).get("b").int(), None);
+    }
+}

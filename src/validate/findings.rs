@@ -1,0 +1,161 @@
+//! What a Kubernetes rule reports: the kind of error (the API server's own `field.ErrorType`),
+//! the field path, and what is wrong, as plain data. The locator later turns each into a
+//! diagnostic at the source line that set the field.
+
+use super::field::{FieldPath, Node};
+
+/// The kinds of error the API server reports (`k8s.io/apimachinery/pkg/util/validation/field`),
+/// each with its dsc code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `field.Required`: a field that must be set is not.
+    Required,
+    /// `field.NotSupported`: a value outside a fixed set.
+    NotSupported,
+    /// `field.Invalid`: a value of the wrong form or out of range.
+    Invalid,
+    /// `field.Duplicate`: a value that must be unique is repeated.
+    Duplicate,
+    /// `field.Forbidden`: a field that may not be set here, or not with another.
+    Forbidden,
+    /// `field.NotFound`: a reference to something that does not exist.
+    NotFound,
+    /// `field.TooLong`: a string or list longer than allowed.
+    TooLong,
+    /// `field.TooMany`: more items than allowed.
+    TooMany,
+}
+
+impl Kind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Required => "DS1001",
+            Kind::NotSupported => "DS1002",
+            Kind::Invalid => "DS1003",
+            Kind::Duplicate => "DS1004",
+            Kind::Forbidden => "DS1005",
+            Kind::NotFound => "DS1006",
+            Kind::TooLong => "DS1007",
+            Kind::TooMany => "DS1008",
+        }
+    }
+}
+
+/// One broken rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: Kind,
+    pub path: FieldPath,
+    /// The value at `path` as shown in messages, if there is one.
+    pub value: Option<String>,
+    /// What is wrong, in the API server's words where it has them (lower case, no period).
+    pub detail: String,
+    /// A concrete way to fix it.
+    pub help: Option<String>,
+    /// Another place the finding relates to ("first defined here").
+    pub related: Option<(FieldPath, String)>,
+}
+
+impl Finding {
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn related(&mut self, path: &FieldPath, label: impl Into<String>) -> &mut Finding {
+        self.related = Some((path.clone(), label.into()));
+        self
+    }
+}
+
+/// The findings of one object, in the order the rules ran.
+#[derive(Debug, Default)]
+pub struct Findings(pub Vec<Finding>);
+
+impl Findings {
+    fn push(&mut self, kind: Kind, at: &Node, value: bool, detail: String) -> &mut Finding {
+        self.0.push(Finding {
+            kind,
+            path: at.path.clone(),
+            value: value.then(|| at.shown()),
+            detail,
+            help: None,
+            related: None,
+        });
+        let last = self.0.len() - 1;
+        &mut self.0[last]
+    }
+
+    /// `at` must be set and is not.
+    pub fn required(&mut self, at: &Node, detail: impl Into<String>) -> &mut Finding {
+        self.push(Kind::Required, at, false, detail.into())
+    }
+
+    /// `at` holds a value outside `supported`.
+    pub fn not_supported(&mut self, at: &Node, supported: &[&str]) -> &mut Finding {
+        let list = supported
+            .iter()
+            .map(|s| format!("\"{s}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.push(
+            Kind::NotSupported,
+            at,
+            true,
+            format!("supported values: {list}"),
+        )
+    }
+
+    /// `at` holds a value of the wrong form.
+    pub fn invalid(&mut self, at: &Node, detail: impl Into<String>) -> &mut Finding {
+        self.push(Kind::Invalid, at, true, detail.into())
+    }
+
+    /// `at` repeats a value that must be unique.
+    pub fn duplicate(&mut self, at: &Node) -> &mut Finding {
+        self.push(Kind::Duplicate, at, true, "must be unique".into())
+    }
+
+    /// `at` may not be set (here, or together with something else).
+    pub fn forbidden(&mut self, at: &Node, detail: impl Into<String>) -> &mut Finding {
+        self.push(Kind::Forbidden, at, false, detail.into())
+    }
+
+    /// `at` names something that does not exist.
+    pub fn not_found(&mut self, at: &Node, detail: impl Into<String>) -> &mut Finding {
+        self.push(Kind::NotFound, at, true, detail.into())
+    }
+
+    /// `at` is longer than `max` (characters or bytes, as `unit` says).
+    pub fn too_long(&mut self, at: &Node, max: usize, unit: &str) -> &mut Finding {
+        self.push(
+            Kind::TooLong,
+            at,
+            false,
+            format!("may not be more than {max} {unit}"),
+        )
+    }
+
+    /// `at` has more than `max` items.
+    pub fn too_many(&mut self, at: &Node, max: usize) -> &mut Finding {
+        let n = at.len();
+        self.push(
+            Kind::TooMany,
+            at,
+            false,
+            format!("must have at most {max} items, has {n}"),
+        )
+    }
+
+    /// The problem a format check (`check::names`, `check::paths`) found, as an invalid
+    /// value; `true` when there was none.
+    pub fn verdict(&mut self, at: &Node, verdict: crate::check::names::Verdict) -> bool {
+        match verdict {
+            Ok(()) => true,
+            Err(problem) => {
+                self.invalid(at, problem);
+                false
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Findings → diagnostics at the source: a [`Locator`] knows where each field path of the
+//! object was written (a line of a manifest, a statement or override line of a spec), and the
+//! nearest written ancestor stands in for a field that was never written (a missing field).
+
+use super::field::FieldPath;
+use super::findings::{Finding, Kind};
+use crate::diagnostics::Diagnostic;
+use crate::source::Span;
+
+/// Where the fields of one object were written.
+pub trait Locator {
+    /// The span of the value at `path`, if that exact field was written.
+    fn value_span(&self, path: &FieldPath) -> Option<Span>;
+
+    /// The span of the key of `path` (the `containerPort:` of a manifest), if it has one.
+    fn key_span(&self, path: &FieldPath) -> Option<Span> {
+        self.value_span(path)
+    }
+
+    /// The span that stands for the whole object when nothing nearer was written.
+    fn whole(&self) -> Span;
+}
+
+/// The nearest written place for `path`: the field itself, else its closest ancestor, with
+/// whether the span is the field's own.
+pub fn nearest(locator: &dyn Locator, path: &FieldPath) -> (Span, bool) {
+    if let Some(span) = locator.value_span(path) {
+        return (span, true);
+    }
+    let mut up = path.clone();
+    while !up.0.is_empty() {
+        up = up.parent();
+        if let Some(span) = locator.key_span(&up) {
+            return (span, false);
+        }
+    }
+    (locator.whole(), false)
+}
+
+/// One finding as a diagnostic, placed by `locator`.
+pub fn to_diagnostic(finding: &Finding, locator: &dyn Locator) -> Diagnostic {
+    let path = &finding.path;
+    let (span, exact) = match finding.kind {
+        // A missing field has no span of its own: its parent's key says where it belongs.
+        Kind::Required if locator.value_span(path).is_none() => nearest(locator, path),
+        // A forbidden field is pointed at by its key.
+        Kind::Forbidden => match locator.key_span(path) {
+            Some(span) => (span, true),
+            None => nearest(locator, path),
+        },
+        _ => nearest(locator, path),
+    };
+    let value = finding.value.as_deref().unwrap_or("");
+    let message = match finding.kind {
+        Kind::Required => format!("`{path}` is required"),
+        Kind::NotSupported => format!("unsupported value {value} for `{path}`"),
+        Kind::Invalid => format!("invalid value {value} for `{path}`: {}", finding.detail),
+        Kind::Duplicate => format!("duplicate value {value} for `{path}`"),
+        Kind::Forbidden => format!("`{path}` is forbidden: {}", finding.detail),
+        Kind::NotFound => format!("`{path}` not found: {value}"),
+        Kind::TooLong => format!("`{path}` is too long"),
+        Kind::TooMany => format!("`{path}` has too many items"),
+    };
+    let label = if exact {
+        finding.detail.clone()
+    } else {
+        // The field was not written where the span is: say which one is meant.
+        let field = path.last_key().unwrap_or("field");
+        format!("`{field}`: {}", finding.detail)
+    };
+    let mut d = Diagnostic::error(finding.kind.code(), message).at(span, label);
+    if let Some((related, text)) = &finding.related {
+        let (span, _) = nearest(locator, related);
+        d = d.also(span, text.clone());
+    }
+    d.help(finding.help.clone().unwrap_or_else(|| default_help(finding)))
+}
+
+/// The help of a finding whose rule gave none: what to do about each kind of error.
+fn default_help(finding: &Finding) -> String {
+    let field = finding.path.last_key().unwrap_or("the field");
+    match finding.kind {
+        Kind::Required => format!("set `{field}`"),
+        Kind::NotSupported => format!("use one of the {}", finding.detail),
+        Kind::Invalid => format!("change `{field}`: it {}", finding.detail),
+        Kind::Duplicate => format!("each `{field}` may appear once: remove or rename the repeat"),
+        Kind::Forbidden => format!("remove `{field}`"),
+        Kind::NotFound => format!("name an existing one in `{field}`, or declare it"),
+        Kind::TooLong => format!("shorten `{field}`"),
+        Kind::TooMany => format!("remove items from `{field}`"),
+    }
+}
