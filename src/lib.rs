@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod emit;
 pub mod import;
+pub mod manifest;
 pub mod model;
 pub mod print;
 pub(crate) mod quantity;
@@ -42,6 +43,25 @@ pub fn model_to_objects(spec: &CheckedSpec) -> Vec<Manifest> {
             object: lower_to_value(ds),
         })
         .collect()
+}
+
+/// Stage 3b: the API server's rules on the final objects, every override merged → diagnostics
+/// at the spec lines that set the fields (the override line, else the statement).
+pub fn objects_to_findings(
+    spec: &CheckedSpec,
+    manifests: &[Manifest],
+    file: &SourceFile,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (ds, manifest) in spec.daemonsets.iter().zip(manifests) {
+        let locator = codegen::provenance::SpecLocator::new(ds);
+        for finding in validate::daemonset(&manifest.object) {
+            let mut d = validate::locate::to_diagnostic(&finding, &locator);
+            d.fit_to(&file.text);
+            out.push(d);
+        }
+    }
+    out
 }
 
 /// One DaemonSet as its canonical JSON value. Each form is dropped as soon as the next exists,
@@ -134,12 +154,16 @@ pub fn compile(file: &SourceFile, lints: &LintLevels) -> Compiled {
     for d in &mut diags {
         d.fit_to(&file.text);
     }
-    diagnostics::sort(&mut diags);
-    let manifests = if diagnostics::has_errors(&diags) {
+    let mut manifests = if diagnostics::has_errors(&diags) {
         Vec::new()
     } else {
         model_to_objects(&spec)
     };
+    diags.extend(objects_to_findings(&spec, &manifests, file));
+    diagnostics::sort(&mut diags);
+    if diagnostics::has_errors(&diags) {
+        manifests.clear();
+    }
     Compiled {
         manifests,
         diagnostics: diags,

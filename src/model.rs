@@ -41,13 +41,15 @@ pub struct DaemonSetModel {
     pub volumes: Vec<Volume>,
     /// Strategy, scheduling, host namespaces, DNS, security, overrides (issue 4).
     pub pod: PodSettings,
-    /// Where the `daemonset` statement is, for diagnostics of later stages.
+    /// Where the `daemonset` statement's head is, for diagnostics of later stages.
     pub span: Span,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Container {
     pub name: String,
+    /// Where the `container` or `init` statement is, for findings on the final object.
+    pub span: Span,
     /// The full reference as emitted (`latest` added when no tag or digest was given).
     pub image: String,
     pub pull_policy: PullPolicy,

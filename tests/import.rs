@@ -61,7 +61,10 @@ fn check_case(name: &str, manifest: &str, spec: &str) -> Vec<String> {
         Err(e) => problems.push(format!("{name}: the compiled spec does not import: {e}")),
     }
     for (object, compiled) in daemonsets.iter().zip(&compiled.manifests) {
-        let changes = compare(&expected(object), &canonicalize(compiled.object.clone(), &[]));
+        let changes = compare(
+            &expected(object),
+            &canonicalize(compiled.object.clone(), &[]),
+        );
         if let Some(first) = changes.first() {
             problems.push(format!(
                 "{name}: {} does not round-trip: {} changes, the first at {}",

@@ -227,10 +227,13 @@ fn import_refuses_what_is_not_a_daemonset_version() {
     for (version, message) in [
         (
             Some("ap/v1"),
-            "apiVersion `ap/v1` is not a version of DaemonSet",
+            "error[DS1002]: unsupported value \"ap/v1\" for `apiVersion`",
         ),
-        (Some("v1"), "apiVersion `v1` is not a version of DaemonSet"),
-        (None, "the manifest has no apiVersion"),
+        (
+            Some("v1"),
+            "error[DS1002]: unsupported value \"v1\" for `apiVersion`",
+        ),
+        (None, "error[DS1001]: `apiVersion` is required"),
     ] {
         dsc()
             .args(["import", "-"])

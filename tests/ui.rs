@@ -1,4 +1,5 @@
-//! UI tests of diagnostics: every `tests/cases/ui/*.ds` renders exactly the `.stderr` beside it,
+//! UI tests of diagnostics: every `tests/cases/ui/*.ds` spec and `*.yaml` manifest renders
+//! exactly the `.stderr` beside it,
 //! and every diagnostic code has at least one failing case.
 
 mod common;
@@ -6,12 +7,16 @@ mod common;
 use dsc::diagnostics::{render, LintLevels, CODES};
 use dsc::source::SourceFile;
 
+/// The reports of a spec, or of a manifest (`.yaml`: its DaemonSets checked on their own).
 fn rendered(path: &std::path::Path) -> String {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let file = SourceFile::new(name, std::fs::read_to_string(path).unwrap());
-    let compiled = dsc::compile(&file, &LintLevels::default());
-    compiled
-        .diagnostics
+    let diagnostics = if path.extension().is_some_and(|e| e == "yaml") {
+        dsc::manifest::check_manifest(&file, dsc::manifest::Versions::Served).diagnostics
+    } else {
+        dsc::compile(&file, &LintLevels::default()).diagnostics
+    };
+    diagnostics
         .iter()
         .map(|d| render::human(&file, d, false))
         .collect()
@@ -20,7 +25,9 @@ fn rendered(path: &std::path::Path) -> String {
 #[test]
 fn diagnostics_render_as_expected() {
     let mut failures = Vec::new();
-    for path in common::inputs("tests/cases/ui", "ds") {
+    let specs = common::inputs("tests/cases/ui", "ds");
+    let manifests = common::inputs("tests/cases/ui", "yaml");
+    for path in specs.into_iter().chain(manifests) {
         let out = rendered(&path);
         if out.is_empty() {
             failures.push(format!("{} produced no diagnostic", path.display()));

@@ -21,6 +21,7 @@ use std::sync::OnceLock;
 use dsc::diagnostics::{has_errors, lookup, render, LintLevels};
 use dsc::diff::DiffOptions;
 use dsc::diff::{canonicalize, compare, describe, diff, read_objects, select_daemonset};
+use dsc::manifest::Versions;
 use dsc::print::{body_to_source, Body, FormatError};
 use dsc::source::SourceFile;
 
@@ -189,6 +190,19 @@ pub fn fmt(data: &[u8]) {
 /// its DaemonSet; what cannot be imported is reported, never dropped.
 pub fn import(data: &[u8]) {
     let text = text_of(data);
+    // `dsc check FILE.yaml` and the check before an import: every label inside the text.
+    for versions in [Versions::Served, Versions::Legacy] {
+        let file = SourceFile::new("input.yaml", text.to_string());
+        for d in dsc::manifest::check_manifest(&file, versions).diagnostics {
+            for label in &d.labels {
+                assert!(
+                    label.span.end <= text.len() && label.span.start <= label.span.end,
+                    "a label outside the manifest: {d:?}"
+                );
+            }
+            let _ = render::human(&file, &d, false);
+        }
+    }
     let imported = match dsc::manifests_to_specs(&text) {
         Ok(imported) => imported,
         Err(e) => {

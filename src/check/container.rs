@@ -61,6 +61,13 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     };
     let mut c = Container {
         name,
+        // The head (`container NAME`), not the block: findings point at one line.
+        span: Span::new(
+            stmt.keyword_span.start,
+            stmt.args
+                .first()
+                .map_or(stmt.keyword_span.end, |a| a.span.end),
+        ),
         ..Default::default()
     };
     let mut devices = DeviceFacts::default();

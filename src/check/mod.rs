@@ -11,7 +11,7 @@ mod dns;
 pub mod duration;
 mod env;
 mod field_refs;
-mod fragment_span;
+pub(crate) mod fragment_span;
 mod handlers;
 pub(crate) mod image;
 mod keywords;

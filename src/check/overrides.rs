@@ -154,7 +154,14 @@ pub fn check_fragment(cx: &mut Cx, s: &Statement, target: Target) -> Option<Frag
         return None;
     }
     let mut merged = target.base();
-    let fragment = Fragment { value };
+    let fragment = Fragment {
+        value,
+        origin: Some(crate::model::FragmentOrigin {
+            text: text.clone(),
+            layout: *layout,
+            span: arg.span,
+        }),
+    };
     fragment.merge_into(&mut merged);
     let typed = match target {
         Target::Spec => fits::<DaemonSetSpec>(merged),

@@ -27,7 +27,13 @@ const DEFAULT_GRACE_SECONDS: i64 = 30;
 pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel, Span)> {
     let mut ds = DaemonSetModel {
         namespace: "default".into(),
-        span: stmt.span,
+        // The head (`daemonset NAME in NAMESPACE`), not the block: findings point at one line.
+        span: Span::new(
+            stmt.keyword_span.start,
+            stmt.args
+                .last()
+                .map_or(stmt.keyword_span.end, |a| a.span.end),
+        ),
         ..Default::default()
     };
     let name_arg = stmt.args.first();

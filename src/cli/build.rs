@@ -41,7 +41,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
     let mut documents = Vec::new();
     let mut collisions = Vec::new();
     for path in &files {
-        let file = match read_source(path) {
+        let file = match read_source(path, false) {
             Ok(f) => f,
             Err(e) => return fatal(e.0),
         };

@@ -10,13 +10,21 @@ use super::{collect_inputs, fatal, read_source, LintArgs, ReportArgs};
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Spec files or directories of `.ds` files
+    /// Spec files, directories of `.ds` files, or Kubernetes manifests (`.yaml`, `.yml`,
+    /// `.json`) whose DaemonSets are checked with the API server's rules
     #[arg(required = true, value_name = "FILE|DIR")]
     inputs: Vec<PathBuf>,
     #[command(flatten)]
     report: ReportArgs,
     #[command(flatten)]
     lints: LintArgs,
+}
+
+/// A Kubernetes manifest rather than a spec, by its extension.
+fn is_manifest(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
@@ -28,15 +36,26 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let mut reporter = args.report.reporter();
     let mut json = Vec::new();
     for path in &files {
-        let file = match read_source(path) {
+        let manifest = is_manifest(path);
+        let file = match read_source(path, manifest) {
             Ok(f) => f,
             Err(e) => return fatal(e.0),
         };
-        let compiled = dsc::compile(&file, &levels);
+        let diagnostics = if manifest {
+            let report = dsc::manifest::check_manifest(&file, dsc::manifest::Versions::Served);
+            if args.report.format == Format::Human {
+                for note in &report.notes {
+                    eprintln!("note: {}: {note}", file.name);
+                }
+            }
+            levels.apply(report.diagnostics)
+        } else {
+            dsc::compile(&file, &levels).diagnostics
+        };
         if args.report.format == Format::Json {
-            json.extend(compiled.diagnostics.iter().map(|d| render::json(&file, d)));
+            json.extend(diagnostics.iter().map(|d| render::json(&file, d)));
         }
-        reporter.report(&file, &compiled.diagnostics);
+        reporter.report(&file, &diagnostics);
     }
     if args.report.format == Format::Json {
         println!("{}", serde_json::Value::Array(json));

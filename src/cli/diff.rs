@@ -68,7 +68,7 @@ pub fn run(args: DiffArgs) -> ExitCode {
         Ok(i) => i,
         Err(e) => return fatal(format!("invalid --ignore path: {e}")),
     };
-    let file = match read_source(&args.spec) {
+    let file = match read_source(&args.spec, false) {
         Ok(f) => f,
         Err(e) => return fatal(e.0),
     };

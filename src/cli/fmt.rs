@@ -31,7 +31,7 @@ pub fn run(args: FmtArgs) -> ExitCode {
     };
     let (mut changed, mut unparsed) = (0, 0);
     for path in &files {
-        let file = match read_source(path) {
+        let file = match read_source(path, false) {
             Ok(f) => f,
             Err(e) => return fatal(e.0),
         };

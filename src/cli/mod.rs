@@ -130,9 +130,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// Reads a source file (`-` is stdin).
-pub fn read_source(path: &Path) -> Result<SourceFile, Fatal> {
+pub fn read_source(path: &Path, manifest: bool) -> Result<SourceFile, Fatal> {
     let name = path.display().to_string();
-    let text = dsc::source::read_text(path, dsc::source::MAX_SPEC_BYTES).map_err(|e| {
+    let limit = if manifest {
+        dsc::source::MAX_MANIFEST_BYTES
+    } else {
+        dsc::source::MAX_SPEC_BYTES
+    };
+    let text = dsc::source::read_text(path, limit).map_err(|e| {
         let name = if name == "-" { "stdin" } else { &name };
         Fatal(format!("cannot read {name}: {e}"))
     })?;

@@ -5,6 +5,7 @@ mod container;
 mod overrides;
 mod pod;
 mod probes;
+pub mod provenance;
 mod scheduling;
 mod security;
 mod storage;

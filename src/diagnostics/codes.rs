@@ -380,6 +380,11 @@ Shorten the value the label points at."),
         "Some lists are bounded: a pod's DNS configuration takes at most 3 nameservers and 32 \
 search domains, and a selector or toleration list has its own limits. Remove items from the list \
 the label points at."),
+    code("DS1009", "manifest-syntax", "a manifest is not valid YAML or JSON",
+        "`dsc check` reads Kubernetes manifests (`.yaml`, `.yml`, `.json`, several documents \
+separated by `---`, and `List`s) as kubectl does. The text at the label does not parse: \
+usually an indentation that does not line up, a tab, or a value with `: ` that needs quotes.\n\n\
+Wrong:\n    command: [sh, -c, echo a: b]\n\nRight:\n    command: [sh, -c, \"echo a: b\"]"),
 ];
 
 #[cfg(test)]

@@ -66,6 +66,7 @@ fn compose(first: &mut Json, second: &Json) {
             let mut base = Json::Null;
             crate::model::Fragment {
                 value: second.clone(),
+                origin: None,
             }
             .merge_into(&mut base);
             *first = base;
@@ -335,7 +336,11 @@ mod tests {
             json!({"b": {"c": [1, 2]}, "new": {"x": 1}, "gone": null})
         );
         let mut merged = from.clone();
-        crate::model::Fragment { value: patch }.merge_into(&mut merged);
+        crate::model::Fragment {
+            value: patch,
+            origin: None,
+        }
+        .merge_into(&mut merged);
         assert_eq!(merged, to);
         assert_eq!(merge_diff(&to, &to), None);
     }

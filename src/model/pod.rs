@@ -160,6 +160,19 @@ pub struct ContainerSettings {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fragment {
     pub value: serde_json::Value,
+    /// Where the fragment was written, for findings on the final object; `None` for a
+    /// fragment a program made (import).
+    pub origin: Option<FragmentOrigin>,
+}
+
+/// The text of an override string and where it sits in the spec.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FragmentOrigin {
+    /// The string's value (dedented for `"""` strings).
+    pub text: String,
+    pub layout: crate::syntax::StrLayout,
+    /// The whole string argument.
+    pub span: crate::source::Span,
 }
 
 impl Fragment {

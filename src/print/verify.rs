@@ -140,7 +140,10 @@ mod tests {
     #[test]
     fn faithful_output_passes() {
         let source = body("a 1 # c\nb { c \"x\" }\n");
-        assert_eq!(verify(&Facts::of(&source), &body_to_source(&source)), Ok(()));
+        assert_eq!(
+            verify(&Facts::of(&source), &body_to_source(&source)),
+            Ok(())
+        );
     }
 
     #[test]

@@ -54,27 +54,27 @@ impl FieldPath {
             .then(|| FieldPath(self.0[prefix.0.len()..].to_vec()))
     }
 
-    /// Parses the dotted form written in tests and docs: `spec.template.spec.containers[0]`.
+    /// Parses the dotted form written in tests and docs: `spec.template.spec.containers[0]`,
+    /// `metadata.labels[app.kubernetes.io/name]` (a bracket holds an index or a whole key).
     pub fn parse(text: &str) -> FieldPath {
         let mut segs = Vec::new();
-        for part in text.split('.').filter(|p| !p.is_empty()) {
-            let mut rest = part;
-            if let Some(open) = rest.find('[') {
-                if open > 0 {
-                    segs.push(Seg::Key(rest[..open].into()));
-                }
-                rest = &rest[open..];
-                while let Some(inner) = rest.strip_prefix('[') {
-                    let close = inner.find(']').unwrap_or(inner.len());
-                    let item = &inner[..close];
-                    segs.push(match item.parse() {
-                        Ok(i) => Seg::Index(i),
-                        Err(_) => Seg::Key(item.into()),
-                    });
-                    rest = inner.get(close + 1..).unwrap_or("");
-                }
+        let mut rest = text;
+        while !rest.is_empty() {
+            if let Some(inner) = rest.strip_prefix('[') {
+                let close = inner.find(']').unwrap_or(inner.len());
+                let item = &inner[..close];
+                segs.push(match item.parse() {
+                    Ok(i) => Seg::Index(i),
+                    Err(_) => Seg::Key(item.into()),
+                });
+                rest = inner.get(close + 1..).unwrap_or("");
             } else {
-                segs.push(Seg::Key(rest.into()));
+                let rest_key = rest.strip_prefix('.').unwrap_or(rest);
+                let end = rest_key.find(['.', '[']).unwrap_or(rest_key.len());
+                if end > 0 {
+                    segs.push(Seg::Key(rest_key[..end].into()));
+                }
+                rest = &rest_key[end..];
             }
         }
         FieldPath(segs)
@@ -128,6 +128,17 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The place at `path` below this one.
+    pub fn follow(&self, path: &FieldPath) -> Node<'a> {
+        path.0.iter().fold(self.clone(), |n, seg| match seg {
+            Seg::Key(k) => n.get(k),
+            Seg::Index(i) => Node {
+                value: n.value.and_then(|v| v.get(*i)),
+                path: n.path.index(*i),
+            },
+        })
+    }
+
     /// A field through several keys: `node.at(&["securityContext", "privileged"])`.
     pub fn at(&self, keys: &[&str]) -> Node<'a> {
         keys.iter().fold(self.clone(), |n, k| n.get(k))
@@ -154,26 +165,28 @@ impl<'a> Node<'a> {
     }
 
     /// The items of a list, each with its index in the path; nothing if this is not a list.
-    pub fn items(&self) -> impl Iterator<Item = Node<'a>> + '_ {
-        let items = self.value.and_then(Value::as_array).map_or(&[][..], |a| a);
-        items.iter().enumerate().map(|(i, v)| Node {
+    pub fn items(&self) -> impl Iterator<Item = Node<'a>> + 'a {
+        let items: &'a [Value] = self.value.and_then(Value::as_array).map_or(&[][..], |a| a);
+        let path = self.path.clone();
+        items.iter().enumerate().map(move |(i, v)| Node {
             value: Some(v),
-            path: self.path.index(i),
+            path: path.index(i),
         })
     }
 
     /// The entries of an object, each with its key in the path; nothing if not an object.
-    pub fn entries(&self) -> impl Iterator<Item = (&'a str, Node<'a>)> + '_ {
+    pub fn entries(&self) -> impl Iterator<Item = (&'a str, Node<'a>)> + 'a {
+        let path = self.path.clone();
         self.value
             .and_then(Value::as_object)
             .into_iter()
             .flatten()
-            .map(|(k, v)| {
+            .map(move |(k, v)| {
                 (
                     k.as_str(),
                     Node {
                         value: Some(v),
-                        path: self.path.key(k),
+                        path: path.key(k),
                     },
                 )
             })
@@ -227,10 +240,16 @@ mod tests {
             .next()
             .unwrap()
             .get("containerPort");
-        assert_eq!(port.path.to_string(), "spec.containers[0].ports[0].containerPort");
+        assert_eq!(
+            port.path.to_string(),
+            "spec.containers[0].ports[0].containerPort"
+        );
         assert_eq!(port.int(), Some(1));
         let label = root.at(&["metadata", "labels", "app.kubernetes.io/name"]);
-        assert_eq!(label.path.to_string(), "metadata.labels[app.kubernetes.io/name]");
+        assert_eq!(
+            label.path.to_string(),
+            "metadata.labels[app.kubernetes.io/name]"
+        );
         assert!(!label.is_set());
     }
 

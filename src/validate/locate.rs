@@ -73,7 +73,12 @@ pub fn to_diagnostic(finding: &Finding, locator: &dyn Locator) -> Diagnostic {
         let (span, _) = nearest(locator, related);
         d = d.also(span, text.clone());
     }
-    d.help(finding.help.clone().unwrap_or_else(|| default_help(finding)))
+    d.help(
+        finding
+            .help
+            .clone()
+            .unwrap_or_else(|| default_help(finding)),
+    )
 }
 
 /// The help of a finding whose rule gave none: what to do about each kind of error.

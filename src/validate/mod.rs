@@ -24,13 +24,27 @@ pub mod field;
 pub mod findings;
 pub mod locate;
 
+mod affinity;
+mod claim_template;
 mod container;
 mod daemonset;
+mod dns;
+mod downward_api;
+mod env;
+mod ephemeral;
 mod metadata;
 mod mounts;
 mod pod;
+mod pod_meta;
+mod ports;
+mod probes;
+mod resources;
+mod san_sources;
 mod scheduling;
 mod security;
+mod volume_fields;
+mod volume_files;
+mod volume_sources;
 mod volumes;
 
 pub use field::{FieldPath, Node, Seg};

@@ -1,0 +1,127 @@
+//! Where each field of a compiled DaemonSet came from, for findings on the final object: the
+//! line inside an override string that set it, else the statement of the container it belongs
+//! to, else the `daemonset` statement.
+//!
+//! Overrides are looked up in the order their merges win: `spec-override` (merged last), then
+//! `pod-override`, then a container's `override`.
+
+use crate::manifest::spans::{self, DocSpans};
+use crate::model::{DaemonSetModel, FragmentOrigin};
+use crate::source::Span;
+use crate::syntax::StrLayout;
+use crate::validate::locate::Locator;
+use crate::validate::{FieldPath, Seg};
+
+/// An override, where its fields land in the object, and where they were written.
+struct Placed<'a> {
+    prefix: FieldPath,
+    origin: &'a FragmentOrigin,
+    spans: DocSpans,
+}
+
+/// Places findings on the object compiled from one `daemonset` statement.
+pub struct SpecLocator<'a> {
+    overrides: Vec<Placed<'a>>,
+    /// Each container's path (`spec.template.spec.containers[0]`) and statement.
+    containers: Vec<(FieldPath, Span)>,
+    daemonset: Span,
+}
+
+impl<'a> SpecLocator<'a> {
+    pub fn new(ds: &'a DaemonSetModel) -> SpecLocator<'a> {
+        let pod = FieldPath::parse("spec.template.spec");
+        let mut overrides = Vec::new();
+        let mut place = |prefix: FieldPath, origin: Option<&'a FragmentOrigin>| {
+            if let Some(origin) = origin {
+                let spans = spans::index(&origin.text)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default();
+                overrides.push(Placed {
+                    prefix,
+                    origin,
+                    spans,
+                });
+            }
+        };
+        let fragment_origin =
+            |f: &'a Option<crate::model::Fragment>| f.as_ref().and_then(|f| f.origin.as_ref());
+        place(
+            FieldPath::parse("spec"),
+            fragment_origin(&ds.pod.spec_override),
+        );
+        place(pod.clone(), fragment_origin(&ds.pod.pod_override));
+        let mut containers = Vec::new();
+        for (list, items) in [
+            ("initContainers", &ds.init_containers),
+            ("containers", &ds.containers),
+        ] {
+            for (i, c) in items.iter().enumerate() {
+                let path = pod.key(list).index(i);
+                place(
+                    path.clone(),
+                    fragment_origin(&c.settings.container_override),
+                );
+                containers.push((path, c.span));
+            }
+        }
+        SpecLocator {
+            overrides,
+            containers,
+            daemonset: ds.span,
+        }
+    }
+
+    /// The override that wrote `path`, with the key and value spans in the spec.
+    fn in_override(&self, path: &FieldPath) -> Option<(Option<Span>, Span, bool)> {
+        self.overrides.iter().find_map(|o| {
+            let rest = path.strip(&o.prefix)?;
+            let written = o.spans.fields.get(&rest)?;
+            let map = |s: Span| {
+                let FragmentOrigin { text, layout, span } = o.origin;
+                locate(text, *layout, s, *span)
+            };
+            Some((written.key.map(map), map(written.value), written.collection))
+        })
+    }
+
+    fn container(&self, path: &FieldPath) -> Option<Span> {
+        self.containers
+            .iter()
+            .find(|(prefix, _)| path == prefix)
+            .map(|(_, span)| *span)
+    }
+}
+
+fn locate(text: &str, layout: StrLayout, s: Span, whole: Span) -> Span {
+    crate::check::fragment_span::locate_offset(text, layout, s.start, s.end - s.start, whole)
+}
+
+impl Locator for SpecLocator<'_> {
+    fn value_span(&self, path: &FieldPath) -> Option<Span> {
+        if let Some((key, value, collection)) = self.in_override(path) {
+            return Some(if collection {
+                key.unwrap_or(value)
+            } else {
+                value
+            });
+        }
+        self.container(path)
+    }
+
+    fn key_span(&self, path: &FieldPath) -> Option<Span> {
+        if let Some((key, value, _)) = self.in_override(path) {
+            return Some(key.unwrap_or(value));
+        }
+        // The root of an override: its string. A container: its statement.
+        self.overrides
+            .iter()
+            .find(|o| &o.prefix == path && !matches!(path.0.last(), Some(Seg::Index(_))))
+            .map(|o| o.origin.span)
+            .or_else(|| self.container(path))
+    }
+
+    fn whole(&self) -> Span {
+        self.daemonset
+    }
+}

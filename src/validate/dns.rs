@@ -1,0 +1,326 @@
+//! The pod's DNS: `validateDNSPolicy`, `validatePodDNSConfig` and `ValidateHostAliases`, with
+//! the IP address format they share (`IsValidIP`).
+
+use std::net::Ipv6Addr;
+
+use super::field::Node;
+use super::findings::Findings;
+use super::metadata::text;
+use crate::check::names::dns_subdomain;
+
+/// `MaxDNSNameservers`, `MaxDNSSearchPaths`, `MaxDNSSearchListChars` (libc's limits).
+const MAX_NAMESERVERS: usize = 3;
+const MAX_SEARCHES: usize = 32;
+const MAX_SEARCH_CHARS: usize = 2048;
+
+const POLICIES: [&str; 4] = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
+
+/// `validateDNSPolicy`, `validatePodDNSConfig` and `ValidateHostAliases` of the pod spec at
+/// `pod`. An absent or empty `dnsPolicy` is defaulted to `ClusterFirst`.
+pub fn dns(pod: &Node, out: &mut Findings) {
+    let policy_node = pod.get("dnsPolicy");
+    let policy = text(&policy_node);
+    if policy.is_some_and(|p| !p.is_empty() && !POLICIES.contains(&p)) {
+        out.not_supported(&policy_node, &POLICIES);
+    }
+    dns_config(&pod.get("dnsConfig"), policy == Some("None"), out);
+    host_aliases(&pod.get("hostAliases"), out);
+}
+
+/// `validatePodDNSConfig`.
+fn dns_config(config: &Node, policy_none: bool, out: &mut Findings) {
+    let nameservers = config.get("nameservers");
+    if policy_none {
+        if !config.is_set() {
+            out.required(config, "must provide `dnsConfig` when `dnsPolicy` is None")
+                .help(
+                    "add `dnsConfig.nameservers` with at least one IP, or use another `dnsPolicy`",
+                );
+            return;
+        }
+        if nameservers.is_empty() {
+            out.required(
+                &nameservers,
+                "must provide at least one DNS nameserver when `dnsPolicy` is None",
+            )
+            .help("list a nameserver IP, e.g. `nameservers: [10.96.0.10]`");
+            return;
+        }
+    }
+    if nameservers.len() > MAX_NAMESERVERS {
+        out.invalid(&nameservers, "must not have more than 3 nameservers");
+    }
+    for ns in nameservers.items() {
+        if let Some(ip) = ns.str() {
+            is_valid_ip(&ns, ip, out);
+        }
+    }
+    let searches = config.get("searches");
+    if searches.len() > MAX_SEARCHES {
+        out.invalid(&searches, "must not have more than 32 search paths");
+    }
+    let joined: usize = searches
+        .items()
+        .filter_map(|s| s.str())
+        .map(str::len)
+        .sum::<usize>()
+        + searches.len().saturating_sub(1);
+    if joined > MAX_SEARCH_CHARS {
+        out.invalid(
+            &searches,
+            "must not have more than 2048 characters (including spaces) in the search list",
+        );
+    }
+    for search in searches.items() {
+        if let Some(s) = search.str() {
+            if let Err(problem) = search_domain(s) {
+                out.invalid(&search, problem);
+            }
+        }
+    }
+    for option in config.get("options").items() {
+        let name = option.get("name");
+        if text(&name) == Some("") {
+            out.required(&option, "must not be empty")
+                .help("give the option a `name`, e.g. `ndots`");
+        }
+    }
+}
+
+/// A search domain with `RelaxedDNSSearchValidation` (beta, on in v1.33): `.` alone, or a
+/// subdomain (one trailing `.` allowed) whose labels may hold `_` and start with one
+/// (`IsDNS1123SubdomainWithUnderscore`).
+fn search_domain(search: &str) -> Result<(), String> {
+    if search == "." {
+        return Ok(());
+    }
+    let name = search.strip_suffix('.').unwrap_or(search);
+    if name.len() > 253 {
+        return Err("must be no more than 253 characters".into());
+    }
+    let label_ok = |label: &str| {
+        let body = label.strip_prefix('_').unwrap_or(label);
+        let bytes = body.as_bytes();
+        let edge = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+        !bytes.is_empty()
+            && bytes.first().is_some_and(edge)
+            && bytes.last().is_some_and(edge)
+            && bytes.iter().all(|b| edge(b) || *b == b'-' || *b == b'_')
+    };
+    if name.split('.').all(label_ok) {
+        Ok(())
+    } else {
+        Err("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character".into())
+    }
+}
+
+/// `ValidateHostAliases`: each `ip` an IP address, each hostname a DNS subdomain.
+fn host_aliases(list: &Node, out: &mut Findings) {
+    for alias in list.items() {
+        let ip = alias.get("ip");
+        if let Some(value) = text(&ip) {
+            is_valid_ip(&ip, value, out);
+        }
+        for host in alias.get("hostnames").items() {
+            if let Some(h) = host.str() {
+                if let Err(problem) = dns_subdomain(h) {
+                    out.invalid(&host, problem);
+                }
+            }
+        }
+    }
+}
+
+/// `IsValidIP` as in v1.33 (`StrictIPCIDRValidation` off): anything `netutils.ParseIPSloppy`
+/// reads, which allows leading zeros in IPv4 parts.
+pub fn is_valid_ip(at: &Node, ip: &str, out: &mut Findings) -> bool {
+    if parse_ip_sloppy(ip) {
+        return true;
+    }
+    out.invalid(
+        at,
+        "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+    );
+    false
+}
+
+/// Go's legacy `net.ParseIP`: a dotted quad of decimal parts (leading zeros allowed), or IPv6.
+fn parse_ip_sloppy(ip: &str) -> bool {
+    if ip.contains(':') {
+        return ipv6_sloppy(ip);
+    }
+    ipv4_sloppy(ip)
+}
+
+fn ipv4_sloppy(ip: &str) -> bool {
+    let parts: Vec<&str> = ip.split('.').collect();
+    parts.len() == 4
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u64>().is_ok_and(|n| n <= 255)
+        })
+}
+
+fn ipv6_sloppy(ip: &str) -> bool {
+    if ip.parse::<Ipv6Addr>().is_ok() {
+        return true;
+    }
+    // An embedded IPv4 tail with leading zeros (`::ffff:010.0.0.1`): normalise it and retry.
+    match ip.rsplit_once(':') {
+        Some((head, tail)) if tail.contains('.') && ipv4_sloppy(tail) => {
+            let parts: Vec<String> = tail
+                .split('.')
+                .map(|p| {
+                    p.parse::<u32>()
+                        .map_or_else(|_| "0".into(), |n| n.to_string())
+                })
+                .collect();
+            format!("{head}:{}", parts.join("."))
+                .parse::<Ipv6Addr>()
+                .is_ok()
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::{daemonset, Finding, Kind};
+    use serde_json::{json, Value};
+
+    fn pod(patch: Value) -> Vec<Finding> {
+        let mut ds = json!({"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"a","namespace":"default"},
+          "spec":{"selector":{"matchLabels":{"app":"a"}},"template":{"metadata":{"labels":{"app":"a"}},
+          "spec":{"containers":[{"name":"a","image":"r/a:1"}]}}}});
+        for (k, v) in patch.as_object().unwrap() {
+            ds["spec"]["template"]["spec"][k] = v.clone();
+        }
+        daemonset(&ds)
+    }
+
+    fn has(findings: &[Finding], kind: Kind, path: &str) {
+        let path = format!("spec.template.spec.{path}");
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.kind == kind && f.path.to_string() == path),
+            "no {kind:?} at {path} in {findings:#?}"
+        );
+    }
+
+    #[test]
+    fn policy_values() {
+        assert!(pod(json!({"dnsPolicy": "ClusterFirstWithHostNet"})).is_empty());
+        assert!(pod(json!({"dnsPolicy": ""})).is_empty());
+        has(
+            &pod(json!({"dnsPolicy": "clusterfirst"})),
+            Kind::NotSupported,
+            "dnsPolicy",
+        );
+    }
+
+    #[test]
+    fn none_needs_nameservers() {
+        has(
+            &pod(json!({"dnsPolicy": "None"})),
+            Kind::Required,
+            "dnsConfig",
+        );
+        has(
+            &pod(json!({"dnsPolicy": "None", "dnsConfig": {}})),
+            Kind::Required,
+            "dnsConfig.nameservers",
+        );
+        assert!(
+            pod(json!({"dnsPolicy": "None", "dnsConfig": {"nameservers": ["1.1.1.1"]}})).is_empty()
+        );
+    }
+
+    #[test]
+    fn nameservers() {
+        assert!(pod(
+            json!({"dnsConfig": {"nameservers": ["1.1.1.1", "2001:db8::1", "010.0.0.1"]}})
+        )
+        .is_empty());
+        has(
+            &pod(
+                json!({"dnsConfig": {"nameservers": ["1.1.1.1", "1.1.1.2", "1.1.1.3", "1.1.1.4"]}}),
+            ),
+            Kind::Invalid,
+            "dnsConfig.nameservers",
+        );
+        has(
+            &pod(json!({"dnsConfig": {"nameservers": ["1.1.1.256"]}})),
+            Kind::Invalid,
+            "dnsConfig.nameservers[0]",
+        );
+        has(
+            &pod(json!({"dnsConfig": {"nameservers": ["dns.local"]}})),
+            Kind::Invalid,
+            "dnsConfig.nameservers[0]",
+        );
+    }
+
+    #[test]
+    fn searches() {
+        assert!(pod(
+            json!({"dnsConfig": {"searches": ["svc.cluster.local.", "_sip._tcp.example.com", "."]}})
+        )
+        .is_empty());
+        has(
+            &pod(json!({"dnsConfig": {"searches": ["Example.com"]}})),
+            Kind::Invalid,
+            "dnsConfig.searches[0]",
+        );
+        let many: Vec<String> = (0..33).map(|i| format!("d{i}.com")).collect();
+        has(
+            &pod(json!({"dnsConfig": {"searches": many}})),
+            Kind::Invalid,
+            "dnsConfig.searches",
+        );
+        let long: Vec<String> = (0..11)
+            .map(|_| "a".repeat(63) + "." + &"b".repeat(63) + "." + &"c".repeat(63) + ".d")
+            .collect();
+        has(
+            &pod(json!({"dnsConfig": {"searches": long}})),
+            Kind::Invalid,
+            "dnsConfig.searches",
+        );
+    }
+
+    #[test]
+    fn options_need_names() {
+        assert!(
+            pod(json!({"dnsConfig": {"options": [{"name": "ndots", "value": "2"}]}})).is_empty()
+        );
+        has(
+            &pod(json!({"dnsConfig": {"options": [{"value": "2"}]}})),
+            Kind::Required,
+            "dnsConfig.options[0]",
+        );
+    }
+
+    #[test]
+    fn host_aliases() {
+        assert!(
+            pod(json!({"hostAliases": [{"ip": "127.0.0.1", "hostnames": ["foo.local"]}]}))
+                .is_empty()
+        );
+        has(
+            &pod(json!({"hostAliases": [{"ip": "localhost"}]})),
+            Kind::Invalid,
+            "hostAliases[0].ip",
+        );
+        has(
+            &pod(json!({"hostAliases": [{"hostnames": ["a"]}]})),
+            Kind::Invalid,
+            "hostAliases[0].ip",
+        );
+        has(
+            &pod(json!({"hostAliases": [{"ip": "::1", "hostnames": ["Foo_"]}]})),
+            Kind::Invalid,
+            "hostAliases[0].hostnames[0]",
+        );
+    }
+}
