@@ -376,10 +376,6 @@ Right:\n    mount empty-dir cache at /cache"),
         "Names, label values, messages and some lists have a maximum length (a DNS label 63 \
 characters, a DNS subdomain 253, a termination message path 4096 bytes, DNS search domains 32). \
 Shorten the value the label points at."),
-    code("DS1008", "too-many", "a list has more items than the API server allows",
-        "Some lists are bounded: a pod's DNS configuration takes at most 3 nameservers and 32 \
-search domains, and a selector or toleration list has its own limits. Remove items from the list \
-the label points at."),
     code("DS1009", "manifest-syntax", "a manifest is not valid YAML or JSON",
         "`dsc check` reads Kubernetes manifests (`.yaml`, `.yml`, `.json`, several documents \
 separated by `---`, and `List`s) as kubectl does. The text at the label does not parse: \

@@ -5,6 +5,7 @@
 //! Kustomize overlay before it is applied. Other kinds are skipped with a note.
 
 pub mod spans;
+mod yaml11;
 
 use k8s_openapi::api::apps::v1::DaemonSetSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -58,7 +59,10 @@ pub fn check_manifest(file: &SourceFile, versions: Versions) -> ManifestReport {
     };
     let docs = spans::index(text);
     let whole = Span::new(0, text.len().min(1));
-    for object in objects {
+    for mut object in objects {
+        if let Some(doc) = docs.get(object.doc) {
+            yaml11::reread(&mut object.value, &object.prefix, doc);
+        }
         let kind = object
             .value
             .get("kind")

@@ -8,10 +8,10 @@
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::source::Span;
-use crate::validate::FieldPath;
+use crate::validate::{FieldPath, Seg};
 
 /// Where one field was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +22,9 @@ pub struct Written {
     pub value: Span,
     /// The value is a mapping or a list (its span is then only its first character).
     pub collection: bool,
+    /// The value is a plain (unquoted) scalar, which Kubernetes' YAML 1.1 reader may read as
+    /// a number or a boolean where YAML 1.2 reads a string.
+    pub plain: bool,
 }
 
 /// The fields of one YAML document.
@@ -53,6 +56,9 @@ enum Frame {
         path: FieldPath,
         /// The key read, waiting for its value.
         key: Option<(String, Span)>,
+        /// A list item whose first key is still to come: that key then stands for the item
+        /// (the parser marks a block mapping's start at its first `:`).
+        item: bool,
     },
     Seq {
         path: FieldPath,
@@ -103,9 +109,9 @@ impl Builder<'_> {
     }
 
     /// Records a value at the current position and returns its path.
-    fn value(&mut self, value: Span, collection: bool) -> Option<FieldPath> {
+    fn value(&mut self, value: Span, collection: bool, plain: bool) -> Option<FieldPath> {
         let (path, key) = match self.stack.last_mut()? {
-            Frame::Map { path, key } => {
+            Frame::Map { path, key, .. } => {
                 let (name, span) = key.take()?;
                 (path.key(&name), Some(span))
             }
@@ -119,6 +125,7 @@ impl Builder<'_> {
                 key,
                 value,
                 collection,
+                plain,
             });
             doc.whole.end = doc.whole.end.max(value.end);
         }
@@ -142,21 +149,28 @@ impl MarkedEventReceiver for Builder<'_> {
                     ..DocSpans::default()
                 });
             }
-            Event::Scalar(text, ..) => {
+            Event::Scalar(text, style, ..) => {
                 let span = self.scalar_span(at);
                 if self.stack.is_empty() {
                     return;
                 }
                 if self.expects_key() {
-                    if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+                    if let Some(Frame::Map { key, item, path }) = self.stack.last_mut() {
                         *key = Some((text, span));
+                        if std::mem::take(item) {
+                            if let Some(w) =
+                                self.docs.last_mut().and_then(|d| d.fields.get_mut(path))
+                            {
+                                w.value = span;
+                            }
+                        }
                     }
                 } else {
-                    self.value(span, false);
+                    self.value(span, false, style == TScalarStyle::Plain);
                 }
             }
             Event::Alias(_) if !self.stack.is_empty() && !self.expects_key() => {
-                self.value(self.scalar_span(at), false);
+                self.value(self.scalar_span(at), false, false);
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 let start = Span::new(at, (at + 1).min(self.text.len()));
@@ -166,11 +180,16 @@ impl MarkedEventReceiver for Builder<'_> {
                     // A mapping or list as a key: nothing in a manifest; not indexed.
                     None
                 } else {
-                    self.value(start, true)
+                    self.value(start, true, false)
                 };
                 let path = path.unwrap_or_default();
+                let item = matches!(path.0.last(), Some(Seg::Index(_)));
                 self.stack.push(if matches!(ev, Event::MappingStart(..)) {
-                    Frame::Map { path, key: None }
+                    Frame::Map {
+                        path,
+                        key: None,
+                        item,
+                    }
                 } else {
                     Frame::Seq { path, next: 0 }
                 });
@@ -220,6 +239,8 @@ mod tests {
             ("name".into(), "\"m\"".into())
         );
         assert_eq!(text_at(text, &docs, 0, "spec.containers").0, "containers");
+        // A list item of a block mapping is shown by its first key.
+        assert_eq!(text_at(text, &docs, 0, "spec.containers[0]").1, "name");
     }
 
     #[test]

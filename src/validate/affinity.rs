@@ -121,10 +121,11 @@ fn node_field_selector_requirement(req: &Node, out: &mut Findings) {
     let values = req.get("values");
     match text(&operator) {
         Some("In" | "NotIn") if values.len() != 1 => {
-            out.required(
+            out.invalid(
                 &values,
                 "must be only one value when `operator` is 'In' or 'NotIn' for node field selector",
-            );
+            )
+            .help("a node field selector names one node: keep one value, or use one term per node");
         }
         Some("In" | "NotIn") | None => {}
         Some(_) => {
@@ -319,7 +320,7 @@ mod tests {
             &pod(term(
                 json!({"key": "metadata.name", "operator": "In", "values": ["a", "b"]}),
             )),
-            Kind::Required,
+            Kind::Invalid,
             &format!("{at}.values"),
         );
         has(

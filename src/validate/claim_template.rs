@@ -4,6 +4,7 @@
 
 use super::field::Node;
 use super::findings::Findings;
+use super::metadata;
 use super::volume_fields::{blank, quantity, required_str};
 use crate::check::names;
 
@@ -19,24 +20,10 @@ pub fn ephemeral(source: &Node, out: &mut Findings) {
     claim_spec(&template.get("spec"), out);
 }
 
-/// `ValidateTemplateObjectMeta`: labels and annotations only.
+/// `ValidateTemplateObjectMeta`: labels and annotations only, checked as any object's are.
 fn template_meta(meta: &Node, out: &mut Findings) {
-    for (key, value) in meta.get("labels").entries() {
-        if out.verdict(&value, names::qualified_name(key)) {
-            if let Some(v) = value.str() {
-                out.verdict(&value, names::label_value(v));
-            }
-        }
-    }
-    let mut total = 0;
-    for (key, value) in meta.get("annotations").entries() {
-        out.verdict(&value, names::annotation_key(key));
-        total += key.len() + value.str().map_or(0, str::len);
-    }
-    const LIMIT: usize = 256 * 1024;
-    if total > LIMIT {
-        out.too_long(&meta.get("annotations"), LIMIT, "bytes");
-    }
+    metadata::labels(&meta.get("labels"), out);
+    metadata::annotations(&meta.get("annotations"), out);
     for (key, value) in meta.entries() {
         if matches!(key, "labels" | "annotations") || is_zero(&value) {
             continue;
@@ -88,7 +75,8 @@ fn claim_spec(spec: &Node, out: &mut Findings) {
         out.forbidden(
             &modes,
             "may not use ReadWriteOncePod with other access modes",
-        );
+        )
+        .help("keep `ReadWriteOncePod` alone, or drop it and keep the other modes");
     }
     let storage = spec.at(&["resources", "requests", "storage"]);
     match quantity(&storage) {

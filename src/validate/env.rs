@@ -137,12 +137,16 @@ fn object_field_selector(selector: &Node, out: &mut Findings) {
         match field {
             "metadata.labels" => {
                 if let Err(problem) = qualified_name(key) {
-                    out.invalid(selector, format!("the label key {problem}"));
+                    out.invalid(&path_node, format!("the label key {problem}"))
+                        .help(
+                            "write the key of an existing label, such as `metadata.labels['app']`",
+                        );
                 }
             }
             "metadata.annotations" => {
                 if let Err(problem) = qualified_name(&key.to_ascii_lowercase()) {
-                    out.invalid(selector, format!("the annotation key {problem}"));
+                    out.invalid(&path_node, format!("the annotation key {problem}"))
+                        .help("write the key of an annotation, such as `metadata.annotations['example.com/role']`");
                 }
             }
             _ => {

@@ -22,8 +22,6 @@ pub enum Kind {
     NotFound,
     /// `field.TooLong`: a string or list longer than allowed.
     TooLong,
-    /// `field.TooMany`: more items than allowed.
-    TooMany,
 }
 
 impl Kind {
@@ -36,7 +34,6 @@ impl Kind {
             Kind::Forbidden => "DS1005",
             Kind::NotFound => "DS1006",
             Kind::TooLong => "DS1007",
-            Kind::TooMany => "DS1008",
         }
     }
 }
@@ -54,6 +51,8 @@ pub struct Finding {
     pub help: Option<String>,
     /// Another place the finding relates to ("first defined here").
     pub related: Option<(FieldPath, String)>,
+    /// The finding is about the key of `path` (a resource or label name), not its value.
+    pub on_key: bool,
 }
 
 impl Finding {
@@ -77,18 +76,20 @@ impl Findings {
         self.0.push(Finding {
             kind,
             path: at.path.clone(),
-            value: value.then(|| at.shown()),
+            value: (value && at.value.is_some()).then(|| at.shown()),
             detail,
             help: None,
             related: None,
+            on_key: false,
         });
         let last = self.0.len() - 1;
         &mut self.0[last]
     }
 
-    /// `at` must be set and is not.
+    /// `at` must be set and is not (or, when it is set, lacks what it needs: `detail` says).
     pub fn required(&mut self, at: &Node, detail: impl Into<String>) -> &mut Finding {
-        self.push(Kind::Required, at, false, detail.into())
+        let present = at.is_set();
+        self.push(Kind::Required, at, present, detail.into())
     }
 
     /// `at` holds a value outside `supported`.
@@ -109,6 +110,15 @@ impl Findings {
     /// `at` holds a value of the wrong form.
     pub fn invalid(&mut self, at: &Node, detail: impl Into<String>) -> &mut Finding {
         self.push(Kind::Invalid, at, true, detail.into())
+    }
+
+    /// The key of the map entry `at` (a resource name, a label key) has the wrong form.
+    pub fn invalid_key(&mut self, at: &Node, detail: impl Into<String>) -> &mut Finding {
+        let key = at.path.last_key().unwrap_or("").to_string();
+        let f = self.push(Kind::Invalid, at, false, detail.into());
+        f.value = Some(serde_json::Value::from(key).to_string());
+        f.on_key = true;
+        f
     }
 
     /// `at` repeats a value that must be unique.
@@ -133,17 +143,6 @@ impl Findings {
             at,
             false,
             format!("may not be more than {max} {unit}"),
-        )
-    }
-
-    /// `at` has more than `max` items.
-    pub fn too_many(&mut self, at: &Node, max: usize) -> &mut Finding {
-        let n = at.len();
-        self.push(
-            Kind::TooMany,
-            at,
-            false,
-            format!("must have at most {max} items, has {n}"),
         )
     }
 

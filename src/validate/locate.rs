@@ -48,18 +48,34 @@ pub fn to_diagnostic(finding: &Finding, locator: &dyn Locator) -> Diagnostic {
             Some(span) => (span, true),
             None => nearest(locator, path),
         },
+        _ if finding.on_key => match locator.key_span(path) {
+            Some(span) => (span, true),
+            None => nearest(locator, path),
+        },
         _ => nearest(locator, path),
     };
-    let value = finding.value.as_deref().unwrap_or("");
+    // A value is shown when it is a scalar: a whole object says nothing in a title.
+    let value = finding
+        .value
+        .as_deref()
+        .filter(|v| !v.starts_with('{') && !v.starts_with('['));
+    let shown = value.map_or(String::new(), |v| format!(" {v}"));
     let message = match finding.kind {
+        // An object that is there but lacks what it needs (a probe without a handler).
+        Kind::Required if finding.value.as_deref().is_some_and(|v| v.starts_with('{')) => {
+            format!("`{path}` is incomplete: {}", finding.detail)
+        }
         Kind::Required => format!("`{path}` is required"),
-        Kind::NotSupported => format!("unsupported value {value} for `{path}`"),
-        Kind::Invalid => format!("invalid value {value} for `{path}`: {}", finding.detail),
-        Kind::Duplicate => format!("duplicate value {value} for `{path}`"),
+        Kind::NotSupported => format!("unsupported value{shown} for `{path}`"),
+        Kind::Invalid if finding.on_key => format!("invalid name{shown} in `{}`", path.parent()),
+        Kind::Invalid => match value {
+            Some(v) => format!("invalid value {v} for `{path}`: {}", finding.detail),
+            None => format!("invalid `{path}`: {}", finding.detail),
+        },
+        Kind::Duplicate => format!("duplicate value{shown} for `{path}`"),
         Kind::Forbidden => format!("`{path}` is forbidden: {}", finding.detail),
-        Kind::NotFound => format!("`{path}` not found: {value}"),
+        Kind::NotFound => format!("`{path}` not found:{shown}"),
         Kind::TooLong => format!("`{path}` is too long"),
-        Kind::TooMany => format!("`{path}` has too many items"),
     };
     let label = if exact {
         finding.detail.clone()
@@ -87,11 +103,13 @@ fn default_help(finding: &Finding) -> String {
     match finding.kind {
         Kind::Required => format!("set `{field}`"),
         Kind::NotSupported => format!("use one of the {}", finding.detail),
-        Kind::Invalid => format!("change `{field}`: it {}", finding.detail),
+        Kind::Invalid if finding.detail.starts_with("must") => {
+            format!("change `{field}`: it {}", finding.detail)
+        }
+        Kind::Invalid => format!("change `{field}`"),
         Kind::Duplicate => format!("each `{field}` may appear once: remove or rename the repeat"),
         Kind::Forbidden => format!("remove `{field}`"),
         Kind::NotFound => format!("name an existing one in `{field}`, or declare it"),
         Kind::TooLong => format!("shorten `{field}`"),
-        Kind::TooMany => format!("remove items from `{field}`"),
     }
 }

@@ -90,7 +90,13 @@ pub fn label_key(at: &Node, key: &str, out: &mut Findings) -> bool {
     match qualified_name(key) {
         Ok(()) => true,
         Err(problem) => {
-            out.invalid(at, format!("key `{key}`: {problem}")).help(
+            // A map entry (`labels[key]`) is reported at its key, a `key:` field at its value.
+            let f = if at.path.last_key() == Some(key) {
+                out.invalid_key(at, problem)
+            } else {
+                out.invalid(at, format!("key `{key}`: {problem}"))
+            };
+            f.help(
                 "a key is `[prefix/]name`: an optional lower-case DNS prefix, then at most 63 \
                  letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit",
             );
@@ -122,7 +128,7 @@ pub fn annotations(map: &Node, out: &mut Findings) {
     let mut size = 0usize;
     for (key, entry) in map.entries() {
         if let Err(problem) = annotation_key(key) {
-            out.invalid(&entry, format!("key `{key}`: {problem}")).help(
+            out.invalid_key(&entry, problem).help(
                 "an annotation key is `[prefix/]name`: an optional DNS prefix, then at most 63 \
                  letters, digits, `-`, `_` or `.`",
             );
@@ -180,11 +186,20 @@ fn owner_references(list: &Node, out: &mut Findings) {
         for field in ["kind", "name", "uid"] {
             let node = item.get(field);
             if text(&node) == Some("") {
-                out.invalid(&node, "must not be empty");
+                out.invalid(&node, "must not be empty").help(format!(
+                    "set `{field}` to the owner object's `{}`, or remove the reference: \
+                     controllers write owner references themselves",
+                    if field == "uid" {
+                        "metadata.uid"
+                    } else {
+                        field
+                    }
+                ));
             }
         }
         if api_version.str() == Some("v1") && kind.str() == Some("Event") {
-            out.invalid(&item, "/v1, Kind=Event is disallowed from being an owner");
+            out.invalid(&item, "/v1, Kind=Event is disallowed from being an owner")
+                .help("remove the Event from `ownerReferences`: an event cannot own objects");
         }
         if item.get("controller").bool() == Some(true) {
             let this = format!(

@@ -73,7 +73,7 @@ fn pod_spec(pod: &Node, out: &mut Findings) {
     let preemption = pod.get("preemptionPolicy");
     match preemption.str() {
         Some("") => {
-            out.required(&preemption, "")
+            out.required(&preemption, "may not be empty")
                 .help("use `PreemptLowerPriority` or `Never`, or remove `preemptionPolicy`");
         }
         Some("PreemptLowerPriority" | "Never") | None => {}

@@ -93,7 +93,10 @@ fn accumulate<'a>(container: &Node<'a>, taken: &mut HashMap<String, Node<'a>>, o
         let key = format!("{protocol}/{ip}/{number}");
         if let Some(first) = taken.get(&key) {
             out.duplicate(&host_port)
-                .help(format!("another port of the pod already binds {key} on the node; use a different `hostPort`"))
+                .help(format!(
+                    "another port of the pod already binds {protocol} port {number}{} on the node; use a different `hostPort`",
+                    if ip.is_empty() { String::new() } else { format!(" of {ip}") }
+                ))
                 .related(&first.path, "first bound here");
         } else {
             taken.insert(key, host_port);

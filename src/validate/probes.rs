@@ -140,7 +140,8 @@ fn http_get(action: &Node, out: &mut Findings) {
         };
         if !is_http_header_name(text) {
             // Upstream reports this on `httpHeaders`; the header's name is where it is wrong.
-            out.invalid(&name, "a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')");
+            out.invalid(&name, "a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')")
+                .help("write the header name alone, letters, digits and `-` only, such as `X-Probe`; its value goes in `value`");
         }
     }
 }

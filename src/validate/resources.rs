@@ -94,7 +94,8 @@ fn amounts<'a>(list: &Node<'a>, out: &mut Findings) -> Vec<Amount<'a>> {
         let quantity = match Quantity::parse(&text) {
             Ok(q) => q,
             Err(problem) => {
-                out.invalid(&node, format!("quantities {problem}"));
+                out.invalid(&node, format!("not a quantity: {problem}"))
+                    .help("write a quantity such as `128Mi`, `1Gi` or `250m`");
                 continue;
             }
         };
@@ -140,15 +141,15 @@ fn milli(text: &str) -> Option<i128> {
 fn resource_name(name: &str, node: &Node, out: &mut Findings) {
     let help = "use `cpu`, `memory`, `ephemeral-storage`, `hugepages-<size>`, or a domain-prefixed extended resource such as `nvidia.com/gpu`";
     if let Err(problem) = qualified_name(name) {
-        out.invalid(node, format!("the resource name {problem}"))
+        out.invalid_key(node, format!("the resource name {problem}"))
             .help(help);
     } else if !name.contains('/') {
         if !matches!(name, "cpu" | "memory" | "ephemeral-storage") && !is_hugepages(name) {
-            out.invalid(node, "must be a standard resource for containers")
+            out.invalid_key(node, "must be a standard resource for containers")
                 .help(help);
         }
     } else if !is_native(name) && !is_extended(name) {
-        out.invalid(node, "doesn't follow extended resource name standard")
+        out.invalid_key(node, "doesn't follow extended resource name standard")
             .help(help);
     }
 }

@@ -47,8 +47,9 @@ pub fn tolerations(list: &Node, out: &mut Findings) {
         match op {
             Some("Equal" | "") => {
                 if let Some(Err(problem)) = value.str().map(label_value) {
-                    out.invalid(&operator, format!("value {problem}"))
-                        .related(&value.path, "the value");
+                    // The server reports it at `operator`; the value is what to change.
+                    out.invalid(&value, format!("with `operator: Equal`, the value {problem}"))
+                        .help("a toleration's value is a label value: at most 63 letters, digits, `-`, `_` or `.`");
                 }
             }
             Some("Exists") if value.str().is_some_and(|v| !v.is_empty()) => {
@@ -95,7 +96,8 @@ fn topology_spread(list: &Node, out: &mut Findings) {
         };
         if let Some(later) = items.iter().skip(i + 1).find(|other| same(other)) {
             out.duplicate(c)
-                .related(&later.path, "same {topologyKey, whenUnsatisfiable} here");
+                .related(&later.path, "same {topologyKey, whenUnsatisfiable} here")
+                .help("two constraints may not share both `topologyKey` and `whenUnsatisfiable`: merge them, or change one of the two fields");
         }
         let min = c.get("minDomains");
         if min.is_set() {
@@ -207,7 +209,7 @@ mod tests {
         has(
             &pod(json!({"tolerations": [{"key": "k", "value": "a b"}]})),
             Kind::Invalid,
-            "tolerations[0].operator",
+            "tolerations[0].value",
         );
         has(
             &pod(

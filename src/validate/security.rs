@@ -155,7 +155,8 @@ fn sysctls(pod: &Node, list: &Node, out: &mut Findings) {
         if text.is_empty() {
             out.required(&name, "sysctl name is required");
         } else if !is_valid_sysctl_name(text) {
-            out.invalid(&name, "must have at most 253 characters and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$");
+            out.invalid(&name, "must have at most 253 characters and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$")
+                .help("a sysctl name is lower-case words joined by `.` or `/`, such as `net.core.somaxconn`; its value goes in `value`");
         } else if let Some((_, first)) = seen.iter().find(|(n, _)| *n == text) {
             out.duplicate(&name).related(&first.path, "first set here");
         }

@@ -112,7 +112,8 @@ pub fn flex_volume(source: &Node, out: &mut Findings) {
         let namespace = key.split_once('/').map_or(key, |(ns, _)| ns);
         let normalized = format!(".{}", namespace.to_ascii_lowercase());
         if normalized.ends_with(".kubernetes.io") || normalized.ends_with(".k8s.io") {
-            out.invalid(&value, "kubernetes.io and k8s.io namespaces are reserved");
+            out.invalid_key(&value, "kubernetes.io and k8s.io namespaces are reserved")
+                .help("these option names are the driver's own: give the option a key of your own domain, or remove it");
         }
     }
 }

@@ -67,7 +67,7 @@ fn field_ref_paths() {
     assert_one(
         &ds,
         Kind::Invalid,
-        "containers[0].env[0].valueFrom.fieldRef",
+        "containers[0].env[0].valueFrom.fieldRef.fieldPath",
     );
 }
 
