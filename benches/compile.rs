@@ -1,4 +1,4 @@
-//! Compile time of realistic specs, in process: parse → check → lower → emit, per stage and
+//! Compile time of realistic specs, in process: parse → check → lower → validate → emit, per stage and
 //! whole. Run with `cargo bench --bench compile`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
@@ -35,6 +35,9 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("stage check", |b| {
         b.iter(|| dsc::ast_to_model(black_box(&ast)))
+    });
+    c.bench_function("stage validate", |b| {
+        b.iter(|| dsc::objects_to_findings(black_box(&spec), black_box(&objects), &file))
     });
     c.bench_function("stage lower", |b| {
         b.iter(|| dsc::model_to_objects(black_box(&spec)))

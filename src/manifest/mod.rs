@@ -171,9 +171,18 @@ fn type_error(message: &str) -> (String, String) {
         e if e.starts_with("struct ") || e.starts_with("a map") => "a mapping of fields",
         e => e,
     };
-    let found = found.split(' ').next().unwrap_or(found);
+    let found = match found.split(' ').next().unwrap_or(found) {
+        "integer" => "an integer",
+        "floating" => "a number",
+        "string" => "a string",
+        "boolean" => "a boolean",
+        "map" => "a mapping",
+        "sequence" => "a list",
+        "null" | "unit" => "null",
+        other => other,
+    };
     (
-        format!("must be {expected}, not a {found}"),
+        format!("must be {expected}, not {found}"),
         format!("write {expected} here"),
     )
 }

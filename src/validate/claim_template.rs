@@ -12,7 +12,7 @@ use crate::check::names;
 pub fn ephemeral(source: &Node, out: &mut Findings) {
     let template = source.get("volumeClaimTemplate");
     if !template.is_set() {
-        out.required(&template, "")
+        out.required(&template, "must be set")
             .help("add a `volumeClaimTemplate` with the claim's `spec`");
         return;
     }
@@ -81,7 +81,7 @@ fn claim_spec(spec: &Node, out: &mut Findings) {
     let storage = spec.at(&["resources", "requests", "storage"]);
     match quantity(&storage) {
         None if !storage.is_set() => {
-            out.required(&storage, "")
+            out.required(&storage, "must be set")
                 .help("request a size: `resources: {requests: {storage: 1Gi}}`");
         }
         Some(Ok(q)) if q.is_negative() || q.is_zero() => {

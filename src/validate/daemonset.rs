@@ -72,11 +72,11 @@ fn matches(selector: &Node, labels: &Node) -> bool {
     if !selector.is_set() {
         return false;
     }
-    let label = |key: &str| labels.get(key).str();
+    let label = |key: &str| labels.entry(key).str();
     let by_labels = selector
         .get("matchLabels")
         .entries()
-        .all(|(k, v)| labels.get(k).value == v.value);
+        .all(|(k, v)| labels.entry(k).value == v.value);
     let by_expressions = selector.get("matchExpressions").items().all(|expr| {
         let Some(key) = expr.get("key").str() else {
             return false;

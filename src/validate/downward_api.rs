@@ -55,7 +55,7 @@ fn object_field_selector(selector: &Node, out: &mut Findings) {
     let version = selector.get("apiVersion");
     let path = selector.get("fieldPath");
     if blank(&path) {
-        out.required(&path, "");
+        out.required(&path, "must be set");
         return;
     }
     let Some(text) = path.str() else { return };
@@ -134,10 +134,10 @@ fn resource_field_selector(selector: &Node, out: &mut Findings) {
     let resource = selector.get("resource");
     let name = resource.str().unwrap_or("");
     if blank(&container) {
-        out.required(&container, "")
+        out.required(&container, "must be set")
             .help("name the container whose resources the file shows");
     } else if blank(&resource) {
-        out.required(&resource, "");
+        out.required(&resource, "must be set");
     } else if resource.str().is_some()
         && !RESOURCES.contains(&name)
         && !name.starts_with("requests.hugepages-")

@@ -4,6 +4,7 @@
 //! (`spec.template.spec.containers[0].ports[1].containerPort`), so every finding can say
 //! where it is and the locator can map it back to the source line.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::Value;
@@ -11,7 +12,9 @@ use serde_json::Value;
 /// One step of a path: an object key or a list index.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Seg {
-    Key(Box<str>),
+    /// A key: a field name (borrowed, the common case, so a step costs no copy of its text) or
+    /// a map key read from the object.
+    Key(Cow<'static, str>),
     Index(usize),
 }
 
@@ -21,13 +24,23 @@ pub struct FieldPath(pub Vec<Seg>);
 
 impl FieldPath {
     pub fn key(&self, key: &str) -> FieldPath {
-        let mut segs = self.0.clone();
-        segs.push(Seg::Key(key.into()));
+        let mut segs = Vec::with_capacity(self.0.len() + 1);
+        segs.extend_from_slice(&self.0);
+        segs.push(Seg::Key(Cow::Owned(key.to_string())));
+        FieldPath(segs)
+    }
+
+    /// The path of the field `key` below this one, for a field name known at compile time.
+    pub fn field(&self, key: &'static str) -> FieldPath {
+        let mut segs = Vec::with_capacity(self.0.len() + 1);
+        segs.extend_from_slice(&self.0);
+        segs.push(Seg::Key(Cow::Borrowed(key)));
         FieldPath(segs)
     }
 
     pub fn index(&self, i: usize) -> FieldPath {
-        let mut segs = self.0.clone();
+        let mut segs = Vec::with_capacity(self.0.len() + 1);
+        segs.extend_from_slice(&self.0);
         segs.push(Seg::Index(i));
         FieldPath(segs)
     }
@@ -42,7 +55,7 @@ impl FieldPath {
     /// The last key of the path (`containerPort` of `...ports[0].containerPort`).
     pub fn last_key(&self) -> Option<&str> {
         self.0.iter().rev().find_map(|s| match s {
-            Seg::Key(k) => Some(&**k),
+            Seg::Key(k) => Some(k.as_ref()),
             Seg::Index(_) => None,
         })
     }
@@ -65,14 +78,14 @@ impl FieldPath {
                 let item = &inner[..close];
                 segs.push(match item.parse() {
                     Ok(i) => Seg::Index(i),
-                    Err(_) => Seg::Key(item.into()),
+                    Err(_) => Seg::Key(Cow::Owned(item.to_string())),
                 });
                 rest = inner.get(close + 1..).unwrap_or("");
             } else {
                 let rest_key = rest.strip_prefix('.').unwrap_or(rest);
                 let end = rest_key.find(['.', '[']).unwrap_or(rest_key.len());
                 if end > 0 {
-                    segs.push(Seg::Key(rest_key[..end].into()));
+                    segs.push(Seg::Key(Cow::Owned(rest_key[..end].to_string())));
                 }
                 rest = &rest_key[end..];
             }
@@ -121,7 +134,15 @@ impl<'a> Node<'a> {
     }
 
     /// The field `key` of this object (absent if this is not an object or has no such key).
-    pub fn get(&self, key: &str) -> Node<'a> {
+    pub fn get(&self, key: &'static str) -> Node<'a> {
+        Node {
+            value: self.value.and_then(|v| v.get(key)),
+            path: self.path.field(key),
+        }
+    }
+
+    /// The entry `key` of a map whose keys are data (labels, resource names).
+    pub fn entry(&self, key: &str) -> Node<'a> {
         Node {
             value: self.value.and_then(|v| v.get(key)),
             path: self.path.key(key),
@@ -131,7 +152,7 @@ impl<'a> Node<'a> {
     /// The place at `path` below this one.
     pub fn follow(&self, path: &FieldPath) -> Node<'a> {
         path.0.iter().fold(self.clone(), |n, seg| match seg {
-            Seg::Key(k) => n.get(k),
+            Seg::Key(k) => n.entry(k),
             Seg::Index(i) => Node {
                 value: n.value.and_then(|v| v.get(*i)),
                 path: n.path.index(*i),
@@ -140,7 +161,7 @@ impl<'a> Node<'a> {
     }
 
     /// A field through several keys: `node.at(&["securityContext", "privileged"])`.
-    pub fn at(&self, keys: &[&str]) -> Node<'a> {
+    pub fn at(&self, keys: &[&'static str]) -> Node<'a> {
         keys.iter().fold(self.clone(), |n, k| n.get(k))
     }
 

@@ -30,7 +30,7 @@ pub fn mounts(container: &Node, volumes: &Volumes, out: &mut Findings) {
 /// errors of its own (the server leaves those out of the pod's volumes).
 fn matched(name: &Node, volumes: &Volumes, out: &mut Findings) -> bool {
     if blank(name) {
-        out.required(name, "");
+        out.required(name, "must be set");
         return false;
     }
     let Some(n) = name.str() else { return true };
@@ -72,7 +72,7 @@ fn volume_mounts(
         matched(&name, volumes, out);
         let path = mount.get("mountPath");
         if blank(&path) {
-            out.required(&path, "");
+            out.required(&path, "must be set");
         }
         if let Some(p) = path.str().filter(|p| !p.is_empty()) {
             if let Some(first) = paths.get(p) {
@@ -181,7 +181,7 @@ fn volume_devices(mounts: &[Node], devices: &[Node], volumes: &Volumes, out: &mu
         let path = device.get("devicePath");
         let p = path.str().unwrap_or("");
         if blank(&path) {
-            out.required(&path, "");
+            out.required(&path, "must be set");
         }
         if let Some(first) = paths.get(p) {
             out.invalid(&path, "must be unique")

@@ -117,7 +117,7 @@ fn scheduling_gates(list: &Node, out: &mut Findings) {
 /// `validateHostUsers` and the `shareProcessNamespace` rule of
 /// `validatePodSpecSecurityContext`.
 fn host_namespaces(pod: &Node, out: &mut Findings) {
-    let on = |field: &str| pod.get(field).bool() == Some(true);
+    let on = |field: &'static str| pod.get(field).bool() == Some(true);
     if pod.get("hostUsers").bool() == Some(false) {
         for field in ["hostNetwork", "hostPID", "hostIPC"] {
             if on(field) {

@@ -70,7 +70,7 @@ fn validate_probe(probe: &Node, kind: &str, ctx: &PodContext, out: &mut Findings
 }
 
 /// validateHandler: exactly one of `kinds`, then that action's own rules.
-fn validate_handler(handler: &Node, kinds: &[&str], ctx: &PodContext, out: &mut Findings) {
+fn validate_handler(handler: &Node, kinds: &[&'static str], ctx: &PodContext, out: &mut Findings) {
     let mut chosen: Option<Node> = None;
     for kind in kinds {
         let action = handler.get(kind);

@@ -16,7 +16,7 @@ pub fn iscsi(source: &Node, out: &mut Findings) {
     required_str(source, "targetPortal", out);
     let iqn = source.get("iqn");
     if blank(&iqn) {
-        out.required(&iqn, "");
+        out.required(&iqn, "must be set");
     } else {
         iscsi_name(&iqn, out);
     }
@@ -24,7 +24,7 @@ pub fn iscsi(source: &Node, out: &mut Findings) {
     let chap = source.get("chapAuthDiscovery").bool() == Some(true)
         || source.get("chapAuthSession").bool() == Some(true);
     if chap && !source.get("secretRef").is_set() {
-        out.required(&source.get("secretRef"), "")
+        out.required(&source.get("secretRef"), "must be set")
             .help("CHAP authentication needs the secret that holds its credentials");
     }
     let initiator = source.get("initiatorName");

@@ -8,10 +8,10 @@ use crate::check::quantity::Quantity;
 
 /// `field` of `source` must be a non-empty string (absent counts as empty; a value of another
 /// type is left to the schema pass).
-pub(super) fn required_str(source: &Node, field: &str, out: &mut Findings) {
+pub(super) fn required_str(source: &Node, field: &'static str, out: &mut Findings) {
     let node = source.get(field);
     if blank(&node) {
-        out.required(&node, "");
+        out.required(&node, "must be set");
     }
 }
 

@@ -107,7 +107,7 @@ fn service_account_token(token: &Node, out: &mut Findings) {
     }
     let path = token.get("path");
     if blank(&path) {
-        out.required(&path, "")
+        out.required(&path, "must be set")
             .help("name the token file, such as `path: token`");
     } else {
         local_non_reserved_path(&path, out);

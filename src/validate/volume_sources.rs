@@ -175,7 +175,7 @@ pub fn azure_disk(source: &Node, out: &mut Findings) {
 pub fn storageos(source: &Node, out: &mut Findings) {
     let name = source.get("volumeName");
     if blank(&name) {
-        out.required(&name, "");
+        out.required(&name, "must be set");
     } else if let Some(n) = name.str() {
         out.verdict(&name, names::dns_label(n));
     }
@@ -202,10 +202,10 @@ fn secret_ref_name(source: &Node, out: &mut Findings) {
 }
 
 /// A list that must have at least one item.
-fn required_list(source: &Node, field: &str, out: &mut Findings) {
+fn required_list(source: &Node, field: &'static str, out: &mut Findings) {
     let node = source.get(field);
     if node.is_empty() && (node.value.is_none_or(|v| v.is_null() || v.is_array())) {
-        out.required(&node, "");
+        out.required(&node, "must be set");
     }
 }
 

@@ -94,7 +94,7 @@ pub fn volumes<'a>(list: &Node<'a>, out: &mut Findings) -> Volumes<'a> {
         if name_node.is_set() && name_node.str().is_none() {
             // A name of the wrong type: the schema pass reports it.
         } else if name.is_empty() {
-            out.required(&name_node, "");
+            out.required(&name_node, "must be set");
         } else {
             out.verdict(&name_node, names::dns_label(name));
         }
@@ -146,7 +146,7 @@ fn volume_source(volume: &Node, name: &str, out: &mut Findings) {
 fn host_path(source: &Node, out: &mut Findings) {
     let path = source.get("path");
     if blank(&path) {
-        out.required(&path, "");
+        out.required(&path, "must be set");
         return;
     }
     path_no_backsteps(&path, out);

@@ -161,7 +161,7 @@ pub fn profile_annotations(template: &Node, out: &mut Findings) {
             let name = container.get("name").str().unwrap_or("");
             let seccomp = container.at(&["securityContext", "seccompProfile"]);
             let key = format!("container.seccomp.security.alpha.kubernetes.io/{name}");
-            if let (true, Some(value)) = (seccomp.is_set(), annotations.get(&key).str()) {
+            if let (true, Some(value)) = (seccomp.is_set(), annotations.entry(&key).str()) {
                 profile_match(value, &seccomp, "seccomp", out);
             }
             let own = container.at(&["securityContext", "appArmorProfile"]);
@@ -172,7 +172,7 @@ pub fn profile_annotations(template: &Node, out: &mut Findings) {
             };
             let key = format!("container.apparmor.security.beta.kubernetes.io/{name}");
             if let (false, true, Some(value)) =
-                (windows, apparmor.is_set(), annotations.get(&key).str())
+                (windows, apparmor.is_set(), annotations.entry(&key).str())
             {
                 // The message names the container's field even when the profile is the pod's.
                 let at = container.at(&["securityContext", "appArmorProfile"]);
