@@ -18,7 +18,7 @@ mod keywords;
 mod mounts;
 pub mod names;
 mod options;
-mod overrides;
+pub(crate) mod overrides;
 pub(crate) mod paths;
 pub(crate) mod pod;
 mod probes;

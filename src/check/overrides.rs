@@ -185,6 +185,36 @@ fn fits<T: DeserializeOwned>(v: Value) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// A field of a whole object that its type does not have (kubectl's strict field validation
+/// refuses it), with the closest field of that type.
+pub struct UnknownField {
+    /// Keys and `[i]` indices from the object's root.
+    pub path: Vec<String>,
+    pub type_name: &'static str,
+    pub suggestion: Option<&'static str>,
+    pub fields: &'static [&'static str],
+}
+
+/// Every unknown field of `value`, a whole object of type `T` (a manifest's DaemonSet).
+pub fn unknown_fields<T: DeserializeOwned + serde::Serialize>(value: &Value) -> Vec<UnknownField> {
+    problems::<T>(value)
+        .into_iter()
+        .filter_map(|p| match p.kind {
+            ProblemKind::Unknown {
+                type_name,
+                suggestion,
+                fields,
+            } => Some(UnknownField {
+                path: p.path,
+                type_name,
+                suggestion,
+                fields,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
 fn problems<T: DeserializeOwned + serde::Serialize>(value: &Value) -> Vec<Problem> {
     let mut out = Vec::new();
     walk::<T>(value, &mut Vec::new(), &mut Vec::new(), &mut out, false);

@@ -7,15 +7,15 @@
 pub mod spans;
 mod yaml11;
 
-use k8s_openapi::api::apps::v1::DaemonSetSpec;
+use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::{SourceFile, Span};
-use crate::validate::locate::{to_diagnostic, Locator};
-use crate::validate::{self, FieldPath, Finding, Node};
+use crate::validate::locate::{self, to_diagnostic, Locator};
+use crate::validate::{self, FieldPath, Finding, Node, Seg};
 use spans::DocSpans;
 
 /// What checking a manifest found.
@@ -81,6 +81,9 @@ pub fn check_manifest(file: &SourceFile, versions: Versions) -> ManifestReport {
             prefix: object.prefix,
             whole,
         };
+        report
+            .diagnostics
+            .extend(unknown_fields(&object.value, &locator));
         for finding in object_findings(&object.value, versions) {
             report.diagnostics.push(to_diagnostic(&finding, &locator));
         }
@@ -185,6 +188,56 @@ fn type_error(message: &str) -> (String, String) {
         format!("must be {expected}, not {found}"),
         format!("write {expected} here"),
     )
+}
+
+/// Fields the DaemonSet type does not have: kubectl's strict field validation refuses them
+/// (a misspelled field would otherwise be dropped silently).
+fn unknown_fields(object: &Value, locator: &ManifestLocator) -> Vec<Diagnostic> {
+    let mut object = object.clone();
+    // The header fields are checked on their own; `status` is written by the server.
+    if let Some(map) = object.as_object_mut() {
+        map.remove("status");
+        // A field of extensions/v1beta1 and apps/v1beta2, which apps/v1 dropped.
+        if let Some(Value::Object(spec)) = map.get_mut("spec") {
+            spec.remove("templateGeneration");
+        }
+    }
+    crate::check::overrides::unknown_fields::<DaemonSet>(&object)
+        .into_iter()
+        .map(|u| {
+            let path = FieldPath(
+                u.path
+                    .iter()
+                    .map(
+                        |s| match s.strip_prefix('[').and_then(|i| i.strip_suffix(']')) {
+                            Some(i) => i
+                                .parse()
+                                .map_or_else(|_| Seg::Key(s.clone().into()), Seg::Index),
+                            None => Seg::Key(s.clone().into()),
+                        },
+                    )
+                    .collect(),
+            );
+            let span = locator
+                .key_span(&path)
+                .unwrap_or_else(|| locate::nearest(locator, &path).0);
+            let d = Diagnostic::error("DS0751", format!("unknown field `{path}`"))
+                .at(span, format!("`{}` has no such field", u.type_name));
+            match u.suggestion {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => {
+                    let mut list: Vec<&str> = u.fields.to_vec();
+                    list.truncate(12);
+                    let more = if u.fields.len() > 12 { ", ..." } else { "" };
+                    d.help(format!(
+                        "the fields of `{}` are {}{more}",
+                        u.type_name,
+                        list.join(", ")
+                    ))
+                }
+            }
+        })
+        .collect()
 }
 
 /// The objects of a manifest with their places, lists flattened, empty documents skipped.
