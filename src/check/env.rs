@@ -121,7 +121,7 @@ fn add(
     env: &mut Vec<EnvVar>,
     seen: &mut HashMap<String, Span>,
 ) {
-    if let Err(why) = names::env_name(name) {
+    if let Err(why) = names::relaxed_env_name(name) {
         cx.push(
             Diagnostic::error(
                 "DS0401",
@@ -131,6 +131,17 @@ fn add(
             .help("use letters, digits and `_`, not starting with a digit, such as `LOG_LEVEL`"),
         );
         return;
+    }
+    // The API server takes it; shells and clusters before 1.32 may not.
+    if let Err(why) = names::env_name(name) {
+        cx.push(
+            Diagnostic::warning(
+                "DS0906",
+                format!("`{name}` is not a portable environment variable name"),
+            )
+            .at(span, why)
+            .help("a shell cannot read it, and clusters before Kubernetes 1.32 refuse it: use letters, digits and `_`, not starting with a digit, or `allow portable-env-name`"),
+        );
     }
     if let Some(first) = seen.get(name) {
         cx.push(

@@ -117,6 +117,18 @@ pub fn annotation_key(s: &str) -> Verdict {
     qualified_name(&s.to_ascii_lowercase())
 }
 
+/// An environment variable name as the v1.33 API server takes it (`IsRelaxedEnvVarName`, gate
+/// `RelaxedEnvironmentVariableValidation` on by default): non-empty printable ASCII, no `=`.
+pub fn relaxed_env_name(s: &str) -> Verdict {
+    if s.is_empty() {
+        return Err("environment variable name must be non-empty".into());
+    }
+    if s.chars().any(|c| !(' '..='~').contains(&c) || c == '=') {
+        return Err("a valid environment variable name must consist only of printable ASCII characters other than '='".into());
+    }
+    Ok(())
+}
+
 /// An environment variable name in the strict (portable) form: `[-._a-zA-Z][-._a-zA-Z0-9]*`,
 /// not `.` or `..` nor starting with `..`.
 pub fn env_name(s: &str) -> Verdict {

@@ -110,8 +110,10 @@ pod, and each must agree with the `seccomp` or `apparmor` setting where both are
 settings to the deprecated annotations.\n\nWrong:\n    pod-annotations container.apparmor.security.beta.kubernetes.io/agent=enforce\n\n\
 Right:\n    container agent {\n      apparmor runtime-default\n      ...\n    }"),
     code("DS0401", "invalid-env-name", "an environment variable name is not valid",
-        "Portable names are letters, digits, `_`, `-` and `.`, not starting with a digit (rule 81; \
-the strict form works on every cluster).\n\nWrong:\n    env 1ST=x\n\nRight:\n    env FIRST=x"),
+        "The API server takes any printable ASCII characters except `=` in an environment \
+variable name (rule 81, relaxed in Kubernetes 1.32). A name outside the portable form (letters, \
+digits, `_`, `-` and `.`, not starting with a digit) is then a warning, `portable-env-name` \
+(DS0906).\n\nWrong:\n    env \"A=B\"=x\n\nRight:\n    env A_B=x"),
     code("DS0402", "invalid-port", "a port number, name or protocol is not valid",
         "Ports are `port [NAME] NUMBER[/udp|/sctp]`: a number from 1 to 65535; a name of at most 15 \
 lower-case letters, digits and `-` with at least one letter (rules 73, 75, 77).\n\nWrong:\n    port HTTP 80800\n\nRight:\n    port http 8080"),
@@ -340,6 +342,12 @@ file system mounted it can rewrite the kubelet's configuration, read every secre
 escape to the host. Agents rarely need both: mount the directories they read (`/var/log`, \
 `/proc`, `/sys`) read-only, and grant capabilities instead of `privileged`. Allow with `allow \
 privileged-host-root` where it is intended (a node debugger, for instance).\n\nWrong:\n    privileged\n    mount host / at /host\n\nRight:\n    caps add [SYS_PTRACE]\n    mount host /proc at /host/proc ro"),
+    code("DS0906", "portable-env-name", "an environment variable name is not portable (lint)",
+        "Kubernetes 1.32 and later take any printable ASCII characters except `=` in an \
+environment variable name, so `1ST_RUN` or `my var` are valid. But a shell cannot read such a \
+variable (`$1ST_RUN` is `$1` then `ST_RUN`), and clusters before 1.32 refuse the object. Prefer \
+letters, digits and `_`, not starting with a digit; allow with `allow portable-env-name` where \
+the program reads the name itself.\n\nWrong:\n    env 1ST_RUN=true\n\nRight:\n    env FIRST_RUN=true"),
     code("DS1001", "required-field", "a field the API server requires is not set",
         "The object is checked with the rules the Kubernetes API server runs on create \
 (`ValidateDaemonSet` and the pod validation it reaches), after the server's defaults are applied. \

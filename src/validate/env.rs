@@ -40,17 +40,6 @@ const RESOURCE_FIELDS: &[&str] = &[
     "requests.memory",
 ];
 
-/// IsRelaxedEnvVarName: non-empty, printable ASCII, no `=`.
-fn is_relaxed_env_var_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("environment variable name must be non-empty".into());
-    }
-    if name.chars().any(|c| !(' '..='~').contains(&c) || c == '=') {
-        return Err("a valid environment variable name must consist only of printable ASCII characters other than '='".into());
-    }
-    Ok(())
-}
-
 /// ValidateEnv: the `env` list of one container.
 pub fn env(list: &Node, out: &mut Findings) {
     for var in list.items() {
@@ -63,7 +52,7 @@ pub fn env(list: &Node, out: &mut Findings) {
                 out.required(&name, "environment variable name is required");
             }
             Some(text) => {
-                if let Err(problem) = is_relaxed_env_var_name(text) {
+                if let Err(problem) = crate::check::names::relaxed_env_name(text) {
                     out.invalid(&name, problem)
                         .help("use printable ASCII without `=`, e.g. `LOG_LEVEL`");
                 }
@@ -279,7 +268,7 @@ pub fn env_from(list: &Node, out: &mut Findings) {
     for source in list.items() {
         let prefix = source.get("prefix");
         if let Some(text) = prefix.str().filter(|s| !s.is_empty()) {
-            if let Err(problem) = is_relaxed_env_var_name(text) {
+            if let Err(problem) = crate::check::names::relaxed_env_name(text) {
                 out.invalid(&prefix, problem);
             }
         }
