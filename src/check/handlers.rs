@@ -60,13 +60,14 @@ pub fn check_handler<'a>(
         }
         "sleep" => {
             let seconds = cx.seconds(target, "the sleep")?;
-            if seconds <= 0 {
+            // The v1.33 API server takes 0 (gate PodLifecycleSleepActionAllowZero, beta, on);
+            // older servers do not, and it waits for nothing: a lint, not an error.
+            if seconds == 0 {
                 cx.push(
-                    Diagnostic::error("DS0606", "a sleep hook must sleep at least 1 s")
+                    Diagnostic::warning("DS0907", "a sleep hook of 0 s waits for nothing")
                         .at(target.span, "zero")
-                        .help("write a duration such as `sleep 5s`, or remove the hook"),
+                        .help("write a duration such as `sleep 5s`, remove the hook, or `allow zero-sleep` (clusters before 1.33 refuse it)"),
                 );
-                return None;
             }
             (Handler::Sleep(seconds), cx.options(kw, rest, &[]))
         }

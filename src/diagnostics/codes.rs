@@ -222,10 +222,10 @@ on the container it watches. A sidecar (`init NAME { sidecar ... }`) keeps runni
 containers, so it may have probes and hooks.\n\nWrong:\n    init setup {\n      image busybox:1.36\n      liveness exec [true]\n    }\n\nRight:\n    init setup { image busybox:1.36 }\n    container agent {\n      image agent:1.0\n      liveness exec [agent, health]\n    }"),
     code("DS0605", "invalid-header", "an HTTP header name is not valid",
         "Header names of HTTP checks are letters, digits and `-` (rule 124).\n\nWrong:\n    liveness http 8080 /healthz header X_Probe=1\n\nRight:\n    liveness http 8080 /healthz header X-Probe=1"),
-    code("DS0606", "invalid-sleep", "a sleep hook is zero, or longer than the grace period",
+    code("DS0606", "invalid-sleep", "a sleep hook is longer than the grace period",
         "`sleep` pauses a hook, usually `pre-stop` so load balancers drain before the agent stops. \
-It must be at least 1 s and end within the pod's termination grace period (30 s unless set), or \
-the API server rejects it (rule 130).\n\nWrong:\n    pre-stop sleep 45s\n\nRight:\n    pre-stop sleep 15s"),
+It must end within the pod's termination grace period (30 s unless set), or the API server \
+rejects it (rule 130). A sleep of 0 s is a warning (`zero-sleep`, DS0907).\n\nWrong:\n    pre-stop sleep 45s\n\nRight:\n    pre-stop sleep 15s"),
     code("DS0701", "invalid-update-strategy", "an update strategy a daemonset does not have",
         "A DaemonSet is updated by `rolling` (the controller replaces pods, at most `max-unavailable` \
 down at a time) or by `on-delete` (a pod is replaced only when you delete it). There is no \
@@ -348,6 +348,11 @@ environment variable name, so `1ST_RUN` or `my var` are valid. But a shell canno
 variable (`$1ST_RUN` is `$1` then `ST_RUN`), and clusters before 1.32 refuse the object. Prefer \
 letters, digits and `_`, not starting with a digit; allow with `allow portable-env-name` where \
 the program reads the name itself.\n\nWrong:\n    env 1ST_RUN=true\n\nRight:\n    env FIRST_RUN=true"),
+    code("DS0907", "zero-sleep", "a sleep hook of 0 s (lint)",
+        "Kubernetes 1.33 takes `sleep: {seconds: 0}` in a hook (the PodLifecycleSleepActionAllowZero \
+gate, on by default), so a pre-stop hook can be kept in place and switched off. It waits for \
+nothing, and clusters before 1.33 refuse it. Allow with `allow zero-sleep` where that is \
+intended.\n\nWrong:\n    pre-stop sleep 0s\n\nRight:\n    pre-stop sleep 5s"),
     code("DS1001", "required-field", "a field the API server requires is not set",
         "The object is checked with the rules the Kubernetes API server runs on create \
 (`ValidateDaemonSet` and the pod validation it reaches), after the server's defaults are applied. \
