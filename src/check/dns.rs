@@ -90,13 +90,25 @@ fn st_check(cx: &mut Cx, st: &Statement, config: &mut DnsConfig) {
             for a in super::args::flatten(&st.args) {
                 let d = a.as_text().unwrap_or_default();
                 // Rule 41: each a DNS subdomain; one trailing dot allowed.
-                if let Err(why) = names::dns_subdomain(d.strip_suffix('.').unwrap_or(&d)) {
+                if let Err(relaxed) = names::relaxed_search_domain(&d) {
+                    // The strict form's reason is the more precise one ("must be lower case").
+                    let why = names::dns_subdomain(d.strip_suffix('.').unwrap_or(&d))
+                        .err()
+                        .unwrap_or(relaxed);
                     cx.push(
                         Diagnostic::error("DS0706", format!("invalid search domain `{d}`"))
                             .at(a.span, why)
                             .help("search domains are lower-case DNS names, such as `svc.cluster.local`"),
                     );
                     continue;
+                }
+                // The v1.33 API server takes `_` and a lone `.`; older ones do not.
+                if let Err(why) = names::dns_subdomain(d.strip_suffix('.').unwrap_or(&d)) {
+                    cx.push(
+                        Diagnostic::warning("DS0908", format!("search domain `{d}` is not a plain DNS name"))
+                            .at(a.span, why)
+                            .help("clusters before Kubernetes 1.32 refuse it; keep it where the cluster is newer with `allow portable-dns-search`"),
+                    );
                 }
                 config.searches.push(d);
             }

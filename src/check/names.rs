@@ -117,6 +117,33 @@ pub fn annotation_key(s: &str) -> Verdict {
     qualified_name(&s.to_ascii_lowercase())
 }
 
+/// A search domain with `RelaxedDNSSearchValidation` (beta, on in v1.33): `.` alone, or a
+/// subdomain (one trailing `.` allowed) whose labels may hold `_` and start with one
+/// (`IsDNS1123SubdomainWithUnderscore`).
+pub fn relaxed_search_domain(search: &str) -> Verdict {
+    if search == "." {
+        return Ok(());
+    }
+    let name = search.strip_suffix('.').unwrap_or(search);
+    if name.len() > 253 {
+        return Err("must be no more than 253 characters".into());
+    }
+    let label_ok = |label: &str| {
+        let body = label.strip_prefix('_').unwrap_or(label);
+        let bytes = body.as_bytes();
+        let edge = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+        !bytes.is_empty()
+            && bytes.first().is_some_and(edge)
+            && bytes.last().is_some_and(edge)
+            && bytes.iter().all(|b| edge(b) || *b == b'-' || *b == b'_')
+    };
+    if name.split('.').all(label_ok) {
+        Ok(())
+    } else {
+        Err("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character".into())
+    }
+}
+
 /// An environment variable name as the v1.33 API server takes it (`IsRelaxedEnvVarName`, gate
 /// `RelaxedEnvironmentVariableValidation` on by default): non-empty printable ASCII, no `=`.
 pub fn relaxed_env_name(s: &str) -> Verdict {

@@ -353,6 +353,12 @@ the program reads the name itself.\n\nWrong:\n    env 1ST_RUN=true\n\nRight:\n  
 gate, on by default), so a pre-stop hook can be kept in place and switched off. It waits for \
 nothing, and clusters before 1.33 refuse it. Allow with `allow zero-sleep` where that is \
 intended.\n\nWrong:\n    pre-stop sleep 0s\n\nRight:\n    pre-stop sleep 5s"),
+    code("DS0908", "portable-dns-search", "a DNS search domain that older clusters refuse (lint)",
+        "Kubernetes 1.32 relaxed the form of a pod's DNS search domains (RelaxedDNSSearchValidation, \
+on by default in 1.33): a label may hold and start with `_` (`_ldap._tcp.example.com`, for SRV \
+lookups) and `.` alone is allowed. Clusters before 1.32 refuse such a domain; allow with `allow \
+portable-dns-search` where every cluster is newer.\n\nWrong (on an older cluster):\n    \
+searches _ldap._tcp.example.com\n\nRight:\n    searches example.com"),
     code("DS1001", "required-field", "a field the API server requires is not set",
         "The object is checked with the rules the Kubernetes API server runs on create \
 (`ValidateDaemonSet` and the pod validation it reaches), after the server's defaults are applied. \

@@ -73,7 +73,7 @@ fn dns_config(config: &Node, policy_none: bool, out: &mut Findings) {
     }
     for search in searches.items() {
         if let Some(s) = search.str() {
-            if let Err(problem) = search_domain(s) {
+            if let Err(problem) = crate::check::names::relaxed_search_domain(s) {
                 out.invalid(&search, problem);
             }
         }
@@ -84,33 +84,6 @@ fn dns_config(config: &Node, policy_none: bool, out: &mut Findings) {
             out.required(&option, "must not be empty")
                 .help("give the option a `name`, e.g. `ndots`");
         }
-    }
-}
-
-/// A search domain with `RelaxedDNSSearchValidation` (beta, on in v1.33): `.` alone, or a
-/// subdomain (one trailing `.` allowed) whose labels may hold `_` and start with one
-/// (`IsDNS1123SubdomainWithUnderscore`).
-fn search_domain(search: &str) -> Result<(), String> {
-    if search == "." {
-        return Ok(());
-    }
-    let name = search.strip_suffix('.').unwrap_or(search);
-    if name.len() > 253 {
-        return Err("must be no more than 253 characters".into());
-    }
-    let label_ok = |label: &str| {
-        let body = label.strip_prefix('_').unwrap_or(label);
-        let bytes = body.as_bytes();
-        let edge = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-        !bytes.is_empty()
-            && bytes.first().is_some_and(edge)
-            && bytes.last().is_some_and(edge)
-            && bytes.iter().all(|b| edge(b) || *b == b'-' || *b == b'_')
-    };
-    if name.split('.').all(label_ok) {
-        Ok(())
-    } else {
-        Err("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character".into())
     }
 }
 
