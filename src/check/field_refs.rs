@@ -10,8 +10,9 @@ use crate::model::EnvSource;
 use crate::source::Span;
 use crate::syntax::Arg;
 
-/// Pod fields an env var may read (rule 86); labels and annotations only with a subscript.
-const FIELD_PATHS: &[&str] = &[
+/// Pod fields an env var may read (rule 86, `validEnvDownwardAPIFieldPathExpressions`);
+/// labels and annotations only with a subscript. The object rules use the same list.
+pub(crate) const ENV_FIELD_PATHS: &[&str] = &[
     "metadata.name",
     "metadata.namespace",
     "metadata.uid",
@@ -23,7 +24,8 @@ const FIELD_PATHS: &[&str] = &[
     "status.podIPs",
 ];
 
-const RESOURCE_FIELDS: &[&str] = &[
+/// The resources a `resourceFieldRef` reads (`validContainerResourceFieldPathExpressions`).
+pub(crate) const RESOURCE_FIELDS: &[&str] = &[
     "limits.cpu",
     "limits.memory",
     "limits.ephemeral-storage",
@@ -34,7 +36,7 @@ const RESOURCE_FIELDS: &[&str] = &[
 
 /// A pod field an env var may read; `DS0403` otherwise.
 pub(super) fn env_field(cx: &mut Cx, path: &str, span: Span) -> bool {
-    if FIELD_PATHS.contains(&path) {
+    if ENV_FIELD_PATHS.contains(&path) {
         return true;
     }
     for map in ["metadata.labels", "metadata.annotations"] {
@@ -91,7 +93,7 @@ pub(super) fn env_field(cx: &mut Cx, path: &str, span: Span) -> bool {
         );
         return false;
     }
-    let all = FIELD_PATHS
+    let all = ENV_FIELD_PATHS
         .iter()
         .copied()
         .chain(["metadata.labels['KEY']", "metadata.annotations['KEY']"]);
@@ -104,7 +106,7 @@ pub(super) fn env_field(cx: &mut Cx, path: &str, span: Span) -> bool {
         Some(s) => d.help(format!("did you mean `{s}`?")),
         None => d.help(format!(
             "use one of: {}, metadata.labels['KEY'], metadata.annotations['KEY']",
-            FIELD_PATHS.join(", ")
+            ENV_FIELD_PATHS.join(", ")
         )),
     };
     cx.push(d);

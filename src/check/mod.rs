@@ -10,7 +10,7 @@ mod devices;
 mod dns;
 pub mod duration;
 mod env;
-mod field_refs;
+pub(crate) mod field_refs;
 pub(crate) mod fragment_span;
 mod handlers;
 pub(crate) mod image;

@@ -6,6 +6,7 @@
 use super::field::Node;
 use super::findings::Findings;
 use super::volume_fields::{blank, file_mode, local_non_reserved_path, quantity, required_str};
+use crate::check::field_refs::RESOURCE_FIELDS;
 use crate::check::names;
 
 /// `validateDownwardAPIVolumeSource`.
@@ -118,16 +119,6 @@ fn split_subscript(path: &str) -> Option<(&str, &str)> {
     (!base.is_empty()).then_some((base, key))
 }
 
-/// `validContainerResourceFieldPathExpressions`.
-const RESOURCES: &[&str] = &[
-    "limits.cpu",
-    "limits.memory",
-    "limits.ephemeral-storage",
-    "requests.cpu",
-    "requests.memory",
-    "requests.ephemeral-storage",
-];
-
 /// `validateContainerResourceFieldSelector` for a volume: the container is required.
 fn resource_field_selector(selector: &Node, out: &mut Findings) {
     let container = selector.get("containerName");
@@ -139,11 +130,11 @@ fn resource_field_selector(selector: &Node, out: &mut Findings) {
     } else if blank(&resource) {
         out.required(&resource, "must be set");
     } else if resource.str().is_some()
-        && !RESOURCES.contains(&name)
+        && !RESOURCE_FIELDS.contains(&name)
         && !name.starts_with("requests.hugepages-")
         && !name.starts_with("limits.hugepages-")
     {
-        out.not_supported(&resource, RESOURCES);
+        out.not_supported(&resource, RESOURCE_FIELDS);
     }
     resource_divisor(name, &selector.get("divisor"), out);
 }

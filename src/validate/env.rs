@@ -6,20 +6,8 @@
 
 use super::field::Node;
 use super::findings::Findings;
+use crate::check::field_refs::{ENV_FIELD_PATHS, RESOURCE_FIELDS};
 use crate::check::names::{config_key, dns_subdomain, qualified_name};
-
-/// The env field paths a `fieldRef` may read (`validEnvDownwardAPIFieldPathExpressions`).
-const ENV_FIELD_PATHS: &[&str] = &[
-    "metadata.name",
-    "metadata.namespace",
-    "metadata.uid",
-    "spec.nodeName",
-    "spec.serviceAccountName",
-    "status.hostIP",
-    "status.hostIPs",
-    "status.podIP",
-    "status.podIPs",
-];
 
 /// The paths `ConvertDownwardAPIFieldLabel` knows but env does not allow.
 const CONVERTIBLE_ONLY: &[&str] = &[
@@ -28,16 +16,6 @@ const CONVERTIBLE_ONLY: &[&str] = &[
     "spec.restartPolicy",
     "spec.schedulerName",
     "status.phase",
-];
-
-/// The resources a `resourceFieldRef` may read (`validContainerResourceFieldPathExpressions`).
-const RESOURCE_FIELDS: &[&str] = &[
-    "limits.cpu",
-    "limits.ephemeral-storage",
-    "limits.memory",
-    "requests.cpu",
-    "requests.ephemeral-storage",
-    "requests.memory",
 ];
 
 /// ValidateEnv: the `env` list of one container.
