@@ -202,63 +202,9 @@ fn resize_policy(list: &Node, ctx: &PodContext, out: &mut Findings) {
     }
 }
 
-/// A minimal valid DaemonSet for the tests of every rule file, and ways to patch it.
-#[cfg(test)]
-pub(crate) mod testing {
-    use serde_json::{json, Value};
-
-    use crate::validate::{daemonset, Kind};
-
-    /// A valid DaemonSet whose only container is `container`.
-    pub fn with_container(container: Value) -> Value {
-        with_pod(|pod| pod["containers"] = json!([container]))
-    }
-
-    /// A valid DaemonSet after `patch` changed its pod spec.
-    pub fn with_pod(patch: impl FnOnce(&mut Value)) -> Value {
-        let mut ds = json!({"apiVersion": "apps/v1", "kind": "DaemonSet",
-            "metadata": {"name": "a", "namespace": "default"},
-            "spec": {"selector": {"matchLabels": {"app": "a"}},
-                "template": {"metadata": {"labels": {"app": "a"}},
-                    "spec": {"containers": [{"name": "a", "image": "r/a:1"}]}}}});
-        patch(&mut ds["spec"]["template"]["spec"]);
-        ds
-    }
-
-    /// The findings of `ds` as (kind, path) pairs.
-    pub fn found(ds: &Value) -> Vec<(Kind, String)> {
-        daemonset(ds)
-            .into_iter()
-            .map(|f| (f.kind, f.path.to_string()))
-            .collect()
-    }
-
-    /// Asserts that `ds` breaks exactly one rule, of `kind` at `path` (relative to the pod spec).
-    pub fn assert_one(ds: &Value, kind: Kind, path: &str) {
-        let full = format!("spec.template.spec.{path}");
-        assert_eq!(found(ds), vec![(kind, full)], "{ds}");
-    }
-
-    /// Asserts that `ds` breaks no rule.
-    pub fn assert_none(ds: &Value) {
-        assert_eq!(found(ds), vec![], "{ds}");
-    }
-
-    /// The base container with `extra` fields merged in.
-    pub fn container(extra: Value) -> Value {
-        let mut c = json!({"name": "a", "image": "r/a:1"});
-        if let (Some(base), Some(more)) = (c.as_object_mut(), extra.as_object()) {
-            for (k, v) in more {
-                base.insert(k.clone(), v.clone());
-            }
-        }
-        c
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::testing::*;
+    use crate::validate::testing::*;
     use crate::validate::Kind;
     use serde_json::json;
 

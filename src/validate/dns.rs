@@ -159,28 +159,9 @@ fn ipv6_sloppy(ip: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::{daemonset, Finding, Kind};
-    use serde_json::{json, Value};
-
-    fn pod(patch: Value) -> Vec<Finding> {
-        let mut ds = json!({"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"a","namespace":"default"},
-          "spec":{"selector":{"matchLabels":{"app":"a"}},"template":{"metadata":{"labels":{"app":"a"}},
-          "spec":{"containers":[{"name":"a","image":"r/a:1"}]}}}});
-        for (k, v) in patch.as_object().unwrap() {
-            ds["spec"]["template"]["spec"][k] = v.clone();
-        }
-        daemonset(&ds)
-    }
-
-    fn has(findings: &[Finding], kind: Kind, path: &str) {
-        let path = format!("spec.template.spec.{path}");
-        assert!(
-            findings
-                .iter()
-                .any(|f| f.kind == kind && f.path.to_string() == path),
-            "no {kind:?} at {path} in {findings:#?}"
-        );
-    }
+    use crate::validate::testing::{has, pod};
+    use crate::validate::Kind;
+    use serde_json::json;
 
     #[test]
     fn policy_values() {

@@ -42,6 +42,8 @@ mod resources;
 mod san_sources;
 mod scheduling;
 mod security;
+#[cfg(test)]
+mod testing;
 mod volume_fields;
 mod volume_files;
 mod volume_sources;

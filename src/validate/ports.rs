@@ -130,7 +130,7 @@ fn host_network_deps(pod: &Node, out: &mut Findings) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::container::testing::*;
+    use crate::validate::testing::*;
     use crate::validate::Kind;
     use serde_json::{json, Value};
 

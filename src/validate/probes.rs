@@ -207,7 +207,7 @@ fn sleep(action: &Node, ctx: &PodContext, out: &mut Findings) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::container::testing::*;
+    use crate::validate::testing::*;
     use crate::validate::Kind;
     use serde_json::{json, Value};
 

@@ -192,7 +192,7 @@ fn hugepages_divisible(name: &str, value_milli: i128) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::container::testing::*;
+    use crate::validate::testing::*;
     use crate::validate::Kind;
     use serde_json::{json, Value};
 

@@ -1,6 +1,6 @@
 //! Tests of `env.rs`: one small DaemonSet per rule, failing and passing at each boundary.
 
-use crate::validate::container::testing::*;
+use crate::validate::testing::*;
 use crate::validate::Kind;
 use serde_json::{json, Value};
 

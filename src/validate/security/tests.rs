@@ -1,7 +1,7 @@
 //! Tests of `security.rs`: one small DaemonSet per rule, failing and passing at each boundary.
 
-use crate::validate::container::testing::*;
 use crate::validate::field::Node;
+use crate::validate::testing::*;
 use crate::validate::{Findings, Kind};
 use serde_json::{json, Value};
 
