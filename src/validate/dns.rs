@@ -74,7 +74,8 @@ fn dns_config(config: &Node, policy_none: bool, out: &mut Findings) {
     for search in searches.items() {
         if let Some(s) = search.str() {
             if let Err(problem) = crate::check::names::relaxed_search_domain(s) {
-                out.invalid(&search, problem);
+                out.invalid(&search, problem)
+                    .help("a search domain is a lower-case DNS name, such as `svc.cluster.local`");
             }
         }
     }

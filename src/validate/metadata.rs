@@ -213,7 +213,8 @@ fn owner_references(list: &Node, out: &mut Findings) {
                         list,
                         format!("only one reference can have controller set to true, found in references for {first} and {this}"),
                     )
-                    .related(&at.path, "first controller here");
+                    .related(&at.path, "first controller here")
+                    .help("set `controller: true` on one owner reference only");
                 }
                 None => controller = Some((this, item.clone())),
             }
@@ -271,7 +272,10 @@ pub fn label_selector(selector: &Node, out: &mut Findings) -> bool {
         for value in values.items() {
             if let Some(v) = value.str() {
                 if let Err(problem) = label_value(v) {
-                    out.invalid(&value, format!("label value {problem}"));
+                    out.invalid(&value, format!("label value {problem}")).help(
+                        "a selector value is a label value: empty or at most 63 letters, digits, \
+                         `-`, `_` or `.`, starting and ending with a letter or digit",
+                    );
                     clean = false;
                 }
             }

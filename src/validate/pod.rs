@@ -132,7 +132,8 @@ fn host_namespaces(pod: &Node, out: &mut Findings) {
             &pod.get("shareProcessNamespace"),
             "ShareProcessNamespace and HostPID cannot both be enabled",
         )
-        .related(&pod.get("hostPID").path, "hostPID here");
+        .related(&pod.get("hostPID").path, "hostPID here")
+        .help("with `hostPID` the containers already see every process: remove `shareProcessNamespace`");
     }
 }
 
