@@ -185,6 +185,17 @@ fn fits<T: DeserializeOwned>(v: Value) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// The help for a field `type_name` does not have: the closest field, else the first fields.
+pub fn unknown_field_help(type_name: &str, suggestion: Option<&str>, fields: &[&str]) -> String {
+    if let Some(s) = suggestion {
+        return format!("did you mean `{s}`?");
+    }
+    let mut list: Vec<&str> = fields.to_vec();
+    list.truncate(12);
+    let more = if fields.len() > 12 { ", ..." } else { "" };
+    format!("the fields of `{type_name}` are {}{more}", list.join(", "))
+}
+
 /// A field of a whole object that its type does not have (kubectl's strict field validation
 /// refuses it), with the closest field of that type.
 pub struct UnknownField {
@@ -346,18 +357,7 @@ fn diagnostic(
                 format!("unknown field `{path}` in the {} override", target.noun()),
             )
             .at(at, format!("`{type_name}` has no such field"));
-            match suggestion {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => {
-                    let mut list: Vec<&str> = fields.to_vec();
-                    list.truncate(12);
-                    let more = if fields.len() > 12 { ", ..." } else { "" };
-                    d.help(format!(
-                        "the fields of `{type_name}` are {}{more}",
-                        list.join(", ")
-                    ))
-                }
-            }
+            d.help(unknown_field_help(type_name, suggestion, fields))
         }
         ProblemKind::Kind { expected, found } => {
             let help = if expected == "a string" {

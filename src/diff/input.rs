@@ -111,6 +111,12 @@ pub fn read_objects(text: &str) -> Result<Vec<Value>, InputError> {
 }
 
 fn flatten(doc: Value, out: &mut Vec<Value>) {
+    flatten_placed(doc, &mut Vec::new(), &mut |object, _| out.push(object));
+}
+
+/// The objects of one document, `List`s flattened, each given to `out` with its place: the
+/// indices of the `items` lists it sits in (empty for the document itself).
+pub fn flatten_placed(doc: Value, place: &mut Vec<usize>, out: &mut dyn FnMut(Value, &[usize])) {
     let is_list = doc
         .get("kind")
         .and_then(Value::as_str)
@@ -118,8 +124,10 @@ fn flatten(doc: Value, out: &mut Vec<Value>) {
     match doc {
         Value::Object(mut map) if is_list => {
             if let Some(Value::Array(items)) = map.remove("items") {
-                for item in items {
-                    flatten(item, out);
+                for (i, item) in items.into_iter().enumerate() {
+                    place.push(i);
+                    flatten_placed(item, place, out);
+                    place.pop();
                 }
             }
         }
@@ -131,7 +139,7 @@ fn flatten(doc: Value, out: &mut Vec<Value>) {
                     meta.shift_remove("namespace");
                 }
             }
-            out.push(Value::Object(map));
+            out(Value::Object(map), place);
         }
         _ => {}
     }

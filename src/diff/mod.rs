@@ -48,7 +48,9 @@ mod render;
 pub use canonical::canonicalize;
 pub use changes::{compare, Change, Op};
 pub use impact::{assess, Rollout, Strategy};
-pub use input::{describe, read_all, read_objects, read_source, select_daemonset, InputError};
+pub use input::{
+    describe, flatten_placed, read_all, read_objects, read_source, select_daemonset, InputError,
+};
 pub use live::{fetch_live, Kubectl, LiveError, KUBECTL_ENV};
 pub use path::{item_key, ItemKey, Path as FieldPath, Segment};
 pub use pattern::{PathPattern, PatternError};

@@ -12,6 +12,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::check::overrides::{self, unknown_field_help};
 use crate::diagnostics::Diagnostic;
 use crate::source::{SourceFile, Span};
 use crate::validate::locate::{self, to_diagnostic, Locator};
@@ -202,7 +203,7 @@ fn unknown_fields(object: &Value, locator: &ManifestLocator) -> Vec<Diagnostic> 
             spec.remove("templateGeneration");
         }
     }
-    crate::check::overrides::unknown_fields::<DaemonSet>(&object)
+    overrides::unknown_fields::<DaemonSet>(&object)
         .into_iter()
         .map(|u| {
             let path = FieldPath(
@@ -221,21 +222,9 @@ fn unknown_fields(object: &Value, locator: &ManifestLocator) -> Vec<Diagnostic> 
             let span = locator
                 .key_span(&path)
                 .unwrap_or_else(|| locate::nearest(locator, &path).0);
-            let d = Diagnostic::error("DS0751", format!("unknown field `{path}`"))
-                .at(span, format!("`{}` has no such field", u.type_name));
-            match u.suggestion {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => {
-                    let mut list: Vec<&str> = u.fields.to_vec();
-                    list.truncate(12);
-                    let more = if u.fields.len() > 12 { ", ..." } else { "" };
-                    d.help(format!(
-                        "the fields of `{}` are {}{more}",
-                        u.type_name,
-                        list.join(", ")
-                    ))
-                }
-            }
+            Diagnostic::error("DS0751", format!("unknown field `{path}`"))
+                .at(span, format!("`{}` has no such field", u.type_name))
+                .help(unknown_field_help(u.type_name, u.suggestion, u.fields))
         })
         .collect()
 }
@@ -258,28 +247,17 @@ fn read_placed(text: &str) -> Result<Vec<Placed>, Diagnostic> {
     };
     let mut out = Vec::new();
     for (doc, value) in documents.into_iter().enumerate() {
-        flatten(value, doc, FieldPath::default(), &mut out);
+        crate::diff::flatten_placed(value, &mut Vec::new(), &mut |value, place| {
+            let prefix = FieldPath(
+                place
+                    .iter()
+                    .flat_map(|&i| [Seg::Key("items".into()), Seg::Index(i)])
+                    .collect(),
+            );
+            out.push(Placed { value, doc, prefix });
+        });
     }
     Ok(out)
-}
-
-fn flatten(value: Value, doc: usize, prefix: FieldPath, out: &mut Vec<Placed>) {
-    let is_list = value
-        .get("kind")
-        .and_then(Value::as_str)
-        .is_some_and(|k| k.ends_with("List"));
-    match value {
-        Value::Object(mut map) if is_list => {
-            if let Some(Value::Array(items)) = map.remove("items") {
-                let items_path = prefix.key("items");
-                for (i, item) in items.into_iter().enumerate() {
-                    flatten(item, doc, items_path.index(i), out);
-                }
-            }
-        }
-        Value::Object(_) => out.push(Placed { value, doc, prefix }),
-        _ => {}
-    }
 }
 
 fn parse_error(text: &str, message: String, at: Option<usize>) -> Diagnostic {

@@ -177,28 +177,14 @@ fn is_valid_percent(s: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    use crate::validate::testing::{has_at as has, valid};
     use crate::validate::{daemonset, Finding, Kind};
     use serde_json::{json, Value};
-
-    fn valid() -> Value {
-        json!({"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"a","namespace":"default"},
-          "spec":{"selector":{"matchLabels":{"app":"a"}},"template":{"metadata":{"labels":{"app":"a"}},
-          "spec":{"containers":[{"name":"a","image":"r/a:1"}]}}}})
-    }
 
     fn run(patch: impl FnOnce(&mut Value)) -> Vec<Finding> {
         let mut ds = valid();
         patch(&mut ds);
         daemonset(&ds)
-    }
-
-    fn has(findings: &[Finding], kind: Kind, path: &str) {
-        assert!(
-            findings
-                .iter()
-                .any(|f| f.kind == kind && f.path.to_string() == path),
-            "no {kind:?} at {path} in {findings:#?}"
-        );
     }
 
     const LABELS: &str = "spec.template.metadata.labels";

@@ -286,14 +286,9 @@ pub fn label_selector(selector: &Node, out: &mut Findings) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::validate::testing::valid;
     use crate::validate::{daemonset, Finding, Kind};
     use serde_json::{json, Value};
-
-    fn valid() -> Value {
-        json!({"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"a","namespace":"default"},
-          "spec":{"selector":{"matchLabels":{"app":"a"}},"template":{"metadata":{"labels":{"app":"a"}},
-          "spec":{"containers":[{"name":"a","image":"r/a:1"}]}}}})
-    }
 
     fn with(pointer: &str, value: Value) -> Vec<Finding> {
         let mut ds = valid();

@@ -63,6 +63,7 @@ fn is_deletion_cost(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::validate::testing::has_at as has;
     use crate::validate::{daemonset, Finding, Kind};
     use serde_json::{json, Value};
 
@@ -72,15 +73,6 @@ mod tests {
           "annotations": annotations},
           "spec":{"containers":[{"name":"a","image":"r/a:1"}]}}}});
         daemonset(&ds)
-    }
-
-    fn has(findings: &[Finding], kind: Kind, path: &str) {
-        assert!(
-            findings
-                .iter()
-                .any(|f| f.kind == kind && f.path.to_string() == path),
-            "no {kind:?} at {path} in {findings:#?}"
-        );
     }
 
     const AT: &str = "spec.template.metadata.annotations";

@@ -65,11 +65,20 @@ pub fn pod(patch: Value) -> Vec<crate::validate::Finding> {
 
 /// Asserts that `findings` hold one of `kind` at `path` (relative to the pod spec).
 pub fn has(findings: &[crate::validate::Finding], kind: Kind, path: &str) {
-    let path = format!("spec.template.spec.{path}");
+    has_at(findings, kind, &format!("spec.template.spec.{path}"));
+}
+
+/// Asserts that `findings` hold one of `kind` at `path` (from the object's root).
+pub fn has_at(findings: &[crate::validate::Finding], kind: Kind, path: &str) {
     assert!(
         findings
             .iter()
             .any(|f| f.kind == kind && f.path.to_string() == path),
         "no {kind:?} at {path} in {findings:#?}"
     );
+}
+
+/// The minimal valid DaemonSet.
+pub fn valid() -> Value {
+    with_pod(|_| {})
 }

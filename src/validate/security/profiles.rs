@@ -4,40 +4,23 @@
 //! agreement with the fields (`validateSeccompAnnotationsAndFields`,
 //! `validateAppArmorAnnotationsAndFieldsMatchOnCreate`).
 
-use crate::check::names::Verdict;
 use crate::check::paths::descending_path;
 use crate::validate::field::Node;
 use crate::validate::findings::Findings;
 
 /// validateSeccompProfileField.
 pub(super) fn seccomp_profile(profile: &Node, out: &mut Findings) {
-    if !profile.is_set() {
+    let local = profile.get("localhostProfile");
+    if !profile_type(profile, "seccomp", "seccompProfile", out) {
         return;
     }
-    let kind = profile.get("type");
-    let local = profile.get("localhostProfile");
-    match kind.str() {
-        Some("Localhost") => match local.str() {
-            Some(path) => {
-                verdict(&local, descending_path(path), out);
-            }
-            None if !local.is_set() => {
-                out.required(&local, "must be set when seccomp type is Localhost")
-                    .help("set `localhostProfile` to the profile's path under the kubelet's seccomp directory");
-            }
-            None => {}
-        },
-        Some("RuntimeDefault" | "Unconfined") if local.is_set() => {
-            out.invalid(&local, "can only be set when seccomp type is Localhost")
-                .help("remove `localhostProfile`, or set `type: Localhost`");
+    match local.str() {
+        Some(path) => {
+            out.verdict(&local, descending_path(path));
         }
-        Some("RuntimeDefault" | "Unconfined") => {}
-        Some("") | None if !kind.is_set() || kind.str().is_some() => {
-            out.required(&kind, "type is required when seccompProfile is set")
-                .help("set `type: RuntimeDefault`");
-        }
-        Some(_) => {
-            out.not_supported(&kind, &["Localhost", "RuntimeDefault", "Unconfined"]);
+        None if !local.is_set() => {
+            out.required(&local, "must be set when seccomp type is Localhost")
+                .help("set `localhostProfile` to the profile's path under the kubelet's seccomp directory");
         }
         None => {}
     }
@@ -45,32 +28,46 @@ pub(super) fn seccomp_profile(profile: &Node, out: &mut Findings) {
 
 /// ValidateAppArmorProfileField.
 pub(super) fn apparmor_profile(profile: &Node, out: &mut Findings) {
-    if !profile.is_set() {
+    let local = profile.get("localhostProfile");
+    if !profile_type(profile, "AppArmor", "appArmorProfile", out) {
         return;
+    }
+    match local.str() {
+        Some(path) if path.trim() != path => {
+            out.invalid(&local, "must not be padded with whitespace");
+        }
+        Some("") | None if !local.is_set() || local.str().is_some() => {
+            out.required(&local, "must be set when AppArmor type is Localhost")
+                .help("set `localhostProfile` to the name of a profile loaded on the node");
+        }
+        Some(path) if path.len() > 4095 => {
+            out.too_long(&local, 4095, "bytes");
+        }
+        _ => {}
+    }
+}
+
+/// What the seccomp and AppArmor profile fields share: `type` is `Localhost`, `RuntimeDefault`
+/// or `Unconfined`, and `localhostProfile` goes only with `Localhost`. True when the profile is
+/// set and of type `Localhost`, whose profile the caller then checks.
+fn profile_type(profile: &Node, what: &str, field: &str, out: &mut Findings) -> bool {
+    if !profile.is_set() {
+        return false;
     }
     let kind = profile.get("type");
     let local = profile.get("localhostProfile");
     match kind.str() {
-        Some("Localhost") => match local.str() {
-            Some(path) if path.trim() != path => {
-                out.invalid(&local, "must not be padded with whitespace");
-            }
-            Some("") | None if !local.is_set() || local.str().is_some() => {
-                out.required(&local, "must be set when AppArmor type is Localhost")
-                    .help("set `localhostProfile` to the name of a profile loaded on the node");
-            }
-            Some(path) if path.len() > 4095 => {
-                out.too_long(&local, 4095, "bytes");
-            }
-            _ => {}
-        },
+        Some("Localhost") => return true,
         Some("RuntimeDefault" | "Unconfined") if local.is_set() => {
-            out.invalid(&local, "can only be set when AppArmor type is Localhost")
-                .help("remove `localhostProfile`, or set `type: Localhost`");
+            out.invalid(
+                &local,
+                format!("can only be set when {what} type is Localhost"),
+            )
+            .help("remove `localhostProfile`, or set `type: Localhost`");
         }
         Some("RuntimeDefault" | "Unconfined") => {}
         Some("") | None if !kind.is_set() || kind.str().is_some() => {
-            out.required(&kind, "type is required when appArmorProfile is set")
+            out.required(&kind, format!("type is required when {field} is set"))
                 .help("set `type: RuntimeDefault`");
         }
         Some(_) => {
@@ -78,10 +75,7 @@ pub(super) fn apparmor_profile(profile: &Node, out: &mut Findings) {
         }
         None => {}
     }
-}
-
-fn verdict(node: &Node, verdict: Verdict, out: &mut Findings) {
-    out.verdict(node, verdict);
+    false
 }
 
 /// ValidateSeccompProfile: the value of a legacy seccomp annotation.
@@ -90,7 +84,9 @@ fn seccomp_annotation(node: &Node, value: &str, out: &mut Findings) {
         return;
     }
     match value.strip_prefix("localhost/") {
-        Some(path) => verdict(node, descending_path(path), out),
+        Some(path) => {
+            out.verdict(node, descending_path(path));
+        }
         None => {
             out.invalid(node, "must be a valid seccomp profile")
                 .help("use `runtime/default`, `unconfined` or `localhost/<profile>`, or better the `seccompProfile` field");
