@@ -46,16 +46,33 @@ pub fn model_to_objects(spec: &CheckedSpec) -> Vec<Manifest> {
 }
 
 /// Stage 3b: the API server's rules on the final objects, every override merged → diagnostics
-/// at the spec lines that set the fields (the override line, else the statement).
+/// at the spec lines that set the fields (the argument or override line, else the statement).
+///
+/// After an error in an earlier stage the model lacks what failed, so only findings about a
+/// value as written are kept (an invalid, unsupported, too long or repeated value at the exact
+/// argument that set it): a missing, forbidden or unresolved field may just be the statement
+/// that failed.
 pub fn objects_to_findings(
     spec: &CheckedSpec,
     manifests: &[Manifest],
     file: &SourceFile,
+    earlier_errors: bool,
 ) -> Vec<Diagnostic> {
+    use validate::locate::Locator;
     let mut out = Vec::new();
     for (ds, manifest) in spec.daemonsets.iter().zip(manifests) {
         let locator = codegen::provenance::SpecLocator::new(ds);
         for finding in validate::daemonset(&manifest.object) {
+            let about_a_written_value = matches!(
+                finding.kind,
+                validate::Kind::Invalid
+                    | validate::Kind::NotSupported
+                    | validate::Kind::TooLong
+                    | validate::Kind::Duplicate
+            ) && locator.value_span(&finding.path).is_some();
+            if earlier_errors && !about_a_written_value {
+                continue;
+            }
             let mut d = validate::locate::to_diagnostic(&finding, &locator);
             d.fit_to(&file.text);
             out.push(d);
@@ -154,12 +171,9 @@ pub fn compile(file: &SourceFile, lints: &LintLevels) -> Compiled {
     for d in &mut diags {
         d.fit_to(&file.text);
     }
-    let mut manifests = if diagnostics::has_errors(&diags) {
-        Vec::new()
-    } else {
-        model_to_objects(&spec)
-    };
-    diags.extend(objects_to_findings(&spec, &manifests, file));
+    let earlier_errors = diagnostics::has_errors(&diags);
+    let mut manifests = model_to_objects(&spec);
+    diags.extend(objects_to_findings(&spec, &manifests, file, earlier_errors));
     diagnostics::sort(&mut diags);
     if diagnostics::has_errors(&diags) {
         manifests.clear();

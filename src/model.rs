@@ -5,8 +5,11 @@ use std::collections::BTreeMap;
 
 use crate::source::Span;
 
+mod origins;
 mod probes;
 mod storage;
+
+pub use origins::{rel, Origins};
 
 pub use probes::*;
 pub use storage::*;
@@ -43,6 +46,8 @@ pub struct DaemonSetModel {
     pub pod: PodSettings,
     /// Where the `daemonset` statement's head is, for diagnostics of later stages.
     pub span: Span,
+    /// Where the daemonset's own fields were written, by path from the object's root.
+    pub origins: Origins,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -64,6 +69,8 @@ pub struct Container {
     pub health: Health,
     /// Security context, working directory, sidecar, override (issue 4).
     pub settings: ContainerSettings,
+    /// Where the container's fields were written, by path from the container.
+    pub origins: Origins,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -112,10 +119,10 @@ impl Protocol {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Port {
     pub name: Option<String>,
-    pub number: u16,
+    pub number: i32,
     pub protocol: Protocol,
     /// `host N`, or the container port itself under `host-network`.
-    pub host_port: Option<u16>,
+    pub host_port: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

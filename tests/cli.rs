@@ -101,7 +101,7 @@ fn nothing_is_written_when_any_input_has_an_error() {
         .code(1)
         .stdout("")
         .stderr(predicate::str::contains("DS0201"))
-        .stderr(predicate::str::contains("DS0402"))
+        .stderr(predicate::str::contains("DS1003"))
         .stderr(predicate::str::contains("nothing was written"));
     assert_eq!(
         std::fs::read_to_string(out.join("agent.yaml")).unwrap(),
@@ -186,7 +186,7 @@ fn check_formats() {
         .iter()
         .map(|d| d["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["DS0204", "DS0201", "DS0402"]);
+    assert_eq!(codes, ["DS0204", "DS0201", "DS1003"]);
     assert_eq!(json[1]["labels"][0]["start"]["line"], 3);
 }
 
@@ -236,6 +236,10 @@ fn explain_prints_the_long_form() {
         .success()
         .stdout(predicate::str::contains("DS0101"));
     dsc().args(["explain", "DS9999"]).assert().code(2);
+    // A code whose rule moved to the object rules still answers, naming its successor.
+    dsc().args(["explain", "DS0408"]).assert().success().stdout(
+        predicate::str::contains("no longer raised").and(predicate::str::contains("DS1004")),
+    );
 }
 
 #[test]

@@ -16,7 +16,7 @@ use super::probes::{
 use super::resources::{check_hugepages_need_cpu_or_memory, check_request_limit, set_once};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::{Container, Port, Protocol, PullPolicy};
+use crate::model::{rel, Container, Port, Protocol, PullPolicy};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Statement};
 
@@ -70,10 +70,10 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
         ),
         ..Default::default()
     };
+    c.origins.record(rel(&["name"]), name_span);
     let mut devices = DeviceFacts::default();
     let mut once = HashMap::new();
     let mut env_seen = HashMap::new();
-    let mut port_names: HashMap<String, Span> = HashMap::new();
     let mut image = None;
     let mut image_given = false;
     let mut pull = None;
@@ -98,7 +98,10 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                 if cx.arity(s, 1, 1) {
                     if let Some(text) = cx.scalar(&s.args[0], "an image reference") {
                         match parse_image(&text) {
-                            Ok(i) => image = Some((i, s.args[0].span)),
+                            Ok(i) => {
+                                c.origins.record(rel(&["image"]), s.args[0].span);
+                                image = Some((i, s.args[0].span));
+                            }
                             Err(why) => cx.push(
                                 Diagnostic::error("DS0406", format!("invalid image reference `{text}`"))
                                     .at(s.args[0].span, why)
@@ -152,22 +155,7 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
             }
             "port" => {
                 cx.no_block(s);
-                if let Some(p) = port(cx, s) {
-                    if let Some(n) = &p.name {
-                        if let Some(first) = port_names.get(n) {
-                            cx.push(
-                                Diagnostic::error(
-                                    "DS0408",
-                                    format!("port name `{n}` is used twice in this container"),
-                                )
-                                .at(s.args[0].span, "used again here")
-                                .also(*first, "first used here")
-                                .help("give each port of a container its own name"),
-                            );
-                            continue;
-                        }
-                        port_names.insert(n.clone(), s.args[0].span);
-                    }
+                if let Some(p) = port(cx, s, &mut c) {
                     c.ports.push(p);
                     extra.port_spans.push(s.span);
                 }
@@ -292,8 +280,10 @@ fn pull_policy(cx: &mut Cx, arg: &Arg) -> Option<PullPolicy> {
     Some(policy)
 }
 
-/// `port [NAME] NUMBER[/tcp|/udp|/sctp] [host NUMBER]`.
-fn port(cx: &mut Cx, s: &Statement) -> Option<Port> {
+/// `port [NAME] NUMBER[/tcp|/udp|/sctp] [host NUMBER]`: the shape of the statement. What the
+/// API server checks (the name's format, the number's range, names unique in the container,
+/// host ports) is checked on the compiled object, at the arguments recorded here.
+fn port(cx: &mut Cx, s: &Statement, c: &mut Container) -> Option<Port> {
     let (args, host_port) = super::pod::split_host_port(cx, s)?;
     if !cx.arity(s, 1, 2 + 2 * usize::from(host_port.is_some())) {
         return None;
@@ -304,18 +294,7 @@ fn port(cx: &mut Cx, s: &Statement) -> Option<Port> {
         _ => return None,
     };
     let name = match name_arg {
-        Some(a) => {
-            let text = cx.scalar(a, "a port name")?;
-            if let Err(why) = names::port_name(&text) {
-                cx.push(
-                    Diagnostic::error("DS0402", format!("invalid port name `{text}`"))
-                        .at(a.span, why)
-                        .help("port names are at most 15 lower-case letters, digits and `-`, with at least one letter, such as `http-metrics`"),
-                );
-                return None;
-            }
-            Some(text)
-        }
+        Some(a) => Some(cx.scalar(a, "a port name")?),
         None => None,
     };
     let text = number_arg.as_text().unwrap_or_default();
@@ -341,28 +320,36 @@ fn port(cx: &mut Cx, s: &Statement) -> Option<Port> {
             return None;
         }
     };
-    match number.parse::<u32>() {
-        Ok(n @ 1..=65535) => Some(Port {
-            name,
-            number: n as u16,
-            protocol,
-            host_port,
-        }),
-        _ => {
-            let swapped = name_arg.is_none() && names::port_name(number).is_ok();
-            let help = if let Some((host, container)) = number.split_once(':') {
-                format!("give the container port only: `port {container}`; with `host-network` the host port equals it (`{host}` cannot be mapped)")
-            } else if swapped {
-                format!("write the name first and then the number: `port {number} 8080`")
-            } else {
-                "a port is a number from 1 to 65535, with an optional `/udp`".to_string()
-            };
-            cx.push(
-                Diagnostic::error("DS0402", format!("invalid port number `{number}`"))
-                    .at(number_arg.span, "must be 1 to 65535")
-                    .help(help),
-            );
-            None
-        }
+    let Ok(n) = number.parse::<i32>() else {
+        let swapped = name_arg.is_none() && names::port_name(number).is_ok();
+        let help = if let Some((host, container)) = number.split_once(':') {
+            format!("give the container port only: `port {container}`; with `host-network` the host port equals it (`{host}` cannot be mapped)")
+        } else if swapped {
+            format!("write the name first and then the number: `port {number} 8080`")
+        } else {
+            "a port is a number from 1 to 65535, with an optional `/udp`".to_string()
+        };
+        cx.push(
+            Diagnostic::error("DS0402", format!("invalid port number `{number}`"))
+                .at(number_arg.span, "not a number")
+                .help(help),
+        );
+        return None;
+    };
+    let at = rel(&["ports"]).index(c.ports.len());
+    c.origins.record(at.clone(), s.span);
+    if let Some(a) = name_arg {
+        c.origins.record(at.field("name"), a.span);
     }
+    c.origins.record(at.field("containerPort"), number_arg.span);
+    c.origins.record(at.field("protocol"), number_arg.span);
+    if let Some((_, span)) = host_port {
+        c.origins.record(at.field("hostPort"), span);
+    }
+    Some(Port {
+        name,
+        number: n,
+        protocol,
+        host_port: host_port.map(|(p, _)| p),
+    })
 }

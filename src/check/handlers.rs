@@ -214,7 +214,7 @@ fn port_ref(cx: &mut Cx, arg: &Arg, number_only: bool) -> Option<PortRef> {
     let text = cx.scalar(arg, "a port")?;
     if text.starts_with(|c: char| c.is_ascii_digit()) {
         return match text.parse::<u32>() {
-            Ok(n @ 1..=65535) => Some(PortRef::Number(n as u16)),
+            Ok(n @ 1..=65535) => Some(PortRef::Number(n as i32)),
             _ => {
                 cx.push(
                     Diagnostic::error("DS0402", format!("invalid port number `{text}`"))

@@ -14,7 +14,7 @@ use super::security::{check_conflicts, check_security, non_root_vs_user, Securit
 use super::strategy::{self, StrategyState};
 use super::Cx;
 use crate::diagnostics::Diagnostic;
-use crate::model::DaemonSetModel;
+use crate::model::{rel, DaemonSetModel};
 use crate::source::Span;
 use crate::syntax::{Arg, Statement};
 
@@ -195,20 +195,24 @@ fn flag_name(kw: &str) -> &'static str {
     }
 }
 
-/// `port ... host N`: splits the trailing host port off the arguments.
-pub fn split_host_port<'a>(cx: &mut Cx, s: &'a Statement) -> Option<(&'a [Arg], Option<u16>)> {
+/// `port ... host N`: splits the trailing host port, and its span, off the arguments. Its
+/// range is a rule of the API server, checked on the compiled object.
+pub fn split_host_port<'a>(
+    cx: &mut Cx,
+    s: &'a Statement,
+) -> Option<(&'a [Arg], Option<(i32, Span)>)> {
     let n = s.args.len();
     if n < 3 || s.args[n - 2].as_word() != Some("host") {
         return Some((&s.args, None));
     }
     let arg = &s.args[n - 1];
     let text = arg.as_text().unwrap_or_default();
-    match text.parse::<u16>() {
-        Ok(p) if p > 0 => Some((&s.args[..n - 2], Some(p))),
-        _ => {
+    match text.parse::<i32>() {
+        Ok(p) => Some((&s.args[..n - 2], Some((p, arg.span)))),
+        Err(_) => {
             cx.push(
                 Diagnostic::error("DS0402", format!("invalid host port `{text}`"))
-                    .at(arg.span, "must be 1 to 65535")
+                    .at(arg.span, "not a number")
                     .help("write `port http 8080 host 80` to publish container port 8080 on port 80 of the node"),
             );
             None
@@ -225,7 +229,7 @@ pub fn finish(
 ) {
     ds.pod.update = strategy::finish(cx, &st.strategy);
     check_conflicts(cx, &ds.pod.security, &st.security, None);
-    host_ports(cx, containers, st);
+    host_ports(containers, st);
     for c in containers.iter() {
         let sec = &c.container.settings.security;
         let spans = &c.extra.security;
@@ -249,57 +253,32 @@ pub fn finish(
             );
         }
     }
-    if let (Some(share), Some(pid)) = (
-        st.flags.get("share-process-namespace"),
-        st.flags.get("host-pid"),
-    ) {
-        cx.push(
-            Diagnostic::error("DS0714", "`share-process-namespace` and `host-pid` exclude each other")
-                .at(*share, "the containers share one process namespace")
-                .also(*pid, "but the pod uses the node's")
-                .help("with `host-pid` the containers already see each other's processes: remove `share-process-namespace`"),
-        );
+    // The host namespaces' own rules (shareProcessNamespace with hostPID) are rules of the
+    // API server, checked on the compiled object at these statements.
+    for (flag, field) in [
+        ("host-network", "hostNetwork"),
+        ("host-pid", "hostPID"),
+        ("host-ipc", "hostIPC"),
+        ("share-process-namespace", "shareProcessNamespace"),
+    ] {
+        if let Some(span) = st.flags.get(flag) {
+            ds.origins
+                .record(rel(&["spec", "template", "spec", field]), *span);
+        }
     }
     super::vke::finish(cx, ds, containers, &st.flags);
 }
 
-/// Rules 78 and 79: with `host-network` every port is published on the node as itself, and
-/// no two ports of the regular containers may take one host port; init containers run one at a
-/// time, so each is checked on its own.
-fn host_ports(cx: &mut Cx, containers: &mut [ContainerFacts], st: &PodState) {
-    let host_network = st.flags.get("host-network").copied();
-    let mut regular: HashMap<(u16, &'static str), Span> = HashMap::new();
+/// Under `host-network` every port is published on the node as itself: the host port is the
+/// container port unless the spec says otherwise. Conflicts (rules 78 and 79) are rules of the
+/// API server, checked on the compiled object.
+fn host_ports(containers: &mut [ContainerFacts], st: &PodState) {
+    if !st.flags.contains_key("host-network") {
+        return;
+    }
     for c in containers.iter_mut() {
-        let mut own = HashMap::new();
-        let taken = if c.init { &mut own } else { &mut regular };
-        for (i, p) in c.container.ports.iter_mut().enumerate() {
-            let at = c.extra.port_spans.get(i).copied().unwrap_or(c.name_span);
-            if let Some(net) = host_network {
-                match p.host_port {
-                    Some(h) if h != p.number => {
-                        cx.push(
-                            Diagnostic::error("DS0708", format!("host port {h} differs from container port {}", p.number))
-                                .at(at, "published on another port")
-                                .also(net, "the pod uses the node's network")
-                                .help(format!("on the node's network the container listens on {} itself: remove `host {h}`, or listen on {h}", p.number)),
-                        );
-                        continue;
-                    }
-                    _ => p.host_port = Some(p.number),
-                }
-            }
-            let Some(h) = p.host_port else { continue };
-            let key = (h, p.protocol.as_str());
-            if let Some(first) = taken.get(&key) {
-                cx.push(
-                    Diagnostic::error("DS0708", format!("host port {h}/{} is used twice", key.1))
-                        .at(at, "published again here")
-                        .also(*first, "first published here")
-                        .help("each host port can be bound once per node; give one of the ports another number"),
-                );
-            } else {
-                taken.insert(key, at);
-            }
+        for p in &mut c.container.ports {
+            p.host_port.get_or_insert(p.number);
         }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::annotations;
 use super::args::MapKind;
-use super::container::{check_container, ContainerFacts};
+use super::container::check_container;
 use super::devices::check_gpu_kinds;
 use super::keywords::WORKLOAD;
 use super::names;
@@ -166,7 +166,6 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
         }
     }
 
-    unique_container_names(cx, &containers);
     check_gpu_kinds(cx, &containers, &mut ds.gpu_type);
     resolve(cx, &mut ds, volumes, &mut containers, timezone);
     for c in &containers {
@@ -220,29 +219,6 @@ fn short_label(name: &str) -> String {
         .filter(|i| *i > 0)
         .unwrap_or(head.len());
     head[..cut].trim_end_matches(['-', '.', '_']).to_string()
-}
-
-/// Container names are unique across init and regular containers (reported on the later one).
-fn unique_container_names(cx: &mut Cx, containers: &[ContainerFacts]) {
-    let mut seen: HashMap<&str, Span> = HashMap::new();
-    for c in containers {
-        if c.container.name.is_empty() {
-            continue;
-        }
-        if let Some(first) = seen.get(c.container.name.as_str()) {
-            cx.push(
-                Diagnostic::error(
-                    "DS0208",
-                    format!("container name `{}` is used twice", c.container.name),
-                )
-                .at(c.name_span, "used again here")
-                .also(*first, "first used here")
-                .help("names must be unique across containers and init containers; rename one"),
-            );
-        } else {
-            seen.insert(&c.container.name, c.name_span);
-        }
-    }
 }
 
 /// Derives the selector (explicit, or the workload labels, or `app: NAME`) and makes the pod

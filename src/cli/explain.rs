@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use dsc::diagnostics::{did_you_mean, lookup, CODES};
+use dsc::diagnostics::{did_you_mean, lookup, CODES, RETIRED};
 
 #[derive(Args)]
 pub struct ExplainArgs {
@@ -23,6 +23,10 @@ pub fn run(args: ExplainArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let code = args.code.unwrap_or_default();
+    if let Some((retired, now)) = RETIRED.iter().find(|(c, _)| c.eq_ignore_ascii_case(&code)) {
+        println!("{retired} is no longer raised: {now}.");
+        return ExitCode::SUCCESS;
+    }
     match lookup(&code) {
         Some(c) => {
             println!(

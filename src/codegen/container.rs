@@ -27,8 +27,8 @@ pub(crate) fn container(c: &Container) -> core::Container {
                 .iter()
                 .map(|p| core::ContainerPort {
                     name: p.name.clone(),
-                    container_port: i32::from(p.number),
-                    host_port: p.host_port.map(i32::from),
+                    container_port: p.number,
+                    host_port: p.host_port,
                     protocol: Some(p.protocol.as_str().into()),
                     ..Default::default()
                 })

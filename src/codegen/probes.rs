@@ -32,7 +32,7 @@ fn probe(p: &Probe) -> core::Probe {
         }
         Handler::Grpc { port, service } => {
             out.grpc = Some(core::GRPCAction {
-                port: i32::from(*port),
+                port: *port,
                 service: service.clone(),
             })
         }
@@ -92,7 +92,7 @@ fn http_get(get: &HttpGet) -> core::HTTPGetAction {
 
 fn port_value(port: &PortRef) -> IntOrString {
     match port {
-        PortRef::Number(n) => IntOrString::Int(i32::from(*n)),
+        PortRef::Number(n) => IntOrString::Int(*n),
         PortRef::Name(name) => IntOrString::String(name.clone()),
     }
 }

@@ -1,12 +1,14 @@
 //! Where each field of a compiled DaemonSet came from, for findings on the final object: the
-//! line inside an override string that set it, else the statement of the container it belongs
-//! to, else the `daemonset` statement.
+//! line inside an override string that set it, else the argument or statement that set it (the
+//! model's [`Origins`]), else the statement of the container it belongs to, else the
+//! `daemonset` statement.
 //!
 //! Overrides are looked up in the order their merges win: `spec-override` (merged last), then
-//! `pod-override`, then a container's `override`.
+//! `pod-override`, then a container's `override`; an override replaces what a statement wrote,
+//! so it is asked first.
 
 use crate::manifest::spans::{self, DocSpans};
-use crate::model::{DaemonSetModel, FragmentOrigin};
+use crate::model::{DaemonSetModel, FragmentOrigin, Origins};
 use crate::source::Span;
 use crate::syntax::StrLayout;
 use crate::validate::locate::Locator;
@@ -22,8 +24,10 @@ struct Placed<'a> {
 /// Places findings on the object compiled from one `daemonset` statement.
 pub struct SpecLocator<'a> {
     overrides: Vec<Placed<'a>>,
-    /// Each container's path (`spec.template.spec.containers[0]`) and statement.
-    containers: Vec<(FieldPath, Span)>,
+    /// Each container's path (`spec.template.spec.containers[0]`), statement head and origins.
+    containers: Vec<(FieldPath, Span, &'a Origins)>,
+    /// Where the daemonset's own fields were written.
+    origins: &'a Origins,
     daemonset: Span,
 }
 
@@ -62,12 +66,13 @@ impl<'a> SpecLocator<'a> {
                     path.clone(),
                     fragment_origin(&c.settings.container_override),
                 );
-                containers.push((path, c.span));
+                containers.push((path, c.span, &c.origins));
             }
         }
         SpecLocator {
             overrides,
             containers,
+            origins: &ds.origins,
             daemonset: ds.span,
         }
     }
@@ -85,11 +90,18 @@ impl<'a> SpecLocator<'a> {
         })
     }
 
-    fn container(&self, path: &FieldPath) -> Option<Span> {
-        self.containers
-            .iter()
-            .find(|(prefix, _)| path == prefix)
-            .map(|(_, span)| *span)
+    /// The statement or argument that set `path`: a container's head for the container itself,
+    /// else what the model's origins recorded.
+    fn written(&self, path: &FieldPath) -> Option<Span> {
+        for (prefix, head, origins) in &self.containers {
+            if path == prefix {
+                return Some(*head);
+            }
+            if let Some(rest) = path.strip(prefix) {
+                return origins.get(&rest);
+            }
+        }
+        self.origins.get(path)
     }
 }
 
@@ -106,7 +118,7 @@ impl Locator for SpecLocator<'_> {
                 value
             });
         }
-        self.container(path)
+        self.written(path)
     }
 
     fn key_span(&self, path: &FieldPath) -> Option<Span> {
@@ -118,7 +130,7 @@ impl Locator for SpecLocator<'_> {
             .iter()
             .find(|o| &o.prefix == path && !matches!(path.0.last(), Some(Seg::Index(_))))
             .map(|o| o.origin.span)
-            .or_else(|| self.container(path))
+            .or_else(|| self.written(path))
     }
 
     fn whole(&self) -> Span {

@@ -4,7 +4,7 @@ mod codes;
 mod excerpt;
 pub mod render;
 
-pub use codes::{lookup, CodeInfo, CODES};
+pub use codes::{lookup, CodeInfo, CODES, RETIRED};
 
 use crate::source::{clamp_to_char_boundary, Span};
 

@@ -30,7 +30,7 @@ pub enum Handler {
         host: Option<String>,
     },
     Grpc {
-        port: u16,
+        port: i32,
         service: Option<String>,
     },
     /// Seconds.
@@ -49,7 +49,7 @@ pub struct HttpGet {
 /// A port by number, or by the name of a port the container declares.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PortRef {
-    Number(u16),
+    Number(i32),
     Name(String),
 }
 

@@ -18,7 +18,7 @@ pub fn container_ports(list: &Node, out: &mut Findings) {
         if let Some(text) = name.str().filter(|s| !s.is_empty()) {
             if let Err(problem) = port_name(text) {
                 out.invalid(&name, problem).help(
-                    "use at most 15 lower-case letters, digits and `-`, with at least one letter",
+                    "a port name is at most 15 lower-case letters, digits and `-`, with at least one letter, such as `http-metrics`",
                 );
             } else if let Some(first) = names.get(text) {
                 out.duplicate(&name)
@@ -39,7 +39,8 @@ pub fn container_ports(list: &Node, out: &mut Findings) {
                     .help("set `containerPort` to the port the process listens on");
             }
             Some(n) if !(1..=65535).contains(&n) => {
-                out.invalid(&container_port, PORT_RANGE);
+                out.invalid(&container_port, PORT_RANGE)
+                    .help("give the port the process listens on, from 1 to 65535");
             }
             _ => {}
         }
@@ -122,7 +123,11 @@ fn host_network_deps(pod: &Node, out: &mut Findings) {
                     &host_port,
                     "must match `containerPort` when `hostNetwork` is true",
                 )
-                .help("set `hostPort` to the same value as `containerPort`, or remove it");
+                .related(&pod.get("hostNetwork").path, "the pod uses the node's network")
+                .help(format!(
+                    "on the node's network the container listens on its own port: publish it as itself (`hostPort` {}), or remove the host port",
+                    container_port.int().unwrap_or(0)
+                ));
             }
         }
     }

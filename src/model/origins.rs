@@ -1,0 +1,36 @@
+//! Where each field of the compiled object was written in the spec: an API field path and the
+//! span of the argument (or statement) that set it. The checker records them as it builds the
+//! model; the Kubernetes rules on the final object use them to point a finding at the exact
+//! argument the user wrote (see `codegen::provenance`).
+
+use crate::source::Span;
+use crate::validate::FieldPath;
+
+/// Field paths and the spans that set them. Paths are relative to what holds them: a
+/// container's origins start at the container (`ports[0].containerPort`), a daemonset's at the
+/// object's root.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Origins(Vec<(FieldPath, Span)>);
+
+impl Origins {
+    /// `path` was set by the text at `span`; a later record of the same path wins.
+    pub fn record(&mut self, path: FieldPath, span: Span) {
+        self.0.push((path, span));
+    }
+
+    /// Where `path` was set, if a statement set that exact field.
+    pub fn get(&self, path: &FieldPath) -> Option<Span> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(p, _)| p == path)
+            .map(|(_, span)| *span)
+    }
+}
+
+/// A relative path written in code: `rel(&["ports"]).index(0).field("name")`.
+pub fn rel(fields: &[&'static str]) -> FieldPath {
+    fields
+        .iter()
+        .fold(FieldPath::default(), |path, field| path.field(field))
+}
