@@ -225,7 +225,7 @@ fn lints_can_be_allowed_and_denied() {
 #[test]
 fn explain_prints_the_long_form() {
     dsc()
-        .args(["explain", "DS0411"])
+        .args(["explain", "DS0410"])
         .assert()
         .success()
         .stdout(predicate::str::contains("Right:"));

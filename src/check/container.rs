@@ -13,7 +13,7 @@ use super::names;
 use super::probes::{
     check_health, check_port_refs, init_without_checks, resolve_implicit_ports, HealthRefs,
 };
-use super::resources::{check_hugepages_need_cpu_or_memory, check_request_limit, set_once};
+use super::resources::{check_request_limit, set_once};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{rel, Container, Port, Protocol, PullPolicy};
@@ -80,7 +80,6 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     let mut mounts = Vec::new();
     let mut health = HealthRefs::default();
     let mut extra = ContainerExtra::default();
-    let mut hugepages_at = None;
     let mut resource_names = HashMap::new();
     let mut init_checks = Vec::new();
 
@@ -135,12 +134,9 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                 if let (true, Some(name)) =
                     (kw == "resource", s.args.first().and_then(Arg::as_text))
                 {
-                    if name.starts_with("hugepages-") {
-                        hugepages_at.get_or_insert(s.span);
-                    }
                     devices.record_resource(&name, s.span);
                 }
-                check_request_limit(cx, s, &mut c.resources);
+                check_request_limit(cx, s, &mut c);
             }
             "gpu" | "mgpu" | "rdma" => {
                 cx.no_block(s);
@@ -181,7 +177,6 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     }
     check_port_refs(cx, &health, &c.ports, &c.name);
     resolve_implicit_ports(&mut c.health, &c.ports);
-    check_hugepages_need_cpu_or_memory(cx, &c.resources, hugepages_at);
     check_mgpu_resources(cx, &c.resources, &devices);
     match image {
         Some((i, span)) => {

@@ -195,12 +195,12 @@ fn flag_name(kw: &str) -> &'static str {
     }
 }
 
+/// A host port as written, and where.
+pub type HostPort = (i32, Span);
+
 /// `port ... host N`: splits the trailing host port, and its span, off the arguments. Its
 /// range is a rule of the API server, checked on the compiled object.
-pub fn split_host_port<'a>(
-    cx: &mut Cx,
-    s: &'a Statement,
-) -> Option<(&'a [Arg], Option<(i32, Span)>)> {
+pub fn split_host_port<'a>(cx: &mut Cx, s: &'a Statement) -> Option<(&'a [Arg], Option<HostPort>)> {
     let n = s.args.len();
     if n < 3 || s.args[n - 2].as_word() != Some("host") {
         return Some((&s.args, None));

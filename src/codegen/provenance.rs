@@ -90,18 +90,22 @@ impl<'a> SpecLocator<'a> {
         })
     }
 
-    /// The statement or argument that set `path`: a container's head for the container itself,
-    /// else what the model's origins recorded.
-    fn written(&self, path: &FieldPath) -> Option<Span> {
+    /// The statement or argument that set `path` (or its key, for `key`): a container's head
+    /// for the container itself, else what the model's origins recorded.
+    fn written(&self, path: &FieldPath, key: bool) -> Option<Span> {
+        let get = |origins: &Origins, path: &FieldPath| match key {
+            true => origins.get_key(path),
+            false => origins.get(path),
+        };
         for (prefix, head, origins) in &self.containers {
             if path == prefix {
                 return Some(*head);
             }
             if let Some(rest) = path.strip(prefix) {
-                return origins.get(&rest);
+                return get(origins, &rest);
             }
         }
-        self.origins.get(path)
+        get(self.origins, path)
     }
 }
 
@@ -118,7 +122,7 @@ impl Locator for SpecLocator<'_> {
                 value
             });
         }
-        self.written(path)
+        self.written(path, false)
     }
 
     fn key_span(&self, path: &FieldPath) -> Option<Span> {
@@ -130,7 +134,7 @@ impl Locator for SpecLocator<'_> {
             .iter()
             .find(|o| &o.prefix == path && !matches!(path.0.last(), Some(Seg::Index(_))))
             .map(|o| o.origin.span)
-            .or_else(|| self.written(path))
+            .or_else(|| self.written(path, true))
     }
 
     fn whole(&self) -> Span {

@@ -33,6 +33,9 @@ const fn code(
 /// arguments. `dsc explain` still answers for them, as old CI logs quote them.
 pub static RETIRED: &[(&str, &str)] = &[
     ("DS0208", "two containers with one name: now DS1004 (duplicate value) at the later container's name"),
+    ("DS0411", "a request above its limit: now DS1003 (invalid value) at the request"),
+    ("DS0413", "a resource name the API server refuses: now DS1003 (invalid name) at the name"),
+    ("DS0414", "hugepages not in whole pages, or without cpu or memory: now DS1003 (invalid value) at the value, or DS1005 (forbidden) at the first hugepages statement"),
     ("DS0408", "two ports of a container with one name: now DS1004 (duplicate value) at `ports[i].name`"),
     ("DS0708", "a host port that conflicts with the node's network or another port: now DS1003 (invalid value, under `host-network`) or DS1004 (duplicate value) at `ports[i].hostPort`"),
     ("DS0714", "`share-process-namespace` with `host-pid`: now DS1003 (invalid value) at `shareProcessNamespace`"),
@@ -150,20 +153,9 @@ and `.` (rule 91).\n\nWrong:\n    env TOKEN = secret api-token\n\nRight:\n    en
     code("DS0410", "invalid-quantity", "a resource quantity is not valid",
         "Quantities are a number and an optional unit: `m` (milli), `k M G T P E` (powers of 1000) \
 or `Ki Mi Gi Ti Pi Ei` (powers of 1024). `MB` and `mb` are not units.\n\nWrong:\n    memory 128MB\n\nRight:\n    memory 128Mi"),
-    code("DS0411", "request-above-limit", "a request is above its limit",
-        "For CPU, memory and ephemeral storage the request must not exceed the limit (rule 96).\n\n\
-Wrong:\n    memory 512Mi..128Mi\n\nRight:\n    memory 128Mi..512Mi"),
     code("DS0412", "extended-resource", "an extended resource is fractional, or its request differs from its limit",
         "Extended resources (GPUs, RDMA devices, `example.com/x`) are whole numbers, cannot be \
 overcommitted, and are set by their limit (rules 95, 97, 98).\n\nWrong:\n    resource example.com/fpga 0.5\n\nRight:\n    resource example.com/fpga ..1"),
-    code("DS0413", "invalid-resource-name", "a resource name is not one Kubernetes accepts",
-        "Unprefixed names are `cpu`, `memory`, `ephemeral-storage` and `hugepages-SIZE`; anything \
-else is an extended resource with a domain prefix, such as `example.com/fpga` (rule 93)."),
-    code("DS0414", "hugepages", "hugepages are not whole pages, or come without cpu or memory",
-        "A `hugepages-SIZE` resource is reserved in whole pages of SIZE, so its quantity is a \
-multiple of the page size (`hugepages-2Mi` in steps of 2Mi), and a container with hugepages must \
-also request or limit `cpu` or `memory` (rule 99). Like extended resources, hugepages are set by \
-their limit.\n\nWrong:\n    resource hugepages-2Mi ..3Mi\n\nRight:\n    memory 64Mi..128Mi\n    resource hugepages-2Mi ..4Mi"),
     code("DS0501", "unknown-volume", "a mount names a volume the daemonset does not declare",
         "`mount NAME at PATH` mounts a volume declared in the daemonset with `volume NAME ...` \
 (rule 114). A source can also be written in the mount itself: `mount /var/log`, `mount configmap \

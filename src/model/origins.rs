@@ -10,22 +10,41 @@ use crate::validate::FieldPath;
 /// container's origins start at the container (`ports[0].containerPort`), a daemonset's at the
 /// object's root.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Origins(Vec<(FieldPath, Span)>);
+pub struct Origins {
+    values: Vec<(FieldPath, Span)>,
+    /// Where the key of a map entry was written, when that is not its value (`resource
+    /// example.com/fpga 1` names `limits[example.com/fpga]` in its first argument).
+    keys: Vec<(FieldPath, Span)>,
+}
 
 impl Origins {
     /// `path` was set by the text at `span`; a later record of the same path wins.
     pub fn record(&mut self, path: FieldPath, span: Span) {
-        self.0.push((path, span));
+        self.values.push((path, span));
+    }
+
+    /// The key of the map entry at `path` was written at `span`.
+    pub fn record_key(&mut self, path: FieldPath, span: Span) {
+        self.keys.push((path, span));
     }
 
     /// Where `path` was set, if a statement set that exact field.
     pub fn get(&self, path: &FieldPath) -> Option<Span> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(p, _)| p == path)
-            .map(|(_, span)| *span)
+        find(&self.values, path)
     }
+
+    /// Where the key of `path` was written: its own record, else where the value was.
+    pub fn get_key(&self, path: &FieldPath) -> Option<Span> {
+        find(&self.keys, path).or_else(|| self.get(path))
+    }
+}
+
+fn find(records: &[(FieldPath, Span)], path: &FieldPath) -> Option<Span> {
+    records
+        .iter()
+        .rev()
+        .find(|(p, _)| p == path)
+        .map(|(_, span)| *span)
 }
 
 /// A relative path written in code: `rel(&["ports"]).index(0).field("name")`.

@@ -41,8 +41,13 @@ pub fn nearest(locator: &dyn Locator, path: &FieldPath) -> (Span, bool) {
 pub fn to_diagnostic(finding: &Finding, locator: &dyn Locator) -> Diagnostic {
     let path = &finding.path;
     let (span, exact) = match finding.kind {
-        // A missing field has no span of its own: its parent's key says where it belongs.
-        Kind::Required if locator.value_span(path).is_none() => nearest(locator, path),
+        // A missing field has no value of its own: the key that named it, if one did (a spec
+        // statement that names a resource without its limit), else its parent's key says
+        // where it belongs.
+        Kind::Required if locator.value_span(path).is_none() => match locator.key_span(path) {
+            Some(span) => (span, false),
+            None => nearest(locator, path),
+        },
         // A forbidden field is pointed at by its key.
         Kind::Forbidden => match locator.key_span(path) {
             Some(span) => (span, true),

@@ -61,8 +61,9 @@ pub fn resources(resources: &Node, out: &mut Findings) {
             }
             Some(_) => {}
             None if !overcommit_allowed(request.name) => {
+                // Upstream reports `limits`; the entry that is missing says which one.
                 out.required(
-                    &limits_node,
+                    &limits_node.entry(request.name),
                     "Limit must be set for non overcommitable resources",
                 )
                 .help(format!(
@@ -103,7 +104,8 @@ fn amounts<'a>(list: &Node<'a>, out: &mut Findings) -> Vec<Amount<'a>> {
             continue;
         };
         if quantity.is_negative() {
-            out.invalid(&node, "must be greater than or equal to 0");
+            out.invalid(&node, "must be greater than or equal to 0")
+                .help("a quantity cannot be negative: remove the `-`");
         } else if is_extended(name) && milli % 1000 != 0 {
             out.invalid(&node, "must be an integer").help(format!(
                 "extended resources such as `{name}` are counted in whole units"
@@ -114,7 +116,7 @@ fn amounts<'a>(list: &Node<'a>, out: &mut Findings) -> Vec<Amount<'a>> {
                 &node,
                 format!("{text} is not positive integer multiple of {name}"),
             )
-            .help("use a whole number of pages of the size in the resource name");
+            .help(whole_pages_help(name, milli));
         }
         found.push(Amount {
             name,
@@ -175,6 +177,31 @@ fn is_extended(name: &str) -> bool {
 /// IsOvercommitAllowed: native resources other than hugepages.
 fn overcommit_allowed(name: &str) -> bool {
     is_native(name) && !is_hugepages(name)
+}
+
+/// The fix for a hugepages value that is not whole pages: the next whole number of pages,
+/// written in the page size's own unit (`hugepages-2Mi: 3Mi` → `4Mi` is 2 pages).
+fn whole_pages_help(name: &str, value_milli: i128) -> String {
+    let size_text = name.strip_prefix("hugepages-").unwrap_or("");
+    let digits = size_text.len()
+        - size_text
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    let size = milli(size_text).filter(|s| *s > 0 && s % 1000 == 0);
+    match (size_text[..digits].parse::<i128>(), size) {
+        (Ok(n), Some(size)) if n > 0 => {
+            let value =
+                value_milli.div_euclid(1000) + i128::from(value_milli.rem_euclid(1000) != 0);
+            let pages = value / (size / 1000) + 1;
+            format!(
+                "give whole pages of {size_text}: `{}{}` is {pages} pages",
+                pages * n,
+                &size_text[digits..]
+            )
+        }
+        _ => "name a page size the node has, such as `hugepages-2Mi`, and give whole pages of it"
+            .to_string(),
+    }
 }
 
 /// IsHugePageResourceValueDivisible: the page size (from the name) is a positive whole number
@@ -252,7 +279,7 @@ mod tests {
         let ds = res(json!({"limits": {"nvidia.com/gpu": "0.5"}}));
         assert_one(&ds, Kind::Invalid, &format!("{AT}.limits[nvidia.com/gpu]"));
         let ds = res(json!({"requests": {"nvidia.com/gpu": 1}}));
-        assert_one(&ds, Kind::Required, &format!("{AT}.limits"));
+        assert_one(&ds, Kind::Required, &format!("{AT}.limits[nvidia.com/gpu]"));
         let ds = res(json!({"requests": {"nvidia.com/gpu": 1}, "limits": {"nvidia.com/gpu": 2}}));
         assert_one(
             &ds,
