@@ -3,7 +3,7 @@
 //! text that parses formats without losing a statement, a value or a comment.
 
 use dsc::print::{body_to_source, fits_triple_quotes, format_source, Body, Comment, FormatError};
-use dsc::print::{Item, List, Node, Value};
+use dsc::print::{Item, ItemComments, List, ListComments, Node, Value};
 use proptest::prelude::*;
 use proptest::string::string_regex;
 
@@ -72,11 +72,13 @@ fn list(depth: u32) -> BoxedStrategy<Value> {
         value,
         prop::option::of(comment()),
     )
-        .prop_map(|(above, blank_before, value, trailing)| Item {
-            above,
-            blank_before,
-            value,
-            trailing,
+        .prop_map(|(above, blank_before, value, trailing)| {
+            let comments = ItemComments {
+                above,
+                blank_before,
+                trailing,
+            };
+            Item::with_comments(value, comments)
         });
     let quiet =
         prop::collection::vec(scalar(re("[a-z][a-z0-9.-]{0,5}")), 0..4).prop_map(Value::list);
@@ -85,7 +87,9 @@ fn list(depth: u32) -> BoxedStrategy<Value> {
         prop::collection::vec(item, 0..4),
         comments(),
     )
-        .prop_map(|(open, items, end)| Value::List(List { open, items, end }));
+        .prop_map(|(open, items, end)| {
+            Value::List(List::with_comments(items, ListComments { open, end }))
+        });
     prop_oneof![quiet, noisy].boxed()
 }
 
@@ -184,14 +188,15 @@ fn canonical_value(value: &mut Value, ends_line: bool) {
         Value::List(list) => {
             let count = list.items.len();
             for (i, item) in list.items.iter_mut().enumerate() {
-                let first = item
+                let comments = item.comments_mut();
+                let first = comments
                     .above
                     .first_mut()
-                    .map_or(&mut item.blank_before, |c| &mut c.blank_before);
+                    .map_or(&mut comments.blank_before, |c| &mut c.blank_before);
                 *first = *first && i > 0;
                 canonical_value(&mut item.value, false);
             }
-            if let Some(c) = list.end.first_mut() {
+            if let Some(c) = list.comments_mut().end.first_mut() {
                 c.blank_before = c.blank_before && count > 0;
             }
         }
@@ -202,7 +207,7 @@ fn canonical_value(value: &mut Value, ends_line: bool) {
 fn reparse(text: &str) -> Body {
     let (ast, diagnostics) = dsc::syntax::parse(text);
     assert!(diagnostics.is_empty(), "{text}\n{diagnostics:#?}");
-    Body::from_source(text, &ast)
+    Body::from_source(text, ast)
 }
 
 proptest! {
@@ -371,12 +376,12 @@ fn comment_texts(body: &Body) -> Vec<String> {
 
 fn value_comments(value: &Value, out: &mut Vec<String>) {
     if let Value::List(list) = value {
-        out.extend(list.open.iter().cloned());
+        out.extend(list.comments().open.iter().cloned());
         for item in &list.items {
-            out.extend(item.above.iter().map(|c| c.text.clone()));
+            out.extend(item.comments().above.iter().map(|c| c.text.clone()));
             value_comments(&item.value, out);
-            out.extend(item.trailing.iter().cloned());
+            out.extend(item.comments().trailing.iter().cloned());
         }
-        out.extend(list.end.iter().map(|c| c.text.clone()));
+        out.extend(list.comments().end.iter().map(|c| c.text.clone()));
     }
 }

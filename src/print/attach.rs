@@ -6,19 +6,21 @@
 //! on its line (a trailing comment) or, on a line of its own, to the next statement or list item
 //! (or to the end of its block, list or file).
 
-use super::{Body, Comment, Item, List, Node, Value};
+use super::{Body, Comment, Item, ItemComments, List, ListComments, Node, Value};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Ast, Block, Statement};
 
-/// The tree of a parsed file with its comments and blank lines attached.
-pub fn attach(text: &str, ast: &Ast) -> Body {
+/// The tree of a parsed file with its comments and blank lines attached. The syntax tree is
+/// taken apart as the printed tree is built (its text moves, each statement is freed once
+/// printed), so the two are never held whole together.
+pub fn attach(text: &str, ast: Ast) -> Body {
     let mut walker = Walker {
         text,
-        comments: comments(text, ast),
+        comments: comments(text, &ast),
         next: 0,
         pos: 0,
     };
-    let mut body = walker.body(&ast.statements, text.len());
+    let mut body = walker.body(ast.statements, text.len());
     // Every comment was taken on the way; this only guards against losing one.
     body.end.extend(walker.own_lines(usize::MAX));
     body
@@ -30,57 +32,74 @@ struct Found {
     text: String,
 }
 
-/// Every comment of the text, in order.
+/// Every comment of the text, in order: the gaps between the tokens of the tree, visited in
+/// source order (the order the parser builds it in), are searched for `#` as the walk goes, so
+/// no list of the tokens is kept.
 fn comments(text: &str, ast: &Ast) -> Vec<Found> {
-    let mut tokens = Vec::new();
+    let mut gaps = Gaps {
+        text,
+        from: 0,
+        found: Vec::new(),
+    };
     for s in &ast.statements {
-        statement_tokens(s, &mut tokens);
+        gaps.statement(s);
     }
-    tokens.sort_by_key(|t| t.start);
-    tokens.push(Span::new(text.len(), text.len()));
-    let mut found = Vec::new();
-    let mut from = 0;
-    for token in &tokens {
-        let mut at = from;
+    gaps.token(Span::new(text.len(), text.len()));
+    gaps.found
+}
+
+/// The search for comments between tokens: `from` is the end of the last token.
+struct Gaps<'a> {
+    text: &'a str,
+    from: usize,
+    found: Vec<Found>,
+}
+
+impl Gaps<'_> {
+    /// The comments in the gap before `token`, then past it.
+    fn token(&mut self, token: Span) {
+        let text = self.text;
+        let mut at = self.from;
         while let Some(hash) = text.get(at..token.start).and_then(|gap| gap.find('#')) {
             let start = at + hash;
             let end = text[start..]
                 .find(['\n', '\r'])
                 .map_or(text.len(), |e| start + e);
-            found.push(Found {
+            self.found.push(Found {
                 span: Span::new(start, end),
                 text: text[start..end].trim_end().to_string(),
             });
             at = end;
         }
-        from = from.max(token.end);
+        self.from = self.from.max(token.end);
     }
-    found
-}
 
-fn statement_tokens(s: &Statement, out: &mut Vec<Span>) {
-    out.push(s.keyword_span);
-    for arg in &s.args {
-        arg_tokens(arg, out);
-    }
-    if let Some(block) = &s.block {
-        let (open, close) = brackets(block.span);
-        out.extend([open, close]);
-        for inner in &block.statements {
-            statement_tokens(inner, out);
+    fn statement(&mut self, s: &Statement) {
+        self.token(s.keyword_span);
+        for arg in &s.args {
+            self.arg(arg);
+        }
+        if let Some(block) = &s.block {
+            let (open, close) = brackets(block.span);
+            self.token(open);
+            for inner in &block.statements {
+                self.statement(inner);
+            }
+            self.token(close);
         }
     }
-}
 
-fn arg_tokens(arg: &Arg, out: &mut Vec<Span>) {
-    if let ArgKind::List(items) = &arg.kind {
-        let (open, close) = brackets(arg.span);
-        out.extend([open, close]);
-        for item in items {
-            arg_tokens(item, out);
+    fn arg(&mut self, arg: &Arg) {
+        if let ArgKind::List(items) = &arg.kind {
+            let (open, close) = brackets(arg.span);
+            self.token(open);
+            for item in items {
+                self.arg(item);
+            }
+            self.token(close);
+        } else {
+            self.token(arg.span);
         }
-    } else {
-        out.push(arg.span);
     }
 }
 
@@ -148,41 +167,44 @@ impl Walker<'_> {
     }
 
     /// The statements of a file (`close` is its length) or block (`close` is its `}`).
-    fn body(&mut self, statements: &[Statement], close: usize) -> Body {
-        let statements = statements
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let boundary = statements
-                    .get(i + 1)
-                    .map_or(close, |next| next.keyword_span.start);
-                self.node(s, boundary)
-            })
-            .collect();
+    // Here and below, vectors are built with their exact length rather than collected from the
+    // syntax tree's: a collect may reuse the tree's larger allocation for the printed nodes.
+    fn body(&mut self, statements: Vec<Statement>, close: usize) -> Body {
+        let mut nodes = Vec::with_capacity(statements.len());
+        let mut statements = statements.into_iter().peekable();
+        while let Some(s) = statements.next() {
+            let boundary = statements
+                .peek()
+                .map_or(close, |next| next.keyword_span.start);
+            nodes.push(self.node(s, boundary));
+        }
         Body {
             open: None,
-            statements,
+            statements: nodes,
             end: self.own_lines(close),
         }
     }
 
-    fn node(&mut self, s: &Statement, boundary: usize) -> Node {
+    fn node(&mut self, s: Statement, boundary: usize) -> Node {
         let above = self.own_lines(s.keyword_span.start);
         let blank_before = self.blank_before(s.keyword_span.start);
         self.pos = s.keyword_span.end;
-        let args = s.args.iter().map(|a| self.value(a)).collect();
-        let block = s.block.as_ref().map(|b| self.block(b));
+        let mut args = Vec::with_capacity(s.args.len());
+        for arg in s.args {
+            args.push(self.value(arg));
+        }
+        let block = s.block.map(|b| self.block(b));
         Node {
             above,
             blank_before,
-            keyword: s.keyword.clone(),
+            keyword: s.keyword,
             args,
             block,
             trailing: self.same_line(boundary),
         }
     }
 
-    fn block(&mut self, block: &Block) -> Body {
+    fn block(&mut self, block: Block) -> Body {
         let (open, close) = brackets(block.span);
         self.pos = open.end;
         let first = block
@@ -190,39 +212,41 @@ impl Walker<'_> {
             .first()
             .map_or(close.start, |s| s.keyword_span.start);
         let comment = self.same_line(first);
-        let mut body = self.body(&block.statements, close.start);
+        let mut body = self.body(block.statements, close.start);
         body.open = comment;
         self.pos = close.end;
         body
     }
 
-    fn value(&mut self, arg: &Arg) -> Value {
-        let ArgKind::List(items) = &arg.kind else {
-            self.pos = self.pos.max(arg.span.end);
-            return Value::from_arg(arg);
+    fn value(&mut self, arg: Arg) -> Value {
+        let span = arg.span;
+        let items = match arg.kind {
+            ArgKind::List(items) => items,
+            kind => {
+                self.pos = self.pos.max(span.end);
+                return Value::from_arg(Arg { kind, span });
+            }
         };
-        let (open, close) = brackets(arg.span);
+        let (open, close) = brackets(span);
         self.pos = open.end;
         let first = items.first().map_or(close.start, |i| i.span.start);
         let open = self.same_line(first);
-        let items = items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let boundary = items.get(i + 1).map_or(close.start, |n| n.span.start);
-                let above = self.own_lines(item.span.start);
-                let blank_before = self.blank_before(item.span.start);
-                let value = self.value(item);
-                Item {
-                    above,
-                    blank_before,
-                    value,
-                    trailing: self.same_line(boundary),
-                }
-            })
-            .collect();
+        let mut list = Vec::with_capacity(items.len());
+        let mut items = items.into_iter().peekable();
+        while let Some(item) = items.next() {
+            let boundary = items.peek().map_or(close.start, |n| n.span.start);
+            let above = self.own_lines(item.span.start);
+            let blank_before = self.blank_before(item.span.start);
+            let value = self.value(item);
+            let comments = ItemComments {
+                above,
+                blank_before,
+                trailing: self.same_line(boundary),
+            };
+            list.push(Item::with_comments(value, comments));
+        }
         let end = self.own_lines(close.start);
         self.pos = close.end;
-        Value::List(List { open, items, end })
+        Value::List(List::with_comments(list, ListComments { open, end }))
     }
 }

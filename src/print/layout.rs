@@ -2,7 +2,7 @@
 //! always expanded, lists inline when they fit in [`WIDTH`] columns, comments where they were.
 
 use super::quote::{self, Place};
-use super::{Body, Comment, Item, List, Node, Value};
+use super::{Body, Comment, Item, List, ListComments, Node, Value};
 
 /// Lists stay on their statement's line when the line fits in this many columns.
 pub const WIDTH: usize = 100;
@@ -231,12 +231,16 @@ fn print_value(out: &mut Out, value: &Value, level: usize, flat: bool, place: Pl
 
 /// `[a, b]`; `false` when the list holds a comment, a blank line or a string over several lines.
 fn print_flat_list(out: &mut Out, list: &List, level: usize) -> bool {
-    if list.open.is_some() || !list.end.is_empty() {
+    if list.comments() != &ListComments::default() {
         return false;
     }
     out.push("[");
     for (i, item) in list.items.iter().enumerate() {
-        if !item.above.is_empty() || item.trailing.is_some() || (i > 0 && item.blank_before) {
+        let comments = item.comments();
+        if !comments.above.is_empty()
+            || comments.trailing.is_some()
+            || (i > 0 && comments.blank_before)
+        {
             return false;
         }
         if i > 0 {
@@ -253,13 +257,13 @@ fn print_flat_list(out: &mut Out, list: &List, level: usize) -> bool {
 /// `[`, one item per line one level deeper, `]`.
 fn print_expanded_list(out: &mut Out, list: &List, level: usize) {
     out.push("[");
-    trailing(out, &list.open);
+    trailing(out, &list.comments().open);
     out.newline();
     let mut first = true;
     for item in &list.items {
         print_item(out, item, level + 1, &mut first);
     }
-    for comment in &list.end {
+    for comment in &list.comments().end {
         print_comment(out, comment, level + 1, false, &mut first);
     }
     out.indent(level);
@@ -268,10 +272,11 @@ fn print_expanded_list(out: &mut Out, list: &List, level: usize) {
 
 /// One item on its own line; an item that is a list is inline when it fits there.
 fn print_item(out: &mut Out, item: &Item, level: usize, first: &mut bool) {
-    for comment in &item.above {
+    let comments = item.comments();
+    for comment in &comments.above {
         print_comment(out, comment, level, false, first);
     }
-    if item.blank_before && !*first {
+    if comments.blank_before && !*first {
         out.blank_line();
     }
     *first = false;
@@ -283,6 +288,6 @@ fn print_item(out: &mut Out, item: &Item, level: usize, first: &mut bool) {
         out.indent(level);
         print_value(out, &item.value, level, false, Place::ListItem);
     }
-    trailing(out, &item.trailing);
+    trailing(out, &comments.trailing);
     out.newline();
 }

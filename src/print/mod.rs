@@ -83,21 +83,37 @@ pub enum Value {
 
 /// `[ ... ]`, with the comments inside it. A list with a comment or a blank line is printed one
 /// item per line.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// The comments sit behind a box that only a list with comments allocates: a list nested on
+/// every line of a large file is millions of lists, and `dsc fmt` holds them all.
+#[derive(Clone, Debug, Default)]
 pub struct List {
+    pub items: Vec<Item>,
+    comments: Option<Box<ListComments>>,
+}
+
+/// The comments of a [`List`] that are not its items'.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListComments {
     /// The comment after the `[`, on the same line.
     pub open: Option<String>,
-    pub items: Vec<Item>,
     /// Comments after the last item, before the `]`.
     pub end: Vec<Comment>,
 }
 
-/// One item of a list, with its comments.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One item of a list, with its comments. Boxed like a list's, for the same reason: an item
+/// without comments is its value and one pointer.
+#[derive(Clone, Debug)]
 pub struct Item {
+    pub value: Value,
+    comments: Option<Box<ItemComments>>,
+}
+
+/// The comments around an [`Item`], and the blank line above it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ItemComments {
     pub above: Vec<Comment>,
     pub blank_before: bool,
-    pub value: Value,
     pub trailing: Option<String>,
 }
 
@@ -118,10 +134,9 @@ pub fn format_source(text: &str) -> Result<String, FormatError> {
     if has_errors(&diagnostics) {
         return Err(FormatError::Syntax(diagnostics));
     }
-    let body = Body::from_source(text, &ast);
-    // The syntax tree is not needed once the printed tree holds the file: free it before the
-    // output is parsed again to verify it.
-    drop(ast);
+    // The syntax tree is taken apart as the printed tree is built: the two are never whole
+    // together.
+    let body = Body::from_source(text, ast);
     let formatted = body_to_source(&body);
     // Only the facts of the source are needed to check the output: the tree goes first.
     let facts = verify::Facts::of(&body);
@@ -132,8 +147,8 @@ pub fn format_source(text: &str) -> Result<String, FormatError> {
 
 impl Body {
     /// The tree of a parsed file with every comment of its text attached where it was written,
-    /// and its blank lines.
-    pub fn from_source(text: &str, ast: &Ast) -> Body {
+    /// and its blank lines. The syntax tree is consumed: its text moves into the printed tree.
+    pub fn from_source(text: &str, ast: Ast) -> Body {
         attach::attach(text, ast)
     }
 
@@ -152,7 +167,7 @@ impl Body {
                 let node = Node {
                     blank_before: i > 0 && (previous_block || s.block.is_some()),
                     keyword: s.keyword.clone(),
-                    args: s.args.iter().map(Value::from_arg).collect(),
+                    args: s.args.iter().cloned().map(Value::from_arg).collect(),
                     block: s
                         .block
                         .as_ref()
@@ -243,23 +258,24 @@ impl Value {
         })
     }
 
-    /// The value of one argument of a syntax tree (lists without their comments).
-    pub fn from_arg(arg: &Arg) -> Value {
-        match &arg.kind {
-            ArgKind::Word(w) => Value::Word(w.clone()),
+    /// The value of one argument of a syntax tree (lists without their comments). The argument
+    /// is taken, so its text moves into the value instead of being copied.
+    pub fn from_arg(arg: Arg) -> Value {
+        match arg.kind {
+            ArgKind::Word(w) => Value::Word(w),
             ArgKind::Str {
                 value, multiline, ..
-            } => Value::Str {
-                value: value.clone(),
-                multiline: *multiline,
-            },
-            ArgKind::Number(n) => Value::Number(n.clone()),
-            ArgKind::Range(bounds) => Value::Range {
-                low: bounds.low.as_ref().map(|(t, _)| t.clone()),
-                high: bounds.high.as_ref().map(|(t, _)| t.clone()),
-            },
-            ArgKind::Pair { key, value, .. } => Value::pair(key.clone(), Value::from_arg(value)),
-            ArgKind::List(items) => Value::list(items.iter().map(Value::from_arg).collect()),
+            } => Value::Str { value, multiline },
+            ArgKind::Number(n) => Value::Number(n),
+            ArgKind::Range(bounds) => {
+                let Bounds { low, high } = *bounds;
+                Value::Range {
+                    low: low.map(|(t, _)| t),
+                    high: high.map(|(t, _)| t),
+                }
+            }
+            ArgKind::Pair { key, value, .. } => Value::pair(key, Value::from_arg(*value)),
+            ArgKind::List(items) => Value::list(items.into_iter().map(Value::from_arg).collect()),
             ArgKind::Empty => Value::Empty,
         }
     }
@@ -292,17 +308,79 @@ impl Value {
     }
 }
 
+impl List {
+    /// A list whose items or ends have comments.
+    pub fn with_comments(items: Vec<Item>, comments: ListComments) -> List {
+        let none = comments.open.is_none() && comments.end.is_empty();
+        List {
+            items,
+            comments: (!none).then(|| Box::new(comments)),
+        }
+    }
+
+    pub fn comments(&self) -> &ListComments {
+        static NONE: ListComments = ListComments {
+            open: None,
+            end: Vec::new(),
+        };
+        self.comments.as_deref().unwrap_or(&NONE)
+    }
+
+    /// The comments, to change them (boxed on first use).
+    pub fn comments_mut(&mut self) -> &mut ListComments {
+        self.comments.get_or_insert_with(Box::default)
+    }
+}
+
 impl Item {
     /// An item without comments.
     pub fn new(value: Value) -> Item {
         Item {
-            above: Vec::new(),
-            blank_before: false,
             value,
-            trailing: None,
+            comments: None,
         }
     }
+
+    /// An item with comments around it.
+    pub fn with_comments(value: Value, comments: ItemComments) -> Item {
+        let none = comments == ItemComments::default();
+        Item {
+            value,
+            comments: (!none).then(|| Box::new(comments)),
+        }
+    }
+
+    pub fn comments(&self) -> &ItemComments {
+        static NONE: ItemComments = ItemComments {
+            above: Vec::new(),
+            blank_before: false,
+            trailing: None,
+        };
+        self.comments.as_deref().unwrap_or(&NONE)
+    }
+
+    /// The comments, to change them (boxed on first use).
+    pub fn comments_mut(&mut self) -> &mut ItemComments {
+        self.comments.get_or_insert_with(Box::default)
+    }
 }
+
+// Equal when they say the same: no box and an empty box are the same comments.
+impl PartialEq for List {
+    fn eq(&self, other: &List) -> bool {
+        self.items == other.items && self.comments() == other.comments()
+    }
+}
+
+impl Eq for List {}
+
+impl PartialEq for Item {
+    fn eq(&self, other: &Item) -> bool {
+        self.value == other.value && self.comments() == other.comments()
+    }
+}
+
+impl Eq for Item {}
 
 #[cfg(test)]
 mod tests;

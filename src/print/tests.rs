@@ -253,3 +253,20 @@ fn a_word_after_a_possible_key_keeps_its_equals_sign_apart() {
     assert_eq!(fmt("k 1..2 \\\n  =\n"), "k 1..2 \"=\"\n");
     assert_eq!(fmt("k =b \"x\" =c\n"), "k =b \"x\" =c\n");
 }
+
+#[test]
+fn an_item_without_comments_is_its_value_and_a_pointer() {
+    // A list nested on every line of a large file is millions of items, all held by `dsc fmt`:
+    // their size is most of its memory there.
+    let item = Item::new(w("x"));
+    assert_eq!(item.comments(), &ItemComments::default());
+    assert!(std::mem::size_of::<Item>() <= std::mem::size_of::<Value>() + 8);
+    assert!(std::mem::size_of::<List>() <= 32);
+}
+
+#[test]
+fn no_comments_and_empty_comments_are_the_same() {
+    let mut item = Item::new(w("x"));
+    item.comments_mut();
+    assert_eq!(item, Item::new(w("x")));
+}

@@ -13,34 +13,24 @@ use crate::syntax::parse;
 /// and a string with the same text say the same (the printer quotes a word that would not read
 /// back as one); numbers and ranges must stay what they are.
 ///
-/// The facts are held in one string with the end of each, so a file's facts take about as much
-/// memory as its text, and the tree they came from can be freed before the output is checked.
+/// The facts are held in one string, each ended by a line break, so a file's facts take about
+/// as much memory as its text, and the tree they came from can be freed before the output is
+/// checked. No fact holds a line break of its own: comments end at the end of their line,
+/// values are written with their escapes, and keywords, keys and numbers are single tokens.
 #[derive(Debug, Default)]
 pub struct Facts {
     text: String,
-    ends: Vec<usize>,
 }
 
 impl Facts {
     pub fn of(body: &Body) -> Facts {
-        let mut facts = Facts::default();
+        let mut text = String::new();
         body_facts(body, &mut |fact: String| {
-            facts.text.push_str(&fact);
-            facts.ends.push(facts.text.len());
+            text.push_str(&fact);
+            text.push('\n');
         });
-        facts.text.shrink_to_fit();
-        facts.ends.shrink_to_fit();
-        facts
-    }
-
-    fn get(&self, at: usize) -> Option<&str> {
-        let end = *self.ends.get(at)?;
-        let start = at.checked_sub(1).map_or(0, |i| self.ends[i]);
-        self.text.get(start..end)
-    }
-
-    fn len(&self) -> usize {
-        self.ends.len()
+        text.shrink_to_fit();
+        Facts { text }
     }
 }
 
@@ -52,22 +42,22 @@ pub fn verify(before: &Facts, formatted: &str) -> Result<(), String> {
         let first = diagnostics.first().map_or("", |d| d.message.as_str());
         return Err(format!("the formatted text does not parse ({first})"));
     }
-    let back = Body::from_source(formatted, &ast);
-    drop(ast);
+    let back = Body::from_source(formatted, ast);
     // The facts of the output are compared with those of the source as they come, so only
     // one list of them is ever held.
-    let mut at = 0;
+    let mut expected = before.text.split_terminator('\n');
     let mut first_difference = None;
     body_facts(&back, &mut |fact: String| {
-        if first_difference.is_none() && before.get(at) != Some(fact.as_str()) {
-            first_difference = Some((at, fact));
+        if first_difference.is_none() {
+            let want = expected.next();
+            if want != Some(fact.as_str()) {
+                first_difference = Some((want.unwrap_or("nothing"), fact));
+            }
         }
-        at += 1;
     });
     let first_difference =
-        first_difference.or_else(|| (at < before.len()).then(|| (at, "nothing".into())));
-    if let Some((at, after)) = first_difference {
-        let before = before.get(at).unwrap_or("nothing");
+        first_difference.or_else(|| expected.next().map(|want| (want, "nothing".into())));
+    if let Some((before, after)) = first_difference {
         return Err(format!("{before} would become {after}"));
     }
     if body_to_source(&back) != formatted {
@@ -114,16 +104,23 @@ fn value_facts(value: &Value, out: &mut dyn FnMut(String)) {
         }
         Value::List(list) => {
             out("[".into());
-            list.open.iter().cloned().for_each(&mut *out);
+            let comments = list.comments();
+            comments.open.iter().cloned().for_each(&mut *out);
             for item in &list.items {
-                item.above
+                let around = item.comments();
+                around
+                    .above
                     .iter()
                     .map(|c| c.text.clone())
                     .for_each(&mut *out);
                 value_facts(&item.value, out);
-                item.trailing.iter().cloned().for_each(&mut *out);
+                around.trailing.iter().cloned().for_each(&mut *out);
             }
-            list.end.iter().map(|c| c.text.clone()).for_each(&mut *out);
+            comments
+                .end
+                .iter()
+                .map(|c| c.text.clone())
+                .for_each(&mut *out);
             out("]".into());
         }
     }
@@ -134,7 +131,7 @@ mod tests {
     use super::*;
 
     fn body(text: &str) -> Body {
-        Body::from_source(text, &parse(text).0)
+        Body::from_source(text, parse(text).0)
     }
 
     #[test]
