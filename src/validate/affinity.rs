@@ -211,7 +211,12 @@ fn match_label_keys(term: &Node, selector: &Node, out: &mut Findings) {
             };
             if seen.contains(key) {
                 if let Some(item) = matching.items().find(|i| i.str() == Some(key)) {
-                    out.invalid(&item, "exists in both matchLabelKeys and labelSelector");
+                    out.invalid(&item, "exists in both matchLabelKeys and labelSelector")
+                        .related(&expr.path, "the selector names the key again here")
+                        .help(format!(
+                            "`matchLabelKeys` adds `{key}` with the pod's own value to the selector: \
+                             drop `{key}` from `matchLabelKeys`, or from the selector"
+                        ));
                 }
             }
             seen.insert(key);
@@ -220,7 +225,12 @@ fn match_label_keys(term: &Node, selector: &Node, out: &mut Findings) {
     let mismatch: HashSet<&str> = mismatching.items().filter_map(|i| i.str()).collect();
     for item in matching.items() {
         if item.str().is_some_and(|k| mismatch.contains(k)) {
-            out.invalid(&item, "exists in both matchLabelKeys and mismatchLabelKeys");
+            let key = item.str().unwrap_or("");
+            out.invalid(&item, "exists in both matchLabelKeys and mismatchLabelKeys")
+                .help(format!(
+                    "a key either selects pods with the same value (`matchLabelKeys`) or with a \
+                     different one (`mismatchLabelKeys`): keep `{key}` in one of the two lists"
+                ));
         }
     }
 }
@@ -373,6 +383,26 @@ mod tests {
             Kind::Invalid,
             &format!("{at}.matchLabelKeys[0]"),
         );
+        // The server checks a template's selector as if matchLabelKeys were already merged into
+        // it: a key only in matchLabels passes, a key the expressions repeat does not.
+        let keyed = |selector: Value| {
+            pod(anti(
+                json!({"topologyKey": "h", "labelSelector": selector, "matchLabelKeys": ["app"]}),
+            ))
+        };
+        assert!(keyed(json!({"matchLabels": {"app": "a"}})).is_empty());
+        has(
+            &keyed(
+                json!({"matchLabels": {"app": "a"}, "matchExpressions": [{"key": "app", "operator": "Exists"}]}),
+            ),
+            Kind::Invalid,
+            &format!("{at}.matchLabelKeys[0]"),
+        );
+        assert!(pod(anti(
+            json!({"topologyKey": "h", "labelSelector": {"matchLabels": {"app": "a"}},
+            "matchLabelKeys": ["v"], "mismatchLabelKeys": ["w"]}),
+        ))
+        .is_empty());
         let pref = json!({"affinity": {"podAffinity": {"preferredDuringSchedulingIgnoredDuringExecution":
             [{"weight": 200, "podAffinityTerm": {"topologyKey": "h"}}]}}});
         has(

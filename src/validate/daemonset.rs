@@ -153,11 +153,19 @@ fn int_or_percent(node: &Node, default: i64, out: &mut Findings) -> Option<i64> 
             Some(percent)
         }
         None => {
+            let help = match s.trim().parse::<i64>() {
+                // A number in quotes (as templates often write it) is a string to the server.
+                Ok(n) => format!(
+                    "a quoted number is a string, and a string must be a percent: write `{n}` \
+                     without quotes, or `{n}%`"
+                ),
+                Err(_) => "write a whole number (`1`) or a percent (`10%`)".into(),
+            };
             out.invalid(
                 node,
                 "a valid percent string must be a numeric string followed by an ending '%'",
             )
-            .help("write a whole number (`1`) or a percent (`10%`)");
+            .help(help);
             // `IntValue` of a string: its number, or 0.
             Some(s.parse().unwrap_or(0))
         }
@@ -349,5 +357,25 @@ mod tests {
             Kind::Required,
             &format!("{at}.maxUnavailable"),
         );
+    }
+
+    #[test]
+    fn quoted_number_is_not_a_percent() {
+        let ru = |v: Value| {
+            move |d: &mut Value| {
+                d["spec"]["updateStrategy"] = json!({"type": "RollingUpdate", "rollingUpdate": v})
+            }
+        };
+        // `"2"` counts as 2 (`IntValue`), so it breaks only the percent form.
+        let found = run(ru(json!({"maxUnavailable": "2"})));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].kind, Kind::Invalid);
+        assert!(found[0].help.as_deref().is_some_and(|h| h.contains("`2`")));
+        let found = run(ru(json!({"maxUnavailable": "10.5%", "maxSurge": 1})));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("`10%`")));
     }
 }

@@ -26,11 +26,32 @@ pub fn mounts(container: &Node, volumes: &Volumes, out: &mut Findings) {
     volume_devices(&mounts, &devices, volumes, out);
 }
 
-/// The volume a mount or device names: NotFound when there is none, or when that volume has
-/// errors of its own (the server leaves those out of the pod's volumes).
-fn matched(name: &Node, volumes: &Volumes, out: &mut Findings) -> bool {
+/// The volume a mount or device (`device`: only claims will do) names: NotFound when there is
+/// none, or when that volume has errors of its own (the server leaves those out of the pod's
+/// volumes).
+fn matched(name: &Node, volumes: &Volumes, device: bool, out: &mut Findings) -> bool {
     if blank(name) {
-        out.required(name, "must be set");
+        let mut usable: Vec<&str> = volumes
+            .by_name
+            .keys()
+            .copied()
+            .filter(|v| !device || volumes.is_claim(v))
+            .collect();
+        usable.sort_unstable();
+        let list = usable
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let help = match (usable.is_empty(), device) {
+            (false, false) => format!("set `name` to one of the pod's volumes: {list}"),
+            (false, true) => format!("set `name` to one of the pod's claim volumes: {list}"),
+            (true, false) => "set `name` to a volume of the pod's `volumes`".to_string(),
+            (true, true) => "set `name` to a persistentVolumeClaim or ephemeral volume of the \
+                             pod's `volumes`"
+                .to_string(),
+        };
+        out.required(name, "must be set").help(help);
         return false;
     }
     let Some(n) = name.str() else { return true };
@@ -69,7 +90,7 @@ fn volume_mounts(
     let mut paths: HashMap<&str, FieldPath> = HashMap::new();
     for mount in mounts {
         let name = mount.get("name");
-        matched(&name, volumes, out);
+        matched(&name, volumes, false, out);
         let path = mount.get("mountPath");
         if blank(&path) {
             out.required(&path, "must be set");
@@ -171,7 +192,7 @@ fn volume_devices(mounts: &[Node], devices: &[Node], volumes: &Volumes, out: &mu
             out.invalid(&name, "must be unique")
                 .related(first, "first used here");
         }
-        if matched(&name, volumes, out) && !n.is_empty() && !volumes.is_claim(n) {
+        if matched(&name, volumes, true, out) && !n.is_empty() && !volumes.is_claim(n) {
             out.invalid(
                 &name,
                 "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode",
@@ -377,6 +398,13 @@ mod tests {
             &dev(json!([{"name":"c"}]), json!([])),
             Kind::Required,
             &format!("{d0}.devicePath"),
+        );
+        // A device without a name: one Required, whose help names the claims it may use.
+        let f = dev(json!([{"devicePath":"/dev/c"}]), json!([]));
+        one(&f, Kind::Required, &format!("{d0}.name"));
+        assert_eq!(
+            f[0].help.as_deref(),
+            Some("set `name` to one of the pod's claim volumes: `c`")
         );
         one(
             &dev(json!([{"name":"c","devicePath":"/dev/../c"}]), json!([])),

@@ -7,7 +7,8 @@ use super::volume_fields::{blank, required_str};
 
 fn lun(node: &Node, out: &mut Findings) {
     if node.int().is_some_and(|l| !(0..=255).contains(&l)) {
-        out.invalid(node, "must be between 0 and 255, inclusive");
+        out.invalid(node, "must be between 0 and 255, inclusive")
+            .help("give the LUN the target exports the disk at, a number from 0 to 255");
     }
 }
 
@@ -185,5 +186,11 @@ mod tests {
     fn fc() {
         let v = |k: &str, s| volume(json!({"name":"a", k: s}));
         none(&v("fc", json!({"targetWWNs":["w"],"lun":0})));
+        none(&v("fc", json!({"targetWWNs":["w"],"lun":255})));
+        one(
+            &v("fc", json!({"targetWWNs":["w"],"lun":256})),
+            Kind::Invalid,
+            ".fc.lun",
+        );
     }
 }

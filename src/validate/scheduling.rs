@@ -108,7 +108,9 @@ fn topology_spread(list: &Node, out: &mut Findings) {
                 out.invalid(
                     &min,
                     format!("can only use minDomains if whenUnsatisfiable=DoNotSchedule, not {a}"),
-                );
+                )
+                .related(&when.path, "whenUnsatisfiable set here")
+                .help("remove `minDomains`, or set `whenUnsatisfiable: DoNotSchedule`");
             }
         }
         for policy in ["nodeAffinityPolicy", "nodeTaintsPolicy"] {

@@ -12,7 +12,6 @@ use super::findings::Findings;
 mod profiles;
 
 use crate::check::names::{dns_subdomain, Verdict};
-#[allow(unused_imports)] // for pod.rs: `security::profile_annotations(template, out)`
 pub use profiles::profile_annotations;
 use profiles::{apparmor_profile, seccomp_profile};
 
@@ -215,7 +214,8 @@ fn windows_options(options: &Node, out: &mut Findings) {
             out.invalid(&spec, "gmsaCredentialSpec cannot be an empty string");
         }
         Some(n) if n > 64 * 1024 => {
-            out.invalid(&spec, "gmsaCredentialSpec size must be under 64 KiB");
+            out.invalid(&spec, "gmsaCredentialSpec size must be under 64 KiB")
+                .help("keep the credential spec in a GMSACredentialSpec resource and name it with `gmsaCredentialSpecName` instead");
         }
         _ => {}
     }

@@ -27,7 +27,9 @@ pub fn aws_elastic_block_store(source: &Node, out: &mut Findings) {
 
 fn partition(node: &Node, out: &mut Findings) {
     if node.int().is_some_and(|p| !(0..=255).contains(&p)) {
-        out.invalid(node, "must be between 1 and 255, inclusive");
+        // The server's words say 1, but it takes 0 too: the whole disk, as when unset.
+        out.invalid(node, "must be between 1 and 255, inclusive")
+            .help("give the number of the partition to mount (1 to 255), or remove `partition` to mount the whole disk");
     }
 }
 
@@ -43,18 +45,21 @@ pub fn flocker(source: &Node, out: &mut Findings) {
     let uuid = source.get("datasetUUID");
     match (blank(&name), blank(&uuid)) {
         (true, true) => {
-            out.required(source, "one of datasetName and datasetUUID is required");
+            out.required(source, "one of datasetName and datasetUUID is required")
+                .help("set `datasetName` (or `datasetUUID`) to the Flocker dataset to mount");
         }
         (false, false) => {
             out.invalid(
                 source,
                 "datasetName and datasetUUID can not be specified simultaneously",
-            );
+            )
+            .help("keep one of `datasetName` and `datasetUUID`");
         }
         _ => {}
     }
     if name.str().is_some_and(|n| n.contains('/')) {
-        out.invalid(&name, "must not contain '/'");
+        out.invalid(&name, "must not contain '/'")
+            .help("a dataset name is one word without `/`: give the dataset's own name, or its `datasetUUID` instead");
     }
 }
 
@@ -81,18 +86,26 @@ pub fn quobyte(source: &Node, out: &mut Findings) {
     let tenant = source.get("tenant");
     const PAIRS: &str = "must be a host:port pair or multiple pairs separated by commas";
     if blank(&registry) {
-        out.required(&registry, PAIRS);
+        out.required(&registry, PAIRS)
+            .help("set `registry` to the Quobyte registry's `host:port`, e.g. `registry.example.com:7861` (several separated by commas)");
     } else if tenant.str().is_some_and(|t| t.len() >= 65) {
+        // `field.Required` as the server has it, for a value that is set but too long.
         out.required(
             &tenant,
             "must be a UUID and may not exceed a length of 64 characters",
-        );
+        )
+        .help("give the tenant's UUID (36 characters), or remove `tenant`");
     } else if let Some(r) = registry.str() {
         if !r.split(',').all(is_host_port) {
-            out.invalid(&registry, PAIRS);
+            out.invalid(&registry, PAIRS)
+                .help("give each registry with its port, e.g. `registry.example.com:7861`");
         }
     }
-    required_str(source, "volume", out);
+    let volume = source.get("volume");
+    if blank(&volume) {
+        out.required(&volume, "must be set")
+            .help("set `volume` to the name of the Quobyte volume to mount");
+    }
 }
 
 /// Whether Go's `net.SplitHostPort` accepts `text`.
@@ -175,7 +188,8 @@ pub fn azure_disk(source: &Node, out: &mut Findings) {
 pub fn storageos(source: &Node, out: &mut Findings) {
     let name = source.get("volumeName");
     if blank(&name) {
-        out.required(&name, "must be set");
+        out.required(&name, "must be set")
+            .help("set `volumeName` to the StorageOS volume to mount");
     } else if let Some(n) = name.str() {
         out.verdict(&name, names::dns_label(n));
     }
@@ -196,8 +210,11 @@ pub fn scale_io(source: &Node, out: &mut Findings) {
 /// A `secretRef`, when set, names its secret.
 fn secret_ref_name(source: &Node, out: &mut Findings) {
     let secret = source.get("secretRef");
-    if secret.is_set() {
-        required_str(&secret, "name", out);
+    let name = secret.get("name");
+    if secret.is_set() && blank(&name) {
+        out.required(&name, "must be set").help(
+            "set `secretRef.name` to the secret that holds the credentials, or remove `secretRef`",
+        );
     }
 }
 
@@ -334,6 +351,63 @@ mod tests {
             &v("gitRepo", json!({"repository":"r","directory":"/x"})),
             Kind::Invalid,
             ".gitRepo.directory",
+        );
+    }
+
+    #[test]
+    fn partitions_and_datasets() {
+        let v = |k: &str, s| volume(json!({"name":"a", k: s}));
+        let ebs = |p: i64| {
+            v(
+                "awsElasticBlockStore",
+                json!({"volumeID":"vol-1","partition":p}),
+            )
+        };
+        none(&ebs(255));
+        none(&ebs(0));
+        one(&ebs(256), Kind::Invalid, ".awsElasticBlockStore.partition");
+        one(&ebs(-1), Kind::Invalid, ".awsElasticBlockStore.partition");
+        none(&v("flocker", json!({"datasetName":"cache"})));
+        one(
+            &v("flocker", json!({"datasetName":"cache/v2"})),
+            Kind::Invalid,
+            ".flocker.datasetName",
+        );
+        one(
+            &v("flocker", json!({"datasetName":"", "datasetUUID":""})),
+            Kind::Required,
+            ".flocker",
+        );
+    }
+
+    #[test]
+    fn quobyte_and_storageos() {
+        let q = |extra: serde_json::Value| {
+            let mut source = json!({"registry":"r:7861","volume":"v"});
+            for (k, val) in extra.as_object().into_iter().flatten() {
+                source[k] = val.clone();
+            }
+            volume(json!({"name":"a","quobyte": source}))
+        };
+        // A tenant of 64 characters is the longest taken.
+        none(&q(json!({"tenant": "t".repeat(64)})));
+        let found = q(json!({"tenant": "t".repeat(65)}));
+        one(&found, Kind::Required, ".quobyte.tenant");
+        assert!(found[0].help.is_some());
+        one(&q(json!({"volume": ""})), Kind::Required, ".quobyte.volume");
+        one(
+            &q(json!({"registry": null})),
+            Kind::Required,
+            ".quobyte.registry",
+        );
+        let s = |source| volume(json!({"name":"a","storageos": source}));
+        none(&s(
+            json!({"volumeName":"cache","secretRef":{"name":"creds"}}),
+        ));
+        one(
+            &s(json!({"volumeName":"cache","secretRef":{}})),
+            Kind::Required,
+            ".storageos.secretRef.name",
         );
     }
 }

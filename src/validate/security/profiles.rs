@@ -4,9 +4,12 @@
 //! agreement with the fields (`validateSeccompAnnotationsAndFields`,
 //! `validateAppArmorAnnotationsAndFieldsMatchOnCreate`).
 
-use crate::check::paths::descending_path;
 use crate::validate::field::Node;
 use crate::validate::findings::Findings;
+
+/// Where the kubelet looks for localhost seccomp profiles, unless its root directory moved.
+const SECCOMP_DIR: &str = "/var/lib/kubelet/seccomp/";
+const APPARMOR_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
 
 /// validateSeccompProfileField.
 pub(super) fn seccomp_profile(profile: &Node, out: &mut Findings) {
@@ -15,9 +18,7 @@ pub(super) fn seccomp_profile(profile: &Node, out: &mut Findings) {
         return;
     }
     match local.str() {
-        Some(path) => {
-            out.verdict(&local, descending_path(path));
-        }
+        Some(path) => seccomp_path(&local, path, "", out),
         None if !local.is_set() => {
             out.required(&local, "must be set when seccomp type is Localhost")
                 .help("set `localhostProfile` to the profile's path under the kubelet's seccomp directory");
@@ -78,18 +79,66 @@ fn profile_type(profile: &Node, what: &str, field: &str, out: &mut Findings) -> 
     false
 }
 
+/// `validateLocalDescendingPath` of a localhost seccomp profile (the field's, or the path after
+/// an annotation's `prefix`, `localhost/`): relative to the kubelet's seccomp directory.
+fn seccomp_path(node: &Node, path: &str, prefix: &str, out: &mut Findings) {
+    if path.is_empty() {
+        // Stricter than the server, which stores it: the kubelet then fails to start the pod.
+        out.invalid(node, "must not be empty").help(format!(
+            "write the profile's path under the kubelet's seccomp directory, e.g. \
+             `{prefix}profiles/agent.json`"
+        ));
+    } else if path.starts_with('/') {
+        let relative = path
+            .strip_prefix(SECCOMP_DIR)
+            .unwrap_or(path.trim_start_matches('/'));
+        out.invalid(node, "must be a relative path").help(format!(
+            "the path is relative to the kubelet's seccomp directory (`{SECCOMP_DIR}` by \
+             default): write `{prefix}{relative}`"
+        ));
+    } else if path.split('/').any(|part| part == "..") {
+        out.invalid(node, "must not contain '..'").help(
+            "the profile must be inside the kubelet's seccomp directory: remove the `..` elements",
+        );
+    }
+}
+
+/// The legacy annotation value a refused one most likely meant: the field's spelling
+/// (`RuntimeDefault`) in the annotation's (`runtime/default`), a bare name under `localhost/`.
+fn annotation_value_meant(value: &str) -> String {
+    let squashed: String = value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match squashed.as_str() {
+        "runtimedefault" | "dockerdefault" => "runtime/default".into(),
+        "unconfined" => "unconfined".into(),
+        _ => {
+            let name = match value.get(..9) {
+                Some(head) if head.eq_ignore_ascii_case("localhost") => &value[9..],
+                _ => value,
+            };
+            format!("localhost/{}", name.trim_start_matches([':', '/']))
+        }
+    }
+}
+
 /// ValidateSeccompProfile: the value of a legacy seccomp annotation.
 fn seccomp_annotation(node: &Node, value: &str, out: &mut Findings) {
     if matches!(value, "runtime/default" | "docker/default" | "unconfined") {
         return;
     }
     match value.strip_prefix("localhost/") {
-        Some(path) => {
-            out.verdict(node, descending_path(path));
-        }
+        Some(path) => seccomp_path(node, path, "localhost/", out),
         None => {
             out.invalid(node, "must be a valid seccomp profile")
-                .help("use `runtime/default`, `unconfined` or `localhost/<profile>`, or better the `seccompProfile` field");
+                .help(format!(
+                    "write `{}` (the annotation takes `runtime/default`, `unconfined` or \
+                     `localhost/<path>`), or better set the `seccompProfile` field and remove \
+                     the annotation",
+                    annotation_value_meant(value)
+                ));
         }
     }
 }
@@ -103,15 +152,38 @@ fn apparmor_annotation(
     out: &mut Findings,
 ) {
     if !names.contains(&container) {
-        out.invalid(node, "container not found").help(format!(
-            "name a container of the pod after the `/`, not `{container}`"
-        ));
+        let close = names
+            .iter()
+            .min_by_key(|n| strsim::levenshtein(n, container))
+            .filter(|n| strsim::levenshtein(n, container) <= 2);
+        let help = match close {
+            Some(name) => format!("did you mean `{name}`? write `{APPARMOR_PREFIX}{name}`"),
+            None => format!(
+                "the annotation names its container after the `/`: use one of {}, or remove \
+                 the annotation",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        out.invalid_key(
+            node,
+            format!("container not found: the pod has no container `{container}`"),
+        )
+        .help(help);
     }
     let known =
         matches!(value, "" | "runtime/default" | "unconfined") || value.starts_with("localhost/");
     if !known {
         out.invalid(node, format!("invalid AppArmor profile name: {value:?}"))
-            .help("use `runtime/default`, `unconfined` or `localhost/<profile>`, or better the `appArmorProfile` field");
+            .help(format!(
+                "write `{}` (the annotation takes `runtime/default`, `unconfined` or \
+                 `localhost/<profile>`), or better set the `appArmorProfile` field and remove \
+                 the annotation",
+                annotation_value_meant(value)
+            ));
     }
 }
 
@@ -119,7 +191,6 @@ fn apparmor_annotation(
 /// ValidateAppArmorPodAnnotations, then validateSeccompAnnotationsAndFields and
 /// validateAppArmorAnnotationsAndFieldsMatchOnCreate: where a template sets both a profile field and the legacy annotation, they agree. Takes the
 /// pod template (`spec.template`), whose metadata holds the annotations.
-#[allow(dead_code)] // to be called from pod.rs with the template node
 pub fn profile_annotations(template: &Node, out: &mut Findings) {
     let annotations = template.at(&["metadata", "annotations"]);
     let spec = template.get("spec");
@@ -142,13 +213,9 @@ pub fn profile_annotations(template: &Node, out: &mut Findings) {
         }
     }
     let pod_seccomp = spec.at(&["securityContext", "seccompProfile"]);
-    if let Some(value) = annotations
-        .get("seccomp.security.alpha.kubernetes.io/pod")
-        .str()
-    {
-        if pod_seccomp.is_set() {
-            profile_match(value, &pod_seccomp, "seccomp", out);
-        }
+    let pod_annotation = annotations.get("seccomp.security.alpha.kubernetes.io/pod");
+    if pod_seccomp.is_set() && pod_annotation.str().is_some() {
+        profile_match(&pod_annotation, &pod_seccomp, "seccomp", out);
     }
     let windows = spec.at(&["os", "name"]).str() == Some("windows");
     let pod_apparmor = spec.at(&["securityContext", "appArmorProfile"]);
@@ -157,8 +224,9 @@ pub fn profile_annotations(template: &Node, out: &mut Findings) {
             let name = container.get("name").str().unwrap_or("");
             let seccomp = container.at(&["securityContext", "seccompProfile"]);
             let key = format!("container.seccomp.security.alpha.kubernetes.io/{name}");
-            if let (true, Some(value)) = (seccomp.is_set(), annotations.entry(&key).str()) {
-                profile_match(value, &seccomp, "seccomp", out);
+            let annotation = annotations.entry(&key);
+            if seccomp.is_set() && annotation.str().is_some() {
+                profile_match(&annotation, &seccomp, "seccomp", out);
             }
             let own = container.at(&["securityContext", "appArmorProfile"]);
             let apparmor = if own.is_set() {
@@ -166,24 +234,23 @@ pub fn profile_annotations(template: &Node, out: &mut Findings) {
             } else {
                 pod_apparmor.clone()
             };
-            let key = format!("container.apparmor.security.beta.kubernetes.io/{name}");
-            if let (false, true, Some(value)) =
-                (windows, apparmor.is_set(), annotations.entry(&key).str())
-            {
+            let annotation = annotations.entry(&format!("{APPARMOR_PREFIX}{name}"));
+            if !windows && apparmor.is_set() && annotation.str().is_some() {
                 // The message names the container's field even when the profile is the pod's.
                 let at = container.at(&["securityContext", "appArmorProfile"]);
                 let shown = Node {
                     value: apparmor.value,
                     path: at.path,
                 };
-                profile_match(value, &shown, "apparmor", out);
+                profile_match(&annotation, &shown, "apparmor", out);
             }
         }
     }
 }
 
 /// validateSeccompAnnotationsAndFieldsMatch and its AppArmor twin.
-fn profile_match(annotation: &str, field: &Node, what: &str, out: &mut Findings) {
+fn profile_match(at: &Node, field: &Node, what: &str, out: &mut Findings) {
+    let annotation = at.str().unwrap_or("");
     let kind = field.get("type").str().unwrap_or("");
     let type_matches = match kind {
         "Unconfined" => annotation == "unconfined",
@@ -199,9 +266,8 @@ fn profile_match(annotation: &str, field: &Node, what: &str, out: &mut Findings)
             &field.get("type"),
             format!("{what} type in annotation and field must match"),
         )
-        .help(format!(
-            "remove the {what} annotation from the template, or make it agree with the field"
-        ));
+        .related(&at.path, format!("the annotation says `{annotation}`"))
+        .help(agree_help(field, kind));
     } else if kind == "Localhost"
         && field.get("localhostProfile").str() != annotation.strip_prefix("localhost/")
     {
@@ -209,8 +275,22 @@ fn profile_match(annotation: &str, field: &Node, what: &str, out: &mut Findings)
             &field.get("localhostProfile"),
             format!("{what} profile in annotation and field must match"),
         )
-        .help(format!(
-            "remove the {what} annotation from the template, or make it agree with the field"
-        ));
+        .related(&at.path, format!("the annotation says `{annotation}`"))
+        .help(agree_help(field, kind));
     }
+}
+
+/// How to make a legacy annotation agree with the profile `field` of type `kind`.
+fn agree_help(field: &Node, kind: &str) -> String {
+    let value = match kind {
+        "Unconfined" => "unconfined".to_string(),
+        "RuntimeDefault" => "runtime/default".to_string(),
+        _ => format!(
+            "localhost/{}",
+            field.get("localhostProfile").str().unwrap_or("<profile>")
+        ),
+    };
+    format!(
+        "remove the annotation (the field replaces it), or set it to `{value}` as the field says"
+    )
 }

@@ -258,3 +258,102 @@ fn profile_annotations_agree_with_fields() {
         )]
     );
 }
+
+#[test]
+fn gmsa_credential_spec_size() {
+    // Up to 64 KiB is taken; one byte more is not.
+    let spec = |n: usize| ctr_sc(json!({"windowsOptions": {"gmsaCredentialSpec": "x".repeat(n)}}));
+    assert_none(&spec(64 * 1024));
+    let at = "containers[0].securityContext.windowsOptions.gmsaCredentialSpec";
+    assert_one(&spec(64 * 1024 + 1), Kind::Invalid, at);
+    assert_one(&spec(0), Kind::Invalid, at);
+}
+
+#[test]
+fn seccomp_localhost_paths() {
+    let local =
+        |p: &str| ctr_sc(json!({"seccompProfile": {"type": "Localhost", "localhostProfile": p}}));
+    let at = "containers[0].securityContext.seccompProfile.localhostProfile";
+    assert_none(&local("profiles/agent.json"));
+    assert_one(&local("profiles/../agent.json"), Kind::Invalid, at);
+    assert_one(&local(""), Kind::Invalid, at);
+    let found = crate::validate::daemonset(&local("/var/lib/kubelet/seccomp/profiles/a.json"));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].detail, "must be a relative path");
+    assert!(found[0]
+        .help
+        .as_deref()
+        .is_some_and(|h| h.ends_with("write `profiles/a.json`")));
+}
+
+/// A valid DaemonSet whose template has `annotations`, after `patch` changed its pod spec.
+fn annotated(annotations: Value, patch: impl FnOnce(&mut Value)) -> Vec<crate::validate::Finding> {
+    let mut ds = with_pod(patch);
+    ds["spec"]["template"]["metadata"]["annotations"] = annotations;
+    crate::validate::daemonset(&ds)
+}
+
+#[test]
+fn profile_annotation_values() {
+    const META: &str = "spec.template.metadata.annotations";
+    let pod_seccomp = "seccomp.security.alpha.kubernetes.io/pod";
+    for ok in [
+        "runtime/default",
+        "docker/default",
+        "unconfined",
+        "localhost/p/a.json",
+    ] {
+        assert!(
+            annotated(json!({pod_seccomp: ok}), |_| {}).is_empty(),
+            "{ok}"
+        );
+    }
+    let found = annotated(json!({pod_seccomp: "RuntimeDefault"}), |_| {});
+    has_at(&found, Kind::Invalid, &format!("{META}[{pod_seccomp}]"));
+    assert!(found[0]
+        .help
+        .as_deref()
+        .is_some_and(|h| h.starts_with("write `runtime/default`")));
+    let found = annotated(json!({pod_seccomp: "localhost//etc/a.json"}), |_| {});
+    assert_eq!(found.len(), 1, "{found:#?}");
+    // AppArmor: the annotation names a container of the pod (here `a`), on its key.
+    let apparmor = "container.apparmor.security.beta.kubernetes.io/";
+    assert!(annotated(json!({format!("{apparmor}a"): "localhost/p"}), |_| {}).is_empty());
+    let found = annotated(json!({format!("{apparmor}b"): "runtime/default"}), |_| {});
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].on_key);
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some(&*format!("did you mean `a`? write `{apparmor}a`"))
+    );
+    let found = annotated(json!({format!("{apparmor}a"): "restricted"}), |_| {});
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0]
+        .help
+        .as_deref()
+        .is_some_and(|h| h.starts_with("write `localhost/restricted`")));
+}
+
+#[test]
+fn profile_annotations_disagreeing_with_fields() {
+    let pod_seccomp = "seccomp.security.alpha.kubernetes.io/pod";
+    let found = annotated(json!({pod_seccomp: "unconfined"}), |p| {
+        p["securityContext"] = json!({"seccompProfile": {"type": "RuntimeDefault"}});
+    });
+    has(
+        &found,
+        Kind::Forbidden,
+        "securityContext.seccompProfile.type",
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].related.is_some());
+    assert!(found[0]
+        .help
+        .as_deref()
+        .is_some_and(|h| h.contains("`runtime/default`")));
+    // docker/default is the old name of runtime/default: they agree.
+    let found = annotated(json!({pod_seccomp: "docker/default"}), |p| {
+        p["securityContext"] = json!({"seccompProfile": {"type": "RuntimeDefault"}});
+    });
+    assert!(found.is_empty(), "{found:#?}");
+}
