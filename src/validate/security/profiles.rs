@@ -82,13 +82,9 @@ fn profile_type(profile: &Node, what: &str, field: &str, out: &mut Findings) -> 
 /// `validateLocalDescendingPath` of a localhost seccomp profile (the field's, or the path after
 /// an annotation's `prefix`, `localhost/`): relative to the kubelet's seccomp directory.
 fn seccomp_path(node: &Node, path: &str, prefix: &str, out: &mut Findings) {
-    if path.is_empty() {
-        // Stricter than the server, which stores it: the kubelet then fails to start the pod.
-        out.invalid(node, "must not be empty").help(format!(
-            "write the profile's path under the kubelet's seccomp directory, e.g. \
-             `{prefix}profiles/agent.json`"
-        ));
-    } else if path.starts_with('/') {
+    // An empty path passes, as upstream: the server stores it (the kubelet then fails to load
+    // it; the spec checker warns, `DS0715`).
+    if path.starts_with('/') {
         let relative = path
             .strip_prefix(SECCOMP_DIR)
             .unwrap_or(path.trim_start_matches('/'));
