@@ -84,6 +84,8 @@ pub fn read_all(reader: impl Read) -> std::io::Result<String> {
 }
 
 /// The objects in a JSON or multi-document YAML text, lists flattened, empty documents skipped.
+/// YAML is read as Kubernetes reads it (YAML 1.1: a plain `0644` is 420, `yes` is true), so a
+/// previous or live manifest compares as the API server would store it.
 pub fn read_objects(text: &str) -> Result<Vec<Value>, InputError> {
     let text = text.trim_start_matches('\u{feff}');
     let documents: Vec<Value> = if text.trim_start().starts_with('{') {
@@ -92,12 +94,17 @@ pub fn read_objects(text: &str) -> Result<Vec<Value>, InputError> {
         })?;
         vec![value]
     } else {
-        serde_yaml::Deserializer::from_str(text)
+        let mut documents: Vec<Value> = serde_yaml::Deserializer::from_str(text)
             .map(Value::deserialize)
             .collect::<Result<_, _>>()
             .map_err(|e| InputError::Parse {
                 message: e.to_string(),
-            })?
+            })?;
+        let spans = crate::manifest::spans::index(text);
+        for (doc, spans) in documents.iter_mut().zip(&spans) {
+            crate::manifest::yaml11::reread(doc, &Default::default(), spans);
+        }
+        documents
     };
     let mut objects = Vec::new();
     for (i, doc) in documents.into_iter().enumerate() {
@@ -186,6 +193,17 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    #[test]
+    fn yaml_is_read_as_kubernetes_reads_it() {
+        let text = "a: 1\n---\nkind: X\nmode: 0644\nquoted: '0644'\nflag: yes\nword: no-op\n";
+        let objects = read_objects(text).unwrap();
+        assert_eq!(objects.len(), 2);
+        assert_eq!(
+            objects[1],
+            json!({"kind": "X", "mode": 420, "quoted": "0644", "flag": true, "word": "no-op"})
+        );
+    }
+
     const MULTI: &str = "\
 # previous output
 ---
@@ -213,10 +231,10 @@ spec:
         assert_eq!(objects.len(), 2);
         let ds =
             select_daemonset(&objects, "monitoring", "agent").unwrap_or_else(|e| panic!("{e}"));
-        // YAML 1.2 reads 0644 as a string; canonicalization turns it into 420.
+        // Read the YAML 1.1 way, as the API server reads it (YAML 1.2 would give "0644").
         assert_eq!(
             ds["spec"]["template"]["spec"]["volumes"][0]["configMap"]["defaultMode"],
-            "0644"
+            420
         );
     }
 

@@ -5,7 +5,7 @@
 //! Kustomize overlay before it is applied. Other kinds are skipped with a note.
 
 pub mod spans;
-mod yaml11;
+pub(crate) mod yaml11;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
