@@ -153,9 +153,13 @@ pub fn build_source(
     };
     match (kind, target) {
         ("host", Some((path, span))) => {
-            if let Err(why) = paths::absolute_path(&path) {
+            if let Err(why) = paths::relaxed_host_path(&path) {
                 cx.push(invalid_path(span, "host path", &path, &why));
                 return None;
+            }
+            // The API server takes a relative host path; the kubelet may not.
+            if let Err(why) = paths::absolute_path(&path) {
+                cx.push(relative_path(span, "host path", &path, &why));
             }
             let kind = opts.value("type").and_then(|a| host_path_type(cx, a));
             Some(VolumeSource::HostPath { path, kind })
@@ -293,6 +297,26 @@ pub fn invalid_path(span: Span, what: &str, path: &str, why: &str) -> Diagnostic
     Diagnostic::error("DS0503", format!("invalid {what} `{path}`"))
         .at(span, why.to_string())
         .help(help)
+}
+
+/// `DS0909`: a path the API server takes that is not absolute, or holds `..`.
+pub fn relative_path(span: Span, what: &str, path: &str, why: &str) -> Diagnostic {
+    let backstep = path.split('/').any(|part| part == "..");
+    let fix = if backstep {
+        "write the full path from the root, without `..`".to_string()
+    } else {
+        format!("write the full path, `/{}`", path.trim_start_matches("./"))
+    };
+    let what_is_wrong = if path.starts_with('/') {
+        "has a `..` element"
+    } else {
+        "is not absolute"
+    };
+    Diagnostic::warning("DS0909", format!("the {what} `{path}` {what_is_wrong}"))
+        .at(span, why.to_string())
+        .help(format!(
+            "the kubelet and the runtime resolve it as they please: {fix}, or `allow relative-path`"
+        ))
 }
 
 /// `mode 0644` → 420 (`DS0507` otherwise).

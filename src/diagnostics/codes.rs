@@ -167,13 +167,15 @@ app-config at /etc/app`.\n\nWrong:\n    mount config at /etc/agent\n\nRight:\n  
         "Volume names are unique in a pod (rule 102). With `timezone host`, the name \
 `host-localtime` belongs to the volume that holds the node's zone file.\n\nWrong:\n    volume data host /var/lib/agent\n    volume data empty-dir\n\nRight:\n    volume data host /var/lib/agent\n    volume scratch empty-dir"),
     code("DS0503", "invalid-path", "a path breaks its rule",
-        "Host paths and mount paths are absolute: they start with `/` (rules 105, 116). Paths inside \
+        "A host path has no `..` element (rule 105), and is otherwise only a warning when it is \
+not absolute (`relative-path`, DS0909), as is a mount path. Paths inside \
 a volume (`sub-path`, `items` targets, projected and downward-API files) are relative (rules 109, \
 117). No path may contain a `..` element, and files in a volume may not start with `..`, which the \
-kubelet reserves.\n\nWrong:\n    mount var/log\n    mount certs at /certs sub-path /tls\n\nRight:\n    mount /var/log\n    mount certs at /certs sub-path tls"),
+kubelet reserves.\n\nWrong:\n    mount certs at /certs sub-path /tls\n\nRight:\n    mount certs at /certs sub-path tls"),
     code("DS0504", "duplicate-mount-path", "two mounts of a container share a path",
-        "A path in a container holds one mount (rule 116); `/x` and `/x/` are the same path. With \
-`timezone host`, `/etc/localtime` is mounted in every container already.\n\nWrong:\n    mount /var/log\n    mount logs at /var/log\n\nRight:\n    mount /var/log\n    mount logs at /var/log/agent"),
+        "A path in a container holds one mount (rule 116). `/x` and `/x/` are different strings to \
+the API server, which takes them, and one directory to the runtime: that is a warning, \
+`same-mount-path` (DS0910). With `timezone host`, `/etc/localtime` is mounted in every container already.\n\nWrong:\n    mount /var/log\n    mount logs at /var/log\n\nRight:\n    mount /var/log\n    mount logs at /var/log/agent"),
     code("DS0505", "sub-path-conflict", "a mount has both `sub-path` and `sub-path-expr`",
         "A mount picks one directory of its volume, either as a fixed path or as a path expanded \
 from environment variables (rule 118), not both.\n\nWrong:\n    mount data at /data sub-path a sub-path-expr $(POD_NAME)\n\nRight:\n    mount data at /data sub-path-expr $(POD_NAME)"),
@@ -285,9 +287,6 @@ The API server accepts any name and the container runtime fails on a misspelled 
     code("DS0718", "sidecar-not-init", "`sidecar` in a regular container",
         "A sidecar is an init container that keeps running (`restartPolicy: Always`); regular \
 containers may not set a restart policy (rule 68).\n\nWrong:\n    container proxy { sidecar ... }\n\nRight:\n    init proxy { sidecar ... }"),
-    code("DS0719", "relative-path", "a container path is not absolute",
-        "Working directories and the termination message path are absolute paths in the container.\n\n\
-Wrong:\n    workdir app\n\nRight:\n    workdir /app"),
     code("DS0750", "override-syntax", "an override is not a YAML mapping",
         "`pod-override`, `spec-override` and `override` take a YAML fragment in a string, usually \
 `\"\"\"`: fields of the pod spec, the DaemonSet spec or the container, merged into what dsc \
@@ -359,6 +358,21 @@ on by default in 1.33): a label may hold and start with `_` (`_ldap._tcp.example
 lookups) and `.` alone is allowed. Clusters before 1.32 refuse such a domain; allow with `allow \
 portable-dns-search` where every cluster is newer.\n\nWrong (on an older cluster):\n    \
 searches _ldap._tcp.example.com\n\nRight:\n    searches example.com"),
+    code("DS0909", "relative-path", "a host, mount or container path is not absolute (lint)",
+        "The v1.33 API server takes a host path, a mount path, a working directory or a termination \
+message path that does not start with `/`, and a mount path with a `..` element: \
+`validateHostPathVolumeSource` and `ValidateVolumeMounts` check only that they are set (and a host \
+path for `..`), and `workingDir` and `terminationMessagePath` are not checked. What such a path \
+means is left to the kubelet and the container runtime, which resolve it from their own working \
+directory or refuse it when the pod starts. dsc writes the path as given. Write the full path; \
+allow with `allow relative-path` where a runtime is known to take it.\n\n\
+Wrong:\n    mount var/log\n    workdir app\n\nRight:\n    mount /var/log\n    workdir /app"),
+    code("DS0910", "same-mount-path", "two mount paths of a container differ only by a trailing `/` (lint)",
+        "The API server compares mount paths as strings (`ValidateVolumeMounts`), so `/var/log` and \
+`/var/log/` pass as two mounts. They are one directory in the container: the runtime mounts one \
+over the other, or refuses the container. Mount the directory once; allow with `allow \
+same-mount-path` where that is intended.\n\nWrong:\n    mount /var/log\n    mount logs at /var/log/\n\n\
+Right:\n    mount /var/log\n    mount logs at /var/log/agent"),
     code("DS1001", "required-field", "a field the API server requires is not set",
         "The object is checked with the rules the Kubernetes API server runs on create \
 (`ValidateDaemonSet` and the pod validation it reaches), after the server's defaults are applied. \
