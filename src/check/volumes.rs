@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::args::invalid_name;
+use super::args::{invalid_name, object_name};
 use super::names;
 use super::options::{flag, pairs, value, Opt, Options};
 use super::paths;
@@ -165,13 +165,12 @@ pub fn build_source(
             Some(VolumeSource::HostPath { path, kind })
         }
         (k @ ("configmap" | "secret"), Some((name, span))) => {
-            if let Err(why) = names::dns_subdomain(&name) {
-                let what = if k == "secret" {
-                    "secret name"
-                } else {
-                    "config map name"
-                };
-                cx.push(invalid_name(span, what, &name, &why));
+            let what = if k == "secret" {
+                "secret name"
+            } else {
+                "config map name"
+            };
+            if !object_name(cx, span, what, &name, true) {
                 return None;
             }
             let keyed = keyed(cx, name, opts, &mut HashMap::new());
@@ -182,8 +181,7 @@ pub fn build_source(
             })
         }
         ("pvc", Some((claim, span))) => {
-            if let Err(why) = names::dns_subdomain(&claim) {
-                cx.push(invalid_name(span, "claim name", &claim, &why));
+            if !object_name(cx, span, "claim name", &claim, true) {
                 return None;
             }
             Some(VolumeSource::Pvc {

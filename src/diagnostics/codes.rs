@@ -133,7 +133,10 @@ of `1m` or `1` for CPU and `1`, `1k`...`1E`, `1Ki`...`1Ei` for memory (rules 89,
 the kubelet then fails to start the pod.\n\nWrong:\n    env CPU = resource request.cpu\n\nRight:\n    env CPU = resource requests.cpu divisor 1m"),
     code("DS0406", "invalid-image", "an image reference is not valid",
         "An image is `[registry/]repository[:tag][@digest]`; repository path components are lower \
-case; a tag is at most 128 letters, digits, `_`, `.` and `-`; a digest is `algorithm:hex`."),
+case; a tag is at most 128 letters, digits, `_`, `.` and `-`; a digest is `algorithm:hex`. The API \
+server requires only an image that is not empty and, on the pods the daemonset creates, no space or \
+line break around it (`validateContainerOnlyForPod`): those are errors. Anything else that is not a \
+reference is a warning, `image-reference` (DS0911).\n\nWrong:\n    image \" agent:1.0\"\n\nRight:\n    image agent:1.0"),
     code("DS0407", "unknown-value", "a setting has a value outside its allowed set",
         "Some settings take one of a few words, such as `pull always|if-not-present|never`. The \
 help line lists them and suggests the closest."),
@@ -373,6 +376,20 @@ Wrong:\n    mount var/log\n    workdir app\n\nRight:\n    mount /var/log\n    wo
 over the other, or refuses the container. Mount the directory once; allow with `allow \
 same-mount-path` where that is intended.\n\nWrong:\n    mount /var/log\n    mount logs at /var/log/\n\n\
 Right:\n    mount /var/log\n    mount logs at /var/log/agent"),
+    code("DS0911", "image-reference", "an image is not a valid image reference (lint)",
+        "The API server requires only a non-empty image without surrounding spaces; an image that is \
+not `[registry/]repository[:tag][@digest]` (upper-case letters, a malformed tag or digest, a space \
+inside) is stored, and every pod then fails to pull it. dsc writes the image as given, without \
+adding `:latest`. Allow with `allow image-reference` where a runtime reads such names.\n\n\
+Wrong:\n    image Registry.example.com/Agent:1.0\n\nRight:\n    image registry.example.com/agent:1.0"),
+    code("DS0912", "object-name", "a referenced object name is not a DNS subdomain (lint)",
+        "Config maps, secrets and persistent volume claims are named with DNS subdomains, so a \
+volume, a projected source or an image pull secret that names one otherwise can never find it. \
+The API server checks only that the name is set (`validateConfigMapVolumeSource`, \
+`validateSecretVolumeSource`, `validatePersistentClaimVolumeSource`, `validateProjectionSources`, \
+`validateImagePullSecrets`); the pod then waits for an object that cannot exist. Env references \
+(`secret NAME/KEY`, `env-from`) are checked by the server, and remain errors (DS0409, DS0301).\n\n\
+Wrong:\n    volume config configmap Agent_Config\n\nRight:\n    volume config configmap agent-config"),
     code("DS1001", "required-field", "a field the API server requires is not set",
         "The object is checked with the rules the Kubernetes API server runs on create \
 (`ValidateDaemonSet` and the pod validation it reaches), after the server's defaults are applied. \
