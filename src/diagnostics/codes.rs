@@ -252,7 +252,8 @@ Wrong:\n    update rolling max-unavailable 1 max-surge 1\n\nRight:\n    max-surg
 option has a name (rule 42).\n\nWrong:\n    dns none\n\nRight:\n    dns none { nameservers 10.96.0.10; searches svc.cluster.local; options ndots=2 }"),
     code("DS0707", "invalid-ip-address", "an IP address is not valid",
         "Nameservers and host aliases are IPv4 or IPv6 addresses (rules 40, 51); names cannot be \
-resolved at this point.\n\nWrong:\n    host-alias registry.local registry\n\nRight:\n    host-alias 10.0.0.5 registry.local"),
+resolved at this point. An IPv4 address with leading zeros (`010.0.0.1`) is valid for the v1.33 API \
+server and only a warning, `portable-ip` (DS0921).\n\nWrong:\n    host-alias registry.local registry\n\nRight:\n    host-alias 10.0.0.5 registry.local"),
     code("DS0708", "host-port", "a host port conflicts with the node's network or another port",
         "With `host-network` the container listens on the node itself, so a port's host port must \
 equal its container port; dsc writes it for every port (rule 79). No two ports of the regular \
@@ -263,8 +264,8 @@ follow the label-value rules (rule 150); a toleration time (`for 300s`) delays e
 only allowed with `NoExecute` (rule 152).\n\nWrong:\n    tolerate node.kubernetes.io/unreachable for 300s\n\nRight:\n    tolerate node.kubernetes.io/unreachable:NoExecute for 300s"),
     code("DS0710", "invalid-selector-requirement", "a selector expression lacks or misuses values",
         "`in` and `not-in` need at least one value; `exists` and `does-not-exist` take none; `gt` \
-and `lt` take exactly one integer, since the scheduler compares the node label as a number and a \
-term with anything else never matches (rules 14, 139, 140).\n\nWrong:\n    node-affinity require example.com/cores gt many\n\nRight:\n    node-affinity require example.com/cores gt 4"),
+and `lt` take exactly one value (rules 14, 139, 140). A value that is not an integer is a \
+warning, `non-integer-comparison` (DS0915): the API server takes it, and the term never matches.\n\nWrong:\n    node-affinity require example.com/cores gt many\n\nRight:\n    node-affinity require example.com/cores gt 4"),
     code("DS0711", "invalid-affinity", "an affinity rule is incomplete or too large",
         "A pod (anti-)affinity must select pods (`app=NAME` or an expression); a preference is one \
 term, so it cannot have `or`; several `node-affinity require` lines all hold, so their `or`s \
@@ -390,6 +391,28 @@ The API server checks only that the name is set (`validateConfigMapVolumeSource`
 `validateImagePullSecrets`); the pod then waits for an object that cannot exist. Env references \
 (`secret NAME/KEY`, `env-from`) are checked by the server, and remain errors (DS0409, DS0301).\n\n\
 Wrong:\n    volume config configmap Agent_Config\n\nRight:\n    volume config configmap agent-config"),
+    code("DS0915", "non-integer-comparison", "a `gt` or `lt` node-selector value that is not an integer (lint)",
+        "The API server requires exactly one value for `Gt` and `Lt` (`validateNodeSelectorRequirement`) \
+and does not read it. The scheduler parses both the value and the node label as integers, so a \
+term with another value never matches a node. Allow with `allow non-integer-comparison` where \
+that is intended.\n\nWrong:\n    node-affinity require example.com/cores gt many\n\nRight:\n    \
+node-affinity require example.com/cores gt 4"),
+    code("DS0920", "zero-devices", "a `gpu 0` or `rdma 0` that asks for no device (lint)",
+        "A device count of 0 is a valid extended-resource limit, and the API server takes it; the \
+container then gets no device, and the statement only marks the container as a GPU or RDMA user \
+for the console's rules. Remove it, or ask for at least one; allow with `allow zero-devices`.\n\n\
+Wrong:\n    gpu 0\n\nRight:\n    gpu 1"),
+    code("DS0921", "portable-ip", "an IPv4 address with leading zeros (lint)",
+        "With StrictIPCIDRValidation off (v1.33), the API server reads IPv4 addresses the way Go's \
+legacy parser does, so `010.0.0.1` is 10.0.0.1. Other tools (glibc's resolver, `ping`) read a \
+leading zero as octal, and stricter clusters refuse it. Write the address without leading zeros; \
+allow with `allow portable-ip` where the value must stay as it is.\n\nWrong:\n    host-alias \
+010.0.0.1 metrics.local\n\nRight:\n    host-alias 10.0.0.1 metrics.local"),
+    code("DS0922", "empty-scheduler-name", "an empty scheduler name (lint)",
+        "The API server does not check `schedulerName`, and defaults an empty one to \
+`default-scheduler`; dsc writes the empty string as given. An empty name is a value that was \
+meant to be filled in: remove `scheduler`, or name the scheduler; allow with `allow \
+empty-scheduler-name`.\n\nWrong:\n    scheduler \"\"\n\nRight:\n    scheduler default-scheduler"),
     code("DS1001", "required-field", "a field the API server requires is not set",
         "The object is checked with the rules the Kubernetes API server runs on create \
 (`ValidateDaemonSet` and the pod validation it reaches), after the server's defaults are applied. \

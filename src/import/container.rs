@@ -134,9 +134,7 @@ fn resources(r: &Json, gpu_type: &Option<String>, out: &mut Vec<Node>) {
         && q(requests, mgpu_memory) == q(limits, mgpu_memory);
     for name in names {
         let (request, limit) = (q(requests, name), q(limits, name));
-        let count = limit
-            .clone()
-            .filter(|t| t.parse::<u32>().is_ok_and(|n| n > 0));
+        let count = limit.clone().filter(|t| t.parse::<u32>().is_ok());
         let node = match name.as_str() {
             "nvidia.com/gpu" | "vke.volcengine.com/rdma"
                 if request.is_none() && count.is_some() =>
