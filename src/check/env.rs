@@ -143,21 +143,21 @@ fn add(
             .help("a shell cannot read it, and clusters before Kubernetes 1.32 refuse it: use letters, digits and `_`, not starting with a digit, or `allow portable-env-name`"),
         );
     }
-    if let Some(first) = seen.get(name) {
-        cx.push(
-            Diagnostic::error(
-                "DS0404",
+    // The API server takes the repetition with a warning; both are written, in order.
+    match seen.get(name) {
+        Some(first) => cx.push(
+            Diagnostic::warning(
+                "DS0913",
                 format!("environment variable `{name}` is set twice"),
             )
             .at(span, "set again here")
             .also(*first, "first set here")
-            .help(
-                "the API server keeps only the last one and `kubectl apply` may drop it; keep one",
-            ),
-        );
-        return;
+            .help("the container sees the last one and `kubectl apply` may drop one: keep one, or `allow duplicate-env`"),
+        ),
+        None => {
+            seen.insert(name.to_string(), span);
+        }
     }
-    seen.insert(name.to_string(), span);
     env.push(EnvVar {
         name: name.to_string(),
         source,

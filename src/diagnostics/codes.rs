@@ -122,9 +122,6 @@ lower-case letters, digits and `-` with at least one letter (rules 73, 75, 77).\
 `spec.serviceAccountName`, `status.hostIP`, `status.hostIPs`, `status.podIP`, `status.podIPs`, and \
 one label or annotation with a subscript (rule 86). All labels at once need a downward-API volume.\n\n\
 Wrong:\n    env APP = field metadata.labels\n\nRight:\n    env APP = field metadata.labels['app']"),
-    code("DS0404", "duplicate-env", "an environment variable is set twice",
-        "The API server keeps the last definition and only warns; `kubectl apply` may drop one of \
-them. dsc rejects the duplicate so the spec says what runs."),
     code("DS0405", "invalid-resource-field", "an env resource reference is not valid",
         "Env vars can read `limits.cpu`, `limits.memory`, `limits.ephemeral-storage`, \
 `requests.cpu`, `requests.memory`, `requests.ephemeral-storage` (plural `requests`), with a divisor \
@@ -212,10 +209,12 @@ another volume. Mount it or remove it. Allow with `--allow unused-volume`."),
         "Durations are a number and a unit: `500ms`, `10s`, `2m`, `1h`, or combined: `1m30s`. Probe \
 timings, sleep hooks and token lifetimes are whole seconds, so `1500ms` is rejected rather than \
 rounded. A bare number has no unit and is rejected too, except `0`.\n\nWrong:\n    liveness tcp 8080 period 10\n\nRight:\n    liveness tcp 8080 period 10s"),
-    code("DS0602", "unknown-port-name", "a probe or hook names a port the container does not declare",
-        "A probe may name a port instead of giving its number. The API server does not check the \
-name (rule 126): a typo only shows when the kubelet fails every check and restarts the container. \
-dsc checks it against the container's `port` settings.\n\nWrong:\n    port metrics 2020\n    liveness http metric /healthz\n\nRight:\n    port metrics 2020\n    liveness http metrics /healthz"),
+    code("DS0602", "which-port", "an HTTP check without a port, in a container without exactly one port",
+        "`http /healthz` (no port before the path) checks the container's only port: dsc writes that \
+port's name or number, which it must know to compile the check. With no port, or several, write \
+the port: `http 8080 /healthz` or `http metrics /healthz`. A port named in a check that no `port` \
+declares is a warning, `undeclared-port` (DS0916).\n\nWrong:\n    port metrics 2020\n    port admin 9000\n    \
+liveness http /healthz\n\nRight:\n    liveness http metrics /healthz"),
     code("DS0603", "invalid-probe-setting", "a probe timing or threshold is out of range",
         "Timeouts and periods are at least 1 s; thresholds are whole numbers of at least 1 (rule \
 127). Liveness and startup probes must use a success threshold of 1 (rule 128): only readiness \
@@ -235,7 +234,7 @@ rejects it (rule 130). A sleep of 0 s is a warning (`zero-sleep`, DS0907).\n\nWr
         "A DaemonSet is updated by `rolling` (the controller replaces pods, at most `max-unavailable` \
 down at a time) or by `on-delete` (a pod is replaced only when you delete it). There is no \
 `recreate` for DaemonSets (rule 23); `max-unavailable 100%` replaces every pod at once. Limits \
-with `on-delete` would be ignored by the server, so dsc rejects them (rule 25).\n\nWrong:\n    update recreate\n\nRight:\n    update rolling max-unavailable 100%"),
+with `on-delete` are ignored by the server: a warning, `on-delete-limits` (DS0914, rule 25).\n\nWrong:\n    update recreate\n\nRight:\n    update rolling max-unavailable 100%"),
     code("DS0702", "invalid-rollout-limit", "a max-unavailable or max-surge value is not valid",
         "A limit is a whole number of pods (`1`) or a percentage of the nodes (`10%`, at most \
 `100%`, rounded down) (rules 26, 27).\n\nWrong:\n    max-unavailable 1.5%\n\nRight:\n    max-unavailable 10%"),
@@ -274,9 +273,6 @@ multiply, and dsc writes at most 16 terms.\n\nWrong:\n    pod-anti-affinity requ
         "`no-privilege-escalation` sets `allowPrivilegeEscalation: false`, which the API server \
 rejects together with `privileged` and with the capability `CAP_SYS_ADMIN` (rule 133). dsc writes \
 capabilities without `CAP_` and rejects `SYS_ADMIN` too, since it grants the same.\n\nWrong:\n    privileged\n    no-privilege-escalation\n\nRight:\n    caps add [NET_ADMIN] drop [ALL]\n    no-privilege-escalation"),
-    code("DS0713", "root-user", "`run-as-non-root` together with user 0",
-        "The API server accepts it, and then the kubelet refuses to start the container on every \
-node (rule 136). The container's `user` and `run-as-non-root` override the pod's.\n\nWrong:\n    run-as-non-root\n    user 0\n\nRight:\n    run-as-non-root\n    user 65534"),
     code("DS0714", "share-process-namespace", "`share-process-namespace` together with `host-pid`",
         "A pod uses either one process namespace for its containers or the node's, not both (rule 58).\n\n\
 Wrong:\n    host-pid\n    share-process-namespace\n\nRight:\n    host-pid"),
@@ -391,12 +387,35 @@ The API server checks only that the name is set (`validateConfigMapVolumeSource`
 `validateImagePullSecrets`); the pod then waits for an object that cannot exist. Env references \
 (`secret NAME/KEY`, `env-from`) are checked by the server, and remain errors (DS0409, DS0301).\n\n\
 Wrong:\n    volume config configmap Agent_Config\n\nRight:\n    volume config configmap agent-config"),
+    code("DS0913", "duplicate-env", "an environment variable is set twice (lint)",
+        "The API server takes two definitions of one variable and only warns; the container sees \
+the last one, and `kubectl apply` may drop one of them when it merges the list. dsc writes both, \
+in order. Keep one; allow with `allow duplicate-env` where the repetition is intended.\n\n\
+Wrong:\n    env MODE=a\n    env MODE=b\n\nRight:\n    env MODE=b"),
+    code("DS0914", "on-delete-limits", "rolling-update limits with the `on-delete` strategy (lint)",
+        "With `updateStrategy.type: OnDelete` the API server ignores `rollingUpdate` \
+(`ValidateDaemonSetUpdateStrategy` checks it only for `RollingUpdate`) and the controller never \
+reads it: the limits do nothing until the strategy is changed. dsc writes them as given. Remove \
+them, or use `update rolling`; allow with `allow on-delete-limits` where they are kept for a later \
+switch.\n\nWrong:\n    update on-delete max-unavailable 2\n\nRight:\n    update on-delete"),
     code("DS0915", "non-integer-comparison", "a `gt` or `lt` node-selector value that is not an integer (lint)",
         "The API server requires exactly one value for `Gt` and `Lt` (`validateNodeSelectorRequirement`) \
 and does not read it. The scheduler parses both the value and the node label as integers, so a \
 term with another value never matches a node. Allow with `allow non-integer-comparison` where \
 that is intended.\n\nWrong:\n    node-affinity require example.com/cores gt many\n\nRight:\n    \
 node-affinity require example.com/cores gt 4"),
+    code("DS0916", "undeclared-port", "a probe or hook names a port the container does not declare (lint)",
+        "A probe or hook may name a port instead of giving its number; dsc writes the name, which \
+the kubelet looks up in the container's ports when it runs the check. The API server checks the \
+name's form only (rule 126, `validatePortNumOrName`), so a typo shows when every check fails and \
+the container is restarted. Declare the port, or correct the name; allow with `allow \
+undeclared-port` where the port is added by an override.\n\nWrong:\n    port metrics 2020\n    \
+liveness http metric /healthz\n\nRight:\n    port metrics 2020\n    liveness http metrics /healthz"),
+    code("DS0917", "root-user", "`run-as-non-root` together with user 0 (lint)",
+        "The API server accepts it (rule 136), and then the kubelet refuses to start the container \
+on every node. The container's `user` and `run-as-non-root` override the pod's. Allow with `allow \
+root-user` where another setting replaces the user before the pod runs.\n\nWrong:\n    \
+run-as-non-root\n    user 0\n\nRight:\n    run-as-non-root\n    user 65534"),
     code("DS0920", "zero-devices", "a `gpu 0` or `rdma 0` that asks for no device (lint)",
         "A device count of 0 is a valid extended-resource limit, and the API server takes it; the \
 container then gets no device, and the statement only marks the container as a GPU or RDMA user \
