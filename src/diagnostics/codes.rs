@@ -278,7 +278,8 @@ capabilities without `CAP_` and rejects `SYS_ADMIN` too, since it grants the sam
 Wrong:\n    host-pid\n    share-process-namespace\n\nRight:\n    host-pid"),
     code("DS0715", "invalid-profile", "a seccomp or AppArmor profile is not valid",
         "Only `localhost` profiles take a name, and they need one; a seccomp profile is a path \
-relative to the kubelet's seccomp directory, without `..` (rules 61, 62).\n\nWrong:\n    seccomp localhost /var/lib/kubelet/seccomp/agent.json\n\nRight:\n    seccomp localhost agent.json"),
+relative to the kubelet's seccomp directory, without `..` (rules 61, 62). An empty seccomp \
+profile name is taken by the API server and only a warning, `empty-seccomp-profile` (DS0918).\n\nWrong:\n    seccomp localhost /var/lib/kubelet/seccomp/agent.json\n\nRight:\n    seccomp localhost agent.json"),
     code("DS0716", "invalid-selinux", "an SELinux option is not valid",
         "SELinux options are `user=`, `role=`, `type=` and `level=` pairs.\n\nWrong:\n    selinux spc_t\n\nRight:\n    selinux type=spc_t"),
     code("DS0717", "unknown-capability", "a capability is not a Linux capability (lint)",
@@ -416,6 +417,17 @@ liveness http metric /healthz\n\nRight:\n    port metrics 2020\n    liveness htt
 on every node. The container's `user` and `run-as-non-root` override the pod's. Allow with `allow \
 root-user` where another setting replaces the user before the pod runs.\n\nWrong:\n    \
 run-as-non-root\n    user 0\n\nRight:\n    run-as-non-root\n    user 65534"),
+    code("DS0918", "empty-seccomp-profile", "a localhost seccomp profile with an empty name (lint)",
+        "`validateSeccompProfileField` checks a localhost profile's path only for being relative and \
+without `..`, so `localhostProfile: \"\"` is stored. The kubelet then looks for a profile at the \
+seccomp directory itself and the container does not start. Name the profile's file; allow with \
+`allow empty-seccomp-profile`.\n\nWrong:\n    seccomp localhost \"\"\n\nRight:\n    seccomp \
+localhost profiles/agent.json"),
+    code("DS0919", "tcp-hook", "a `post-start` or `pre-stop` hook that opens a TCP connection (lint)",
+        "The API server still takes `tcpSocket` in a lifecycle hook, for compatibility \
+(`validateLifecycleHandler`), but the kubelet does not run it: the hook does nothing. Use an \
+`exec`, `http` or `sleep` hook; allow with `allow tcp-hook` where it is kept on purpose.\n\n\
+Wrong:\n    pre-stop tcp 8080\n\nRight:\n    pre-stop http 8080 /shutdown"),
     code("DS0920", "zero-devices", "a `gpu 0` or `rdma 0` that asks for no device (lint)",
         "A device count of 0 is a valid extended-resource limit, and the API server takes it; the \
 container then gets no device, and the statement only marks the container as a GPU or RDMA user \

@@ -4,7 +4,7 @@
 //! agreement with the fields (`validateSeccompAnnotationsAndFields`,
 //! `validateAppArmorAnnotationsAndFieldsMatchOnCreate`).
 
-use crate::check::paths::descending_path;
+use crate::check::paths::local_descending_path;
 use crate::validate::field::Node;
 use crate::validate::findings::Findings;
 
@@ -16,7 +16,7 @@ pub(super) fn seccomp_profile(profile: &Node, out: &mut Findings) {
     }
     match local.str() {
         Some(path) => {
-            out.verdict(&local, descending_path(path));
+            out.verdict(&local, local_descending_path(path));
         }
         None if !local.is_set() => {
             out.required(&local, "must be set when seccomp type is Localhost")
@@ -85,7 +85,7 @@ fn seccomp_annotation(node: &Node, value: &str, out: &mut Findings) {
     }
     match value.strip_prefix("localhost/") {
         Some(path) => {
-            out.verdict(node, descending_path(path));
+            out.verdict(node, local_descending_path(path));
         }
         None => {
             out.invalid(node, "must be a valid seccomp profile")
