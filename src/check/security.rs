@@ -237,12 +237,14 @@ pub fn check_conflicts(
                     .help("allow privilege escalation, or drop `privileged` and add only the capabilities the agent needs"),
             );
         }
+        // The API server refuses only the spelling `CAP_SYS_ADMIN`, which dsc never writes; the
+        // runtime reads `SYS_ADMIN` the same way.
         if let Some(c) = spans.sys_admin {
             cx.push(
-                Diagnostic::error("DS0712", "`SYS_ADMIN` lets the container escalate its privileges")
+                Diagnostic::warning("DS0923", "`SYS_ADMIN` lets the container escalate its privileges")
                     .at(no, "privilege escalation is turned off")
                     .also(c, "but this capability grants it")
-                    .help("allow privilege escalation, or drop `SYS_ADMIN`: the API server rejects `CAP_SYS_ADMIN` with escalation turned off"),
+                    .help("allow privilege escalation, drop `SYS_ADMIN`, or `allow sys-admin-escalation` (the API server refuses only the spelling `CAP_SYS_ADMIN`)"),
             );
         }
     }

@@ -272,7 +272,8 @@ multiply, and dsc writes at most 16 terms.\n\nWrong:\n    pod-anti-affinity requ
     code("DS0712", "privilege-escalation", "privilege escalation is turned off for a container that has it anyway",
         "`no-privilege-escalation` sets `allowPrivilegeEscalation: false`, which the API server \
 rejects together with `privileged` and with the capability `CAP_SYS_ADMIN` (rule 133). dsc writes \
-capabilities without `CAP_` and rejects `SYS_ADMIN` too, since it grants the same.\n\nWrong:\n    privileged\n    no-privilege-escalation\n\nRight:\n    caps add [NET_ADMIN] drop [ALL]\n    no-privilege-escalation"),
+capabilities without `CAP_`, which the server then takes; `SYS_ADMIN` with escalation turned off \
+is a warning, `sys-admin-escalation` (DS0923).\n\nWrong:\n    privileged\n    no-privilege-escalation\n\nRight:\n    caps add [NET_ADMIN] drop [ALL]\n    no-privilege-escalation"),
     code("DS0714", "share-process-namespace", "`share-process-namespace` together with `host-pid`",
         "A pod uses either one process namespace for its containers or the node's, not both (rule 58).\n\n\
 Wrong:\n    host-pid\n    share-process-namespace\n\nRight:\n    host-pid"),
@@ -444,6 +445,13 @@ allow with `allow portable-ip` where the value must stay as it is.\n\nWrong:\n  
 `default-scheduler`; dsc writes the empty string as given. An empty name is a value that was \
 meant to be filled in: remove `scheduler`, or name the scheduler; allow with `allow \
 empty-scheduler-name`.\n\nWrong:\n    scheduler \"\"\n\nRight:\n    scheduler default-scheduler"),
+    code("DS0923", "sys-admin-escalation", "`SYS_ADMIN` with privilege escalation turned off (lint)",
+        "The API server refuses `allowPrivilegeEscalation: false` together with the capability \
+`CAP_SYS_ADMIN` (`ValidateSecurityContext`), but not with the spelling `SYS_ADMIN`, which dsc writes \
+(it drops `CAP_`). The runtime reads both the same: the capability lets the process gain the \
+privileges that turning escalation off meant to deny. Drop the capability or allow escalation; \
+allow with `allow sys-admin-escalation` where both are intended.\n\nWrong:\n    caps add \
+[SYS_ADMIN]\n    no-privilege-escalation\n\nRight:\n    caps add [SYS_ADMIN]"),
     code("DS1001", "required-field", "a field the API server requires is not set",
         "The object is checked with the rules the Kubernetes API server runs on create \
 (`ValidateDaemonSet` and the pod validation it reaches), after the server's defaults are applied. \
