@@ -74,6 +74,12 @@ impl Cx {
         }
     }
 
+    /// The name of a config map, secret or claim the pod refers to; see [`object_name`].
+    pub fn object_name(&mut self, arg: &Arg, what: &str, required: bool) -> Option<String> {
+        let value = self.scalar(arg, what)?;
+        object_name(self, arg.span, what, &value, required).then_some(value)
+    }
+
     /// `key=value` arguments into a map, checking keys and values for the map's kind.
     pub fn key_values(
         &mut self,
@@ -166,6 +172,32 @@ impl Cx {
 }
 
 /// `DS0301`: a name that breaks its Kubernetes format rule.
+/// The name of an object a pod refers to (a config map, secret or claim of a volume, a projected
+/// source, an image pull secret). The API server asks at most that it be set (`DS0301` when it
+/// is empty and `required`; an image pull secret's name is not even that); a name no such object
+/// can have is the lint `object-name`. False on the error.
+pub fn object_name(cx: &mut Cx, span: Span, what: &str, value: &str, required: bool) -> bool {
+    if value.is_empty() && required {
+        cx.push(invalid_name(span, what, value, "must not be empty"));
+        return false;
+    }
+    if let Err(why) = names::dns_subdomain(value) {
+        let object = what.trim_end_matches(" name");
+        let fix = match suggest_dns_label(value) {
+            Some(fix) if fix != value => format!("`{fix}`"),
+            _ => "lower-case letters, digits, `-` and `.`".to_string(),
+        };
+        cx.push(
+            Diagnostic::warning("DS0912", format!("no {object} can be named `{value}`"))
+                .at(span, why)
+                .help(format!(
+                    "{object} names are DNS subdomains, so this one names nothing: write {fix}, or `allow object-name`"
+                )),
+        );
+    }
+    true
+}
+
 pub fn invalid_name(span: Span, what: &str, value: &str, why: &str) -> Diagnostic {
     let fix = suggest_dns_label(value);
     let mut d =

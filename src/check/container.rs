@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::container_settings::{check_container_setting, finish_container, ContainerExtra};
 use super::devices::{check_device, check_mgpu_resources, DeviceFacts};
 use super::env::{check_env, check_env_from};
-use super::image::parse_image;
+use super::image::{parse_image, relaxed_image, unparsed_image};
 use super::keywords::CONTAINER;
 use super::mounts::{check_mount, PendingMount};
 use super::names;
@@ -96,16 +96,27 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                 image_given = true;
                 if cx.arity(s, 1, 1) {
                     if let Some(text) = cx.scalar(&s.args[0], "an image reference") {
-                        match parse_image(&text) {
-                            Ok(i) => {
-                                c.origins.record(rel(&["image"]), s.args[0].span);
-                                image = Some((i, s.args[0].span));
-                            }
-                            Err(why) => cx.push(
+                        let span = s.args[0].span;
+                        c.origins.record(rel(&["image"]), span);
+                        match (parse_image(&text), relaxed_image(&text)) {
+                            (Ok(i), _) => image = Some((i, span)),
+                            (Err(_), Err(why)) => cx.push(
                                 Diagnostic::error("DS0406", format!("invalid image reference `{text}`"))
-                                    .at(s.args[0].span, why)
-                                    .help("write `registry.example.com/team/agent:1.2.3`, or pin a digest with `@sha256:...`"),
+                                    .at(span, why)
+                                    .help(match text.trim() {
+                                        "" => "write the image, such as `registry.example.com/team/agent:1.2.3`".to_string(),
+                                        t => format!("the API server refuses the pods of this image: write `{t}`"),
+                                    }),
                             ),
+                            // The API server stores it; every pull of it fails.
+                            (Err(why), Ok(())) => {
+                                cx.push(
+                                    Diagnostic::warning("DS0911", format!("`{text}` is not an image reference"))
+                                        .at(span, why)
+                                        .help("no node can pull it: write `registry.example.com/team/agent:1.2.3`, or `allow image-reference`"),
+                                );
+                                image = Some((unparsed_image(&text), span));
+                            }
                         }
                     }
                 }

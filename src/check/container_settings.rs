@@ -106,18 +106,17 @@ fn termination_message(cx: &mut Cx, s: &Statement, c: &mut Container) {
     }
 }
 
+/// A working directory or termination message path: the API server does not check either, so
+/// a relative one is the lint `relative-path`, and is written as given.
 fn absolute_path(cx: &mut Cx, arg: &crate::syntax::Arg, what: &str) -> Option<String> {
     let p = cx.scalar(arg, "a path")?;
     if !p.starts_with('/') {
-        cx.push(
-            Diagnostic::error("DS0719", format!("the {what} `{p}` is not absolute"))
-                .at(arg.span, "relative path")
-                .help(format!(
-                    "container paths are absolute: write `/{}`",
-                    p.trim_start_matches("./")
-                )),
-        );
-        return None;
+        cx.push(super::volumes::relative_path(
+            arg.span,
+            what,
+            &p,
+            "must be an absolute path, starting with `/`",
+        ));
     }
     Some(p)
 }

@@ -89,10 +89,18 @@ pub fn check_device(
         return;
     }
     let (count, rest) = if positional == 1 {
-        (
-            whole(cx, &stmt.args[0], "a number of devices", 1),
-            &stmt.args[1..],
-        )
+        let count = whole(cx, &stmt.args[0], "a number of devices", 0);
+        // A limit of 0 is valid for the API server; it asks for nothing.
+        if count == Some(0) {
+            cx.push(
+                Diagnostic::warning("DS0920", format!("`{kw} 0` asks for no device"))
+                    .at(stmt.args[0].span, "zero devices")
+                    .help(format!(
+                        "the container gets no device: write `{kw} 1`, remove the line, or `allow zero-devices`"
+                    )),
+            );
+        }
+        (count, &stmt.args[1..])
     } else {
         (None, &stmt.args[..])
     };

@@ -1,8 +1,6 @@
 //! Name resolution of the pod (F38; rules 38–42, 51): `dns POLICY { nameservers, searches,
 //! options }` and `host-alias IP HOSTNAME ...`, with IP address and domain checks.
 
-use std::net::IpAddr;
-
 use super::keywords::DNS;
 use super::names;
 use super::Cx;
@@ -173,17 +171,34 @@ pub fn check_host_alias(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
     }
 }
 
+/// An address the v1.33 API server takes; leading zeros in IPv4 parts only warn (`portable-ip`).
 fn ip(cx: &mut Cx, arg: &Arg, what: &str) -> Option<String> {
     let text = arg.as_text().unwrap_or_default();
-    match text.parse::<IpAddr>() {
-        Ok(_) => Some(text),
-        Err(_) => {
-            cx.push(
-                Diagnostic::error("DS0707", format!("invalid {what} `{text}`"))
-                    .at(arg.span, "not an IPv4 or IPv6 address")
-                    .help("write an address such as `10.96.0.10` or `fd00::10`; names cannot be resolved here"),
-            );
-            None
-        }
+    if let Err(why) = names::relaxed_ip(&text) {
+        cx.push(
+            Diagnostic::error("DS0707", format!("invalid {what} `{text}`"))
+                .at(arg.span, why)
+                .help("write an address such as `10.96.0.10` or `fd00::10`; names cannot be resolved here"),
+        );
+        return None;
     }
+    if let Err(why) = names::portable_ip(&text) {
+        let plain = text
+            .split('.')
+            .map(|p| p.trim_start_matches('0'))
+            .map(|p| if p.is_empty() { "0" } else { p })
+            .collect::<Vec<_>>()
+            .join(".");
+        let fix = if text.contains(':') {
+            "write the IPv4 part without leading zeros".to_string()
+        } else {
+            format!("write `{plain}`")
+        };
+        cx.push(
+            Diagnostic::warning("DS0921", format!("{what} `{text}` has leading zeros"))
+                .at(arg.span, why)
+                .help(format!("the API server reads it as decimal, other tools as octal: {fix}, or `allow portable-ip`")),
+        );
+    }
+    Some(text)
 }

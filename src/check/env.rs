@@ -143,21 +143,21 @@ fn add(
             .help("a shell cannot read it, and clusters before Kubernetes 1.32 refuse it: use letters, digits and `_`, not starting with a digit, or `allow portable-env-name`"),
         );
     }
-    if let Some(first) = seen.get(name) {
-        cx.push(
-            Diagnostic::error(
-                "DS0404",
+    // The API server takes the repetition with a warning; both are written, in order.
+    match seen.get(name) {
+        Some(first) => cx.push(
+            Diagnostic::warning(
+                "DS0913",
                 format!("environment variable `{name}` is set twice"),
             )
             .at(span, "set again here")
             .also(*first, "first set here")
-            .help(
-                "the API server keeps only the last one and `kubectl apply` may drop it; keep one",
-            ),
-        );
-        return;
+            .help("the container sees the last one and `kubectl apply` may drop one: keep one, or `allow duplicate-env`"),
+        ),
+        None => {
+            seen.insert(name.to_string(), span);
+        }
     }
-    seen.insert(name.to_string(), span);
     env.push(EnvVar {
         name: name.to_string(),
         source,
@@ -286,15 +286,26 @@ pub fn check_env_from(cx: &mut Cx, stmt: &Statement, out: &mut Vec<EnvFrom>) {
             Some("prefix") => {
                 i += 1;
                 match stmt.args.get(i).and_then(Arg::as_text) {
-                    Some(p) => match names::env_name(&p) {
-                        Ok(()) => prefix = Some(p),
-                        Err(why) => cx.push(
+                    // As a name: printable ASCII without `=` for the v1.33 API server
+                    // (`ValidateEnvFrom`), and the portable form only a lint.
+                    Some(p) => match (names::relaxed_env_name(&p), names::env_name(&p)) {
+                        (Err(why), _) => cx.push(
                             Diagnostic::error("DS0401", format!("invalid prefix `{p}`"))
                                 .at(stmt.args[i].span, why)
                                 .help(
                                     "a prefix follows the rules of variable names, such as `APP_`",
                                 ),
                         ),
+                        (Ok(()), portable) => {
+                            if let Err(why) = portable {
+                                cx.push(
+                                    Diagnostic::warning("DS0906", format!("the prefix `{p}` makes names that are not portable"))
+                                        .at(stmt.args[i].span, why)
+                                        .help("a shell cannot read them, and clusters before Kubernetes 1.32 refuse them: use letters, digits and `_`, not starting with a digit, or `allow portable-env-name`"),
+                                );
+                            }
+                            prefix = Some(p);
+                        }
                     },
                     None => cx.push(
                         Diagnostic::error("DS0202", "`prefix` needs a value")

@@ -157,6 +157,16 @@ fn method(cx: &mut Cx, kw: &str, arg: &Arg, used: Use) -> Option<&'static str> {
     if let Some(m) = allowed.iter().find(|m| **m == text) {
         return Some(m);
     }
+    // The API server still takes `tcpSocket` in a hook (`validateLifecycleHandler`), which the
+    // kubelet does not run.
+    if used == Use::Hook && text == "tcp" {
+        cx.push(
+            Diagnostic::warning("DS0919", format!("a `{kw} tcp` hook does nothing"))
+                .at(arg.span, "the kubelet does not run TCP hooks")
+                .help("use `exec`, `http` or `sleep`, remove the hook, or `allow tcp-hook`"),
+        );
+        return Some("tcp");
+    }
     let list = allowed.join(", ");
     let d = if other.contains(&text.as_str()) {
         Diagnostic::error("DS0407", format!("`{kw}` cannot use `{text}`"))

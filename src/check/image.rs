@@ -10,12 +10,18 @@ pub struct ImageRef {
     pub full: String,
     pub tag: Option<String>,
     pub digest: Option<String>,
+    /// False for an image kept as written that is not a reference (the lint `image-reference`).
+    pub parsed: bool,
 }
 
 impl ImageRef {
     /// The API server's default pull policy: `Always` for `latest` or no tag and no digest,
     /// else `IfNotPresent`.
+    /// An image the server cannot parse gets `IfNotPresent` (its defaulting reads no tag).
     pub fn default_pull_policy(&self) -> PullPolicy {
+        if !self.parsed {
+            return PullPolicy::IfNotPresent;
+        }
         match (&self.tag, &self.digest) {
             (Some(t), _) if t == "latest" => PullPolicy::Always,
             (None, None) => PullPolicy::Always,
@@ -25,7 +31,30 @@ impl ImageRef {
 
     /// True when the image floats: no digest and the tag is absent or `latest`.
     pub fn is_floating(&self) -> bool {
-        self.digest.is_none() && self.tag.as_deref().is_none_or(|t| t == "latest")
+        self.parsed && self.digest.is_none() && self.tag.as_deref().is_none_or(|t| t == "latest")
+    }
+}
+
+/// What the v1.33 API server asks of an image: set, and, on the pods the daemonset creates,
+/// without spaces around it (`validateContainerOnlyForPod`). The rest of [`parse_image`] is the
+/// lint `image-reference`.
+pub fn relaxed_image(text: &str) -> Result<(), String> {
+    if text.is_empty() {
+        return Err("the image must not be empty".into());
+    }
+    if text.trim() != text {
+        return Err("must not have leading or trailing whitespace".into());
+    }
+    Ok(())
+}
+
+/// An image kept as written, for one that [`relaxed_image`] takes and [`parse_image`] does not.
+pub fn unparsed_image(text: &str) -> ImageRef {
+    ImageRef {
+        full: text.to_string(),
+        tag: None,
+        digest: None,
+        parsed: false,
     }
 }
 
@@ -105,6 +134,7 @@ pub fn parse_image(text: &str) -> Result<ImageRef, String> {
         full,
         tag: tag.map(str::to_string),
         digest: digest.map(str::to_string),
+        parsed: true,
     })
 }
 
@@ -127,5 +157,18 @@ mod tests {
         assert!(parse_image("Fluent/Bit:1").is_err());
         assert!(parse_image("a:b c").is_err());
         assert!(parse_image("a@sha256:xyz").is_err());
+    }
+
+    #[test]
+    fn what_the_server_takes() {
+        assert!(relaxed_image("Fluent/Bit:1").is_ok());
+        assert!(relaxed_image("a:b c").is_ok());
+        assert!(relaxed_image(" a:1").is_err());
+        assert!(relaxed_image("a:1\n").is_err());
+        assert!(relaxed_image("").is_err());
+        let i = unparsed_image("Fluent/Bit");
+        assert_eq!(i.full, "Fluent/Bit");
+        assert_eq!(i.default_pull_policy(), PullPolicy::IfNotPresent);
+        assert!(!i.is_floating());
     }
 }

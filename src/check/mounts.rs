@@ -4,7 +4,7 @@
 
 use super::options::{flag, value, Opt};
 use super::paths;
-use super::volumes::{build_source, invalid_path, source_options};
+use super::volumes::{build_source, invalid_path, relative_path, source_options};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Propagation, SubPath, VolumeMount, VolumeSource};
@@ -162,9 +162,18 @@ pub fn check_mount(cx: &mut Cx, stmt: &Statement) -> Option<PendingMount> {
         None => MountTarget::Named(first_text),
     };
 
-    if let Err(why) = paths::absolute_path(&path_text) {
-        cx.push(invalid_path(path_span, "mount path", &path_text, &why));
+    if path_text.is_empty() {
+        cx.push(
+            Diagnostic::error("DS0503", "the mount path is empty")
+                .at(path_span, "must not be empty")
+                .help("write the directory inside the container, such as `at /data`"),
+        );
         return None;
+    }
+    // The API server takes any mount path that is set; a path taken from the host path has been
+    // reported with it.
+    if let (Err(why), Some(_)) = (paths::absolute_path(&path_text), path_arg) {
+        cx.push(relative_path(path_span, "mount path", &path_text, &why));
     }
     let sub_path = sub_path(cx, &opts)?;
     let propagation_arg = opts.value("propagation");

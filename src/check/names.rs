@@ -221,6 +221,64 @@ pub fn port_name(s: &str) -> Verdict {
     Ok(())
 }
 
+/// An IP address as the v1.33 API server reads it (`IsValidIP` with `StrictIPCIDRValidation`
+/// off, i.e. `netutils.ParseIPSloppy`): IPv6, or a dotted quad of decimal parts where leading
+/// zeros are allowed (`010.0.0.1` is 10.0.0.1).
+pub fn relaxed_ip(ip: &str) -> Verdict {
+    let ok = if ip.contains(':') {
+        ipv6_sloppy(ip)
+    } else {
+        ipv4_sloppy(ip)
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err("not an IPv4 or IPv6 address".into())
+    }
+}
+
+/// An IP address in the form every reader takes the same way: no leading zeros in IPv4 parts
+/// (which C's `inet_aton` reads as octal).
+pub fn portable_ip(ip: &str) -> Verdict {
+    if ip.parse::<std::net::IpAddr>().is_ok() {
+        Ok(())
+    } else {
+        Err("a leading zero makes some readers take the part as octal".into())
+    }
+}
+
+fn ipv4_sloppy(ip: &str) -> bool {
+    let parts: Vec<&str> = ip.split('.').collect();
+    parts.len() == 4
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u64>().is_ok_and(|n| n <= 255)
+        })
+}
+
+fn ipv6_sloppy(ip: &str) -> bool {
+    if ip.parse::<std::net::Ipv6Addr>().is_ok() {
+        return true;
+    }
+    // An embedded IPv4 tail with leading zeros (`::ffff:010.0.0.1`): normalise it and retry.
+    match ip.rsplit_once(':') {
+        Some((head, tail)) if tail.contains('.') && ipv4_sloppy(tail) => {
+            let parts: Vec<String> = tail
+                .split('.')
+                .map(|p| {
+                    p.parse::<u32>()
+                        .map_or_else(|_| "0".into(), |n| n.to_string())
+                })
+                .collect();
+            format!("{head}:{}", parts.join("."))
+                .parse::<std::net::Ipv6Addr>()
+                .is_ok()
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,5 +337,32 @@ mod tests {
         assert!(env_name("1X").is_err());
         assert!(env_name("A=B").is_err());
         assert!(env_name("..x").is_err());
+    }
+
+    #[test]
+    fn ip_addresses() {
+        for ip in [
+            "10.0.0.1",
+            "010.0.0.1",
+            "10.000.0.1",
+            "fd00::10",
+            "::ffff:010.0.0.1",
+        ] {
+            assert!(relaxed_ip(ip).is_ok(), "{ip}");
+        }
+        for ip in [
+            "10.0.0",
+            "10.0.0.256",
+            "registry.local",
+            "",
+            "1.2.3.4.5",
+            "fd00::g",
+        ] {
+            assert!(relaxed_ip(ip).is_err(), "{ip}");
+        }
+        assert!(portable_ip("10.0.0.1").is_ok());
+        assert!(portable_ip("fd00::10").is_ok());
+        assert!(portable_ip("010.0.0.1").is_err());
+        assert!(portable_ip("::ffff:010.0.0.1").is_err());
     }
 }

@@ -7,7 +7,9 @@ fn has_backstep(p: &str) -> bool {
     p.split('/').any(|part| part == "..")
 }
 
-/// A host path or a mount path: absolute, without a `..` element (rules 105, 116).
+/// A host path or a mount path in the form every runtime reads the same way: absolute,
+/// without a `..` element. The API server asks less (see [`relaxed_host_path`]); what it takes
+/// outside this form is the lint `relative-path`.
 pub fn absolute_path(p: &str) -> Verdict {
     if p.is_empty() {
         return Err("must not be empty".into());
@@ -21,11 +23,21 @@ pub fn absolute_path(p: &str) -> Verdict {
     Ok(())
 }
 
-/// A `sub-path` or `sub-path-expr`: relative, without a `..` element (rules 117, 118).
-pub fn descending_path(p: &str) -> Verdict {
+/// A host path as the v1.33 API server takes it (`validateHostPathVolumeSource`): set, and
+/// without a `..` element (rule 105). A mount path needs only to be set (`ValidateVolumeMounts`).
+pub fn relaxed_host_path(p: &str) -> Verdict {
     if p.is_empty() {
         return Err("must not be empty".into());
     }
+    if has_backstep(p) {
+        return Err("must not contain a `..` element".into());
+    }
+    Ok(())
+}
+
+/// `validateLocalDescendingPath`: not absolute, without a `..` element; empty passes, as it
+/// does on the API server (a seccomp `localhostProfile` of `""`).
+pub fn local_descending_path(p: &str) -> Verdict {
     if p.starts_with('/') {
         return Err("must be a relative path, inside the volume".into());
     }
@@ -33,6 +45,14 @@ pub fn descending_path(p: &str) -> Verdict {
         return Err("must not contain a `..` element".into());
     }
     Ok(())
+}
+
+/// A `sub-path` or `sub-path-expr`: relative, without a `..` element (rules 117, 118).
+pub fn descending_path(p: &str) -> Verdict {
+    if p.is_empty() {
+        return Err("must not be empty".into());
+    }
+    local_descending_path(p)
 }
 
 /// A file inside a volume (items, projected and downward-API files, tokens): a descending path
@@ -45,7 +65,8 @@ pub fn file_path(p: &str) -> Verdict {
     Ok(())
 }
 
-/// Mount paths compare without a trailing `/`: `/etc/app/` and `/etc/app` are one place.
+/// Mount paths compare without a trailing `/`: `/etc/app/` and `/etc/app` are one place for
+/// the runtime, though the API server takes them as two (the lint `same-mount-path`).
 pub fn same_place(a: &str, b: &str) -> bool {
     let trim = |p: &str| -> String {
         let t = p.trim_end_matches('/');
@@ -155,6 +176,9 @@ mod tests {
         assert!(absolute_path("var/log").is_err());
         assert!(absolute_path("/var/../etc").is_err());
         assert!(absolute_path("/var/..log").is_ok());
+        assert!(relaxed_host_path("var/log").is_ok());
+        assert!(relaxed_host_path("/var/../etc").is_err());
+        assert!(relaxed_host_path("").is_err());
     }
 
     #[test]
@@ -165,6 +189,9 @@ mod tests {
         assert!(descending_path("..data").is_ok());
         assert!(file_path("..data").is_err());
         assert!(file_path("token").is_ok());
+        assert!(local_descending_path("").is_ok());
+        assert!(descending_path("").is_err());
+        assert!(local_descending_path("/seccomp/a.json").is_err());
     }
 
     #[test]

@@ -124,9 +124,24 @@ pub fn check_pod_setting(
             }
         }
         "scheduler" => {
-            // The API server does not check the name: scheduler profiles may be named freely.
+            // The API server does not check the name: scheduler profiles may be named freely,
+            // and an empty one is defaulted to `default-scheduler`.
             if cx.arity(s, 1, 1) {
-                pod.scheduler = cx.name(&s.args[0], "scheduler name", non_empty);
+                pod.scheduler = cx.scalar(&s.args[0], "scheduler name");
+                let effect = match pod.scheduler.as_deref() {
+                    Some("") => Some("the API server uses `default-scheduler` for it"),
+                    Some(n) if n.trim().is_empty() => {
+                        Some("no scheduler has this name, so the pods stay pending")
+                    }
+                    _ => None,
+                };
+                if let Some(effect) = effect {
+                    cx.push(
+                        Diagnostic::warning("DS0922", "the scheduler name is empty")
+                            .at(s.args[0].span, "no scheduler named")
+                            .help(format!("{effect}: remove `scheduler`, name the scheduler, or `allow empty-scheduler-name`")),
+                    );
+                }
             }
         }
         "automount-token" => {
@@ -175,13 +190,6 @@ pub fn check_pod_setting(
         _ => return false,
     }
     true
-}
-
-fn non_empty(s: &str) -> names::Verdict {
-    if s.trim().is_empty() {
-        return Err("must not be empty".into());
-    }
-    Ok(())
 }
 
 fn flag_name(kw: &str) -> &'static str {

@@ -178,9 +178,10 @@ pub fn init_without_checks(cx: &mut Cx, checks: &[(String, Span)], sidecar: bool
     checks.is_empty()
 }
 
-/// Every port name a probe or hook uses must be a `port` of the container (rule 126); an HTTP
-/// check without a port (`http /healthz`, an empty name here) needs the container to have
-/// exactly one.
+/// Every port name a probe or hook uses should be a `port` of the container (rule 126; the
+/// lint `undeclared-port`, as the API server does not look); an HTTP check without a port
+/// (`http /healthz`, an empty name here) needs the container to have exactly one, since dsc
+/// must write that port.
 pub fn check_port_refs(cx: &mut Cx, refs: &HealthRefs, ports: &[Port], container: &str) {
     let names: Vec<&str> = ports.iter().filter_map(|p| p.name.as_deref()).collect();
     for (name, span) in &refs.ports {
@@ -209,15 +210,19 @@ pub fn check_port_refs(cx: &mut Cx, refs: &HealthRefs, ports: &[Port], container
         if names.contains(&name.as_str()) {
             continue;
         }
-        let d = Diagnostic::error(
-            "DS0602",
+        // The name is written as given; the API server checks its form only, and the kubelet
+        // looks it up when it runs the check.
+        let d = Diagnostic::warning(
+            "DS0916",
             format!("container `{container}` has no port named `{name}`"),
         )
         .at(*span, "not a port of this container");
         let d = match did_you_mean(name, names.iter().copied()) {
-            Some(n) => d.help(format!("did you mean `{n}`?")),
+            Some(n) => d.help(format!(
+                "did you mean `{n}`? every check of an unknown port fails (or `allow undeclared-port`)"
+            )),
             None => d.help(format!(
-                "declare it with `port {name} NUMBER`, or write the port number here"
+                "every check of an unknown port fails: declare it with `port {name} NUMBER`, write the port number here, or `allow undeclared-port`"
             )),
         };
         cx.push(d);

@@ -1,6 +1,7 @@
 //! Seccomp and AppArmor profiles and SELinux options, pod and container (rules 61, 62):
 //! `seccomp|apparmor runtime-default|unconfined|localhost PROFILE`, `selinux KEY=VALUE ...`.
 
+use super::paths;
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Profile, SeLinux, Security};
@@ -47,16 +48,18 @@ pub fn profile(cx: &mut Cx, s: &Statement) -> Option<Profile> {
         }
         ("Localhost", Some(p)) => {
             let name = p.as_text().unwrap_or_default();
-            let why = if name.is_empty() {
-                Some("must not be empty")
-            } else if s.keyword == "seccomp" {
-                if name.starts_with('/') {
-                    Some("must be relative to the kubelet's seccomp directory")
-                } else if name.split('/').any(|part| part == "..") {
-                    Some("must not contain `..`")
-                } else {
-                    None
+            let seccomp = s.keyword == "seccomp";
+            let why = if seccomp {
+                // `validateSeccompProfileField`: `validateLocalDescendingPath`, empty included.
+                match paths::local_descending_path(&name) {
+                    Err(_) if name.starts_with('/') => {
+                        Some("must be relative to the kubelet's seccomp directory")
+                    }
+                    Err(_) => Some("must not contain `..`"),
+                    Ok(()) => None,
                 }
+            } else if name.is_empty() {
+                Some("must not be empty")
             } else if name.trim() != name {
                 Some("must not start or end with spaces")
             } else if name.len() > 4095 {
@@ -82,6 +85,13 @@ pub fn profile(cx: &mut Cx, s: &Statement) -> Option<Profile> {
                         }),
                 );
                 return None;
+            }
+            if seccomp && name.is_empty() {
+                cx.push(
+                    Diagnostic::warning("DS0918", "a localhost seccomp profile with an empty name")
+                        .at(p.span, "no profile file")
+                        .help("the container cannot start without its profile: write a path relative to the kubelet's seccomp directory, such as `profiles/agent.json`, or `allow empty-seccomp-profile`"),
+                );
             }
             Some(Profile {
                 kind,

@@ -86,7 +86,7 @@ pub fn check(
                 } else {
                     "config map name"
                 };
-                let Some(name) = cx.name(&s.args[0], what, names::dns_subdomain) else {
+                let Some(name) = cx.object_name(&s.args[0], what, true) else {
                     continue;
                 };
                 let opts = cx.options(k, &s.args[1..], PROJECTED_KEYED_OPTS);

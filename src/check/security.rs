@@ -237,12 +237,14 @@ pub fn check_conflicts(
                     .help("allow privilege escalation, or drop `privileged` and add only the capabilities the agent needs"),
             );
         }
+        // The API server refuses only the spelling `CAP_SYS_ADMIN`, which dsc never writes; the
+        // runtime reads `SYS_ADMIN` the same way.
         if let Some(c) = spans.sys_admin {
             cx.push(
-                Diagnostic::error("DS0712", "`SYS_ADMIN` lets the container escalate its privileges")
+                Diagnostic::warning("DS0923", "`SYS_ADMIN` lets the container escalate its privileges")
                     .at(no, "privilege escalation is turned off")
                     .also(c, "but this capability grants it")
-                    .help("allow privilege escalation, or drop `SYS_ADMIN`: the API server rejects `CAP_SYS_ADMIN` with escalation turned off"),
+                    .help("allow privilege escalation, drop `SYS_ADMIN`, or `allow sys-admin-escalation` (the API server refuses only the spelling `CAP_SYS_ADMIN`)"),
             );
         }
     }
@@ -255,7 +257,8 @@ pub fn check_conflicts(
     );
 }
 
-/// Rule 136: `run-as-non-root` with user 0 passes the API server and fails on every node.
+/// Rule 136: `run-as-non-root` with user 0 passes the API server and fails on every node: the
+/// lint `root-user`.
 pub fn non_root_vs_user(
     cx: &mut Cx,
     non_root: Option<bool>,
@@ -265,10 +268,10 @@ pub fn non_root_vs_user(
 ) {
     if let (Some(true), Some(0), Some(n), Some(u)) = (non_root, user, non_root_at, user_at) {
         cx.push(
-            Diagnostic::error("DS0713", "`run-as-non-root` with user 0")
+            Diagnostic::warning("DS0917", "`run-as-non-root` with user 0")
                 .at(u, "user 0 is root")
                 .also(n, "the container must not run as root")
-                .help("give a non-zero `user`, such as `user 65534`, or remove `run-as-non-root`: the kubelet refuses to start this container"),
+                .help("the kubelet refuses to start this container: give a non-zero `user`, such as `user 65534`, remove `run-as-non-root`, or `allow root-user`"),
         );
     }
 }

@@ -138,14 +138,23 @@ pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Opt
             return None;
         }
         if takes == Takes::Integer {
-            // Rules 139 and 140: one value, and it must be an integer to ever match.
-            if values.len() != 1 || values[0].parse::<i64>().is_err() {
+            // Rules 139 and 140: the API server asks for one value (`validateNodeSelectorRequirement`).
+            if values.len() != 1 {
                 cx.push(
-                    Diagnostic::error("DS0710", format!("`{op}` compares with one whole number"))
-                        .at(v.span, "not a single integer")
-                        .help(format!("write `{key} {op} 3`: the scheduler reads the node label as an integer, and a term with another value never matches")),
+                    Diagnostic::error("DS0710", format!("`{op}` compares with one value"))
+                        .at(v.span, format!("{} values", values.len()))
+                        .help(format!("write `{key} {op} 3`: the scheduler compares the node label with one integer")),
                 );
                 return None;
+            }
+            // It does not read the value; the scheduler parses it, and a term with another value
+            // never matches.
+            if values[0].parse::<i64>().is_err() {
+                cx.push(
+                    Diagnostic::warning("DS0915", format!("`{op}` compares with `{}`, which is not an integer", values[0]))
+                        .at(v.span, "not an integer")
+                        .help(format!("the scheduler reads the node label and the value as integers, so this term never matches: write `{key} {op} 3`, or `allow non-integer-comparison`")),
+                );
             }
         }
     }

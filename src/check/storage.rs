@@ -120,7 +120,28 @@ pub fn resolve(
             };
             used.insert(name.clone());
             let path = &pm.mount.path;
-            if let Some((_, first)) = paths.iter().find(|(p, _)| same_place(p, path)) {
+            // The API server compares the strings: `/x` and `/x/` pass, and are one directory.
+            if let Some((first_path, first)) =
+                paths.iter().find(|(p, _)| p != path && same_place(p, path))
+            {
+                cx.push(same_mount_path(
+                    &c.container.name,
+                    path,
+                    pm.path_span,
+                    first_path,
+                    *first,
+                ));
+            }
+            if let (Some(tz), true) = (timezone, path != LOCALTIME && same_place(path, LOCALTIME)) {
+                cx.push(same_mount_path(
+                    &c.container.name,
+                    path,
+                    pm.path_span,
+                    LOCALTIME,
+                    tz,
+                ));
+            }
+            if let Some((_, first)) = paths.iter().find(|(p, _)| p == path) {
                 cx.push(
                     Diagnostic::error(
                         "DS0504",
@@ -135,7 +156,7 @@ pub fn resolve(
                 );
                 continue;
             }
-            if let (Some(tz), true) = (timezone, same_place(path, LOCALTIME)) {
+            if let (Some(tz), true) = (timezone, path == LOCALTIME) {
                 cx.push(
                     Diagnostic::error(
                         "DS0504",
@@ -275,4 +296,21 @@ fn host_root_lint(container: &str, mount: Span, privileged: Span) -> Diagnostic 
     .help(
         "mount only the directories the agent needs, read-only where it can, or drop `privileged`",
     )
+}
+
+/// `DS0910`: a mount path that is another's with or without a trailing `/`.
+fn same_mount_path(
+    container: &str,
+    path: &str,
+    at: Span,
+    first: &str,
+    first_at: Span,
+) -> Diagnostic {
+    Diagnostic::warning(
+        "DS0910",
+        format!("`{path}` and `{first}` are one directory in container `{container}`"),
+    )
+    .at(at, "mounted again here")
+    .also(first_at, "first mounted here")
+    .help("the runtime mounts one over the other: mount the directory once, or `allow same-mount-path`")
 }

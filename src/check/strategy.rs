@@ -146,16 +146,21 @@ fn int_or_percent(cx: &mut Cx, name: &str, arg: &Arg) -> Option<IntOrPercent> {
 
 /// Rules 25, 28 and 29, once every statement has been read.
 pub fn finish(cx: &mut Cx, st: &StrategyState) -> Option<UpdateStrategy> {
+    // Rule 25: the API server takes limits with OnDelete and ignores them; dsc writes them as
+    // given, and none of the rolling-update rules apply.
     if let Some(on_delete) = st.on_delete {
-        if let Some((_, at)) = st.unavailable.or(st.surge) {
+        for (_, at) in [st.unavailable, st.surge].into_iter().flatten() {
             cx.push(
-                Diagnostic::error("DS0701", "`on-delete` takes no rolling-update limits")
+                Diagnostic::warning("DS0914", "`on-delete` ignores rolling-update limits")
                     .at(at, "only used by rolling updates")
                     .also(on_delete, "the strategy is on-delete")
-                    .help("remove the limit, or use `update rolling` to have the controller replace pods"),
+                    .help("remove the limit, use `update rolling` to have the controller replace pods, or `allow on-delete-limits`"),
             );
         }
-        return Some(UpdateStrategy::OnDelete);
+        return Some(UpdateStrategy::OnDelete {
+            max_unavailable: st.unavailable.map(|(v, _)| v),
+            max_surge: st.surge.map(|(v, _)| v),
+        });
     }
     let unavailable = st.unavailable.map(|(v, _)| v);
     let surge = st.surge.map(|(v, _)| v);

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::args::invalid_name;
+use super::args::{invalid_name, object_name};
 use super::names;
 use super::options::{flag, pairs, value, Opt, Options};
 use super::paths;
@@ -153,21 +153,24 @@ pub fn build_source(
     };
     match (kind, target) {
         ("host", Some((path, span))) => {
-            if let Err(why) = paths::absolute_path(&path) {
+            if let Err(why) = paths::relaxed_host_path(&path) {
                 cx.push(invalid_path(span, "host path", &path, &why));
                 return None;
+            }
+            // The API server takes a relative host path; the kubelet may not.
+            if let Err(why) = paths::absolute_path(&path) {
+                cx.push(relative_path(span, "host path", &path, &why));
             }
             let kind = opts.value("type").and_then(|a| host_path_type(cx, a));
             Some(VolumeSource::HostPath { path, kind })
         }
         (k @ ("configmap" | "secret"), Some((name, span))) => {
-            if let Err(why) = names::dns_subdomain(&name) {
-                let what = if k == "secret" {
-                    "secret name"
-                } else {
-                    "config map name"
-                };
-                cx.push(invalid_name(span, what, &name, &why));
+            let what = if k == "secret" {
+                "secret name"
+            } else {
+                "config map name"
+            };
+            if !object_name(cx, span, what, &name, true) {
                 return None;
             }
             let keyed = keyed(cx, name, opts, &mut HashMap::new());
@@ -178,8 +181,7 @@ pub fn build_source(
             })
         }
         ("pvc", Some((claim, span))) => {
-            if let Err(why) = names::dns_subdomain(&claim) {
-                cx.push(invalid_name(span, "claim name", &claim, &why));
+            if !object_name(cx, span, "claim name", &claim, true) {
                 return None;
             }
             Some(VolumeSource::Pvc {
@@ -293,6 +295,26 @@ pub fn invalid_path(span: Span, what: &str, path: &str, why: &str) -> Diagnostic
     Diagnostic::error("DS0503", format!("invalid {what} `{path}`"))
         .at(span, why.to_string())
         .help(help)
+}
+
+/// `DS0909`: a path the API server takes that is not absolute, or holds `..`.
+pub fn relative_path(span: Span, what: &str, path: &str, why: &str) -> Diagnostic {
+    let backstep = path.split('/').any(|part| part == "..");
+    let fix = if backstep {
+        "write the full path from the root, without `..`".to_string()
+    } else {
+        format!("write the full path, `/{}`", path.trim_start_matches("./"))
+    };
+    let what_is_wrong = if path.starts_with('/') {
+        "has a `..` element"
+    } else {
+        "is not absolute"
+    };
+    Diagnostic::warning("DS0909", format!("the {what} `{path}` {what_is_wrong}"))
+        .at(span, why.to_string())
+        .help(format!(
+            "the kubelet and the runtime resolve it as they please: {fix}, or `allow relative-path`"
+        ))
 }
 
 /// `mode 0644` → 420 (`DS0507` otherwise).

@@ -142,9 +142,7 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
                 cx.no_block(s);
                 if cx.arity(s, 1, usize::MAX) {
                     for arg in &s.args {
-                        if let Some(n) =
-                            cx.name(arg, "image pull secret name", names::dns_subdomain)
-                        {
+                        if let Some(n) = cx.object_name(arg, "image pull secret name", false) {
                             ds.pull_secrets.push(n);
                         }
                     }

@@ -14,23 +14,24 @@ pub fn update_strategy(pod: &PodSettings) -> Option<apps::DaemonSetUpdateStrateg
         IntOrPercent::Int(n) => IntOrString::Int(n),
         IntOrPercent::Percent(p) => IntOrString::String(format!("{p}%")),
     };
-    Some(match pod.update.as_ref()? {
-        UpdateStrategy::OnDelete => apps::DaemonSetUpdateStrategy {
-            type_: Some("OnDelete".into()),
-            rolling_update: None,
-        },
+    let (kind, max_unavailable, max_surge) = match pod.update.as_ref()? {
+        UpdateStrategy::OnDelete {
+            max_unavailable,
+            max_surge,
+        } => ("OnDelete", max_unavailable, max_surge),
         UpdateStrategy::Rolling {
             max_unavailable,
             max_surge,
-        } => apps::DaemonSetUpdateStrategy {
-            type_: Some("RollingUpdate".into()),
-            rolling_update: (max_unavailable.is_some() || max_surge.is_some()).then(|| {
-                apps::RollingUpdateDaemonSet {
-                    max_unavailable: max_unavailable.map(int_or_string),
-                    max_surge: max_surge.map(int_or_string),
-                }
-            }),
-        },
+        } => ("RollingUpdate", max_unavailable, max_surge),
+    };
+    Some(apps::DaemonSetUpdateStrategy {
+        type_: Some(kind.into()),
+        rolling_update: (max_unavailable.is_some() || max_surge.is_some()).then(|| {
+            apps::RollingUpdateDaemonSet {
+                max_unavailable: max_unavailable.map(int_or_string),
+                max_surge: max_surge.map(int_or_string),
+            }
+        }),
     })
 }
 

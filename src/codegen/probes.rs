@@ -60,8 +60,15 @@ fn hook(handler: &Handler) -> core::LifecycleHandler {
         Handler::Exec(command) => out.exec = Some(exec(command)),
         Handler::Http(get) => out.http_get = Some(http_get(get)),
         Handler::Sleep(seconds) => out.sleep = Some(core::SleepAction { seconds: *seconds }),
-        // The checker allows TCP and gRPC in probes only.
-        Handler::Tcp { .. } | Handler::Grpc { .. } => {}
+        // Taken by the API server and not run by the kubelet (the lint `tcp-hook`).
+        Handler::Tcp { port, host } => {
+            out.tcp_socket = Some(core::TCPSocketAction {
+                host: host.clone(),
+                port: port_value(port),
+            })
+        }
+        // The checker allows gRPC in probes only.
+        Handler::Grpc { .. } => {}
     }
     out
 }

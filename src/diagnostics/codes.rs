@@ -30,8 +30,11 @@ const fn code(
 
 /// Codes no longer raised, and what reports the same mistake now: their rules moved to the
 /// API server's rules on the compiled object (`src/validate/`), which point at the same
-/// arguments. `dsc explain` still answers for them, as old CI logs quote them.
+/// arguments, or became lints where the server accepts the value. `dsc explain` still answers for them, as old CI logs quote them.
 pub static RETIRED: &[(&str, &str)] = &[
+    ("DS0404", "an environment variable set twice: the API server takes it, so it is now the warning DS0913 (`duplicate-env`)"),
+    ("DS0713", "`run-as-non-root` with user 0: the API server takes it, so it is now the warning DS0917 (`root-user`)"),
+    ("DS0719", "a container path that is not absolute: the API server takes it, so it is now the warning DS0909 (`relative-path`)"),
     ("DS0208", "two containers with one name: now DS1004 (duplicate value) at the later container's name"),
     ("DS0411", "a request above its limit: now DS1003 (invalid value) at the request"),
     ("DS0413", "a resource name the API server refuses: now DS1003 (invalid name) at the name"),
@@ -132,9 +135,6 @@ lower-case letters, digits and `-` with at least one letter (rules 73, 75, 77).\
 `spec.serviceAccountName`, `status.hostIP`, `status.hostIPs`, `status.podIP`, `status.podIPs`, and \
 one label or annotation with a subscript (rule 86). All labels at once need a downward-API volume.\n\n\
 Wrong:\n    env APP = field metadata.labels\n\nRight:\n    env APP = field metadata.labels['app']"),
-    code("DS0404", "duplicate-env", "an environment variable is set twice",
-        "The API server keeps the last definition and only warns; `kubectl apply` may drop one of \
-them. dsc rejects the duplicate so the spec says what runs."),
     code("DS0405", "invalid-resource-field", "an env resource reference is not valid",
         "Env vars can read `limits.cpu`, `limits.memory`, `limits.ephemeral-storage`, \
 `requests.cpu`, `requests.memory`, `requests.ephemeral-storage` (plural `requests`), with a divisor \
@@ -143,7 +143,10 @@ of `1m` or `1` for CPU and `1`, `1k`...`1E`, `1Ki`...`1Ei` for memory (rules 89,
 the kubelet then fails to start the pod.\n\nWrong:\n    env CPU = resource request.cpu\n\nRight:\n    env CPU = resource requests.cpu divisor 1m"),
     code("DS0406", "invalid-image", "an image reference is not valid",
         "An image is `[registry/]repository[:tag][@digest]`; repository path components are lower \
-case; a tag is at most 128 letters, digits, `_`, `.` and `-`; a digest is `algorithm:hex`."),
+case; a tag is at most 128 letters, digits, `_`, `.` and `-`; a digest is `algorithm:hex`. The API \
+server requires only an image that is not empty and, on the pods the daemonset creates, no space or \
+line break around it (`validateContainerOnlyForPod`): those are errors. Anything else that is not a \
+reference is a warning, `image-reference` (DS0911).\n\nWrong:\n    image \" agent:1.0\"\n\nRight:\n    image agent:1.0"),
     code("DS0407", "unknown-value", "a setting has a value outside its allowed set",
         "Some settings take one of a few words, such as `pull always|if-not-present|never`. The \
 help line lists them and suggests the closest."),
@@ -164,13 +167,15 @@ app-config at /etc/app`.\n\nWrong:\n    mount config at /etc/agent\n\nRight:\n  
         "Volume names are unique in a pod (rule 102). With `timezone host`, the name \
 `host-localtime` belongs to the volume that holds the node's zone file.\n\nWrong:\n    volume data host /var/lib/agent\n    volume data empty-dir\n\nRight:\n    volume data host /var/lib/agent\n    volume scratch empty-dir"),
     code("DS0503", "invalid-path", "a path breaks its rule",
-        "Host paths and mount paths are absolute: they start with `/` (rules 105, 116). Paths inside \
+        "A host path has no `..` element (rule 105), and is otherwise only a warning when it is \
+not absolute (`relative-path`, DS0909), as is a mount path. Paths inside \
 a volume (`sub-path`, `items` targets, projected and downward-API files) are relative (rules 109, \
 117). No path may contain a `..` element, and files in a volume may not start with `..`, which the \
-kubelet reserves.\n\nWrong:\n    mount var/log\n    mount certs at /certs sub-path /tls\n\nRight:\n    mount /var/log\n    mount certs at /certs sub-path tls"),
+kubelet reserves.\n\nWrong:\n    mount certs at /certs sub-path /tls\n\nRight:\n    mount certs at /certs sub-path tls"),
     code("DS0504", "duplicate-mount-path", "two mounts of a container share a path",
-        "A path in a container holds one mount (rule 116); `/x` and `/x/` are the same path. With \
-`timezone host`, `/etc/localtime` is mounted in every container already.\n\nWrong:\n    mount /var/log\n    mount logs at /var/log\n\nRight:\n    mount /var/log\n    mount logs at /var/log/agent"),
+        "A path in a container holds one mount (rule 116). `/x` and `/x/` are different strings to \
+the API server, which takes them, and one directory to the runtime: that is a warning, \
+`same-mount-path` (DS0910). With `timezone host`, `/etc/localtime` is mounted in every container already.\n\nWrong:\n    mount /var/log\n    mount logs at /var/log\n\nRight:\n    mount /var/log\n    mount logs at /var/log/agent"),
     code("DS0505", "sub-path-conflict", "a mount has both `sub-path` and `sub-path-expr`",
         "A mount picks one directory of its volume, either as a fixed path or as a path expanded \
 from environment variables (rule 118), not both.\n\nWrong:\n    mount data at /data sub-path a sub-path-expr $(POD_NAME)\n\nRight:\n    mount data at /data sub-path-expr $(POD_NAME)"),
@@ -204,10 +209,12 @@ another volume. Mount it or remove it. Allow with `--allow unused-volume`."),
         "Durations are a number and a unit: `500ms`, `10s`, `2m`, `1h`, or combined: `1m30s`. Probe \
 timings, sleep hooks and token lifetimes are whole seconds, so `1500ms` is rejected rather than \
 rounded. A bare number has no unit and is rejected too, except `0`.\n\nWrong:\n    liveness tcp 8080 period 10\n\nRight:\n    liveness tcp 8080 period 10s"),
-    code("DS0602", "unknown-port-name", "a probe or hook names a port the container does not declare",
-        "A probe may name a port instead of giving its number. The API server does not check the \
-name (rule 126): a typo only shows when the kubelet fails every check and restarts the container. \
-dsc checks it against the container's `port` settings.\n\nWrong:\n    port metrics 2020\n    liveness http metric /healthz\n\nRight:\n    port metrics 2020\n    liveness http metrics /healthz"),
+    code("DS0602", "which-port", "an HTTP check without a port, in a container without exactly one port",
+        "`http /healthz` (no port before the path) checks the container's only port: dsc writes that \
+port's name or number, which it must know to compile the check. With no port, or several, write \
+the port: `http 8080 /healthz` or `http metrics /healthz`. A port named in a check that no `port` \
+declares is a warning, `undeclared-port` (DS0916).\n\nWrong:\n    port metrics 2020\n    port admin 9000\n    \
+liveness http /healthz\n\nRight:\n    liveness http metrics /healthz"),
     code("DS0603", "invalid-probe-setting", "a probe timing or threshold is out of range",
         "Timeouts and periods are at least 1 s; thresholds are whole numbers of at least 1 (rule \
 127). Liveness and startup probes must use a success threshold of 1 (rule 128): only readiness \
@@ -227,7 +234,7 @@ rejects it (rule 130). A sleep of 0 s is a warning (`zero-sleep`, DS0907).\n\nWr
         "A DaemonSet is updated by `rolling` (the controller replaces pods, at most `max-unavailable` \
 down at a time) or by `on-delete` (a pod is replaced only when you delete it). There is no \
 `recreate` for DaemonSets (rule 23); `max-unavailable 100%` replaces every pod at once. Limits \
-with `on-delete` would be ignored by the server, so dsc rejects them (rule 25).\n\nWrong:\n    update recreate\n\nRight:\n    update rolling max-unavailable 100%"),
+with `on-delete` are ignored by the server: a warning, `on-delete-limits` (DS0914, rule 25).\n\nWrong:\n    update recreate\n\nRight:\n    update rolling max-unavailable 100%"),
     code("DS0702", "invalid-rollout-limit", "a max-unavailable or max-surge value is not valid",
         "A limit is a whole number of pods (`1`) or a percentage of the nodes (`10%`, at most \
 `100%`, rounded down) (rules 26, 27).\n\nWrong:\n    max-unavailable 1.5%\n\nRight:\n    max-unavailable 10%"),
@@ -244,15 +251,16 @@ Wrong:\n    update rolling max-unavailable 1 max-surge 1\n\nRight:\n    max-surg
 option has a name (rule 42).\n\nWrong:\n    dns none\n\nRight:\n    dns none { nameservers 10.96.0.10; searches svc.cluster.local; options ndots=2 }"),
     code("DS0707", "invalid-ip-address", "an IP address is not valid",
         "Nameservers and host aliases are IPv4 or IPv6 addresses (rules 40, 51); names cannot be \
-resolved at this point.\n\nWrong:\n    host-alias registry.local registry\n\nRight:\n    host-alias 10.0.0.5 registry.local"),
+resolved at this point. An IPv4 address with leading zeros (`010.0.0.1`) is valid for the v1.33 API \
+server and only a warning, `portable-ip` (DS0921).\n\nWrong:\n    host-alias registry.local registry\n\nRight:\n    host-alias 10.0.0.5 registry.local"),
     code("DS0709", "invalid-toleration", "a toleration breaks a rule",
         "`tolerate all` matches every key, so it cannot match a value (rule 149); taint values \
 follow the label-value rules (rule 150); a toleration time (`for 300s`) delays eviction and is \
 only allowed with `NoExecute` (rule 152).\n\nWrong:\n    tolerate node.kubernetes.io/unreachable for 300s\n\nRight:\n    tolerate node.kubernetes.io/unreachable:NoExecute for 300s"),
     code("DS0710", "invalid-selector-requirement", "a selector expression lacks or misuses values",
         "`in` and `not-in` need at least one value; `exists` and `does-not-exist` take none; `gt` \
-and `lt` take exactly one integer, since the scheduler compares the node label as a number and a \
-term with anything else never matches (rules 14, 139, 140).\n\nWrong:\n    node-affinity require example.com/cores gt many\n\nRight:\n    node-affinity require example.com/cores gt 4"),
+and `lt` take exactly one value (rules 14, 139, 140). A value that is not an integer is a \
+warning, `non-integer-comparison` (DS0915): the API server takes it, and the term never matches.\n\nWrong:\n    node-affinity require example.com/cores gt many\n\nRight:\n    node-affinity require example.com/cores gt 4"),
     code("DS0711", "invalid-affinity", "an affinity rule is incomplete or too large",
         "A pod (anti-)affinity must select pods (`app=NAME` or an expression); a preference is one \
 term, so it cannot have `or`; several `node-affinity require` lines all hold, so their `or`s \
@@ -260,13 +268,12 @@ multiply, and dsc writes at most 16 terms.\n\nWrong:\n    pod-anti-affinity requ
     code("DS0712", "privilege-escalation", "privilege escalation is turned off for a container that has it anyway",
         "`no-privilege-escalation` sets `allowPrivilegeEscalation: false`, which the API server \
 rejects together with `privileged` and with the capability `CAP_SYS_ADMIN` (rule 133). dsc writes \
-capabilities without `CAP_` and rejects `SYS_ADMIN` too, since it grants the same.\n\nWrong:\n    privileged\n    no-privilege-escalation\n\nRight:\n    caps add [NET_ADMIN] drop [ALL]\n    no-privilege-escalation"),
-    code("DS0713", "root-user", "`run-as-non-root` together with user 0",
-        "The API server accepts it, and then the kubelet refuses to start the container on every \
-node (rule 136). The container's `user` and `run-as-non-root` override the pod's.\n\nWrong:\n    run-as-non-root\n    user 0\n\nRight:\n    run-as-non-root\n    user 65534"),
+capabilities without `CAP_`, which the server then takes; `SYS_ADMIN` with escalation turned off \
+is a warning, `sys-admin-escalation` (DS0923).\n\nWrong:\n    privileged\n    no-privilege-escalation\n\nRight:\n    caps add [NET_ADMIN] drop [ALL]\n    no-privilege-escalation"),
     code("DS0715", "invalid-profile", "a seccomp or AppArmor profile is not valid",
         "Only `localhost` profiles take a name, and they need one; a seccomp profile is a path \
-relative to the kubelet's seccomp directory, without `..` (rules 61, 62).\n\nWrong:\n    seccomp localhost /var/lib/kubelet/seccomp/agent.json\n\nRight:\n    seccomp localhost agent.json"),
+relative to the kubelet's seccomp directory, without `..` (rules 61, 62). An empty seccomp \
+profile name is taken by the API server and only a warning, `empty-seccomp-profile` (DS0918).\n\nWrong:\n    seccomp localhost /var/lib/kubelet/seccomp/agent.json\n\nRight:\n    seccomp localhost agent.json"),
     code("DS0716", "invalid-selinux", "an SELinux option is not valid",
         "SELinux options are `user=`, `role=`, `type=` and `level=` pairs.\n\nWrong:\n    selinux spc_t\n\nRight:\n    selinux type=spc_t"),
     code("DS0717", "unknown-capability", "a capability is not a Linux capability (lint)",
@@ -275,9 +282,6 @@ The API server accepts any name and the container runtime fails on a misspelled 
     code("DS0718", "sidecar-not-init", "`sidecar` in a regular container",
         "A sidecar is an init container that keeps running (`restartPolicy: Always`); regular \
 containers may not set a restart policy (rule 68).\n\nWrong:\n    container proxy { sidecar ... }\n\nRight:\n    init proxy { sidecar ... }"),
-    code("DS0719", "relative-path", "a container path is not absolute",
-        "Working directories and the termination message path are absolute paths in the container.\n\n\
-Wrong:\n    workdir app\n\nRight:\n    workdir /app"),
     code("DS0750", "override-syntax", "an override is not a YAML mapping",
         "`pod-override`, `spec-override` and `override` take a YAML fragment in a string, usually \
 `\"\"\"`: fields of the pod spec, the DaemonSet spec or the container, merged into what dsc \
@@ -349,6 +353,98 @@ on by default in 1.33): a label may hold and start with `_` (`_ldap._tcp.example
 lookups) and `.` alone is allowed. Clusters before 1.32 refuse such a domain; allow with `allow \
 portable-dns-search` where every cluster is newer.\n\nWrong (on an older cluster):\n    \
 searches _ldap._tcp.example.com\n\nRight:\n    searches example.com"),
+    code("DS0909", "relative-path", "a host, mount or container path is not absolute (lint)",
+        "The v1.33 API server takes a host path, a mount path, a working directory or a termination \
+message path that does not start with `/`, and a mount path with a `..` element: \
+`validateHostPathVolumeSource` and `ValidateVolumeMounts` check only that they are set (and a host \
+path for `..`), and `workingDir` and `terminationMessagePath` are not checked. What such a path \
+means is left to the kubelet and the container runtime, which resolve it from their own working \
+directory or refuse it when the pod starts. dsc writes the path as given. Write the full path; \
+allow with `allow relative-path` where a runtime is known to take it.\n\n\
+Wrong:\n    mount var/log\n    workdir app\n\nRight:\n    mount /var/log\n    workdir /app"),
+    code("DS0910", "same-mount-path", "two mount paths of a container differ only by a trailing `/` (lint)",
+        "The API server compares mount paths as strings (`ValidateVolumeMounts`), so `/var/log` and \
+`/var/log/` pass as two mounts. They are one directory in the container: the runtime mounts one \
+over the other, or refuses the container. Mount the directory once; allow with `allow \
+same-mount-path` where that is intended.\n\nWrong:\n    mount /var/log\n    mount logs at /var/log/\n\n\
+Right:\n    mount /var/log\n    mount logs at /var/log/agent"),
+    code("DS0911", "image-reference", "an image is not a valid image reference (lint)",
+        "The API server requires only a non-empty image without surrounding spaces; an image that is \
+not `[registry/]repository[:tag][@digest]` (upper-case letters, a malformed tag or digest, a space \
+inside) is stored, and every pod then fails to pull it. dsc writes the image as given, without \
+adding `:latest`. Allow with `allow image-reference` where a runtime reads such names.\n\n\
+Wrong:\n    image Registry.example.com/Agent:1.0\n\nRight:\n    image registry.example.com/agent:1.0"),
+    code("DS0912", "object-name", "a referenced object name is not a DNS subdomain (lint)",
+        "Config maps, secrets and persistent volume claims are named with DNS subdomains, so a \
+volume, a projected source or an image pull secret that names one otherwise can never find it. \
+The API server checks only that the name is set (`validateConfigMapVolumeSource`, \
+`validateSecretVolumeSource`, `validatePersistentClaimVolumeSource`, `validateProjectionSources`, \
+`validateImagePullSecrets`); the pod then waits for an object that cannot exist. Env references \
+(`secret NAME/KEY`, `env-from`) are checked by the server, and remain errors (DS0409, DS0301).\n\n\
+Wrong:\n    volume config configmap Agent_Config\n\nRight:\n    volume config configmap agent-config"),
+    code("DS0913", "duplicate-env", "an environment variable is set twice (lint)",
+        "The API server takes two definitions of one variable and only warns; the container sees \
+the last one, and `kubectl apply` may drop one of them when it merges the list. dsc writes both, \
+in order. Keep one; allow with `allow duplicate-env` where the repetition is intended.\n\n\
+Wrong:\n    env MODE=a\n    env MODE=b\n\nRight:\n    env MODE=b"),
+    code("DS0914", "on-delete-limits", "rolling-update limits with the `on-delete` strategy (lint)",
+        "With `updateStrategy.type: OnDelete` the API server ignores `rollingUpdate` \
+(`ValidateDaemonSetUpdateStrategy` checks it only for `RollingUpdate`) and the controller never \
+reads it: the limits do nothing until the strategy is changed. dsc writes them as given. Remove \
+them, or use `update rolling`; allow with `allow on-delete-limits` where they are kept for a later \
+switch.\n\nWrong:\n    update on-delete max-unavailable 2\n\nRight:\n    update on-delete"),
+    code("DS0915", "non-integer-comparison", "a `gt` or `lt` node-selector value that is not an integer (lint)",
+        "The API server requires exactly one value for `Gt` and `Lt` (`validateNodeSelectorRequirement`) \
+and does not read it. The scheduler parses both the value and the node label as integers, so a \
+term with another value never matches a node. Allow with `allow non-integer-comparison` where \
+that is intended.\n\nWrong:\n    node-affinity require example.com/cores gt many\n\nRight:\n    \
+node-affinity require example.com/cores gt 4"),
+    code("DS0916", "undeclared-port", "a probe or hook names a port the container does not declare (lint)",
+        "A probe or hook may name a port instead of giving its number; dsc writes the name, which \
+the kubelet looks up in the container's ports when it runs the check. The API server checks the \
+name's form only (rule 126, `validatePortNumOrName`), so a typo shows when every check fails and \
+the container is restarted. Declare the port, or correct the name; allow with `allow \
+undeclared-port` where the port is added by an override.\n\nWrong:\n    port metrics 2020\n    \
+liveness http metric /healthz\n\nRight:\n    port metrics 2020\n    liveness http metrics /healthz"),
+    code("DS0917", "root-user", "`run-as-non-root` together with user 0 (lint)",
+        "The API server accepts it (rule 136), and then the kubelet refuses to start the container \
+on every node. The container's `user` and `run-as-non-root` override the pod's. Allow with `allow \
+root-user` where another setting replaces the user before the pod runs.\n\nWrong:\n    \
+run-as-non-root\n    user 0\n\nRight:\n    run-as-non-root\n    user 65534"),
+    code("DS0918", "empty-seccomp-profile", "a localhost seccomp profile with an empty name (lint)",
+        "`validateSeccompProfileField` checks a localhost profile's path only for being relative and \
+without `..`, so `localhostProfile: \"\"` is stored. The kubelet then looks for a profile at the \
+seccomp directory itself and the container does not start. Name the profile's file; allow with \
+`allow empty-seccomp-profile`.\n\nWrong:\n    seccomp localhost \"\"\n\nRight:\n    seccomp \
+localhost profiles/agent.json"),
+    code("DS0919", "tcp-hook", "a `post-start` or `pre-stop` hook that opens a TCP connection (lint)",
+        "The API server still takes `tcpSocket` in a lifecycle hook, for compatibility \
+(`validateLifecycleHandler`), but the kubelet does not run it: the hook does nothing. Use an \
+`exec`, `http` or `sleep` hook; allow with `allow tcp-hook` where it is kept on purpose.\n\n\
+Wrong:\n    pre-stop tcp 8080\n\nRight:\n    pre-stop http 8080 /shutdown"),
+    code("DS0920", "zero-devices", "a `gpu 0` or `rdma 0` that asks for no device (lint)",
+        "A device count of 0 is a valid extended-resource limit, and the API server takes it; the \
+container then gets no device, and the statement only marks the container as a GPU or RDMA user \
+for the console's rules. Remove it, or ask for at least one; allow with `allow zero-devices`.\n\n\
+Wrong:\n    gpu 0\n\nRight:\n    gpu 1"),
+    code("DS0921", "portable-ip", "an IPv4 address with leading zeros (lint)",
+        "With StrictIPCIDRValidation off (v1.33), the API server reads IPv4 addresses the way Go's \
+legacy parser does, so `010.0.0.1` is 10.0.0.1. Other tools (glibc's resolver, `ping`) read a \
+leading zero as octal, and stricter clusters refuse it. Write the address without leading zeros; \
+allow with `allow portable-ip` where the value must stay as it is.\n\nWrong:\n    host-alias \
+010.0.0.1 metrics.local\n\nRight:\n    host-alias 10.0.0.1 metrics.local"),
+    code("DS0922", "empty-scheduler-name", "an empty scheduler name (lint)",
+        "The API server does not check `schedulerName`, and defaults an empty one to \
+`default-scheduler`; dsc writes the empty string as given. An empty name is a value that was \
+meant to be filled in: remove `scheduler`, or name the scheduler; allow with `allow \
+empty-scheduler-name`.\n\nWrong:\n    scheduler \"\"\n\nRight:\n    scheduler default-scheduler"),
+    code("DS0923", "sys-admin-escalation", "`SYS_ADMIN` with privilege escalation turned off (lint)",
+        "The API server refuses `allowPrivilegeEscalation: false` together with the capability \
+`CAP_SYS_ADMIN` (`ValidateSecurityContext`), but not with the spelling `SYS_ADMIN`, which dsc writes \
+(it drops `CAP_`). The runtime reads both the same: the capability lets the process gain the \
+privileges that turning escalation off meant to deny. Drop the capability or allow escalation; \
+allow with `allow sys-admin-escalation` where both are intended.\n\nWrong:\n    caps add \
+[SYS_ADMIN]\n    no-privilege-escalation\n\nRight:\n    caps add [SYS_ADMIN]"),
     code("DS1001", "required-field", "a field the API server requires is not set",
         "The object is checked with the rules the Kubernetes API server runs on create \
 (`ValidateDaemonSet` and the pod validation it reaches), after the server's defaults are applied. \

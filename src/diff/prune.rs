@@ -4,7 +4,8 @@
 //! maps (S18) and zero values of non-pointer `omitempty` fields (S17: `readOnly: false`,
 //! `hostPort: 0`, `workingDir: ""` …), children before parents, so a map emptied by pruning is
 //! pruned too. Explicit `false` and `0` on pointer fields (`privileged`, `runAsUser`,
-//! `terminationGracePeriodSeconds`, `defaultMode`, `optional`) stay: they differ from absent.
+//! `terminationGracePeriodSeconds`, `defaultMode`, `optional`) stay: they differ from absent;
+//! so does a `localhostProfile` of `""`.
 //! Maps of data (labels, annotations, resource lists) keep their values as they are, and maps
 //! that mean something when empty (`emptyDir: {}`, a volume's source, an empty label selector)
 //! stay.
@@ -51,6 +52,10 @@ const OMITTED_ZERO: [&str; 7] = [
     "successThreshold",
     "failureThreshold",
 ];
+
+/// Pointer string fields whose `""` the server keeps and reads: a `Localhost` profile with
+/// `localhostProfile: ""` is valid, and without the field it is not.
+const KEPT_EMPTY_STRING: [&str; 1] = ["localhostProfile"];
 
 /// Maps that mean something even when empty (`emptyDir: {}`, an empty selector matches all).
 const MEANINGFUL_EMPTY: [&str; 3] = ["emptyDir", "labelSelector", "namespaceSelector"];
@@ -106,7 +111,7 @@ fn is_prunable(key: &str, value: &Value, ctx: Context) -> bool {
                 && !(ctx == Context::Volume && key != "name")
         }
         _ if ctx == Context::Data => false,
-        Value::String(s) => s.is_empty(),
+        Value::String(s) => s.is_empty() && !KEPT_EMPTY_STRING.contains(&key),
         Value::Bool(b) => !b && OMITTED_FALSE.contains(&key),
         Value::Number(n) => n.as_f64() == Some(0.0) && OMITTED_ZERO.contains(&key),
     }

@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 use super::storage::{mount_statements, Plan};
 use super::values::{is_pair_key, object, pair, str_at, text};
 use super::{probes, security};
-use crate::check::image::parse_image;
+use crate::check::image::{parse_image, relaxed_image, unparsed_image};
 use crate::model::PullPolicy;
 use crate::print::{Node, Value};
 
@@ -60,8 +60,9 @@ pub fn container(
 }
 
 /// `image REF`, and `pull POLICY` when the policy is not the one the image implies. A value
-/// that is not an image reference (a template's `<IMAGE>`) is replaced by a reference under the
-/// reserved `.invalid` domain; the round trip writes the real value in the override.
+/// that is not an image reference (a template's `<IMAGE>`) is written as it is (the lint
+/// `image-reference`); one the API server refuses (spaces around it) is replaced by a reference
+/// under the reserved `.invalid` domain, and the round trip writes the real value in the override.
 fn image(c: &Json, out: &mut Vec<Node>) {
     let Some(given) = str_at(c, "image") else {
         return;
@@ -74,6 +75,8 @@ fn image(c: &Json, out: &mut Vec<Node>) {
             Some("# no tag: the override keeps the image as written"),
         ),
         Ok(parsed) => (given, Ok(parsed), None),
+        // Not a reference, but the API server takes it: the statement keeps it, with a warning.
+        Err(_) if relaxed_image(given).is_ok() => (given, Ok(unparsed_image(given)), None),
         Err(_) => (
             placeholder.as_str(),
             parse_image(&placeholder),
@@ -131,9 +134,7 @@ fn resources(r: &Json, gpu_type: &Option<String>, out: &mut Vec<Node>) {
         && q(requests, mgpu_memory) == q(limits, mgpu_memory);
     for name in names {
         let (request, limit) = (q(requests, name), q(limits, name));
-        let count = limit
-            .clone()
-            .filter(|t| t.parse::<u32>().is_ok_and(|n| n > 0));
+        let count = limit.clone().filter(|t| t.parse::<u32>().is_ok());
         let node = match name.as_str() {
             "nvidia.com/gpu" | "vke.volcengine.com/rdma"
                 if request.is_none() && count.is_some() =>

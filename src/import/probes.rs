@@ -98,7 +98,7 @@ fn hook(h: &Json) -> Option<Vec<Value>> {
 }
 
 /// `exec [...]`, `http[s] PORT [PATH] [host H] [header K=V ...]`, `tcp PORT [host H]`,
-/// `grpc PORT [service S]`. TCP and gRPC are probes only.
+/// `grpc PORT [service S]`. gRPC is for probes only; a TCP hook is a statement with a warning.
 fn handler(h: &Json, hook: bool) -> Option<Vec<Value>> {
     if let Some(exec) = h.get("exec") {
         let command = strings(&exec["command"])?;
@@ -140,15 +140,16 @@ fn handler(h: &Json, hook: bool) -> Option<Vec<Value>> {
         }
         return Some(args);
     }
-    if hook {
-        return None;
-    }
+    // In a hook too: the API server takes it there (the lint `tcp-hook`).
     if let Some(tcp) = h.get("tcpSocket") {
         let mut args = vec![Value::word("tcp"), port(&tcp["port"])?];
         if let Some(host) = str_at(tcp, "host") {
             args.extend([Value::word("host"), text(host)]);
         }
         return Some(args);
+    }
+    if hook {
+        return None;
     }
     let grpc = h.get("grpc")?;
     let mut args = vec![
@@ -202,8 +203,14 @@ mod tests {
     fn what_a_handler_cannot_say_is_left_out() {
         let c = json!({
             "livenessProbe": {"httpGet": {"path": "healthz", "port": 80}},
-            "lifecycle": {"postStart": {"tcpSocket": {"port": 80}}}
+            "lifecycle": {"postStart": {"grpc": {"port": 80}}}
         });
         assert_eq!(printed(c), "");
+    }
+
+    #[test]
+    fn a_tcp_hook_is_a_statement() {
+        let c = json!({"lifecycle": {"postStart": {"tcpSocket": {"port": 80}}}});
+        assert_eq!(printed(c), "post-start tcp 80\n");
     }
 }

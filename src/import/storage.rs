@@ -200,8 +200,12 @@ fn mount(m: &Json, plan: &Plan) -> Node {
             path: host,
             options,
         }) => {
+            // `mount /PATH`; a relative host path needs its kind, and its mount path.
+            if !host.starts_with('/') {
+                args.push(Value::word("host"));
+            }
             args.push(text(host));
-            if host != path {
+            if host != path || !host.starts_with('/') {
                 at(&mut args);
             }
             source_options = options.clone();

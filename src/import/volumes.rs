@@ -65,7 +65,15 @@ impl Source {
     /// The words after `volume NAME`.
     pub fn declared_args(&self) -> Vec<Value> {
         match self {
-            Source::Host { path, options } => [vec![text(path)], options.clone()].concat(),
+            Source::Host { path, options } => {
+                let kind = (!path.starts_with('/')).then(|| Value::word("host"));
+                [
+                    kind.into_iter().collect(),
+                    vec![text(path)],
+                    options.clone(),
+                ]
+                .concat()
+            }
             Source::Keyed {
                 kind,
                 name,
@@ -106,7 +114,8 @@ fn host(source: &Json) -> Option<Source> {
         options.push(Value::word("type"));
         options.push(Value::word(kind.keyword()));
     }
-    path.starts_with('/').then(|| Source::Host {
+    // A relative path is written after `host` (the lint `relative-path`).
+    Some(Source::Host {
         path: path.to_string(),
         options,
     })

@@ -121,14 +121,18 @@ fn strategy(spec: &Json, out: &mut Vec<Node>) {
         Json::String(s) => Some(text(s)),
         _ => None,
     };
-    if str_at(strategy, "type") == Some("OnDelete") {
+    let on_delete = str_at(strategy, "type") == Some("OnDelete");
+    if on_delete {
         out.push(Node::new("update", vec![Value::word("on-delete")]));
     }
     let surge = rolling.get("maxSurge").and_then(limit);
     let unavailable = rolling.get("maxUnavailable");
     match (surge, unavailable) {
-        // A surge is written with `maxUnavailable: 0`, which the compiler adds itself.
-        (Some(s), Some(u)) if u == &Json::from(0) => out.push(Node::new("max-surge", vec![s])),
+        // A rolling surge is written with `maxUnavailable: 0`, which the compiler adds itself;
+        // with on-delete the limits are written as given.
+        (Some(s), Some(u)) if u == &Json::from(0) && !on_delete => {
+            out.push(Node::new("max-surge", vec![s]))
+        }
         (surge, unavailable) => {
             if let Some(u) = unavailable.and_then(limit) {
                 out.push(Node::new("max-unavailable", vec![u]));

@@ -40,7 +40,11 @@ pub struct PodSettings {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum UpdateStrategy {
-    OnDelete,
+    /// Limits are written as given: the server ignores them (the lint `on-delete-limits`).
+    OnDelete {
+        max_unavailable: Option<IntOrPercent>,
+        max_surge: Option<IntOrPercent>,
+    },
     /// Each side as emitted; when surge is non-zero, unavailable is `Some(Int(0))`.
     Rolling {
         max_unavailable: Option<IntOrPercent>,

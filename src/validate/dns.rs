@@ -1,8 +1,6 @@
 //! The pod's DNS: `validateDNSPolicy`, `validatePodDNSConfig` and `ValidateHostAliases`, with
 //! the IP address format they share (`IsValidIP`).
 
-use std::net::Ipv6Addr;
-
 use super::field::Node;
 use super::findings::Findings;
 use super::metadata::text;
@@ -108,7 +106,7 @@ fn host_aliases(list: &Node, out: &mut Findings) {
 /// `IsValidIP` as in v1.33 (`StrictIPCIDRValidation` off): anything `netutils.ParseIPSloppy`
 /// reads, which allows leading zeros in IPv4 parts.
 pub fn is_valid_ip(at: &Node, ip: &str, out: &mut Findings) -> bool {
-    if parse_ip_sloppy(ip) {
+    if crate::check::names::relaxed_ip(ip).is_ok() {
         return true;
     }
     out.invalid(
@@ -116,46 +114,6 @@ pub fn is_valid_ip(at: &Node, ip: &str, out: &mut Findings) -> bool {
         "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
     );
     false
-}
-
-/// Go's legacy `net.ParseIP`: a dotted quad of decimal parts (leading zeros allowed), or IPv6.
-fn parse_ip_sloppy(ip: &str) -> bool {
-    if ip.contains(':') {
-        return ipv6_sloppy(ip);
-    }
-    ipv4_sloppy(ip)
-}
-
-fn ipv4_sloppy(ip: &str) -> bool {
-    let parts: Vec<&str> = ip.split('.').collect();
-    parts.len() == 4
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes().all(|b| b.is_ascii_digit())
-                && p.parse::<u64>().is_ok_and(|n| n <= 255)
-        })
-}
-
-fn ipv6_sloppy(ip: &str) -> bool {
-    if ip.parse::<Ipv6Addr>().is_ok() {
-        return true;
-    }
-    // An embedded IPv4 tail with leading zeros (`::ffff:010.0.0.1`): normalise it and retry.
-    match ip.rsplit_once(':') {
-        Some((head, tail)) if tail.contains('.') && ipv4_sloppy(tail) => {
-            let parts: Vec<String> = tail
-                .split('.')
-                .map(|p| {
-                    p.parse::<u32>()
-                        .map_or_else(|_| "0".into(), |n| n.to_string())
-                })
-                .collect();
-            format!("{head}:{}", parts.join("."))
-                .parse::<Ipv6Addr>()
-                .is_ok()
-        }
-        _ => false,
-    }
 }
 
 #[cfg(test)]
