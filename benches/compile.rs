@@ -37,7 +37,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| dsc::ast_to_model(black_box(&ast)))
     });
     c.bench_function("stage validate", |b| {
-        b.iter(|| dsc::objects_to_findings(black_box(&spec), black_box(&objects), &file, false))
+        b.iter(|| dsc::objects_to_findings(black_box(&spec), black_box(&objects), &file, &[]))
     });
     c.bench_function("stage lower", |b| {
         b.iter(|| dsc::model_to_objects(black_box(&spec)))

@@ -48,18 +48,31 @@ pub fn model_to_objects(spec: &CheckedSpec) -> Vec<Manifest> {
 /// Stage 3b: the API server's rules on the final objects, every override merged → diagnostics
 /// at the spec lines that set the fields (the argument or override line, else the statement).
 ///
-/// After an error in an earlier stage the model lacks what failed, so only findings about a
-/// value as written are kept (an invalid, unsupported, too long or repeated value at the exact
-/// argument that set it): a missing, forbidden or unresolved field may just be the statement
-/// that failed.
+/// One statement can write several fields (`labels` sets the object's labels, the pods' and
+/// the selector's), so findings that land on the same argument with the same label are
+/// reported once.
+///
+/// After an error in an earlier stage (`earlier`) the model lacks what failed, so only findings
+/// about a value as written are kept (an invalid, unsupported, too long or repeated value at the
+/// exact argument that set it): a missing, forbidden or unresolved field may just be the
+/// statement that failed. A finding on the argument an earlier error points at is that error
+/// again, and is left out.
 pub fn objects_to_findings(
     spec: &CheckedSpec,
     manifests: &[Manifest],
     file: &SourceFile,
-    earlier_errors: bool,
+    earlier: &[Diagnostic],
 ) -> Vec<Diagnostic> {
     use validate::locate::Locator;
+    let earlier_errors = diagnostics::has_errors(earlier);
     let mut out = Vec::new();
+    let blocked: std::collections::HashSet<_> = earlier
+        .iter()
+        .filter(|d| d.severity == diagnostics::Severity::Error)
+        .filter_map(|d| d.labels.first())
+        .map(|l| (l.span.start, l.span.end))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
     for (ds, manifest) in spec.daemonsets.iter().zip(manifests) {
         let locator = codegen::provenance::SpecLocator::new(ds);
         for finding in validate::daemonset(&manifest.object) {
@@ -75,7 +88,13 @@ pub fn objects_to_findings(
             }
             let mut d = validate::locate::to_diagnostic(&finding, &locator);
             d.fit_to(&file.text);
-            out.push(d);
+            let Some(label) = d.labels.first() else {
+                continue;
+            };
+            let place = (label.span.start, label.span.end);
+            if !blocked.contains(&place) && seen.insert((place, label.message.clone())) {
+                out.push(d);
+            }
         }
     }
     out
@@ -171,9 +190,9 @@ pub fn compile(file: &SourceFile, lints: &LintLevels) -> Compiled {
     for d in &mut diags {
         d.fit_to(&file.text);
     }
-    let earlier_errors = diagnostics::has_errors(&diags);
     let mut manifests = model_to_objects(&spec);
-    diags.extend(objects_to_findings(&spec, &manifests, file, earlier_errors));
+    let findings = objects_to_findings(&spec, &manifests, file, &diags);
+    diags.extend(findings);
     diagnostics::sort(&mut diags);
     if diagnostics::has_errors(&diags) {
         manifests.clear();

@@ -7,16 +7,10 @@ use super::keywords::usage;
 use super::names::{self, Verdict};
 use super::Cx;
 use crate::diagnostics::Diagnostic;
-use crate::model::Labels;
+use crate::model::{Labels, Origins};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Statement};
-
-/// Which metadata map a `key=value` list fills: decides the rules for keys and values.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum MapKind {
-    Labels,
-    Annotations,
-}
+use crate::validate::FieldPath;
 
 impl Cx {
     /// Checks the argument count; reports `DS0202` with the usage line when it is off.
@@ -80,16 +74,24 @@ impl Cx {
         object_name(self, arg.span, what, &value, required).then_some(value)
     }
 
-    /// `key=value` arguments into a map, checking keys and values for the map's kind.
+    /// `key=value` arguments into a map, each entry recorded in `origins` under every map of
+    /// the object it lands in (`targets`). The keys' and values' formats are rules of the API
+    /// server, checked on the compiled object at these records.
     pub fn key_values(
         &mut self,
         stmt: &Statement,
-        kind: MapKind,
         into: &mut Labels,
         spans: &mut HashMap<String, Span>,
+        (origins, targets): (&mut Origins, &[FieldPath]),
     ) {
         if !self.arity(stmt, 1, usize::MAX) {
             return;
+        }
+        // A finding about a whole map (the annotations' total size) lands on its first statement.
+        for target in targets {
+            if origins.get(target).is_none() {
+                origins.record(target.clone(), stmt.span);
+            }
         }
         let mut args = stmt.args.iter().peekable();
         while let Some(arg) = args.next() {
@@ -130,33 +132,11 @@ impl Cx {
                 );
                 continue;
             };
-            let key_rule = match kind {
-                MapKind::Labels => names::qualified_name,
-                MapKind::Annotations => names::annotation_key,
-            };
-            let noun = match kind {
-                MapKind::Labels => "label",
-                MapKind::Annotations => "annotation",
-            };
-            if let Err(why) = key_rule(key) {
-                self.push(
-                    Diagnostic::error("DS0302", format!("invalid {noun} key `{key}`"))
-                        .at(*key_span, why)
-                        .help("keys are `[prefix/]name`: a DNS subdomain prefix, and a name of at most 63 letters, digits, `-`, `_` or `.`"),
-                );
-                continue;
-            }
-            if kind == MapKind::Labels {
-                if let Err(why) = names::label_value(&value_text) {
-                    self.push(
-                        Diagnostic::error("DS0303", format!("invalid label value `{value_text}`"))
-                            .at(value.span, why)
-                            .help("label values are at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit; put free text in an annotation"),
-                    );
-                    continue;
-                }
-            }
             if let Some(first) = spans.get(key) {
+                let noun = match stmt.keyword.ends_with("annotations") {
+                    true => "annotation",
+                    false => "label",
+                };
                 self.push(
                     Diagnostic::error("DS0207", format!("{noun} `{key}` is given twice"))
                         .at(*key_span, "given again here")
@@ -166,6 +146,10 @@ impl Cx {
                 continue;
             }
             spans.insert(key.clone(), *key_span);
+            for target in targets {
+                origins.record(target.key(key), value.span);
+                origins.record_key(target.key(key), *key_span);
+            }
             into.insert(key.clone(), value_text);
         }
     }

@@ -2,7 +2,6 @@
 //! rule, and reports all problems in one run (each check pushes a diagnostic and carries on).
 
 mod allow;
-mod annotations;
 mod args;
 mod container;
 mod container_settings;

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use super::args::MapKind;
 use super::container::ContainerFacts;
 use super::dns::{check_dns, check_host_alias};
 use super::names;
@@ -14,7 +13,7 @@ use super::security::{check_conflicts, check_security, non_root_vs_user, Securit
 use super::strategy::{self, StrategyState};
 use super::Cx;
 use crate::diagnostics::Diagnostic;
-use crate::model::{rel, DaemonSetModel};
+use crate::model::{rel, DaemonSetModel, Origins};
 use crate::source::Span;
 use crate::syntax::{Arg, Statement};
 
@@ -42,6 +41,8 @@ pub struct PodState {
     security: SecuritySpans,
     node_selector: HashMap<String, Span>,
     flags: HashMap<&'static str, Span>,
+    /// Where pod-level fields were written, merged into the daemonset's at the end.
+    origins: Origins,
 }
 
 /// Handles one issue-4 keyword of a `daemonset` block; `false` when it is not one of them.
@@ -160,9 +161,12 @@ pub fn check_pod_setting(
         "host-alias" => check_host_alias(cx, s, pod),
         "node-selector" => cx.key_values(
             s,
-            MapKind::Labels,
             &mut pod.node_selector,
             &mut st.node_selector,
+            (
+                &mut st.origins,
+                &[rel(&["spec", "template", "spec", "nodeSelector"])],
+            ),
         ),
         "tolerate" => check_tolerate(cx, s, pod),
         "node-affinity" => check_node_affinity(cx, s, pod),
@@ -261,6 +265,7 @@ pub fn finish(
             );
         }
     }
+    ds.origins.extend(st.origins.clone());
     // The host namespaces' own rules (shareProcessNamespace with hostPID) are rules of the
     // API server, checked on the compiled object at these statements.
     for (flag, field) in [

@@ -4,8 +4,6 @@
 
 use std::collections::HashMap;
 
-use super::annotations;
-use super::args::MapKind;
 use super::container::check_container;
 use super::devices::check_gpu_kinds;
 use super::keywords::WORKLOAD;
@@ -16,9 +14,10 @@ use super::storage::{check_timezone, resolve};
 use super::volumes::check_volume;
 use super::Cx;
 use crate::diagnostics::Diagnostic;
-use crate::model::{DaemonSetModel, Labels};
+use crate::model::{rel, DaemonSetModel, Labels, Origins};
 use crate::source::Span;
 use crate::syntax::Statement;
+use crate::validate::FieldPath;
 
 /// The pod's termination grace period when none is set (API default).
 const DEFAULT_GRACE_SECONDS: i64 = 30;
@@ -113,30 +112,58 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
                     }
                 }
             }
-            "labels" => map(cx, s, MapKind::Labels, &mut ds.labels, &mut spans[0]),
+            "labels" => map(
+                cx,
+                s,
+                &mut ds.labels,
+                &mut spans[0],
+                // Onto the pods and into the default selector: see `selector`.
+                (&mut ds.origins, &[rel(&["metadata", "labels"])]),
+            ),
             // Shares the spans of `labels`: a key in both is given twice.
             "daemonset-labels" => map(
                 cx,
                 s,
-                MapKind::Labels,
                 &mut ds.daemonset_labels,
                 &mut spans[0],
+                (&mut ds.origins, &[rel(&["metadata", "labels"])]),
             ),
             "annotations" => map(
                 cx,
                 s,
-                MapKind::Annotations,
                 &mut ds.annotations,
                 &mut spans[1],
+                (&mut ds.origins, &[rel(&["metadata", "annotations"])]),
             ),
-            "selector" => map(cx, s, MapKind::Labels, &mut ds.selector, &mut spans[2]),
-            "pod-labels" => map(cx, s, MapKind::Labels, &mut ds.pod_labels, &mut spans[3]),
+            "selector" => map(
+                cx,
+                s,
+                &mut ds.selector,
+                &mut spans[2],
+                (
+                    &mut ds.origins,
+                    &[rel(&["spec", "selector", "matchLabels"])],
+                ),
+            ),
+            "pod-labels" => map(
+                cx,
+                s,
+                &mut ds.pod_labels,
+                &mut spans[3],
+                (
+                    &mut ds.origins,
+                    &[rel(&["spec", "template", "metadata", "labels"])],
+                ),
+            ),
             "pod-annotations" => map(
                 cx,
                 s,
-                MapKind::Annotations,
                 &mut ds.pod_annotations,
                 &mut spans[4],
+                (
+                    &mut ds.origins,
+                    &[rel(&["spec", "template", "metadata", "annotations"])],
+                ),
             ),
             "pull-secret" => {
                 cx.no_block(s);
@@ -174,9 +201,6 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
         );
     }
     super::pod::finish(cx, &mut ds, &mut containers, &pod_state);
-    annotations::check_pod_annotations(cx, &ds, &containers, &spans[4], name_span);
-    annotations::check_size(cx, &ds.annotations, &spans[1], "daemonset", name_span);
-    annotations::check_size(cx, &ds.pod_annotations, &spans[4], "pod", name_span);
     if !containers.iter().any(|c| !c.init) {
         cx.push(
             Diagnostic::error(
@@ -194,19 +218,19 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
             ds.containers.push(c.container);
         }
     }
-    selector(cx, &mut ds, name_span, &spans[2], &spans[3]);
+    selector(cx, &mut ds, name_span);
     Some((ds, name_span))
 }
 
 fn map(
     cx: &mut Cx,
     s: &Statement,
-    kind: MapKind,
     into: &mut Labels,
     spans: &mut HashMap<String, Span>,
+    origins: (&mut Origins, &[FieldPath]),
 ) {
     cx.no_block(s);
-    cx.key_values(s, kind, into, spans);
+    cx.key_values(s, into, spans, origins);
 }
 
 /// A label value (at most 63 characters) from a longer name, cut at a word boundary.
@@ -221,13 +245,7 @@ fn short_label(name: &str) -> String {
 
 /// Derives the selector (explicit, or the workload labels, or `app: NAME`) and makes the pod
 /// template labels contain it.
-fn selector(
-    cx: &mut Cx,
-    ds: &mut DaemonSetModel,
-    name_span: Span,
-    selector_spans: &HashMap<String, Span>,
-    pod_spans: &HashMap<String, Span>,
-) {
+fn selector(cx: &mut Cx, ds: &mut DaemonSetModel, name_span: Span) {
     if ds.labels.is_empty() && ds.selector.is_empty() {
         // A name may be a 253-character subdomain; a label value has at most 63 (rule 7).
         if let Err(why) = names::label_value(&ds.name) {
@@ -245,32 +263,35 @@ fn selector(
         }
         ds.labels.insert("app".into(), ds.name.clone());
     }
+    let metadata = rel(&["metadata", "labels"]);
+    let matching = rel(&["spec", "selector", "matchLabels"]);
+    let pods = rel(&["spec", "template", "metadata", "labels"]);
     if ds.selector.is_empty() {
         ds.selector = ds.labels.clone();
+        for k in ds.labels.keys() {
+            ds.origins.copy(&metadata.key(k), matching.key(k));
+        }
+    }
+    // Where each pod label was written, by what wins: `pod-labels` (recorded already), then
+    // `labels`, then the selector.
+    for k in ds.labels.keys().chain(ds.selector.keys()) {
+        let at = pods.key(k);
+        if ds.origins.get(&at).is_none() {
+            let from = match ds.labels.contains_key(k) {
+                true => metadata.key(k),
+                false => matching.key(k),
+            };
+            ds.origins.copy(&from, at);
+        }
     }
     let mut template = ds.labels.clone();
     for (k, v) in &ds.pod_labels {
         template.insert(k.clone(), v.clone());
     }
+    // The selector's labels go on the pods, unless the pods give the key another value: then
+    // the selector does not select them, a rule of the API server checked on the object.
     for (k, v) in &ds.selector {
-        match template.get(k) {
-            Some(t) if t != v => {
-                let at = pod_spans
-                    .get(k)
-                    .or(selector_spans.get(k))
-                    .copied()
-                    .unwrap_or(ds.span);
-                let mut d = Diagnostic::error("DS0304", format!("the selector does not match the pod labels: `{k}` is `{v}` in the selector and `{t}` on the pods"))
-                    .at(at, "conflicting value");
-                if let Some(s) = selector_spans.get(k) {
-                    d = d.also(*s, "selector value");
-                }
-                cx.push(d.help("the selector must select the pods it creates: give the same value in both places"));
-            }
-            _ => {
-                template.insert(k.clone(), v.clone());
-            }
-        }
+        template.entry(k.clone()).or_insert_with(|| v.clone());
     }
     // Keep workload labels on the pods, and pod-only labels there too.
     ds.pod_labels = template;

@@ -32,6 +32,9 @@ const fn code(
 /// API server's rules on the compiled object (`src/validate/`), which point at the same
 /// arguments, or became lints where the server accepts the value. `dsc explain` still answers for them, as old CI logs quote them.
 pub static RETIRED: &[(&str, &str)] = &[
+    ("DS0304", "a selector that does not select the pod labels: now DS1003 (invalid value) at the pods' label, the selector's value labelled"),
+    ("DS0305", "annotations over 256 KiB: now DS1007 (too long) at the first `annotations` or `pod-annotations` statement"),
+    ("DS0306", "a pod annotation the API server reads (deletion cost, mirror pods, tolerations, seccomp, AppArmor) with a value it refuses: now DS1003 (invalid value or name) at the annotation"),
     ("DS0404", "an environment variable set twice: the API server takes it, so it is now the warning DS0913 (`duplicate-env`)"),
     ("DS0713", "`run-as-non-root` with user 0: the API server takes it, so it is now the warning DS0917 (`root-user`)"),
     ("DS0719", "a container path that is not absolute: the API server takes it, so it is now the warning DS0909 (`relative-path`)"),
@@ -98,30 +101,6 @@ lower-case letters, digits and `-`, starting and ending with a letter or digit).
     code("DS0303", "invalid-label-value", "a label value is not valid",
         "Label values are empty or at most 63 letters, digits, `-`, `_` and `.`, starting and \
 ending with a letter or digit. Free text belongs in an annotation.\n\nWrong:\n    labels team=\"platform team\"\n\nRight:\n    labels team=platform-team"),
-    code("DS0304", "selector-mismatch", "the selector does not select the pod labels",
-        "A DaemonSet's selector must match the labels of the pods it creates (API server rule 17). \
-The selector defaults to the workload labels; an explicit `selector` adds its pairs to the pod \
-labels, so this error means a `pod-labels` value contradicts it."),
-    code("DS0305", "annotations-too-large", "the annotations of an object take more than 256 KiB",
-        "The API server stores at most 262144 bytes of annotation keys and values per object (rule \
-9), counted separately for the daemonset's `annotations` and the pods' `pod-annotations` (with \
-the ones `vci` and `image-cache` add). Annotations are labels for tools, not storage: put large \
-data, such as a configuration file, in a config map and mount it. Note that client-side `kubectl \
-apply` adds a copy of the whole object as the annotation \
-`kubectl.kubernetes.io/last-applied-configuration`, so the daemonset's annotations then also hold \
-everything else; `kubectl apply --server-side` does not.\n\nWrong:\n    pod-annotations \
-config=\"\"\"\n      ...300 KiB of configuration...\n      \"\"\"\n\nRight:\n    volume config configmap agent-config\n    ...\n    mount config at /etc/agent"),
-    code("DS0306", "pod-annotation", "a pod annotation that Kubernetes reads has a value it rejects",
-        "A few pod annotations are read by Kubernetes itself, and the API server checks their values \
-(rule 34): `controller.kubernetes.io/pod-deletion-cost` is a 32-bit integer; \
-`kubernetes.io/config.mirror` is only for the mirror pods of static pods; the deprecated \
-`scheduler.alpha.kubernetes.io/tolerations` holds a JSON list of valid tolerations; the deprecated \
-seccomp (`seccomp.security.alpha.kubernetes.io/pod`, `container.seccomp.security.alpha.kubernetes.io/NAME`) \
-and AppArmor (`container.apparmor.security.beta.kubernetes.io/NAME`) annotations hold \
-`runtime/default`, `unconfined` or `localhost/PROFILE`, an AppArmor one names a container of the \
-pod, and each must agree with the `seccomp` or `apparmor` setting where both are given. Prefer the \
-settings to the deprecated annotations.\n\nWrong:\n    pod-annotations container.apparmor.security.beta.kubernetes.io/agent=enforce\n\n\
-Right:\n    container agent {\n      apparmor runtime-default\n      ...\n    }"),
     code("DS0401", "invalid-env-name", "an environment variable name is not valid",
         "The API server takes any printable ASCII characters except `=` in an environment \
 variable name (rule 81, relaxed in Kubernetes 1.32). A name outside the portable form (letters, \

@@ -20,12 +20,30 @@ fn spec(spec: &Node, out: &mut Findings) {
     let clean = label_selector(&selector, out);
     // `LabelSelectorAsSelector`: a missing selector selects nothing, an empty one everything.
     if clean && !matches(&selector, &labels) {
-        let f = out.invalid(&labels, "`selector` does not match template `labels`");
-        if selector.is_set() {
-            f.related(&selector.path, "the selector");
-            f.help("give the template every label of `spec.selector.matchLabels`, with the same values");
+        // The first label the selector wants with another value, when that is why: the finding
+        // goes to that label (upstream reports `labels` as a whole).
+        let differs = selector
+            .get("matchLabels")
+            .entries()
+            .find(|(k, v)| labels.entry(k).is_set() && labels.entry(k).value != v.value);
+        if let Some((key, wanted)) = differs {
+            out.invalid(
+                &labels.entry(key),
+                format!(
+                    "`selector` does not match template `labels`: the selector wants {}",
+                    wanted.shown()
+                ),
+            )
+            .related(&wanted.path, "the selector's value")
+            .help("the selector must select the pods it creates: give the label the same value in both places");
         } else {
-            f.help("set `spec.selector.matchLabels` to the template's labels");
+            let f = out.invalid(&labels, "`selector` does not match template `labels`");
+            if selector.is_set() {
+                f.related(&selector.path, "the selector");
+                f.help("give the template every label of `spec.selector.matchLabels`, with the same values");
+            } else {
+                f.help("set `spec.selector.matchLabels` to the template's labels");
+            }
         }
     }
     if selector.value.is_some_and(|v| v.is_object())
@@ -199,8 +217,14 @@ mod tests {
 
     #[test]
     fn selector_must_match_template_labels() {
+        // A label with another value is reported at that label.
         has(
             &run(|d| d["spec"]["selector"] = json!({"matchLabels": {"app": "b"}})),
+            Kind::Invalid,
+            &format!("{LABELS}.app"),
+        );
+        has(
+            &run(|d| d["spec"]["selector"] = json!({"matchLabels": {"tier": "b"}})),
             Kind::Invalid,
             LABELS,
         );

@@ -114,7 +114,7 @@ pub fn labels(map: &Node, out: &mut Findings) -> bool {
         if let Some(value) = entry.str() {
             if let Err(problem) = label_value(value) {
                 out.invalid(&entry, format!("label value {problem}"))
-                    .help("a label value is empty or at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit");
+                    .help("a label value is empty or at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit; put free text in an annotation");
                 clean = false;
             }
         }
