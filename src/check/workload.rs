@@ -11,7 +11,6 @@ use super::devices::check_gpu_kinds;
 use super::keywords::WORKLOAD;
 use super::names;
 use super::pod::{check_pod_setting, PodState};
-use super::probes::check_sleeps;
 use super::storage::{check_timezone, resolve};
 use super::volumes::check_volume;
 use super::Cx;
@@ -19,9 +18,6 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{DaemonSetModel, Labels};
 use crate::source::Span;
 use crate::syntax::Statement;
-
-/// The pod's termination grace period when none is set (API default).
-const DEFAULT_GRACE_SECONDS: i64 = 30;
 
 /// Checks one `daemonset NAME [in NAMESPACE] { ... }`; returns the model and the name's span.
 pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel, Span)> {
@@ -166,13 +162,6 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
 
     check_gpu_kinds(cx, &containers, &mut ds.gpu_type);
     resolve(cx, &mut ds, volumes, &mut containers, timezone);
-    for c in &containers {
-        check_sleeps(
-            cx,
-            &c.health,
-            ds.pod.grace_seconds.unwrap_or(DEFAULT_GRACE_SECONDS),
-        );
-    }
     super::pod::finish(cx, &mut ds, &mut containers, &pod_state);
     annotations::check_pod_annotations(cx, &ds, &containers, &spans[4], name_span);
     annotations::check_size(cx, &ds.annotations, &spans[1], "daemonset", name_span);
