@@ -10,9 +10,7 @@ use super::image::{parse_image, relaxed_image, unparsed_image};
 use super::keywords::CONTAINER;
 use super::mounts::{check_mount, PendingMount};
 use super::names;
-use super::probes::{
-    check_health, check_port_refs, init_without_checks, resolve_implicit_ports, HealthRefs,
-};
+use super::probes::{check_health, check_port_refs, resolve_implicit_ports, HealthRefs};
 use super::resources::{check_request_limit, set_once};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
@@ -28,7 +26,6 @@ pub struct ContainerFacts {
     pub devices: DeviceFacts,
     /// Mounts whose volumes are resolved for the whole workload.
     pub mounts: Vec<PendingMount>,
-    pub health: HealthRefs,
     /// Security spans and port spans for the pod-level rules (issue 4).
     pub extra: ContainerExtra,
 }
@@ -81,7 +78,6 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     let mut health = HealthRefs::default();
     let mut extra = ContainerExtra::default();
     let mut resource_names = HashMap::new();
-    let mut init_checks = Vec::new();
 
     for s in &block.statements {
         let kw = s.keyword.as_str();
@@ -167,25 +163,17 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                     extra.port_spans.push(s.span);
                 }
             }
-            "env" => check_env(cx, s, &mut c.env, &mut env_seen),
-            "env-from" => check_env_from(cx, s, &mut c.env_from),
+            "env" => check_env(cx, s, &mut c, &mut env_seen),
+            "env-from" => check_env_from(cx, s, &mut c),
             "mount" => mounts.extend(check_mount(cx, s)),
             "liveness" | "readiness" | "startup" | "post-start" | "pre-stop" => {
-                if init {
-                    init_checks.push((s.keyword.clone(), s.keyword_span));
-                }
-                check_health(cx, s, &mut c.health, &mut health)
+                check_health(cx, s, &mut c, &mut health)
             }
             _ if check_container_setting(cx, s, &mut c, &mut extra, init) => {}
             _ => cx.unknown_keyword(s, CONTAINER, "in a container"),
         }
     }
 
-    // Known only once the block is read: `sidecar` may come after the probes.
-    if !init_without_checks(cx, &init_checks, c.settings.sidecar) {
-        c.health = Default::default();
-        health = HealthRefs::default();
-    }
     check_port_refs(cx, &health, &c.ports, &c.name);
     resolve_implicit_ports(&mut c.health, &c.ports);
     check_mgpu_resources(cx, &c.resources, &devices);
@@ -236,7 +224,6 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
         name_span,
         devices,
         mounts,
-        health,
         extra,
     })
 }

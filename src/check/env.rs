@@ -1,13 +1,14 @@
-//! Environment: `env` literals and references (F19–F23) and `env-from` (F20–F21), with the API
-//! server's rules for names and key references; field paths and resource fields are read by
-//! `field_refs.rs`.
+//! Environment: `env` literals and references (F19–F23) and `env-from` (F20–F21): the shape of
+//! the statements, and the lints on names. The API server's rules for names, field paths and
+//! key references run on the compiled object (`validate::env`), at the arguments recorded here;
+//! resource fields are read by `field_refs.rs`.
 
 use std::collections::HashMap;
 
 use super::names;
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::{EnvFrom, EnvFromKind, EnvSource, EnvVar};
+use crate::model::{rel, Container, EnvFrom, EnvFromKind, EnvSource, EnvVar};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Statement};
 
@@ -17,7 +18,7 @@ const SOURCES: &[&str] = &["field", "secret", "configmap", "resource"];
 pub fn check_env(
     cx: &mut Cx,
     stmt: &Statement,
-    env: &mut Vec<EnvVar>,
+    c: &mut Container,
     seen: &mut HashMap<String, Span>,
 ) {
     cx.no_block(stmt);
@@ -36,7 +37,20 @@ pub fn check_env(
                 rest.is_empty(),
             ) {
                 if let Some(source) = reference(cx, source, value, rest) {
-                    add(cx, key, *key_span, source, env, seen);
+                    let at = rel(&["env"]).index(c.env.len()).field("valueFrom");
+                    let target = rest[0].span;
+                    let fields: &[&'static str] = match &source {
+                        EnvSource::Field(_) => &["fieldRef", "fieldPath"],
+                        EnvSource::SecretKey { .. } => &["secretKeyRef", "name", "key"],
+                        EnvSource::ConfigMapKey { .. } => &["configMapKeyRef", "name", "key"],
+                        _ => &["resourceFieldRef", "resource"],
+                    };
+                    c.origins.record(at.clone(), value.span.to(target));
+                    c.origins.record(at.field(fields[0]), target);
+                    for field in &fields[1..] {
+                        c.origins.record(at.field(fields[0]).field(field), target);
+                    }
+                    add(cx, key, (*key_span, stmt.span), source, c, seen);
                 }
                 return;
             }
@@ -89,7 +103,16 @@ pub fn check_env(
             } => match value.as_text() {
                 Some(text) => {
                     secret_looking(cx, key, &text, value);
-                    add(cx, key, *key_span, EnvSource::Value(text), env, seen);
+                    let at = rel(&["env"]).index(c.env.len()).field("value");
+                    c.origins.record(at, value.span);
+                    add(
+                        cx,
+                        key,
+                        (*key_span, arg.span),
+                        EnvSource::Value(text),
+                        c,
+                        seen,
+                    );
                 }
                 None => cx.push(
                     Diagnostic::error("DS0202", "expected a single value after `=`")
@@ -113,27 +136,22 @@ pub fn check_env(
     }
 }
 
+/// One variable, with where its name (`span`) and the whole of it (`whole`) were written. The
+/// name's form (`IsRelaxedEnvVarName`) is a rule of the API server, checked on the object.
 fn add(
     cx: &mut Cx,
     name: &str,
-    span: Span,
+    (span, whole): (Span, Span),
     source: EnvSource,
-    env: &mut Vec<EnvVar>,
+    c: &mut Container,
     seen: &mut HashMap<String, Span>,
 ) {
-    if let Err(why) = names::relaxed_env_name(name) {
-        cx.push(
-            Diagnostic::error(
-                "DS0401",
-                format!("invalid environment variable name `{name}`"),
-            )
-            .at(span, why)
-            .help("use letters, digits and `_`, not starting with a digit, such as `LOG_LEVEL`"),
-        );
-        return;
-    }
-    // The API server takes it; shells and clusters before 1.32 may not.
-    if let Err(why) = names::env_name(name) {
+    let at = rel(&["env"]).index(c.env.len());
+    c.origins.record(at.clone(), whole);
+    c.origins.record(at.field("name"), span);
+    // The API server takes it; shells and clusters before 1.32 may not (a name it refuses is
+    // reported on the object).
+    if let (Ok(()), Err(why)) = (names::relaxed_env_name(name), names::env_name(name)) {
         cx.push(
             Diagnostic::warning(
                 "DS0906",
@@ -158,7 +176,7 @@ fn add(
             seen.insert(name.to_string(), span);
         }
     }
-    env.push(EnvVar {
+    c.env.push(EnvVar {
         name: name.to_string(),
         source,
     });
@@ -171,9 +189,10 @@ fn reference(cx: &mut Cx, source: &str, source_arg: &Arg, rest: &[Arg]) -> Optio
     let text = cx.scalar(target, "a reference")?;
     let options = &rest[1..];
     match source {
+        // Which fields env may read is a rule of the API server, checked on the object.
         "field" => {
             no_options(cx, source, options);
-            super::field_refs::env_field(cx, &text, target.span).then_some(EnvSource::Field(text))
+            Some(EnvSource::Field(text))
         }
         "secret" | "configmap" => {
             let optional = flag_options(cx, source, options);
@@ -185,16 +204,7 @@ fn reference(cx: &mut Cx, source: &str, source_arg: &Arg, rest: &[Arg]) -> Optio
                 );
                 return None;
             };
-            let name_ok = names::dns_subdomain(name).map_err(|w| format!("the name `{name}` {w}"));
-            let key_ok = names::config_key(key).map_err(|w| format!("the key `{key}` {w}"));
-            if let Err(why) = name_ok.and(key_ok) {
-                cx.push(
-                    Diagnostic::error("DS0409", format!("invalid {source} reference `{text}`"))
-                        .at(target.span, why)
-                        .help("names are lower-case DNS names; keys are letters, digits, `-`, `_` and `.`"),
-                );
-                return None;
-            }
+            // The name's and the key's forms are rules of the API server, checked on the object.
             let (name, key) = (name.to_string(), key.to_string());
             Some(if source == "secret" {
                 EnvSource::SecretKey {
@@ -248,7 +258,7 @@ fn flag_options(cx: &mut Cx, source: &str, options: &[Arg]) -> bool {
 }
 
 /// `env-from configmap|secret NAME [prefix PREFIX] [optional]`.
-pub fn check_env_from(cx: &mut Cx, stmt: &Statement, out: &mut Vec<EnvFrom>) {
+pub fn check_env_from(cx: &mut Cx, stmt: &Statement, c: &mut Container) {
     cx.no_block(stmt);
     if !cx.arity(stmt, 2, 5) {
         return;
@@ -287,26 +297,19 @@ pub fn check_env_from(cx: &mut Cx, stmt: &Statement, out: &mut Vec<EnvFrom>) {
                 i += 1;
                 match stmt.args.get(i).and_then(Arg::as_text) {
                     // As a name: printable ASCII without `=` for the v1.33 API server
-                    // (`ValidateEnvFrom`), and the portable form only a lint.
-                    Some(p) => match (names::relaxed_env_name(&p), names::env_name(&p)) {
-                        (Err(why), _) => cx.push(
-                            Diagnostic::error("DS0401", format!("invalid prefix `{p}`"))
-                                .at(stmt.args[i].span, why)
-                                .help(
-                                    "a prefix follows the rules of variable names, such as `APP_`",
-                                ),
-                        ),
-                        (Ok(()), portable) => {
-                            if let Err(why) = portable {
-                                cx.push(
-                                    Diagnostic::warning("DS0906", format!("the prefix `{p}` makes names that are not portable"))
-                                        .at(stmt.args[i].span, why)
-                                        .help("a shell cannot read them, and clusters before Kubernetes 1.32 refuse them: use letters, digits and `_`, not starting with a digit, or `allow portable-env-name`"),
-                                );
-                            }
-                            prefix = Some(p);
+                    // (`ValidateEnvFrom`, checked on the object), and the portable form only a
+                    // lint.
+                    Some(p) => {
+                        let portable = names::env_name(&p);
+                        if let (Ok(()), Err(why)) = (names::relaxed_env_name(&p), portable) {
+                            cx.push(
+                                Diagnostic::warning("DS0906", format!("the prefix `{p}` makes names that are not portable"))
+                                    .at(stmt.args[i].span, why)
+                                    .help("a shell cannot read them, and clusters before Kubernetes 1.32 refuse them: use letters, digits and `_`, not starting with a digit, or `allow portable-env-name`"),
+                            );
                         }
-                    },
+                        prefix = Some((p, stmt.args[i].span));
+                    }
                     None => cx.push(
                         Diagnostic::error("DS0202", "`prefix` needs a value")
                             .at(arg.span, "value missing")
@@ -322,10 +325,22 @@ pub fn check_env_from(cx: &mut Cx, stmt: &Statement, out: &mut Vec<EnvFrom>) {
         }
         i += 1;
     }
-    out.push(EnvFrom {
+    let at = rel(&["envFrom"]).index(c.env_from.len());
+    c.origins.record(at.clone(), stmt.span);
+    let source = match kind {
+        EnvFromKind::ConfigMap => "configMapRef",
+        EnvFromKind::Secret => "secretRef",
+    };
+    c.origins.record(at.field(source), stmt.args[1].span);
+    c.origins
+        .record(at.field(source).field("name"), stmt.args[1].span);
+    if let Some((_, span)) = &prefix {
+        c.origins.record(at.field("prefix"), *span);
+    }
+    c.env_from.push(EnvFrom {
         kind,
         name,
-        prefix,
+        prefix: prefix.map(|(p, _)| p),
         optional,
     });
 }

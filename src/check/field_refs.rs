@@ -1,6 +1,6 @@
-//! The pod fields and container resources that env vars and downward-API files read: field
-//! paths with their subscripts (rules 86, 87) and resource fields with their divisors and
-//! containers (rules 89, 90, 111).
+//! The pod fields and container resources that env vars and downward-API files read: the lists
+//! of field paths (rules 86, 87, checked on the compiled object by `validate::env`) and
+//! resource fields with their divisors and containers (rules 89, 90, 111).
 
 use super::names;
 use super::quantity::Quantity;
@@ -34,85 +34,9 @@ pub(crate) const RESOURCE_FIELDS: &[&str] = &[
     "requests.ephemeral-storage",
 ];
 
-/// A pod field an env var may read; `DS0403` otherwise.
-pub(super) fn env_field(cx: &mut Cx, path: &str, span: Span) -> bool {
-    if ENV_FIELD_PATHS.contains(&path) {
-        return true;
-    }
-    for map in ["metadata.labels", "metadata.annotations"] {
-        if path == map {
-            cx.push(
-                Diagnostic::error(
-                    "DS0403",
-                    format!("`{map}` as a whole cannot be read into an environment variable"),
-                )
-                .at(span, "a subscript is required in env")
-                .help(format!(
-                    "read one key: `{map}['app']`, or mount all of them with a downward-API volume"
-                )),
-            );
-            return false;
-        }
-        if let Some(sub) = path
-            .strip_prefix(map)
-            .and_then(|s| s.strip_prefix("['"))
-            .and_then(|s| s.strip_suffix("']"))
-        {
-            let check = if map == "metadata.labels" {
-                names::qualified_name(sub)
-            } else {
-                names::annotation_key(sub)
-            };
-            return match check {
-                Ok(()) => true,
-                Err(why) => {
-                    cx.push(
-                        Diagnostic::error("DS0403", format!("invalid key `{sub}` in field path"))
-                            .at(span, why)
-                            .help(format!(
-                                "write a {} key, such as `{map}['app.kubernetes.io/name']`",
-                                if map == "metadata.labels" {
-                                    "label"
-                                } else {
-                                    "annotation"
-                                }
-                            )),
-                    );
-                    false
-                }
-            };
-        }
-    }
-    if let Some((base, _)) = path.split_once("['") {
-        cx.push(
-            Diagnostic::error("DS0403", format!("`{base}` does not take a subscript"))
-                .at(span, "only labels and annotations take `['KEY']`")
-                .help(format!(
-                    "write `{base}`, or read one label: `metadata.labels['KEY']`"
-                )),
-        );
-        return false;
-    }
-    let all = ENV_FIELD_PATHS
-        .iter()
-        .copied()
-        .chain(["metadata.labels['KEY']", "metadata.annotations['KEY']"]);
-    let mut d = Diagnostic::error(
-        "DS0403",
-        format!("`{path}` is not a pod field an environment variable can read"),
-    )
-    .at(span, "unsupported field path");
-    d = match did_you_mean(path, all) {
-        Some(s) => d.help(format!("did you mean `{s}`?")),
-        None => d.help(format!(
-            "use one of: {}, metadata.labels['KEY'], metadata.annotations['KEY']",
-            ENV_FIELD_PATHS.join(", ")
-        )),
-    };
-    cx.push(d);
-    false
-}
-
+/// `resource FIELD [divisor Q] [container NAME]`: the resource field, its divisor and the
+/// container it reads (`DS0405`). Shared with downward-API volume files, whose fields are not
+/// recorded for the object rules yet, so the checks stay here.
 pub(super) fn resource_field(
     cx: &mut Cx,
     resource: &str,

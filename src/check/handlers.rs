@@ -1,14 +1,16 @@
 //! The action of a probe or a lifecycle hook: `exec [COMMAND ...]`, `http PORT [PATH]`,
-//! `https ...`, `tcp PORT`, `grpc PORT`, `sleep DURATION`, each with its options (rules 122–125,
-//! 130).
+//! `https ...`, `tcp PORT`, `grpc PORT`, `sleep DURATION`, each with its options: the shape of
+//! the arguments. The API server's rules on them (port ranges and name formats, header names,
+//! sleep within the grace period: rules 122–125, 130) run on the compiled object
+//! (`validate::probes`), at the arguments recorded here.
 
-use super::names;
 use super::options::{pairs, value, Opt, Options};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::{Handler, HttpGet, PortRef};
+use crate::model::{Handler, HttpGet, Origins, PortRef};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Statement};
+use crate::validate::FieldPath;
 
 /// Where a handler is used: probes check health, hooks run at start and stop.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -35,12 +37,15 @@ pub struct CheckedHandler<'a> {
 }
 
 /// Reads the handler at the start of `stmt`; `extra` are the options the setting adds (the
-/// timings of a probe).
+/// timings of a probe). Where each field was written is recorded under `at`, the probe's or
+/// hook's path in the container.
 pub fn check_handler<'a>(
     cx: &mut Cx,
     stmt: &'a Statement,
     used: Use,
     extra: &[Opt],
+    at: &FieldPath,
+    origins: &mut Origins,
 ) -> Option<CheckedHandler<'a>> {
     cx.no_block(stmt);
     if !cx.arity(stmt, 2, usize::MAX) {
@@ -53,13 +58,23 @@ pub fn check_handler<'a>(
     let rest = &stmt.args[2..];
     let with = |own: &[Opt]| -> Vec<Opt> { own.iter().chain(extra).copied().collect() };
     let mut port_name = None;
+    let action = at.field(match method {
+        "exec" => "exec",
+        "sleep" => "sleep",
+        "tcp" => "tcpSocket",
+        "grpc" => "grpc",
+        _ => "httpGet",
+    });
+    origins.record(action.clone(), method_arg.span);
     let (handler, options) = match method {
         "exec" => {
+            origins.record(action.field("command"), target.span);
             let command = command(cx, target, rest, extra)?;
             (Handler::Exec(command), cx.options(kw, rest, extra))
         }
         "sleep" => {
             let seconds = cx.seconds(target, "the sleep")?;
+            origins.record(action.field("seconds"), target.span);
             // The v1.33 API server takes 0 (gate PodLifecycleSleepActionAllowZero, beta, on);
             // older servers do not, and it waits for nothing: a lint, not an error.
             if seconds == 0 {
@@ -77,7 +92,7 @@ pub fn check_handler<'a>(
             let path = target.as_text().unwrap_or_default();
             let options = cx.options(kw, rest, &with(HTTP_OPTS));
             let host = text_option(cx, &options, "host")?;
-            let headers = headers(cx, &options);
+            let headers = headers(&options, &action, origins);
             let get = HttpGet {
                 path,
                 port: PortRef::Name(String::new()),
@@ -89,6 +104,7 @@ pub fn check_handler<'a>(
         }
         _ => {
             let port = port_ref(cx, target, method == "grpc")?;
+            origins.record(action.field("port"), target.span);
             if let PortRef::Name(n) = &port {
                 port_name = Some((n.clone(), target.span));
             }
@@ -128,7 +144,7 @@ pub fn check_handler<'a>(
                     }
                     let options = cx.options(kw, rest, &known);
                     let host = text_option(cx, &options, "host")?;
-                    let headers = headers(cx, &options);
+                    let headers = headers(&options, &action, origins);
                     let get = HttpGet {
                         path,
                         port,
@@ -219,16 +235,17 @@ fn command(cx: &mut Cx, target: &Arg, rest: &[Arg], extra: &[Opt]) -> Option<Vec
     Some(vec![program])
 }
 
-/// A port number (1–65535) or the name of a declared port; gRPC takes numbers only.
+/// A port number or the name of a declared port; gRPC takes numbers only. The number's range and
+/// the name's form are rules of the API server, checked on the compiled object.
 fn port_ref(cx: &mut Cx, arg: &Arg, number_only: bool) -> Option<PortRef> {
     let text = cx.scalar(arg, "a port")?;
-    if text.starts_with(|c: char| c.is_ascii_digit()) {
-        return match text.parse::<u32>() {
-            Ok(n @ 1..=65535) => Some(PortRef::Number(n as i32)),
-            _ => {
+    if text.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+        return match text.parse::<i32>() {
+            Ok(n) => Some(PortRef::Number(n)),
+            Err(_) => {
                 cx.push(
                     Diagnostic::error("DS0402", format!("invalid port number `{text}`"))
-                        .at(arg.span, "must be 1 to 65535")
+                        .at(arg.span, "not a number")
                         .help("a port is a number from 1 to 65535, or the name of a `port` of this container"),
                 );
                 None
@@ -246,16 +263,6 @@ fn port_ref(cx: &mut Cx, arg: &Arg, number_only: bool) -> Option<PortRef> {
         );
         return None;
     }
-    if let Err(why) = names::port_name(&text) {
-        cx.push(
-            Diagnostic::error("DS0402", format!("invalid port name `{text}`"))
-                .at(arg.span, why)
-                .help(
-                    "a port is a number from 1 to 65535, or the name of a `port` of this container",
-                ),
-        );
-        return None;
-    }
     Some(PortRef::Name(text))
 }
 
@@ -266,21 +273,15 @@ fn text_option(cx: &mut Cx, options: &Options, name: &str) -> Option<Option<Stri
     }
 }
 
-/// `header NAME=VALUE ...`: names are `[-A-Za-z0-9]+` (rule 124).
-fn headers(cx: &mut Cx, options: &Options) -> Vec<(String, String)> {
+/// `header NAME=VALUE ...`; the names' form (`[-A-Za-z0-9]+`, rule 124) is checked on the
+/// compiled object, at the names recorded here.
+fn headers(options: &Options, action: &FieldPath, origins: &mut Origins) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (key, key_span, value) in options.pairs("header") {
-        if let Some(c) = key
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
-        {
-            cx.push(
-                Diagnostic::error("DS0605", format!("invalid HTTP header name `{key}`"))
-                    .at(key_span, format!("`{c}` is not allowed in a header name"))
-                    .help("header names are letters, digits and `-`, such as `X-Probe`"),
-            );
-            continue;
-        }
+        let at = action.field("httpHeaders").index(out.len());
+        origins.record(at.clone(), key_span.to(value.span));
+        origins.record(at.field("name"), key_span);
+        origins.record(at.field("value"), value.span);
         out.push((key.to_string(), value.as_text().unwrap_or_default()));
     }
     out

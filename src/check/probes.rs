@@ -1,17 +1,20 @@
 //! Health checks and lifecycle hooks of a container (F26–F30): `liveness`, `readiness`,
-//! `startup`, `post-start` and `pre-stop` → [`Health`], with the form's timing defaults, the
-//! threshold rules (127, 128), init containers (70) and named ports (126).
+//! `startup`, `post-start` and `pre-stop` → [`Health`], with the form's timing defaults and
+//! named ports (126). The API server's rules on them (thresholds 127, 128, init containers 70,
+//! sleep within the grace period 130) run on the compiled object (`validate::probes`,
+//! `validate::container`), at the arguments recorded here.
 
 use super::handlers::{check_handler, Use};
 use super::options::{value, Opt, Options};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{
-    Handler, Health, Port, PortRef, Probe, DEFAULT_DELAY, DEFAULT_FAILURE, DEFAULT_PERIOD,
-    DEFAULT_SUCCESS, DEFAULT_TIMEOUT,
+    rel, Container, Handler, Health, Port, PortRef, Probe, DEFAULT_DELAY, DEFAULT_FAILURE,
+    DEFAULT_PERIOD, DEFAULT_SUCCESS, DEFAULT_TIMEOUT,
 };
 use crate::source::Span;
 use crate::syntax::{Arg, Statement};
+use crate::validate::FieldPath;
 
 const TIMING: &[Opt] = &[
     value("delay", "delay 1s"),
@@ -21,29 +24,45 @@ const TIMING: &[Opt] = &[
     value("failure", "failure 3"),
 ];
 
-/// What the container and workload rules need to check later: ports named by probes and hooks,
-/// and the seconds of sleep hooks.
+/// What the container rules need to check later: ports named by probes and hooks.
 #[derive(Clone, Debug, Default)]
 pub struct HealthRefs {
     pub ports: Vec<(String, Span)>,
-    pub sleeps: Vec<(i64, Span)>,
+}
+
+/// The API field of a probe or hook keyword, from the container.
+fn field_of(kw: &str) -> FieldPath {
+    match kw {
+        "liveness" => rel(&["livenessProbe"]),
+        "readiness" => rel(&["readinessProbe"]),
+        "startup" => rel(&["startupProbe"]),
+        "post-start" => rel(&["lifecycle", "postStart"]),
+        _ => rel(&["lifecycle", "preStop"]),
+    }
 }
 
 /// One `liveness`, `readiness`, `startup`, `post-start` or `pre-stop` statement.
-pub fn check_health(cx: &mut Cx, stmt: &Statement, health: &mut Health, refs: &mut HealthRefs) {
+pub fn check_health(cx: &mut Cx, stmt: &Statement, c: &mut Container, refs: &mut HealthRefs) {
     let kw = stmt.keyword.as_str();
     let is_probe = matches!(kw, "liveness" | "readiness" | "startup");
     let used = if is_probe { Use::Probe } else { Use::Hook };
     let extra = if is_probe { TIMING } else { &[] };
-    let Some(checked) = check_handler(cx, stmt, used, extra) else {
+    let at = field_of(kw);
+    let Some(checked) = check_handler(cx, stmt, used, extra, &at, &mut c.origins) else {
         return;
     };
+    // The statement stands for the probe or hook; its keyword for the field's name (a probe
+    // that an init container may not have).
+    c.origins.record(at.clone(), stmt.span);
+    c.origins.record_key(at.clone(), stmt.keyword_span);
+    if !is_probe {
+        c.origins.record(at.parent(), stmt.span);
+        c.origins.record_key(at.parent(), stmt.keyword_span);
+    }
     if let Some(named) = checked.port_name {
         refs.ports.push(named);
     }
-    if let (Handler::Sleep(s), Some(arg)) = (&checked.handler, stmt.args.get(1)) {
-        refs.sleeps.push((*s, arg.span));
-    }
+    let health = &mut c.health;
     if !is_probe {
         let slot = if kw == "post-start" {
             &mut health.post_start
@@ -53,21 +72,40 @@ pub fn check_health(cx: &mut Cx, stmt: &Statement, health: &mut Health, refs: &m
         *slot = Some(checked.handler);
         return;
     }
-    let Some(probe) = timing(cx, kw, checked.handler, &checked.options) else {
+    let Some(probe) = timing(cx, checked.handler, &checked.options, &at, &mut c.origins) else {
         return;
     };
     let slot = match kw {
-        "liveness" => &mut health.liveness,
-        "readiness" => &mut health.readiness,
-        _ => &mut health.startup,
+        "liveness" => &mut c.health.liveness,
+        "readiness" => &mut c.health.readiness,
+        _ => &mut c.health.startup,
     };
     *slot = Some(probe);
 }
 
-/// The timing options of a probe, defaults filled in (seed F29, F30).
-fn timing(cx: &mut Cx, kw: &str, handler: Handler, opts: &Options) -> Option<Probe> {
+/// The timing options of a probe, defaults filled in (seed F29, F30). Their ranges, and a
+/// success threshold of 1 outside readiness probes, are rules of the API server, checked on
+/// the compiled object at the arguments recorded here.
+fn timing(
+    cx: &mut Cx,
+    handler: Handler,
+    opts: &Options,
+    at: &FieldPath,
+    origins: &mut crate::model::Origins,
+) -> Option<Probe> {
+    for (name, field) in [
+        ("delay", "initialDelaySeconds"),
+        ("timeout", "timeoutSeconds"),
+        ("period", "periodSeconds"),
+        ("success", "successThreshold"),
+        ("failure", "failureThreshold"),
+    ] {
+        if let Some(arg) = opts.value(name) {
+            origins.record(at.field(field), arg.span);
+        }
+    }
     let mut ok = true;
-    let mut seconds = |cx: &mut Cx, name: &str, default: i32, min: i64| -> i32 {
+    let mut seconds = |cx: &mut Cx, name: &str, default: i32| -> i32 {
         let Some(arg) = opts.value(name) else {
             return default;
         };
@@ -77,15 +115,6 @@ fn timing(cx: &mut Cx, kw: &str, handler: Handler, opts: &Options) -> Option<Pro
             _ => "the period",
         };
         match cx.seconds(arg, what) {
-            Some(s) if s < min => {
-                cx.push(
-                    Diagnostic::error("DS0603", format!("{what} of a probe must be at least 1 s"))
-                        .at(arg.span, "zero")
-                        .help(format!("write `{name} 1s` or more")),
-                );
-                ok = false;
-                default
-            }
             Some(s) => match i32::try_from(s) {
                 Ok(s) => s,
                 Err(_) => {
@@ -100,21 +129,11 @@ fn timing(cx: &mut Cx, kw: &str, handler: Handler, opts: &Options) -> Option<Pro
             }
         }
     };
-    let delay = seconds(cx, "delay", DEFAULT_DELAY, 0);
-    let timeout = seconds(cx, "timeout", DEFAULT_TIMEOUT, 1);
-    let period = seconds(cx, "period", DEFAULT_PERIOD, 1);
+    let delay = seconds(cx, "delay", DEFAULT_DELAY);
+    let timeout = seconds(cx, "timeout", DEFAULT_TIMEOUT);
+    let period = seconds(cx, "period", DEFAULT_PERIOD);
     let success = count(cx, opts.value("success"), DEFAULT_SUCCESS);
     let failure = count(cx, opts.value("failure"), DEFAULT_FAILURE);
-    if let (Some(s), Some(arg), true) = (success, opts.value("success"), kw != "readiness") {
-        if s != 1 {
-            cx.push(
-                Diagnostic::error("DS0603", format!("the success threshold of a {kw} probe must be 1"))
-                    .at(arg.span, "must be 1")
-                    .help(format!("Kubernetes requires 1 for liveness and startup probes; remove `success {s}`, or put it on a readiness probe")),
-            );
-            return None;
-        }
-    }
     Some(Probe {
         handler,
         delay,
@@ -126,14 +145,15 @@ fn timing(cx: &mut Cx, kw: &str, handler: Handler, opts: &Options) -> Option<Pro
     .filter(|_| ok)
 }
 
-/// `success N` / `failure N`: a whole number of checks, at least 1 (rule 127).
+/// `success N` / `failure N`: a whole number of checks (its range, rule 127, is checked on the
+/// compiled object).
 fn count(cx: &mut Cx, arg: Option<&Arg>, default: i32) -> Option<i32> {
     let Some(arg) = arg else {
         return Some(default);
     };
     let text = cx.scalar(arg, "a number of checks")?;
     match text.parse::<i64>() {
-        Ok(n) if n >= 1 => match i32::try_from(n) {
+        Ok(n) => match i32::try_from(n) {
             Ok(n) => Some(n),
             Err(_) => {
                 cx.push(too_large(arg, "the threshold"));
@@ -143,7 +163,7 @@ fn count(cx: &mut Cx, arg: Option<&Arg>, default: i32) -> Option<i32> {
         _ => {
             cx.push(
                 Diagnostic::error("DS0603", format!("invalid threshold `{text}`"))
-                    .at(arg.span, "not a whole number of checks, 1 or more")
+                    .at(arg.span, "not a whole number of checks")
                     .help("a threshold counts consecutive checks, such as `failure 3`"),
             );
             None
@@ -155,27 +175,6 @@ fn too_large(arg: &Arg, what: &str) -> Diagnostic {
     Diagnostic::error("DS0603", format!("{what} is too large"))
         .at(arg.span, "more than 2^31 - 1")
         .help("use a value below 2147483647")
-}
-
-/// Rule 70 (seed F17): an init container that is not a sidecar has no probes and no hooks, since
-/// it runs to completion before the containers start. `checks` are the keywords' spans.
-pub fn init_without_checks(cx: &mut Cx, checks: &[(String, Span)], sidecar: bool) -> bool {
-    if sidecar {
-        return true;
-    }
-    for (kw, at) in checks {
-        let what = if matches!(kw.as_str(), "liveness" | "readiness" | "startup") {
-            format!("a {kw} probe")
-        } else {
-            format!("a `{kw}` hook")
-        };
-        cx.push(
-            Diagnostic::error("DS0604", format!("an init container cannot have {what}"))
-                .at(*at, "not allowed in `init`")
-                .help("init containers run to completion before the others start: move this to a `container` block, or add `sidecar` if this one keeps running beside them"),
-        );
-    }
-    checks.is_empty()
 }
 
 /// Every port name a probe or hook uses should be a `port` of the container (rule 126; the
@@ -207,7 +206,8 @@ pub fn check_port_refs(cx: &mut Cx, refs: &HealthRefs, ports: &[Port], container
             }
             continue;
         }
-        if names.contains(&name.as_str()) {
+        // A name the API server refuses is reported on the object; it names no port either.
+        if names.contains(&name.as_str()) || super::names::port_name(name).is_err() {
             continue;
         }
         // The name is written as given; the API server checks its form only, and the kubelet
@@ -259,24 +259,5 @@ pub fn resolve_implicit_ports(health: &mut Health, ports: &[Port]) {
         .flatten()
     {
         fill(hook);
-    }
-}
-
-/// A sleep hook must end within the pod's grace period (rule 130): the API server rejects a
-/// longer one.
-pub fn check_sleeps(cx: &mut Cx, refs: &HealthRefs, grace_seconds: i64) {
-    for (seconds, span) in &refs.sleeps {
-        if *seconds > grace_seconds {
-            cx.push(
-                Diagnostic::error(
-                    "DS0606",
-                    format!("a {seconds} s sleep hook outlasts the pod's {grace_seconds} s grace period"),
-                )
-                .at(*span, "longer than the grace period")
-                .help(format!(
-                    "the pod is killed after {grace_seconds} s; sleep `{grace_seconds}s` or less"
-                )),
-            );
-        }
     }
 }

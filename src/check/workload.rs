@@ -9,7 +9,6 @@ use super::devices::check_gpu_kinds;
 use super::keywords::WORKLOAD;
 use super::names;
 use super::pod::{check_pod_setting, PodState};
-use super::probes::check_sleeps;
 use super::storage::{check_timezone, resolve};
 use super::volumes::check_volume;
 use super::Cx;
@@ -18,9 +17,6 @@ use crate::model::{rel, DaemonSetModel, Labels, Origins};
 use crate::source::Span;
 use crate::syntax::Statement;
 use crate::validate::FieldPath;
-
-/// The pod's termination grace period when none is set (API default).
-const DEFAULT_GRACE_SECONDS: i64 = 30;
 
 /// Checks one `daemonset NAME [in NAMESPACE] { ... }`; returns the model and the name's span.
 pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel, Span)> {
@@ -193,13 +189,6 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
 
     check_gpu_kinds(cx, &containers, &mut ds.gpu_type);
     resolve(cx, &mut ds, volumes, &mut containers, timezone);
-    for c in &containers {
-        check_sleeps(
-            cx,
-            &c.health,
-            ds.pod.grace_seconds.unwrap_or(DEFAULT_GRACE_SECONDS),
-        );
-    }
     super::pod::finish(cx, &mut ds, &mut containers, &pod_state);
     if !containers.iter().any(|c| !c.init) {
         cx.push(

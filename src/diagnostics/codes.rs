@@ -45,6 +45,11 @@ pub static RETIRED: &[(&str, &str)] = &[
     ("DS0408", "two ports of a container with one name: now DS1004 (duplicate value) at `ports[i].name`"),
     ("DS0708", "a host port that conflicts with the node's network or another port: now DS1003 (invalid value, under `host-network`) or DS1004 (duplicate value) at `ports[i].hostPort`"),
     ("DS0714", "`share-process-namespace` with `host-pid`: now DS1003 (invalid value) at `shareProcessNamespace`"),
+    ("DS0401", "an environment variable name or env-from prefix the API server refuses: now DS1003 (invalid value) at the name or prefix; a name outside the portable form stays the warning DS0906 (`portable-env-name`)"),
+    ("DS0403", "an env field reference to a field env cannot read: now DS1002 (unsupported value) or DS1003 (invalid value) at the field path"),
+    ("DS0604", "a probe or hook on an init container that is not a sidecar: now DS1005 (forbidden) at the probe's or hook's keyword"),
+    ("DS0605", "an HTTP header name that is not letters, digits and `-`: now DS1003 (invalid value) at the header's name"),
+    ("DS0606", "a sleep hook longer than the pod's grace period: now DS1003 (invalid value) at the duration"),
 ];
 
 pub static CODES: &[CodeInfo] = &[
@@ -101,19 +106,11 @@ lower-case letters, digits and `-`, starting and ending with a letter or digit).
     code("DS0303", "invalid-label-value", "a label value is not valid",
         "Label values are empty or at most 63 letters, digits, `-`, `_` and `.`, starting and \
 ending with a letter or digit. Free text belongs in an annotation.\n\nWrong:\n    labels team=\"platform team\"\n\nRight:\n    labels team=platform-team"),
-    code("DS0401", "invalid-env-name", "an environment variable name is not valid",
-        "The API server takes any printable ASCII characters except `=` in an environment \
-variable name (rule 81, relaxed in Kubernetes 1.32). A name outside the portable form (letters, \
-digits, `_`, `-` and `.`, not starting with a digit) is then a warning, `portable-env-name` \
-(DS0906).\n\nWrong:\n    env \"A=B\"=x\n\nRight:\n    env A_B=x"),
-    code("DS0402", "invalid-port", "a port number, name or protocol is not valid",
-        "Ports are `port [NAME] NUMBER[/udp|/sctp]`: a number from 1 to 65535; a name of at most 15 \
-lower-case letters, digits and `-` with at least one letter (rules 73, 75, 77).\n\nWrong:\n    port HTTP 80800\n\nRight:\n    port http 8080"),
-    code("DS0403", "invalid-field-path", "an env field reference names a field env cannot read",
-        "Env vars can read `metadata.name`, `metadata.namespace`, `metadata.uid`, `spec.nodeName`, \
-`spec.serviceAccountName`, `status.hostIP`, `status.hostIPs`, `status.podIP`, `status.podIPs`, and \
-one label or annotation with a subscript (rule 86). All labels at once need a downward-API volume.\n\n\
-Wrong:\n    env APP = field metadata.labels\n\nRight:\n    env APP = field metadata.labels['app']"),
+    code("DS0402", "invalid-port", "a port is not a number, a protocol is unknown, or a gRPC check names a port",
+        "Ports are `port [NAME] NUMBER[/udp|/sctp]`, and probes and hooks name a port by number or \
+name (gRPC by number only). The number's range (1 to 65535) and the name's form (at most 15 \
+lower-case letters, digits and `-`, with at least one letter; rules 73, 75, 77, 122) are the API \
+server's rules, checked on the compiled object (DS1003).\n\nWrong:\n    port HTTP 80800\n\nRight:\n    port http 8080"),
     code("DS0405", "invalid-resource-field", "an env resource reference is not valid",
         "Env vars can read `limits.cpu`, `limits.memory`, `limits.ephemeral-storage`, \
 `requests.cpu`, `requests.memory`, `requests.ephemeral-storage` (plural `requests`), with a divisor \
@@ -129,9 +126,9 @@ reference is a warning, `image-reference` (DS0911).\n\nWrong:\n    image \" agen
     code("DS0407", "unknown-value", "a setting has a value outside its allowed set",
         "Some settings take one of a few words, such as `pull always|if-not-present|never`. The \
 help line lists them and suggests the closest."),
-    code("DS0409", "invalid-key-ref", "a config map or secret key reference is not valid",
+    code("DS0409", "invalid-key-ref", "a config map or secret key reference has no key",
         "A key reference is `NAME/KEY`: the name a DNS subdomain, the key letters, digits, `-`, `_` \
-and `.` (rule 91).\n\nWrong:\n    env TOKEN = secret api-token\n\nRight:\n    env TOKEN = secret api-token/token"),
+and `.`; those forms (rule 91) are the API server's rules, checked on the compiled object (DS1003).\n\nWrong:\n    env TOKEN = secret api-token\n\nRight:\n    env TOKEN = secret api-token/token"),
     code("DS0410", "invalid-quantity", "a resource quantity is not valid",
         "Quantities are a number and an optional unit: `m` (milli), `k M G T P E` (powers of 1000) \
 or `Ki Mi Gi Ti Pi Ei` (powers of 1024). `MB` and `mb` are not units.\n\nWrong:\n    memory 128MB\n\nRight:\n    memory 128Mi"),
@@ -194,21 +191,11 @@ port's name or number, which it must know to compile the check. With no port, or
 the port: `http 8080 /healthz` or `http metrics /healthz`. A port named in a check that no `port` \
 declares is a warning, `undeclared-port` (DS0916).\n\nWrong:\n    port metrics 2020\n    port admin 9000\n    \
 liveness http /healthz\n\nRight:\n    liveness http metrics /healthz"),
-    code("DS0603", "invalid-probe-setting", "a probe timing or threshold is out of range",
-        "Timeouts and periods are at least 1 s; thresholds are whole numbers of at least 1 (rule \
-127). Liveness and startup probes must use a success threshold of 1 (rule 128): only readiness \
-may ask for several successes.\n\nWrong:\n    liveness http 8080 /healthz success 2\n\nRight:\n    readiness http 8080 /healthz success 2\n    liveness http 8080 /healthz"),
-    code("DS0604", "init-container-check", "an init container has a probe or a lifecycle hook",
-        "Init containers run to completion, one after another, before the containers start; \
-Kubernetes rejects probes and postStart/preStop hooks on them (rule 70, seed F17). Put the check \
-on the container it watches. A sidecar (`init NAME { sidecar ... }`) keeps running beside the \
-containers, so it may have probes and hooks.\n\nWrong:\n    init setup {\n      image busybox:1.36\n      liveness exec [true]\n    }\n\nRight:\n    init setup { image busybox:1.36 }\n    container agent {\n      image agent:1.0\n      liveness exec [agent, health]\n    }"),
-    code("DS0605", "invalid-header", "an HTTP header name is not valid",
-        "Header names of HTTP checks are letters, digits and `-` (rule 124).\n\nWrong:\n    liveness http 8080 /healthz header X_Probe=1\n\nRight:\n    liveness http 8080 /healthz header X-Probe=1"),
-    code("DS0606", "invalid-sleep", "a sleep hook is longer than the grace period",
-        "`sleep` pauses a hook, usually `pre-stop` so load balancers drain before the agent stops. \
-It must end within the pod's termination grace period (30 s unless set), or the API server \
-rejects it (rule 130). A sleep of 0 s is a warning (`zero-sleep`, DS0907).\n\nWrong:\n    pre-stop sleep 45s\n\nRight:\n    pre-stop sleep 15s"),
+    code("DS0603", "invalid-probe-setting", "a probe threshold is not a whole number, or a value is too large",
+        "A probe's `success` and `failure` thresholds are whole numbers of checks, and every timing \
+fits in 32 bits. Their ranges (rules 127, 128: nothing negative, a success threshold of 1 for \
+liveness and startup probes) are the API server's rules, checked on the compiled object: DS1003.\n\n\
+Wrong:\n    readiness http 8080 /ready failure three\n\nRight:\n    readiness http 8080 /ready failure 3"),
     code("DS0701", "invalid-update-strategy", "an update strategy a daemonset does not have",
         "A DaemonSet is updated by `rolling` (the controller replaces pods, at most `max-unavailable` \
 down at a time) or by `on-delete` (a pod is replaced only when you delete it). There is no \

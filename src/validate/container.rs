@@ -74,7 +74,7 @@ pub fn containers(pod: &Node, volumes: &Volumes, out: &mut Findings) {
                 let field = container.get(key);
                 if field.is_set() {
                     out.forbidden(&field, "may not be set for init containers without restartPolicy=Always")
-                        .help(format!("remove `{key}`, or set `restartPolicy: Always` to make the init container a sidecar"));
+                        .help(format!("init containers run to completion before the others start: move `{key}` to a regular container, or make this one a sidecar (`restartPolicy: Always`) if it keeps running beside them"));
                 }
             }
         }

@@ -8,6 +8,7 @@ use super::field::Node;
 use super::findings::Findings;
 use crate::check::field_refs::{ENV_FIELD_PATHS, RESOURCE_FIELDS};
 use crate::check::names::{config_key, dns_subdomain, qualified_name};
+use crate::diagnostics::did_you_mean;
 
 /// The paths `ConvertDownwardAPIFieldLabel` knows but env does not allow.
 const CONVERTIBLE_ONLY: &[&str] = &[
@@ -104,7 +105,7 @@ fn object_field_selector(selector: &Node, out: &mut Findings) {
         match field {
             "metadata.labels" => {
                 if let Err(problem) = qualified_name(key) {
-                    out.invalid(&path_node, format!("the label key {problem}"))
+                    out.invalid(&path_node, format!("the label key: {problem}"))
                         .help(
                             "write the key of an existing label, such as `metadata.labels['app']`",
                         );
@@ -112,13 +113,13 @@ fn object_field_selector(selector: &Node, out: &mut Findings) {
             }
             "metadata.annotations" => {
                 if let Err(problem) = qualified_name(&key.to_ascii_lowercase()) {
-                    out.invalid(&path_node, format!("the annotation key {problem}"))
+                    out.invalid(&path_node, format!("the annotation key: {problem}"))
                         .help("write the key of an annotation, such as `metadata.annotations['example.com/role']`");
                 }
             }
             _ => {
                 out.invalid(&path_node, format!("error converting fieldPath: field label does not support subscript: {path}"))
-                    .help("only `metadata.labels['<key>']` and `metadata.annotations['<key>']` take a key");
+                    .help(format!("write `{field}` without the key; only `metadata.labels['<key>']` and `metadata.annotations['<key>']` take one"));
             }
         }
         return;
@@ -133,7 +134,7 @@ fn object_field_selector(selector: &Node, out: &mut Findings) {
     }
     if CONVERTIBLE_ONLY.contains(&internal) {
         let help = if internal.starts_with("metadata.") {
-            format!("read one key: `{internal}['<key>']`")
+            format!("read one key, such as `{internal}['app']`, or mount all of them with a downward-API volume")
         } else {
             "env can read only the listed fields".to_string()
         };
@@ -143,7 +144,13 @@ fn object_field_selector(selector: &Node, out: &mut Findings) {
             &path_node,
             format!("error converting fieldPath: field label not supported: {path}"),
         )
-        .help(format!("use one of {}", ENV_FIELD_PATHS.join(", ")));
+        .help(match did_you_mean(path, ENV_FIELD_PATHS.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!(
+                "use one of {}, `metadata.labels['<key>']`, `metadata.annotations['<key>']`",
+                ENV_FIELD_PATHS.join(", ")
+            ),
+        });
     }
 }
 
@@ -221,7 +228,7 @@ fn key_selector(selector: &Node, out: &mut Findings) {
     if let Err(problem) = dns_subdomain(name.str().unwrap_or("")) {
         if name.str().is_some() || !name.is_set() {
             out.invalid(&name, problem)
-                .help("set `name` to the name of the config map or secret");
+                .help("name the config map or secret: a lower-case DNS name, such as `api-token`");
         }
     }
     let key = selector.get("key");
@@ -234,7 +241,8 @@ fn key_selector(selector: &Node, out: &mut Findings) {
         }
         Some(text) => {
             if let Err(problem) = config_key(text) {
-                out.invalid(&key, problem);
+                out.invalid(&key, problem)
+                    .help("a key is letters, digits, `-`, `_` and `.`, such as `token`");
             }
         }
         None => {}
@@ -247,7 +255,9 @@ pub fn env_from(list: &Node, out: &mut Findings) {
         let prefix = source.get("prefix");
         if let Some(text) = prefix.str().filter(|s| !s.is_empty()) {
             if let Err(problem) = crate::check::names::relaxed_env_name(text) {
-                out.invalid(&prefix, problem);
+                out.invalid(&prefix, problem).help(
+                    "a prefix follows the rules of variable names: printable ASCII without `=`, such as `APP_`",
+                );
             }
         }
         let mut sources = 0;

@@ -55,7 +55,7 @@ fn validate_probe(probe: &Node, kind: &str, ctx: &PodContext, out: &mut Findings
     let success = probe.get("successThreshold");
     if kind != "readinessProbe" && success.int().is_some_and(|n| n != 0 && n != 1) {
         out.invalid(&success, "must be 1").help(format!(
-            "a {kind} succeeds on its first success: set `successThreshold: 1` or remove it"
+            "a {kind} succeeds on its first success: remove the success threshold (or make it 1), or move the check to a readiness probe"
         ));
     }
     let grace = probe.get("terminationGracePeriodSeconds");
@@ -100,7 +100,8 @@ fn validate_handler(handler: &Node, kinds: &[&'static str], ctx: &PodContext, ou
                 match port.int() {
                     Some(n) if (1..=65535).contains(&n) => {}
                     Some(_) => {
-                        out.invalid(&port, "must be between 1 and 65535, inclusive");
+                        out.invalid(&port, "must be between 1 and 65535, inclusive")
+                            .help("set `port` to the gRPC port number, from 1 to 65535");
                     }
                     None if !port.is_set() => {
                         out.invalid(&port, "must be between 1 and 65535, inclusive")
@@ -171,7 +172,9 @@ fn port_num_or_name(port: &Node, out: &mut Findings) {
         Some(_) => {
             if let Some(n) = port.int() {
                 if !(1..=65535).contains(&n) {
-                    out.invalid(port, "must be between 1 and 65535, inclusive");
+                    out.invalid(port, "must be between 1 and 65535, inclusive").help(
+                        "a port is a number from 1 to 65535, or the name of one of the container's ports",
+                    );
                 }
             }
         }
@@ -199,7 +202,7 @@ fn sleep(action: &Node, ctx: &PodContext, out: &mut Findings) {
                 ),
             )
             .help(format!(
-                "sleep between 0 and {grace} seconds, or raise `terminationGracePeriodSeconds`"
+                "the pod is killed after {grace} s: sleep between 0 and {grace} seconds, or raise the pod's termination grace period"
             ));
         }
     }
