@@ -75,7 +75,14 @@ pub fn objects_to_findings(
             }
             let mut d = validate::locate::to_diagnostic(&finding, &locator);
             d.fit_to(&file.text);
-            out.push(d);
+            // One argument can set several fields (a `node-affinity require` expression is
+            // copied into each term its `or`s make): the same report at the same place is
+            // given once.
+            let same =
+                |o: &Diagnostic| o.code == d.code && o.labels == d.labels && o.help == d.help;
+            if !out.iter().any(same) {
+                out.push(d);
+            }
         }
     }
     out
