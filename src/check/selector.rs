@@ -1,6 +1,8 @@
 //! Selector requirements shared by node affinity and pod (anti-)affinity: `KEY=VALUE`,
 //! `KEY in [a, b]`, `KEY not-in [...]`, `KEY exists`, `KEY does-not-exist`, and for nodes
-//! `KEY gt N` / `KEY lt N` (rules 13–15, 139, 140). Operators become the API spelling.
+//! `KEY gt N` / `KEY lt N`. Operators become the API spelling; each part's span is returned for
+//! the origins, since how many values an operator takes (rules 13–15, 139, 140) is a rule of
+//! the API server, checked on the compiled object.
 
 use super::names;
 use super::Cx;
