@@ -7,7 +7,7 @@ use super::overrides::{check_fragment, Target};
 use super::security::{check_conflicts, check_security, SecuritySpans};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::Container;
+use crate::model::{rel, Container};
 use crate::source::Span;
 use crate::syntax::Statement;
 
@@ -34,7 +34,8 @@ pub fn check_container_setting(
     }
     cx.no_block(s);
     let settings = &mut c.settings;
-    if check_security(cx, s, &mut settings.security, &mut extra.security) {
+    let written = (&mut c.origins, &rel(&["securityContext"]));
+    if check_security(cx, s, &mut settings.security, &mut extra.security, written) {
         return true;
     }
     match s.keyword.as_str() {
@@ -123,5 +124,5 @@ fn absolute_path(cx: &mut Cx, arg: &crate::syntax::Arg, what: &str) -> Option<St
 
 /// The container-level rules, once the container has been read.
 pub fn finish_container(cx: &mut Cx, c: &Container, extra: &ContainerExtra) {
-    check_conflicts(cx, &c.settings.security, &extra.security, extra.privileged);
+    check_conflicts(cx, &c.settings.security, &extra.security);
 }

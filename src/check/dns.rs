@@ -1,12 +1,15 @@
-//! Name resolution of the pod (F38; rules 38–42, 51): `dns POLICY { nameservers, searches,
-//! options }` and `host-alias IP HOSTNAME ...`, with IP address and domain checks.
+//! Name resolution of the pod (F38): `dns POLICY { nameservers, searches, options }` and
+//! `host-alias IP HOSTNAME ...`, read into the model with each argument's span recorded at its
+//! API field path. The API server's rules on them (rules 38–42, 51: nameservers, search
+//! domains, options, IP addresses) run on the compiled object; the lints stay here.
 
 use super::keywords::DNS;
 use super::names;
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::{DnsConfig, HostAlias, PodSettings};
+use crate::model::{rel, DnsConfig, HostAlias, Origins, PodSettings};
 use crate::syntax::{Arg, ArgKind, Statement};
+use crate::validate::FieldPath;
 
 const POLICIES: &[(&str, &str)] = &[
     ("cluster-first", "ClusterFirst"),
@@ -16,7 +19,7 @@ const POLICIES: &[(&str, &str)] = &[
 ];
 
 /// `dns POLICY [{ nameservers IP ... searches DOMAIN ... options NAME[=VALUE] ... }]`.
-pub fn check_dns(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
+pub fn check_dns(cx: &mut Cx, s: &Statement, pod: &mut PodSettings, origins: &mut Origins) {
     if !cx.arity(s, 1, 1) {
         return;
     }
@@ -35,73 +38,62 @@ pub fn check_dns(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
         return;
     };
     pod.dns_policy = Some(policy);
+    let spec = rel(&["spec", "template", "spec"]);
+    origins.record(spec.field("dnsPolicy"), s.args[0].span);
+    // A missing config or nameserver under `dns none` (rule 39) is reported at the policy.
+    let config_at = spec.field("dnsConfig");
+    origins.record(config_at.clone(), s.args[0].span);
+    origins.record(config_at.field("nameservers"), s.args[0].span);
     let mut config = DnsConfig::default();
     if let Some(block) = &s.block {
         for st in &block.statements {
-            st_check(cx, st, &mut config);
+            st_check(cx, st, &mut config, origins, &config_at);
         }
-    }
-    // Rule 39: `None` takes every setting from the config, so it needs a nameserver.
-    if *policy == "None" && config.nameservers.is_empty() {
-        cx.push(
-            Diagnostic::error("DS0706", "`dns none` needs a nameserver")
-                .at(s.args[0].span, "the pod gets no resolver from the cluster or the node")
-                .help("write `dns none { nameservers 10.0.0.10 }`, or use `dns default` to take the node's resolver"),
-        );
     }
     if s.block.is_some() {
         pod.dns_config = Some(config);
     }
 }
 
-fn st_check(cx: &mut Cx, st: &Statement, config: &mut DnsConfig) {
+fn st_check(
+    cx: &mut Cx,
+    st: &Statement,
+    config: &mut DnsConfig,
+    origins: &mut Origins,
+    at: &FieldPath,
+) {
     cx.no_block(st);
     match st.keyword.as_str() {
         "nameservers" => {
             if !cx.arity(st, 1, usize::MAX) {
                 return;
             }
+            // Their number (rule 40) and form are rules of the API server, checked on the object.
+            origins.record(at.field("nameservers"), st.span);
             for a in super::args::flatten(&st.args) {
-                if let Some(ip) = ip(cx, a, "nameserver") {
-                    config.nameservers.push(ip);
-                }
-            }
-            // Rule 40.
-            if config.nameservers.len() > 3 {
-                cx.push(
-                    Diagnostic::error(
-                        "DS0706",
-                        format!(
-                            "{} nameservers, at most 3 are allowed",
-                            config.nameservers.len()
-                        ),
-                    )
-                    .at(st.span, "too many nameservers")
-                    .help("the resolver reads at most three nameservers; keep three"),
-                );
+                let ip = ip(cx, a, "nameserver");
+                let item = at.field("nameservers").index(config.nameservers.len());
+                origins.record(item, a.span);
+                config.nameservers.push(ip);
             }
         }
         "searches" => {
             if !cx.arity(st, 1, usize::MAX) {
                 return;
             }
+            // Their form (rule 41), number and length are rules of the API server, checked on
+            // the object.
+            origins.record(at.field("searches"), st.span);
             for a in super::args::flatten(&st.args) {
                 let d = a.as_text().unwrap_or_default();
-                // Rule 41: each a DNS subdomain; one trailing dot allowed.
-                if let Err(relaxed) = names::relaxed_search_domain(&d) {
-                    // The strict form's reason is the more precise one ("must be lower case").
-                    let why = names::dns_subdomain(d.strip_suffix('.').unwrap_or(&d))
-                        .err()
-                        .unwrap_or(relaxed);
-                    cx.push(
-                        Diagnostic::error("DS0706", format!("invalid search domain `{d}`"))
-                            .at(a.span, why)
-                            .help("search domains are lower-case DNS names, such as `svc.cluster.local`"),
-                    );
-                    continue;
-                }
+                let item = at.field("searches").index(config.searches.len());
+                origins.record(item, a.span);
                 // The v1.33 API server takes `_` and a lone `.`; older ones do not.
-                if let Err(why) = names::dns_subdomain(d.strip_suffix('.').unwrap_or(&d)) {
+                let relaxed = names::relaxed_search_domain(&d).is_ok();
+                if let (true, Err(why)) = (
+                    relaxed,
+                    names::dns_subdomain(d.strip_suffix('.').unwrap_or(&d)),
+                ) {
                     cx.push(
                         Diagnostic::warning("DS0908", format!("search domain `{d}` is not a plain DNS name"))
                             .at(a.span, why)
@@ -110,40 +102,32 @@ fn st_check(cx: &mut Cx, st: &Statement, config: &mut DnsConfig) {
                 }
                 config.searches.push(d);
             }
-            let joined: usize = config.searches.iter().map(|d| d.len() + 1).sum();
-            if config.searches.len() > 32 || joined > 2049 {
-                cx.push(
-                    Diagnostic::error(
-                        "DS0706",
-                        format!(
-                            "{} search domains of {} characters in all, more than the resolver reads",
-                            config.searches.len(),
-                            joined.saturating_sub(1)
-                        ),
-                    )
-                    .at(st.span, "at most 32 domains of 2048 characters in all")
-                        .help("keep the domains the agent resolves short names in"),
-                );
-            }
         }
         "options" => {
             if !cx.arity(st, 1, usize::MAX) {
                 return;
             }
+            // An option without a name (rule 42) is a rule of the API server, checked on the
+            // object.
             for a in &st.args {
+                let item = at.field("options").index(config.options.len());
+                origins.record(item.clone(), a.span);
                 match &a.kind {
-                    ArgKind::Pair { key, value, .. } => config
-                        .options
-                        .push((key.clone(), value.as_text().filter(|v| !v.is_empty()))),
-                    _ => match a.as_text().filter(|t| !t.is_empty()) {
-                        Some(name) => config.options.push((name, None)),
-                        None => cx.push(
-                            // Rule 42.
-                            Diagnostic::error("DS0706", "a resolver option needs a name")
-                                .at(a.span, "no option name")
-                                .help("write `options ndots=2 edns0`"),
-                        ),
-                    },
+                    ArgKind::Pair {
+                        key,
+                        key_span,
+                        value,
+                    } => {
+                        origins.record(item.field("name"), *key_span);
+                        origins.record(item.field("value"), value.span);
+                        config
+                            .options
+                            .push((key.clone(), value.as_text().filter(|v| !v.is_empty())));
+                    }
+                    _ => {
+                        origins.record(item.field("name"), a.span);
+                        config.options.push((a.as_text().unwrap_or_default(), None));
+                    }
                 }
             }
         }
@@ -152,35 +136,42 @@ fn st_check(cx: &mut Cx, st: &Statement, config: &mut DnsConfig) {
 }
 
 /// `host-alias IP HOSTNAME ...` (rule 51).
-pub fn check_host_alias(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
+pub fn check_host_alias(cx: &mut Cx, s: &Statement, pod: &mut PodSettings, origins: &mut Origins) {
     if !cx.arity(s, 2, usize::MAX) {
         return;
     }
-    let Some(ip) = ip(cx, &s.args[0], "host alias address") else {
-        return;
-    };
+    let ip = ip(cx, &s.args[0], "host alias address");
     let mut hostnames = Vec::new();
     for a in super::args::flatten(&s.args[1..]) {
         if let Some(h) = cx.name(a, "host name", names::dns_subdomain) {
             hostnames.push(h);
         }
     }
-    match pod.host_aliases.iter_mut().find(|h| h.ip == ip) {
-        Some(existing) => existing.hostnames.extend(hostnames),
-        None => pod.host_aliases.push(HostAlias { ip, hostnames }),
+    let index = match pod.host_aliases.iter().position(|h| h.ip == ip) {
+        Some(i) => i,
+        None => {
+            pod.host_aliases.push(HostAlias {
+                ip,
+                hostnames: Vec::new(),
+            });
+            pod.host_aliases.len() - 1
+        }
+    };
+    let at = rel(&["spec", "template", "spec", "hostAliases"]).index(index);
+    if origins.get(&at).is_none() {
+        origins.record(at.clone(), s.span);
+        origins.record(at.field("ip"), s.args[0].span);
     }
+    let alias = &mut pod.host_aliases[index];
+    alias.hostnames.extend(hostnames);
 }
 
-/// An address the v1.33 API server takes; leading zeros in IPv4 parts only warn (`portable-ip`).
-fn ip(cx: &mut Cx, arg: &Arg, what: &str) -> Option<String> {
+/// An address as written. Whether the v1.33 API server takes it (rules 40, 51) is checked on
+/// the object; leading zeros in IPv4 parts, which it takes, only warn (`portable-ip`).
+fn ip(cx: &mut Cx, arg: &Arg, what: &str) -> String {
     let text = arg.as_text().unwrap_or_default();
-    if let Err(why) = names::relaxed_ip(&text) {
-        cx.push(
-            Diagnostic::error("DS0707", format!("invalid {what} `{text}`"))
-                .at(arg.span, why)
-                .help("write an address such as `10.96.0.10` or `fd00::10`; names cannot be resolved here"),
-        );
-        return None;
+    if names::relaxed_ip(&text).is_err() {
+        return text;
     }
     if let Err(why) = names::portable_ip(&text) {
         let plain = text
@@ -200,5 +191,5 @@ fn ip(cx: &mut Cx, arg: &Arg, what: &str) -> Option<String> {
                 .help(format!("the API server reads it as decimal, other tools as octal: {fix}, or `allow portable-ip`")),
         );
     }
-    Some(text)
+    text
 }

@@ -63,7 +63,11 @@ pub fn check_pod_setting(
     if kw != "dns" {
         cx.no_block(s);
     }
-    if check_security(cx, s, &mut pod.security, &mut st.security) {
+    let written = (
+        &mut ds.origins,
+        &rel(&["spec", "template", "spec", "securityContext"]),
+    );
+    if check_security(cx, s, &mut pod.security, &mut st.security, written) {
         return true;
     }
     match kw {
@@ -84,17 +88,22 @@ pub fn check_pod_setting(
         "history" => {
             if cx.arity(s, 1, 1) {
                 let text = s.args[0].as_text().unwrap_or_default();
+                // A negative count is refused by the API server's rules on the object.
                 match text.parse::<i32>() {
-                    Ok(n) if n >= 0 => pod.revision_history = Some(n),
-                    _ => cx.push(
+                    Ok(n) => {
+                        pod.revision_history = Some(n);
+                        ds.origins
+                            .record(rel(&["spec", "revisionHistoryLimit"]), s.args[0].span);
+                    }
+                    Err(_) => cx.push(
                         Diagnostic::error("DS0705", format!("invalid history count `{text}`"))
-                            .at(s.args[0].span, "must be a whole number of 0 or more")
+                            .at(s.args[0].span, "not a whole number")
                             .help("write `history 5` to keep five old revisions for rollbacks (the default is 10)"),
                     ),
                 }
             }
         }
-        "dns" => check_dns(cx, s, pod),
+        "dns" => check_dns(cx, s, pod, &mut ds.origins),
         "host-network" | "host-pid" | "host-ipc" | "share-process-namespace" => {
             if cx.arity(s, 0, 0) {
                 let flag = match kw {
@@ -158,7 +167,7 @@ pub fn check_pod_setting(
                 }
             }
         }
-        "host-alias" => check_host_alias(cx, s, pod),
+        "host-alias" => check_host_alias(cx, s, pod, &mut ds.origins),
         "node-selector" => cx.key_values(
             s,
             &mut pod.node_selector,
@@ -168,9 +177,9 @@ pub fn check_pod_setting(
                 &[rel(&["spec", "template", "spec", "nodeSelector"])],
             ),
         ),
-        "tolerate" => check_tolerate(cx, s, pod),
-        "node-affinity" => check_node_affinity(cx, s, pod),
-        "pod-affinity" | "pod-anti-affinity" => check_pod_affinity(cx, s, pod),
+        "tolerate" => check_tolerate(cx, s, pod, &mut ds.origins),
+        "node-affinity" => check_node_affinity(cx, s, pod, &mut ds.origins),
+        "pod-affinity" | "pod-anti-affinity" => check_pod_affinity(cx, s, pod, &mut ds.origins),
         "image-cache" | "vci" => {
             let want = if kw == "vci" { "enforce" } else { "auto" };
             if cx.arity(s, 1, 1) {
@@ -240,8 +249,17 @@ pub fn finish(
     st: &PodState,
 ) {
     ds.pod.update = strategy::finish(cx, &st.strategy);
-    check_conflicts(cx, &ds.pod.security, &st.security, None);
+    check_conflicts(cx, &ds.pod.security, &st.security);
     host_ports(containers, st);
+    for c in containers.iter_mut() {
+        if let Some(p) = c.extra.privileged {
+            let sc = rel(&["securityContext"]);
+            if c.container.origins.get(&sc).is_none() {
+                c.container.origins.record(sc.clone(), p);
+            }
+            c.container.origins.record(sc.field("privileged"), p);
+        }
+    }
     for c in containers.iter() {
         let sec = &c.container.settings.security;
         let spans = &c.extra.security;

@@ -1,14 +1,14 @@
-//! Seccomp and AppArmor profiles and SELinux options, pod and container (rules 61, 62):
-//! `seccomp|apparmor runtime-default|unconfined|localhost PROFILE`, `selinux KEY=VALUE ...`.
+//! Seccomp and AppArmor profiles and SELinux options, pod and container: `seccomp|apparmor
+//! runtime-default|unconfined|localhost PROFILE`, `selinux KEY=VALUE ...`, read into the model.
+//! The API server's rules on a localhost profile (rules 61, 62) run on the compiled object.
 
-use super::paths;
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Profile, SeLinux, Security};
 use crate::source::Span;
 use crate::syntax::{ArgKind, Statement};
 
-/// `seccomp|apparmor runtime-default|unconfined|localhost PROFILE` (rules 61, 62).
+/// `seccomp|apparmor runtime-default|unconfined|localhost PROFILE`.
 pub fn profile(cx: &mut Cx, s: &Statement) -> Option<Profile> {
     if !cx.arity(s, 1, 2) {
         return None;
@@ -47,46 +47,11 @@ pub fn profile(cx: &mut Cx, s: &Statement) -> Option<Profile> {
             None
         }
         ("Localhost", Some(p)) => {
+            // The profile's form (a seccomp path relative to the kubelet's directory, without
+            // `..`; an AppArmor name, not empty or padded, at most 4095 characters) is a rule
+            // of the API server, checked on the compiled object.
             let name = p.as_text().unwrap_or_default();
-            let seccomp = s.keyword == "seccomp";
-            let why = if seccomp {
-                // `validateSeccompProfileField`: `validateLocalDescendingPath`, empty included.
-                match paths::local_descending_path(&name) {
-                    Err(_) if name.starts_with('/') => {
-                        Some("must be relative to the kubelet's seccomp directory")
-                    }
-                    Err(_) => Some("must not contain `..`"),
-                    Ok(()) => None,
-                }
-            } else if name.is_empty() {
-                Some("must not be empty")
-            } else if name.trim() != name {
-                Some("must not start or end with spaces")
-            } else if name.len() > 4095 {
-                Some("must be at most 4095 characters")
-            } else {
-                None
-            };
-            if let Some(why) = why {
-                cx.push(
-                    Diagnostic::error(
-                        "DS0715",
-                        if name.is_empty() {
-                            format!("a localhost {} profile needs its name", s.keyword)
-                        } else {
-                            format!("invalid localhost profile `{name}`")
-                        },
-                    )
-                        .at(p.span, why)
-                        .help(if s.keyword == "seccomp" {
-                            "write a path relative to the kubelet's seccomp directory, such as `profiles/agent.json`"
-                        } else {
-                            "write the name of a profile loaded on the node, such as `agent-profile`"
-                        }),
-                );
-                return None;
-            }
-            if seccomp && name.is_empty() {
+            if s.keyword == "seccomp" && name.is_empty() {
                 cx.push(
                     Diagnostic::warning("DS0918", "a localhost seccomp profile with an empty name")
                         .at(p.span, "no profile file")

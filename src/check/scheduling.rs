@@ -1,13 +1,18 @@
-//! Scheduling (F39–F42, rules 138–152): `tolerate`, `node-affinity` and `pod-affinity` /
-//! `pod-anti-affinity`. Node selectors are plain `KEY=VALUE` maps, read by `check/pod.rs`.
+//! Scheduling (F39–F42): `tolerate`, `node-affinity` and `pod-affinity` / `pod-anti-affinity`,
+//! read into the model with the span of each argument recorded at its API field path. The API
+//! server's rules on them (rules 138–152: toleration values and times, weights, value counts)
+//! run on the compiled object. Node selectors are plain `KEY=VALUE` maps, read by `check/pod.rs`.
 
 use super::names;
-use super::selector::{item, Item, SelectorKind};
+use super::selector::{item, Item, RequirementSpans, SelectorKind};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::{PodAffinityRule, PodSettings, Requirement, Toleration, WeightedTerm};
+use crate::model::{
+    rel, Origins, PodAffinityRule, PodSettings, Requirement, Toleration, WeightedTerm,
+};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Statement};
+use crate::validate::FieldPath;
 
 const EFFECTS: &[&str] = &["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
@@ -16,7 +21,7 @@ const EFFECTS: &[&str] = &["NoSchedule", "PreferNoSchedule", "NoExecute"];
 const MAX_TERMS: usize = 16;
 
 /// `tolerate all[:EFFECT]` or `tolerate KEY[=VALUE][:EFFECT] [for DURATION]`.
-pub fn check_tolerate(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
+pub fn check_tolerate(cx: &mut Cx, s: &Statement, pod: &mut PodSettings, origins: &mut Origins) {
     if !cx.arity(s, 1, 3) {
         return;
     }
@@ -34,16 +39,6 @@ pub fn check_tolerate(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
         }
     };
     let all = key == "all";
-    if all && value.is_some() {
-        cx.push(
-            Diagnostic::error("DS0709", "`all` cannot match a value")
-                .at(arg.span, "`all` tolerates every key, whatever its value")
-                .help(
-                    "write `tolerate all`, or name the taint key: `tolerate KEY=VALUE:NoSchedule`",
-                ),
-        );
-        return;
-    }
     if key.is_empty() {
         cx.push(
             Diagnostic::error("DS0709", "a toleration needs a key, or `all`")
@@ -63,16 +58,6 @@ pub fn check_tolerate(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
                 Diagnostic::error("DS0302", format!("invalid taint key `{key}`"))
                     .at(arg.span, why)
                     .help("taint keys are `[prefix/]name`, such as `node-role.kubernetes.io/control-plane`; write `tolerate all` for every taint"),
-            );
-            return;
-        }
-    }
-    if let Some(v) = &value {
-        if let Err(why) = names::label_value(v) {
-            cx.push(
-                Diagnostic::error("DS0709", format!("invalid taint value `{v}`"))
-                    .at(arg.span, why)
-                    .help("taint values are at most 63 letters, digits, `-`, `_` or `.`; write `tolerate KEY` to match any value"),
             );
             return;
         }
@@ -104,16 +89,7 @@ pub fn check_tolerate(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
             let Some(secs) = cx.duration(d, "toleration time", i64::MAX) else {
                 return;
             };
-            if effect != Some("NoExecute") {
-                cx.push(
-                    Diagnostic::error("DS0709", "a toleration time needs the `NoExecute` effect")
-                        .at(f.span.to(d.span), "only eviction can be delayed")
-                        .also(arg.span, "this toleration is not `:NoExecute`")
-                        .help(format!("write `tolerate {}:NoExecute for {}`: the API server rejects a time with any other effect", if all { "all" } else { &key }, d.as_text().unwrap_or_default())),
-                );
-                return;
-            }
-            Some(secs)
+            Some((secs, f.span.to(d.span)))
         }
         [other, ..] => {
             cx.push(
@@ -124,12 +100,22 @@ pub fn check_tolerate(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
             return;
         }
     };
+    // The API server's rules on a toleration (a value under `all`, the value's form, a time
+    // without `NoExecute`) run on the compiled object, at the arguments recorded here.
+    let at = rel(&["spec", "template", "spec", "tolerations"]).index(pod.tolerations.len());
+    origins.record(at.clone(), s.span);
+    for field in ["key", "operator", "value", "effect"] {
+        origins.record(at.field(field), arg.span);
+    }
+    if let Some((_, span)) = seconds {
+        origins.record(at.field("tolerationSeconds"), span);
+    }
     pod.tolerations.push(Toleration {
         key: (!all).then_some(key),
         operator: if value.is_some() { "Equal" } else { "Exists" },
         value,
         effect,
-        seconds,
+        seconds: seconds.map(|(secs, _)| secs),
     });
 }
 
@@ -146,13 +132,18 @@ fn split_effect(text: &str) -> (&str, Option<&str>) {
 }
 
 /// `node-affinity require EXPR [and EXPR] [or EXPR ...]` or `node-affinity prefer W EXPR ...`.
-pub fn check_node_affinity(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
+pub fn check_node_affinity(
+    cx: &mut Cx,
+    s: &Statement,
+    pod: &mut PodSettings,
+    origins: &mut Origins,
+) {
     if !cx.arity(s, 2, usize::MAX) {
         return;
     }
     let Some(weight) = mode(cx, s) else { return };
     let start = if weight.is_some() { 2 } else { 1 };
-    let mut terms: Vec<Vec<Requirement>> = vec![Vec::new()];
+    let mut terms: Vec<Vec<(Requirement, RequirementSpans)>> = vec![Vec::new()];
     let mut i = start;
     while i < s.args.len() {
         match s.args[i].as_word() {
@@ -170,9 +161,10 @@ pub fn check_node_affinity(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
                 terms.push(Vec::new());
             }
             _ => match item(cx, &s.args, &mut i, SelectorKind::Node) {
-                Some(Item::Requirement(r)) => {
-                    terms.last_mut().into_iter().for_each(|t| t.push(r.clone()))
-                }
+                Some(Item::Requirement(r, spans)) => terms
+                    .last_mut()
+                    .into_iter()
+                    .for_each(|t| t.push((r.clone(), spans.clone()))),
                 Some(Item::Label(..)) => {}
                 None => return,
             },
@@ -186,23 +178,45 @@ pub fn check_node_affinity(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
         );
         return;
     }
+    let node = rel(&["spec", "template", "spec", "affinity", "nodeAffinity"]);
     match weight {
-        Some(weight) => pod
-            .node_preferred
-            .extend(terms.into_iter().map(|expressions| WeightedTerm {
-                weight,
-                expressions,
-            })),
-        None if pod.node_required.is_empty() => pod.node_required = terms,
+        Some(weight) => {
+            // The weight's range (1 to 100) is a rule of the API server, checked on the object.
+            let preferred = node.field("preferredDuringSchedulingIgnoredDuringExecution");
+            for term in terms {
+                let at = preferred.index(pod.node_preferred.len());
+                origins.record(at.clone(), s.span);
+                origins.record(at.field("weight"), s.args[1].span);
+                let (expressions, spans): (Vec<_>, Vec<_>) = term.into_iter().unzip();
+                record_requirements(origins, &at.field("preference"), &spans);
+                pod.node_preferred.push(WeightedTerm {
+                    weight,
+                    expressions,
+                });
+            }
+        }
         None => {
             // Several `require` lines all hold: (a or b) and (c or d) = ac or ad or bc or bd.
+            let required = node
+                .field("requiredDuringSchedulingIgnoredDuringExecution")
+                .field("nodeSelectorTerms");
+            let old: Vec<Vec<(Requirement, RequirementSpans)>> = match pod.node_required.is_empty()
+            {
+                true => vec![Vec::new()],
+                false => pod
+                    .node_required
+                    .iter()
+                    .enumerate()
+                    .map(|(t, term)| recorded(origins, &required.index(t), term, s.span))
+                    .collect(),
+            };
             let mut product = Vec::new();
-            for old in &pod.node_required {
+            for old in &old {
                 for new in &terms {
                     product.push(old.iter().chain(new).cloned().collect::<Vec<_>>());
                 }
             }
-            if product.len() > MAX_TERMS {
+            if product.len() > MAX_TERMS && !pod.node_required.is_empty() {
                 cx.push(
                     Diagnostic::error("DS0711", format!("the `require` lines make {} alternative terms", product.len()))
                         .at(s.span, format!("at most {MAX_TERMS} are written out"))
@@ -210,12 +224,56 @@ pub fn check_node_affinity(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
                 );
                 return;
             }
-            pod.node_required = product;
+            origins.record(required.parent(), s.span);
+            pod.node_required = product
+                .into_iter()
+                .enumerate()
+                .map(|(t, term)| {
+                    let (expressions, spans): (Vec<_>, Vec<_>) = term.into_iter().unzip();
+                    origins.record(required.index(t), s.span);
+                    record_requirements(origins, &required.index(t), &spans);
+                    expressions
+                })
+                .collect();
         }
     }
 }
 
-/// `require` → `None`; `prefer WEIGHT` → the weight (rules 142, 147: 1 to 100).
+/// Records each requirement of a term at `term.matchExpressions[i]`.
+fn record_requirements(origins: &mut Origins, term: &FieldPath, spans: &[RequirementSpans]) {
+    for (i, r) in spans.iter().enumerate() {
+        r.record(origins, &term.field("matchExpressions").index(i));
+    }
+}
+
+/// The requirements of a term already built, with the spans recorded for them (each
+/// requirement keeps its own when the terms are multiplied out).
+fn recorded(
+    origins: &Origins,
+    term: &FieldPath,
+    requirements: &[Requirement],
+    fallback: Span,
+) -> Vec<(Requirement, RequirementSpans)> {
+    requirements
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let at = term.field("matchExpressions").index(i);
+            let spans =
+                RequirementSpans::read(origins, &at, r.values.len()).unwrap_or(RequirementSpans {
+                    whole: fallback,
+                    key: fallback,
+                    operator: fallback,
+                    values: fallback,
+                    each: vec![fallback; r.values.len()],
+                });
+            (r.clone(), spans)
+        })
+        .collect()
+}
+
+/// `require` → `None`; `prefer WEIGHT` → the weight, a whole number; its range (rules 142,
+/// 147: 1 to 100) is a rule of the API server, checked on the compiled object.
 fn mode(cx: &mut Cx, s: &Statement) -> Option<Option<i32>> {
     let first = &s.args[0];
     match first.as_word() {
@@ -223,11 +281,11 @@ fn mode(cx: &mut Cx, s: &Statement) -> Option<Option<i32>> {
         Some("prefer") => {
             let w = &s.args[1];
             match w.as_text().and_then(|t| t.parse::<i32>().ok()) {
-                Some(n @ 1..=100) => Some(Some(n)),
-                _ => {
+                Some(n) => Some(Some(n)),
+                None => {
                     cx.push(
                         Diagnostic::error("DS0705", format!("invalid weight `{}`", w.as_text().unwrap_or_default()))
-                            .at(w.span, "must be a whole number from 1 to 100")
+                            .at(w.span, "not a whole number")
                             .help(format!("write `{} prefer 50 ...`: the scheduler adds the weight of each term a node matches", s.keyword)),
                     );
                     None
@@ -252,7 +310,12 @@ fn mode(cx: &mut Cx, s: &Statement) -> Option<Option<i32>> {
 }
 
 /// `pod-affinity require|prefer [WEIGHT] ITEMS [topology KEY] [namespaces [NS, ...]]`.
-pub fn check_pod_affinity(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
+pub fn check_pod_affinity(
+    cx: &mut Cx,
+    s: &Statement,
+    pod: &mut PodSettings,
+    origins: &mut Origins,
+) {
     if !cx.arity(s, 2, usize::MAX) {
         return;
     }
@@ -262,6 +325,38 @@ pub fn check_pod_affinity(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
         topology_key: "kubernetes.io/hostname".into(),
         ..Default::default()
     };
+    // Where this rule lands in the object, and what each of its arguments set there (recorded
+    // once the rule is complete).
+    let (kind, rules) = match s.keyword.as_str() {
+        "pod-affinity" => ("podAffinity", &pod.pod_affinity),
+        _ => ("podAntiAffinity", &pod.pod_anti_affinity),
+    };
+    let index = rules
+        .iter()
+        .filter(|r| r.weight.is_some() == weight.is_some())
+        .count();
+    let affinity = rel(&["spec", "template", "spec", "affinity"]).field(kind);
+    let (item_at, term) = match weight {
+        Some(_) => {
+            let at = affinity
+                .field("preferredDuringSchedulingIgnoredDuringExecution")
+                .index(index);
+            (at.clone(), at.field("podAffinityTerm"))
+        }
+        None => {
+            let at = affinity
+                .field("requiredDuringSchedulingIgnoredDuringExecution")
+                .index(index);
+            (at.clone(), at)
+        }
+    };
+    let mut written = vec![(item_at.clone(), s.span)];
+    if weight.is_some() {
+        written.push((item_at.field("weight"), s.args[1].span));
+    }
+    let selector = term.field("labelSelector");
+    let mut labels = Vec::new();
+    let mut requirements = Vec::new();
     let mut i = if weight.is_some() { 2 } else { 1 };
     while i < s.args.len() {
         match s.args[i].as_word() {
@@ -279,6 +374,7 @@ pub fn check_pod_affinity(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
                     return;
                 }
                 rule.topology_key = key.as_text().unwrap_or_default();
+                written.push((term.field("topologyKey"), key.span));
                 i += 2;
             }
             Some("namespaces" | "namespace") => {
@@ -293,15 +389,24 @@ pub fn check_pod_affinity(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
                     let Some(n) = cx.name(ns, "namespace", names::dns_label) else {
                         return;
                     };
+                    let at = term.field("namespaces").index(rule.namespaces.len());
+                    written.push((at, ns.span));
                     rule.namespaces.push(n);
                 }
                 i += 2;
             }
             _ => match item(cx, &s.args, &mut i, SelectorKind::Pod) {
-                Some(Item::Label(k, v)) => {
+                Some(Item::Label(k, v, key_span, value_span)) => {
+                    labels.push((selector.field("matchLabels").key(&k), key_span, value_span));
                     rule.match_labels.insert(k, v);
                 }
-                Some(Item::Requirement(r)) => rule.match_expressions.push(r),
+                Some(Item::Requirement(r, spans)) => {
+                    let at = selector
+                        .field("matchExpressions")
+                        .index(rule.match_expressions.len());
+                    requirements.push((at, spans));
+                    rule.match_expressions.push(r);
+                }
                 None => return,
             },
         }
@@ -313,6 +418,16 @@ pub fn check_pod_affinity(cx: &mut Cx, s: &Statement, pod: &mut PodSettings) {
                 .help(format!("write `{} require app=NAME`", s.keyword)),
         );
         return;
+    }
+    for (path, span) in written {
+        origins.record(path, span);
+    }
+    for (path, key_span, value_span) in labels {
+        origins.record(path.clone(), value_span);
+        origins.record_key(path, key_span);
+    }
+    for (path, spans) in requirements {
+        spans.record(origins, &path);
     }
     if s.keyword == "pod-affinity" {
         pod.pod_affinity.push(rule);

@@ -6,9 +6,10 @@
 use super::profiles::{profile, selinux};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::Security;
+use crate::model::{Origins, Security};
 use crate::source::Span;
 use crate::syntax::{Arg, Statement};
+use crate::validate::FieldPath;
 
 /// Where the settings that other rules compare were written.
 #[derive(Clone, Debug, Default)]
@@ -66,13 +67,42 @@ const CAPABILITIES: &[&str] = &[
 ];
 
 /// Handles one security keyword; `false` when the keyword is not one of them.
+///
+/// Each setting's span is recorded in `origins` under `base`, the path of the security context
+/// (`spec.template.spec.securityContext` for the pod, `securityContext` for a container): the
+/// API server's rules on them (id ranges, privilege escalation of a privileged container,
+/// profile paths) run on the compiled object.
 pub fn check_security(
     cx: &mut Cx,
     s: &Statement,
     sec: &mut Security,
     spans: &mut SecuritySpans,
+    written: (&mut Origins, &FieldPath),
 ) -> bool {
+    let (origins, base) = written;
     let kw = s.keyword.as_str();
+    let field = match kw {
+        "user" => "runAsUser",
+        "group" => "runAsGroup",
+        "fs-group" => "fsGroup",
+        "supplemental-groups" => "supplementalGroups",
+        "run-as-non-root" => "runAsNonRoot",
+        "read-only-root" => "readOnlyRootFilesystem",
+        "no-privilege-escalation" | "allow-privilege-escalation" => "allowPrivilegeEscalation",
+        "caps" => "capabilities",
+        "seccomp" => "seccompProfile",
+        "apparmor" => "appArmorProfile",
+        "selinux" => "seLinuxOptions",
+        _ => return false,
+    };
+    if origins.get(base).is_none() {
+        origins.record(base.clone(), s.span);
+    }
+    let at = base.field(field);
+    origins.record(
+        at.clone(),
+        s.args.first().map_or(s.keyword_span, |a| a.span),
+    );
     match kw {
         "user" | "group" | "fs-group" => {
             if cx.arity(s, 1, 1) {
@@ -90,8 +120,10 @@ pub fn check_security(
         }
         "supplemental-groups" => {
             if cx.arity(s, 1, usize::MAX) {
+                origins.record(at.clone(), s.span);
                 for a in super::args::flatten(&s.args) {
                     if let Some(g) = id(cx, a, "supplemental group") {
+                        origins.record(at.index(sec.supplemental_groups.len()), a.span);
                         sec.supplemental_groups.push(g);
                     }
                 }
@@ -144,6 +176,11 @@ pub fn check_security(
         }
         "caps" => caps(cx, s, sec, spans),
         "seccomp" | "apparmor" => {
+            origins.record(at.clone(), s.span);
+            origins.record(at.field("type"), s.args.first().map_or(s.span, |a| a.span));
+            if let Some(name) = s.args.get(1) {
+                origins.record(at.field("localhostProfile"), name.span);
+            }
             if let Some(p) = profile(cx, s) {
                 if kw == "seccomp" {
                     sec.seccomp = Some(p);
@@ -158,15 +195,16 @@ pub fn check_security(
     true
 }
 
-/// Rules 57 and 132: user and group ids are 0 to 2147483647.
+/// A user or group id, a whole number; its range (rules 57 and 132: 0 to 2147483647) is a rule
+/// of the API server, checked on the compiled object.
 fn id(cx: &mut Cx, arg: &Arg, what: &str) -> Option<i64> {
     let text = arg.as_text().unwrap_or_default();
     match text.parse::<i64>() {
-        Ok(n @ 0..=2_147_483_647) => Some(n),
-        _ => {
+        Ok(n) => Some(n),
+        Err(_) => {
             cx.push(
                 Diagnostic::error("DS0705", format!("invalid {what} id `{text}`"))
-                    .at(arg.span, "must be a whole number from 0 to 2147483647")
+                    .at(arg.span, "not a whole number")
                     .help(format!("write a numeric id, such as `{} 65534`; names are resolved by the image, not by Kubernetes", if what == "supplemental group" { "supplemental-groups" } else { what })),
             );
             None
@@ -221,22 +259,11 @@ fn caps(cx: &mut Cx, s: &Statement, sec: &mut Security, spans: &mut SecuritySpan
     }
 }
 
-/// Rules 133 and 136 within one level (a container, or the pod alone).
-pub fn check_conflicts(
-    cx: &mut Cx,
-    sec: &Security,
-    spans: &SecuritySpans,
-    privileged: Option<Span>,
-) {
+/// The lints of rules 133 and 136 within one level (a container, or the pod alone).
+pub fn check_conflicts(cx: &mut Cx, sec: &Security, spans: &SecuritySpans) {
+    // A privileged container with privilege escalation turned off is a rule of the API server,
+    // checked on the compiled object.
     if let Some(no) = spans.no_escalation {
-        if let Some(p) = privileged {
-            cx.push(
-                Diagnostic::error("DS0712", "a privileged container always allows privilege escalation")
-                    .at(no, "privilege escalation is turned off")
-                    .also(p, "but the container is privileged")
-                    .help("allow privilege escalation, or drop `privileged` and add only the capabilities the agent needs"),
-            );
-        }
         // The API server refuses only the spelling `CAP_SYS_ADMIN`, which dsc never writes; the
         // runtime reads `SYS_ADMIN` the same way.
         if let Some(c) = spans.sys_admin {

@@ -1,13 +1,16 @@
 //! Selector requirements shared by node affinity and pod (anti-)affinity: `KEY=VALUE`,
 //! `KEY in [a, b]`, `KEY not-in [...]`, `KEY exists`, `KEY does-not-exist`, and for nodes
-//! `KEY gt N` / `KEY lt N` (rules 13–15, 139, 140). Operators become the API spelling.
+//! `KEY gt N` / `KEY lt N`. Operators become the API spelling; each part's span is returned for
+//! the origins, since how many values an operator takes (rules 13–15, 139, 140) is a rule of
+//! the API server, checked on the compiled object.
 
 use super::names;
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::Requirement;
+use crate::model::{Origins, Requirement};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind};
+use crate::validate::FieldPath;
 
 /// What a selector is for: node labels allow `gt`/`lt`; pod label selectors check values.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -16,10 +19,48 @@ pub enum SelectorKind {
     Pod,
 }
 
-/// One parsed item: a requirement, or (pod selectors) a `KEY=VALUE` match label.
+/// One parsed item: a requirement and where its parts were written, or (pod selectors) a
+/// `KEY=VALUE` match label and its key's and value's spans.
 pub enum Item {
-    Requirement(Requirement),
-    Label(String, String),
+    Requirement(Requirement, RequirementSpans),
+    Label(String, String, Span, Span),
+}
+
+/// Where the parts of a requirement were written, for the object rules' findings.
+#[derive(Clone, Debug)]
+pub struct RequirementSpans {
+    pub whole: Span,
+    pub key: Span,
+    pub operator: Span,
+    /// The value, or the list of values.
+    pub values: Span,
+    pub each: Vec<Span>,
+}
+
+impl RequirementSpans {
+    /// Records the requirement at `at` (`...matchExpressions[i]`) in `origins`.
+    pub fn record(&self, origins: &mut Origins, at: &FieldPath) {
+        origins.record(at.clone(), self.whole);
+        origins.record(at.field("key"), self.key);
+        origins.record(at.field("operator"), self.operator);
+        origins.record(at.field("values"), self.values);
+        for (i, span) in self.each.iter().enumerate() {
+            origins.record(at.field("values").index(i), *span);
+        }
+    }
+
+    /// What [`RequirementSpans::record`] recorded at `at`, for a requirement of `values` values.
+    pub fn read(origins: &Origins, at: &FieldPath, values: usize) -> Option<RequirementSpans> {
+        Some(RequirementSpans {
+            whole: origins.get(at)?,
+            key: origins.get(&at.field("key"))?,
+            operator: origins.get(&at.field("operator"))?,
+            values: origins.get(&at.field("values"))?,
+            each: (0..values)
+                .map(|i| origins.get(&at.field("values").index(i)))
+                .collect::<Option<_>>()?,
+        })
+    }
 }
 
 const NODE_OPS: &[&str] = &["in", "not-in", "exists", "does-not-exist", "gt", "lt"];
@@ -41,12 +82,21 @@ pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Opt
             return None;
         }
         return Some(match kind {
-            SelectorKind::Pod => Item::Label(key.clone(), value_text),
-            SelectorKind::Node => Item::Requirement(Requirement {
-                key: key.clone(),
-                operator: "In",
-                values: vec![value_text],
-            }),
+            SelectorKind::Pod => Item::Label(key.clone(), value_text, *key_span, value.span),
+            SelectorKind::Node => Item::Requirement(
+                Requirement {
+                    key: key.clone(),
+                    operator: "In",
+                    values: vec![value_text],
+                },
+                RequirementSpans {
+                    whole: first.span,
+                    key: *key_span,
+                    operator: first.span,
+                    values: value.span,
+                    each: vec![value.span],
+                },
+            ),
         });
     }
     let key = first.as_text().unwrap_or_default();
@@ -102,6 +152,7 @@ pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Opt
         _ => ("Lt", Takes::Integer),
     };
     let mut values = Vec::new();
+    let mut values_arg = None;
     if takes != Takes::None {
         let Some(v) = args.get(*i) else {
             cx.push(
@@ -118,6 +169,7 @@ pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Opt
             return None;
         };
         *i += 1;
+        values_arg = Some(v);
         let items: Vec<&Arg> = match &v.kind {
             ArgKind::List(items) => items.iter().collect(),
             _ => vec![v],
@@ -129,26 +181,11 @@ pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Opt
             }
             values.push(text);
         }
-        if values.is_empty() {
-            cx.push(
-                Diagnostic::error("DS0710", format!("`{op}` needs at least one value"))
-                    .at(v.span, "empty list")
-                    .help(format!("write `{key} {op} [A, B]`, or `{key} exists`")),
-            );
-            return None;
-        }
-        if takes == Takes::Integer {
-            // Rules 139 and 140: the API server asks for one value (`validateNodeSelectorRequirement`).
-            if values.len() != 1 {
-                cx.push(
-                    Diagnostic::error("DS0710", format!("`{op}` compares with one value"))
-                        .at(v.span, format!("{} values", values.len()))
-                        .help(format!("write `{key} {op} 3`: the scheduler compares the node label with one integer")),
-                );
-                return None;
-            }
-            // It does not read the value; the scheduler parses it, and a term with another value
-            // never matches.
+        // How many values an operator takes (rules 139, 140, 13–15) is a rule of the API
+        // server, checked on the compiled object at the spans recorded for them.
+        if takes == Takes::Integer && values.len() == 1 {
+            // The server does not read the value; the scheduler parses it, and a term with
+            // another value never matches.
             if values[0].parse::<i64>().is_err() {
                 cx.push(
                     Diagnostic::warning("DS0915", format!("`{op}` compares with `{}`, which is not an integer", values[0]))
@@ -158,11 +195,26 @@ pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Opt
             }
         }
     }
-    Some(Item::Requirement(Requirement {
-        key,
-        operator,
-        values,
-    }))
+    let last = values_arg.unwrap_or(op_arg);
+    let spans = RequirementSpans {
+        whole: first.span.to(last.span),
+        key: first.span,
+        operator: op_arg.span,
+        values: last.span,
+        each: match values_arg.map(|a| &a.kind) {
+            Some(ArgKind::List(items)) => items.iter().map(|a| a.span).collect(),
+            Some(_) => vec![last.span],
+            None => Vec::new(),
+        },
+    };
+    Some(Item::Requirement(
+        Requirement {
+            key,
+            operator,
+            values,
+        },
+        spans,
+    ))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

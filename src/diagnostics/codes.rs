@@ -32,24 +32,27 @@ const fn code(
 /// API server's rules on the compiled object (`src/validate/`), which point at the same
 /// arguments, or became lints where the server accepts the value. `dsc explain` still answers for them, as old CI logs quote them.
 pub static RETIRED: &[(&str, &str)] = &[
+    ("DS0208", "two containers with one name: now DS1004 (duplicate value) at the later container's name"),
     ("DS0304", "a selector that does not select the pod labels: now DS1003 (invalid value) at the pods' label, the selector's value labelled"),
     ("DS0305", "annotations over 256 KiB: now DS1007 (too long) at the first `annotations` or `pod-annotations` statement"),
     ("DS0306", "a pod annotation the API server reads (deletion cost, mirror pods, tolerations, seccomp, AppArmor) with a value it refuses: now DS1003 (invalid value or name) at the annotation"),
+    ("DS0401", "an environment variable name or env-from prefix the API server refuses: now DS1003 (invalid value) at the name or prefix; a name outside the portable form stays the warning DS0906 (`portable-env-name`)"),
+    ("DS0403", "an env field reference to a field env cannot read: now DS1002 (unsupported value) or DS1003 (invalid value) at the field path"),
     ("DS0404", "an environment variable set twice: the API server takes it, so it is now the warning DS0913 (`duplicate-env`)"),
-    ("DS0713", "`run-as-non-root` with user 0: the API server takes it, so it is now the warning DS0917 (`root-user`)"),
-    ("DS0719", "a container path that is not absolute: the API server takes it, so it is now the warning DS0909 (`relative-path`)"),
-    ("DS0208", "two containers with one name: now DS1004 (duplicate value) at the later container's name"),
+    ("DS0408", "two ports of a container with one name: now DS1004 (duplicate value) at `ports[i].name`"),
     ("DS0411", "a request above its limit: now DS1003 (invalid value) at the request"),
     ("DS0413", "a resource name the API server refuses: now DS1003 (invalid name) at the name"),
     ("DS0414", "hugepages not in whole pages, or without cpu or memory: now DS1003 (invalid value) at the value, or DS1005 (forbidden) at the first hugepages statement"),
-    ("DS0408", "two ports of a container with one name: now DS1004 (duplicate value) at `ports[i].name`"),
-    ("DS0708", "a host port that conflicts with the node's network or another port: now DS1003 (invalid value, under `host-network`) or DS1004 (duplicate value) at `ports[i].hostPort`"),
-    ("DS0714", "`share-process-namespace` with `host-pid`: now DS1003 (invalid value) at `shareProcessNamespace`"),
-    ("DS0401", "an environment variable name or env-from prefix the API server refuses: now DS1003 (invalid value) at the name or prefix; a name outside the portable form stays the warning DS0906 (`portable-env-name`)"),
-    ("DS0403", "an env field reference to a field env cannot read: now DS1002 (unsupported value) or DS1003 (invalid value) at the field path"),
     ("DS0604", "a probe or hook on an init container that is not a sidecar: now DS1005 (forbidden) at the probe's or hook's keyword"),
     ("DS0605", "an HTTP header name that is not letters, digits and `-`: now DS1003 (invalid value) at the header's name"),
     ("DS0606", "a sleep hook longer than the pod's grace period: now DS1003 (invalid value) at the duration"),
+    ("DS0706", "a DNS configuration the API server refuses (`dns none` without a nameserver, more than 3 nameservers, more than 32 search domains or an invalid one, an option without a name): now DS1001 (required) at the policy or the empty option, or DS1003 (invalid value) at the statement or domain"),
+    ("DS0707", "an invalid IP address of a nameserver or host alias: now DS1003 (invalid value) at the address"),
+    ("DS0708", "a host port that conflicts with the node's network or another port: now DS1003 (invalid value, under `host-network`) or DS1004 (duplicate value) at `ports[i].hostPort`"),
+    ("DS0712", "a privileged container with privilege escalation turned off: now DS1003 (invalid value) at `allowPrivilegeEscalation`, the `privileged` statement labelled"),
+    ("DS0713", "`run-as-non-root` with user 0: the API server takes it, so it is now the warning DS0917 (`root-user`)"),
+    ("DS0714", "`share-process-namespace` with `host-pid`: now DS1003 (invalid value) at `shareProcessNamespace`"),
+    ("DS0719", "a container path that is not absolute: the API server takes it, so it is now the warning DS0909 (`relative-path`)"),
 ];
 
 pub static CODES: &[CodeInfo] = &[
@@ -209,37 +212,27 @@ with `on-delete` are ignored by the server: a warning, `on-delete-limits` (DS091
 dsc writes `maxUnavailable: 0` itself, since the field otherwise defaults to 1 (rule 29).\n\n\
 Wrong:\n    update rolling max-unavailable 1 max-surge 1\n\nRight:\n    max-surge 1"),
     code("DS0705", "out-of-range", "a number is outside its allowed range",
-        "User and group ids are 0 to 2147483647 (rules 57, 132); affinity weights are 1 to 100 \
-(rules 142, 147); `history` counts are 0 or more (rule 21).\n\nWrong:\n    node-affinity prefer 0 disktype=ssd\n\nRight:\n    node-affinity prefer 10 disktype=ssd"),
-    code("DS0706", "invalid-dns-config", "the DNS configuration breaks a rule",
-        "`dns none` takes every resolver setting from its block, so it needs a nameserver (rule \
-39); at most 3 nameservers (rule 40); at most 32 search domains, each a DNS name (rule 41); every \
-option has a name (rule 42).\n\nWrong:\n    dns none\n\nRight:\n    dns none { nameservers 10.96.0.10; searches svc.cluster.local; options ndots=2 }"),
-    code("DS0707", "invalid-ip-address", "an IP address is not valid",
-        "Nameservers and host aliases are IPv4 or IPv6 addresses (rules 40, 51); names cannot be \
-resolved at this point. An IPv4 address with leading zeros (`010.0.0.1`) is valid for the v1.33 API \
-server and only a warning, `portable-ip` (DS0921).\n\nWrong:\n    host-alias registry.local registry\n\nRight:\n    host-alias 10.0.0.5 registry.local"),
+        "User and group ids, affinity weights and `history` counts are whole numbers. Their ranges \
+(ids 0 to 2147483647, rules 57 and 132; weights 1 to 100, rules 142 and 147; `history` 0 or more, \
+rule 21) are the API server's rules, checked on the compiled object (DS1003).\n\nWrong:\n    user nobody\n\nRight:\n    user 65534"),
     code("DS0709", "invalid-toleration", "a toleration breaks a rule",
-        "`tolerate all` matches every key, so it cannot match a value (rule 149); taint values \
-follow the label-value rules (rule 150); a toleration time (`for 300s`) delays eviction and is \
-only allowed with `NoExecute` (rule 152).\n\nWrong:\n    tolerate node.kubernetes.io/unreachable for 300s\n\nRight:\n    tolerate node.kubernetes.io/unreachable:NoExecute for 300s"),
+        "A toleration names a taint key, or `all` for every key. The API server's rules on a \
+toleration (`all` with a value, rule 149; the value's form, rule 150; a time only with \
+`NoExecute`, rule 152) are checked on the compiled object (DS1003).\n\nWrong:\n    tolerate :NoSchedule\n\nRight:\n    tolerate all:NoSchedule"),
     code("DS0710", "invalid-selector-requirement", "a selector expression lacks or misuses values",
-        "`in` and `not-in` need at least one value; `exists` and `does-not-exist` take none; `gt` \
-and `lt` take exactly one value (rules 14, 139, 140). A value that is not an integer is a \
-warning, `non-integer-comparison` (DS0915): the API server takes it, and the term never matches.\n\nWrong:\n    node-affinity require example.com/cores gt many\n\nRight:\n    node-affinity require example.com/cores gt 4"),
+        "An expression is `KEY OPERATOR [VALUES]`: `in`, `not-in`, `gt` and `lt` take a value or a \
+list after the operator. How many values each takes (rules 14, 139, 140: at least one for `in`, \
+exactly one for `gt`) is the API server's rule, checked on the compiled object (DS1001). A value that is not an integer is a \
+warning, `non-integer-comparison` (DS0915): the API server takes it, and the term never matches.\n\nWrong:\n    node-affinity require example.com/cores gt\n\nRight:\n    node-affinity require example.com/cores gt 4"),
     code("DS0711", "invalid-affinity", "an affinity rule is incomplete or too large",
         "A pod (anti-)affinity must select pods (`app=NAME` or an expression); a preference is one \
 term, so it cannot have `or`; several `node-affinity require` lines all hold, so their `or`s \
 multiply, and dsc writes at most 16 terms.\n\nWrong:\n    pod-anti-affinity require topology kubernetes.io/hostname\n\nRight:\n    pod-anti-affinity require app=driver topology kubernetes.io/hostname"),
-    code("DS0712", "privilege-escalation", "privilege escalation is turned off for a container that has it anyway",
-        "`no-privilege-escalation` sets `allowPrivilegeEscalation: false`, which the API server \
-rejects together with `privileged` and with the capability `CAP_SYS_ADMIN` (rule 133). dsc writes \
-capabilities without `CAP_`, which the server then takes; `SYS_ADMIN` with escalation turned off \
-is a warning, `sys-admin-escalation` (DS0923).\n\nWrong:\n    privileged\n    no-privilege-escalation\n\nRight:\n    caps add [NET_ADMIN] drop [ALL]\n    no-privilege-escalation"),
     code("DS0715", "invalid-profile", "a seccomp or AppArmor profile is not valid",
-        "Only `localhost` profiles take a name, and they need one; a seccomp profile is a path \
-relative to the kubelet's seccomp directory, without `..` (rules 61, 62). An empty seccomp \
-profile name is taken by the API server and only a warning, `empty-seccomp-profile` (DS0918).\n\nWrong:\n    seccomp localhost /var/lib/kubelet/seccomp/agent.json\n\nRight:\n    seccomp localhost agent.json"),
+        "Only `localhost` profiles take a name, and they need one. The profile's form (a seccomp \
+path relative to the kubelet's seccomp directory, without `..`; an AppArmor name without spaces \
+around it; rules 61, 62) is the API server's rule, checked on the compiled object (DS1003). An empty seccomp \
+profile name is taken by the API server and only a warning, `empty-seccomp-profile` (DS0918).\n\nWrong:\n    seccomp localhost\n\nRight:\n    seccomp localhost agent.json"),
     code("DS0716", "invalid-selinux", "an SELinux option is not valid",
         "SELinux options are `user=`, `role=`, `type=` and `level=` pairs.\n\nWrong:\n    selinux spc_t\n\nRight:\n    selinux type=spc_t"),
     code("DS0717", "unknown-capability", "a capability is not a Linux capability (lint)",

@@ -49,7 +49,7 @@ fn weight(weight: &Node, out: &mut Findings) {
     };
     if w.is_some_and(|w| !(1..=100).contains(&w)) {
         out.invalid(weight, "must be in the range 1-100")
-            .help("give the preference a `weight` between 1 and 100");
+            .help("give a weight from 1 to 100: the scheduler adds the weight of each term a node matches");
     }
 }
 
@@ -85,7 +85,8 @@ fn node_selector_requirement(req: &Node, out: &mut Findings) {
             out.required(
                 &values,
                 "must be specified when `operator` is 'In' or 'NotIn'",
-            );
+            )
+            .help("give at least one value, or use the operator `Exists` to match any value");
         }
         Some("Exists" | "DoesNotExist") if n > 0 => {
             out.forbidden(
@@ -98,7 +99,7 @@ fn node_selector_requirement(req: &Node, out: &mut Findings) {
                 &values,
                 "must be specified single value when `operator` is 'Lt' or 'Gt'",
             )
-            .help("give exactly one integer value, e.g. `values: [\"3\"]`");
+            .help("give exactly one value, an integer such as `3`: the scheduler compares the node label with it");
         }
         Some("In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt") | None => {}
         Some(_) => {

@@ -75,7 +75,11 @@ fn spec(spec: &Node, out: &mut Findings) {
     nonnegative(&spec.get("minReadySeconds"), out);
     update_strategy(&spec.get("updateStrategy"), out);
     // Zero is a valid revisionHistoryLimit.
-    nonnegative(&spec.get("revisionHistoryLimit"), out);
+    let history = spec.get("revisionHistoryLimit");
+    if history.int().is_some_and(|n| n < 0) {
+        out.invalid(&history, "must be greater than or equal to 0")
+            .help("keep 0 or more old revisions for rollbacks (the default is 10)");
+    }
 }
 
 /// `ValidateNonnegativeField`.

@@ -11,6 +11,11 @@ const MAX_NAMESERVERS: usize = 3;
 const MAX_SEARCHES: usize = 32;
 const MAX_SEARCH_CHARS: usize = 2048;
 
+/// The fix for a `None` policy without a nameserver.
+const NO_RESOLVER: &str = "with the `None` policy the pod gets no resolver from the cluster or the node: give at least one nameserver, such as `10.96.0.10`, or use the `Default` policy to take the node's resolver";
+/// The fix for a search list longer than the resolver reads.
+const SEARCH_LIMITS: &str = "the resolver reads at most 32 search domains of 2048 characters in all: keep the domains the pod resolves short names in";
+
 const POLICIES: [&str; 4] = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
 
 /// `validateDNSPolicy`, `validatePodDNSConfig` and `ValidateHostAliases` of the pod spec at
@@ -31,9 +36,7 @@ fn dns_config(config: &Node, policy_none: bool, out: &mut Findings) {
     if policy_none {
         if !config.is_set() {
             out.required(config, "must provide `dnsConfig` when `dnsPolicy` is None")
-                .help(
-                    "add `dnsConfig.nameservers` with at least one IP, or use another `dnsPolicy`",
-                );
+                .help(NO_RESOLVER);
             return;
         }
         if nameservers.is_empty() {
@@ -41,12 +44,13 @@ fn dns_config(config: &Node, policy_none: bool, out: &mut Findings) {
                 &nameservers,
                 "must provide at least one DNS nameserver when `dnsPolicy` is None",
             )
-            .help("list a nameserver IP, e.g. `nameservers: [10.96.0.10]`");
+            .help(NO_RESOLVER);
             return;
         }
     }
     if nameservers.len() > MAX_NAMESERVERS {
-        out.invalid(&nameservers, "must not have more than 3 nameservers");
+        out.invalid(&nameservers, "must not have more than 3 nameservers")
+            .help("the resolver reads at most three nameservers: keep three");
     }
     for ns in nameservers.items() {
         if let Some(ip) = ns.str() {
@@ -55,7 +59,8 @@ fn dns_config(config: &Node, policy_none: bool, out: &mut Findings) {
     }
     let searches = config.get("searches");
     if searches.len() > MAX_SEARCHES {
-        out.invalid(&searches, "must not have more than 32 search paths");
+        out.invalid(&searches, "must not have more than 32 search paths")
+            .help(SEARCH_LIMITS);
     }
     let joined: usize = searches
         .items()
@@ -67,7 +72,8 @@ fn dns_config(config: &Node, policy_none: bool, out: &mut Findings) {
         out.invalid(
             &searches,
             "must not have more than 2048 characters (including spaces) in the search list",
-        );
+        )
+        .help(SEARCH_LIMITS);
     }
     for search in searches.items() {
         if let Some(s) = search.str() {
@@ -112,7 +118,8 @@ pub fn is_valid_ip(at: &Node, ip: &str, out: &mut Findings) -> bool {
     out.invalid(
         at,
         "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
-    );
+    )
+    .help("write an address such as `10.96.0.10` or `fd00::10`; names cannot be resolved here");
     false
 }
 

@@ -245,6 +245,9 @@ pub fn label_selector(selector: &Node, out: &mut Findings) -> bool {
                     out.required(
                         &values,
                         "must be specified when `operator` is 'In' or 'NotIn'",
+                    )
+                    .help(
+                        "give at least one value, or use the operator `Exists` to match any value",
                     );
                     clean = false;
                 }

@@ -33,7 +33,7 @@ pub fn tolerations(list: &Node, out: &mut Findings) {
                 &operator,
                 "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
             )
-            .help("set `operator: Exists` to tolerate every taint, or name the taint's `key`");
+            .help("a toleration without a key tolerates every taint, whatever its value: remove the value (operator `Exists`), or name the taint's key");
         }
         let seconds = toleration.get("tolerationSeconds");
         if seconds.is_set() && text(&effect).is_some_and(|e| e != "NoExecute") {
@@ -41,7 +41,8 @@ pub fn tolerations(list: &Node, out: &mut Findings) {
                 &effect,
                 "effect must be 'NoExecute' when `tolerationSeconds` is set",
             )
-            .help("set `effect: NoExecute`, or remove `tolerationSeconds`");
+            .related(&seconds.path, "a toleration time delays eviction only")
+            .help("give the toleration the `NoExecute` effect, or remove its time: the other effects do not evict");
         }
         let value = toleration.get("value");
         match op {

@@ -70,12 +70,15 @@ pub fn container_security(pod: &Node, container: &Node, out: &mut Findings) {
     }
     seccomp_profile(&sc.get("seccompProfile"), out);
     if sc.get("allowPrivilegeEscalation").bool() == Some(false) {
-        if sc.get("privileged").bool() == Some(true) {
+        let privileged = sc.get("privileged");
+        if privileged.bool() == Some(true) {
+            // The server reports it at `securityContext`; the field turned off says what to change.
             out.invalid(
-                &sc,
+                &sc.get("allowPrivilegeEscalation"),
                 "cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
             )
-            .help("a privileged container can always escalate: remove one of the two");
+            .related(&privileged.path, "but the container is privileged")
+            .help("a privileged container can always escalate: allow privilege escalation, or drop `privileged` and add only the capabilities the agent needs");
         }
         let adds = sc.at(&["capabilities", "add"]);
         if adds.items().any(|c| c.str() == Some("CAP_SYS_ADMIN")) {
@@ -130,7 +133,9 @@ fn id_in_range(node: &Node, out: &mut Findings) {
         .int()
         .is_some_and(|id| !(0..=2_147_483_647).contains(&id))
     {
-        out.invalid(node, ID_RANGE);
+        out.invalid(node, ID_RANGE).help(
+            "give a numeric id from 0 to 2147483647, such as 65534; names are resolved by the image, not by Kubernetes",
+        );
     }
 }
 

@@ -35,7 +35,8 @@ pub(super) fn apparmor_profile(profile: &Node, out: &mut Findings) {
     }
     match local.str() {
         Some(path) if path.trim() != path => {
-            out.invalid(&local, "must not be padded with whitespace");
+            out.invalid(&local, "must not be padded with whitespace")
+                .help("write the name of a profile loaded on the node, such as `agent-profile`, without spaces around it");
         }
         Some("") | None if !local.is_set() || local.str().is_some() => {
             out.required(&local, "must be set when AppArmor type is Localhost")

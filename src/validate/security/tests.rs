@@ -153,7 +153,11 @@ fn apparmor_profiles() {
 #[test]
 fn privilege_escalation_conflicts() {
     let ds = ctr_sc(json!({"allowPrivilegeEscalation": false, "privileged": true}));
-    assert_one(&ds, Kind::Invalid, "containers[0].securityContext");
+    assert_one(
+        &ds,
+        Kind::Invalid,
+        "containers[0].securityContext.allowPrivilegeEscalation",
+    );
     let ds = ctr_sc(
         json!({"allowPrivilegeEscalation": false, "capabilities": {"add": ["CAP_SYS_ADMIN"]}}),
     );
