@@ -602,3 +602,19 @@ fn thousands_of_daemonsets_build_with_few_file_descriptors() {
     assert!(status.success());
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 2_000);
 }
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    // `dsc explain --list | head -0`: the reader is gone before dsc writes.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dsc"))
+        .args(["explain", "--list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

@@ -144,7 +144,7 @@ fn check_committed(dir: &Path, outputs: &BTreeMap<String, (String, String)>) -> 
             path.display()
         ));
     }
-    print!("{out}");
+    super::write_text(&out);
     if differ > 0 {
         eprintln!("error: {differ} manifest(s) in {} are not what the specs compile to; run `dsc build ... -o {}`", dir.display(), dir.display());
         ExitCode::from(1)

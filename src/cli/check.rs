@@ -58,7 +58,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         reporter.report(&file, &diagnostics);
     }
     if args.report.format == Format::Json {
-        println!("{}", serde_json::Value::Array(json));
+        outln!("{}", serde_json::Value::Array(json));
     }
     reporter.finish(files.len());
     if reporter.errors > 0 {

@@ -123,9 +123,9 @@ pub fn run(args: DiffArgs) -> ExitCode {
         }
     }
     if args.format == DiffFormat::Json {
-        println!("{}", Value::Array(json));
+        outln!("{}", Value::Array(json));
     } else {
-        print!("{}", texts.join("\n"));
+        super::write_text(&texts.join("\n"));
     }
     if changed {
         ExitCode::from(1)

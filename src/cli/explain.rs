@@ -18,20 +18,23 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> ExitCode {
     if args.list {
         for c in CODES {
-            println!("{}  {:<22} {}", c.code, c.name, c.summary);
+            outln!("{}  {:<22} {}", c.code, c.name, c.summary);
         }
         return ExitCode::SUCCESS;
     }
     let code = args.code.unwrap_or_default();
     if let Some((retired, now)) = RETIRED.iter().find(|(c, _)| c.eq_ignore_ascii_case(&code)) {
-        println!("{retired} is no longer raised: {now}.");
+        outln!("{retired} is no longer raised: {now}.");
         return ExitCode::SUCCESS;
     }
     match lookup(&code) {
         Some(c) => {
-            println!(
+            outln!(
                 "{} ({}): {}\n\n{}",
-                c.code, c.name, c.summary, c.explanation
+                c.code,
+                c.name,
+                c.summary,
+                c.explanation
             );
             ExitCode::SUCCESS
         }

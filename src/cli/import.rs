@@ -58,7 +58,7 @@ pub fn run(args: ImportArgs) -> ExitCode {
         }
         Err(e) => return fatal(e),
     };
-    print!("{}", body_to_source(&imported.body));
+    super::write_text(&body_to_source(&imported.body));
     for note in &imported.notes {
         eprintln!("note: {note}");
     }

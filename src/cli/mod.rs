@@ -1,6 +1,14 @@
 //! The command line: argument parsing and dispatch, input collection, and reporting of
 //! diagnostics with the exit code (0 ok, 1 errors in the input, 2 usage or I/O errors).
 
+/// `println!` that never panics: a reader that went away (`dsc explain --list | head`) ends the
+/// process quietly, as a closed pipe means nobody reads the rest.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_line(format_args!($($arg)*))
+    };
+}
+
 mod atomic;
 mod build;
 mod check;
@@ -16,6 +24,24 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use dsc::diagnostics::{render, Diagnostic, LintLevels, Severity};
 use dsc::source::SourceFile;
+
+/// One line to stdout; see [`write_text`].
+pub fn write_line(line: std::fmt::Arguments) {
+    write_text(&format!("{line}\n"));
+}
+
+/// Text to stdout; on a closed pipe the process exits 0, on any other error 2.
+pub fn write_text(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write to stdout: {e}");
+            std::process::exit(2);
+        }
+        std::process::exit(0);
+    }
+}
 
 /// Compile terse `.ds` specs into Kubernetes DaemonSet manifests.
 #[derive(Parser)]
