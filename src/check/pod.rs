@@ -13,7 +13,7 @@ use super::security::{check_conflicts, check_security, non_root_vs_user, Securit
 use super::strategy::{self, StrategyState};
 use super::Cx;
 use crate::diagnostics::Diagnostic;
-use crate::model::{rel, DaemonSetModel, Origins};
+use crate::model::{rel, DaemonSetModel};
 use crate::source::Span;
 use crate::syntax::{Arg, Statement};
 
@@ -41,8 +41,6 @@ pub struct PodState {
     security: SecuritySpans,
     node_selector: HashMap<String, Span>,
     flags: HashMap<&'static str, Span>,
-    /// Where pod-level fields were written, merged into the daemonset's at the end.
-    origins: Origins,
 }
 
 /// Handles one issue-4 keyword of a `daemonset` block; `false` when it is not one of them.
@@ -173,7 +171,7 @@ pub fn check_pod_setting(
             &mut pod.node_selector,
             &mut st.node_selector,
             (
-                &mut st.origins,
+                &mut ds.origins,
                 &[rel(&["spec", "template", "spec", "nodeSelector"])],
             ),
         ),
@@ -283,7 +281,6 @@ pub fn finish(
             );
         }
     }
-    ds.origins.extend(st.origins.clone());
     // The host namespaces' own rules (shareProcessNamespace with hostPID) are rules of the
     // API server, checked on the compiled object at these statements.
     for (flag, field) in [

@@ -28,12 +28,6 @@ impl Origins {
         self.keys.push((path, span));
     }
 
-    /// Adds the records of `other`, which come later.
-    pub fn extend(&mut self, other: Origins) {
-        self.values.extend(other.values);
-        self.keys.extend(other.keys);
-    }
-
     /// Records for `to` where `from` was written (its value and key), when it was: a value
     /// copied from one field to another (a label onto the pods).
     pub fn copy(&mut self, from: &FieldPath, to: FieldPath) {
