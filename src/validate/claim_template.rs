@@ -92,6 +92,10 @@ fn claim_spec(spec: &Node, out: &mut Findings) {
         }
         _ => {}
     }
+    let selector = spec.get("selector");
+    if selector.is_set() {
+        metadata::label_selector(&selector, out);
+    }
     let class = spec.get("storageClassName");
     if let Some(c) = class.str().filter(|c| !c.is_empty()) {
         out.verdict(&class, names::dns_subdomain(c));
@@ -269,6 +273,26 @@ mod tests {
             &eph(t),
             Kind::Invalid,
             ".ephemeral.volumeClaimTemplate.metadata.labels.a",
+        );
+    }
+
+    #[test]
+    fn selector() {
+        let mut t = good();
+        t["spec"]["selector"] = json!({"matchLabels":{"tier":"fast"}});
+        none(&eph(t.clone()));
+        t["spec"]["selector"] = json!({"matchLabels":{"tier":"a b"}});
+        one(
+            &eph(t.clone()),
+            Kind::Invalid,
+            &format!("{SPEC}.selector.matchLabels.tier"),
+        );
+        t["spec"]["selector"] =
+            json!({"matchExpressions":[{"key":"tier","operator":"In","values":[]}]});
+        one(
+            &eph(t),
+            Kind::Required,
+            &format!("{SPEC}.selector.matchExpressions[0].values"),
         );
     }
 }

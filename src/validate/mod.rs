@@ -31,7 +31,6 @@ mod daemonset;
 mod dns;
 mod downward_api;
 mod env;
-mod ephemeral;
 mod metadata;
 mod mounts;
 mod pod;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::field::Node;
 use super::findings::Findings;
 use super::metadata::text;
-use super::{container, dns, metadata, pod_meta, scheduling, security, volumes};
+use super::{container, dns, metadata, pod_meta, resources, scheduling, security, volumes};
 use crate::check::names::{dns_label, dns_subdomain, qualified_name};
 
 /// `ValidatePodTemplateSpec`: the template at `template`.
@@ -15,7 +15,7 @@ pub fn template(template: &Node, out: &mut Findings) {
     let spec = template.get("spec");
     metadata::object_meta(&meta, false, out);
     pod_meta::pod_annotations(&meta.get("annotations"), &spec, out);
-    let volumes = volumes::volumes(&spec.get("volumes"), out);
+    let volumes = volumes::volumes(&spec.get("volumes"), &meta.get("name"), out);
     container::containers(&spec, &volumes, out);
     scheduling::scheduling(&spec, out);
     security::pod_security(&spec, out);
@@ -90,6 +90,10 @@ fn pod_spec(pod: &Node, out: &mut Findings) {
         }
     }
     scheduling_gates(&pod.get("schedulingGates"), out);
+    let overhead = pod.get("overhead");
+    if !overhead.is_empty() {
+        resources::overhead(&overhead, out);
+    }
     host_namespaces(pod, out);
     os(pod, out);
 }

@@ -81,6 +81,18 @@ pub fn resources(resources: &Node, out: &mut Findings) {
     }
 }
 
+/// `validateOverhead`: the pod's `overhead`, read as a container's limits
+/// (`ValidateContainerResourceRequirements` with `Limits: overhead`): names, quantities, whole
+/// hugepages, and hugepages only beside cpu or memory.
+pub fn overhead(overhead: &Node, out: &mut Findings) {
+    let amounts = amounts(overhead, out);
+    let cpu_or_memory = amounts.iter().any(|a| matches!(a.name, "cpu" | "memory"));
+    if !cpu_or_memory && amounts.iter().any(|a| is_hugepages(a.name)) {
+        out.forbidden(overhead, "HugePages require cpu or memory")
+            .help("also give the overhead's `cpu` or `memory`");
+    }
+}
+
 /// The entries of one resource list whose names and quantities are valid
 /// (validateContainerResourceName, ValidateResourceQuantityValue, the hugepages page size).
 fn amounts<'a>(list: &Node<'a>, out: &mut Findings) -> Vec<Amount<'a>> {
@@ -303,5 +315,24 @@ mod tests {
         );
         let ds = res(json!({"limits": {"hugepages-2Mi": "3Mi", "memory": "1Gi"}}));
         assert_one(&ds, Kind::Invalid, &format!("{AT}.limits[hugepages-2Mi]"));
+    }
+
+    #[test]
+    fn overhead() {
+        let ds = |o: Value| with_pod(|pod| pod["overhead"] = o);
+        assert_none(&ds(json!({"cpu": "250m", "memory": "120Mi"})));
+        assert_one(&ds(json!({"cpu": "-1"})), Kind::Invalid, "overhead.cpu");
+        assert_one(&ds(json!({"pods": "1"})), Kind::Invalid, "overhead.pods");
+        assert_one(
+            &ds(json!({"example.com/dongle": "500m"})),
+            Kind::Invalid,
+            "overhead[example.com/dongle]",
+        );
+        assert_one(
+            &ds(json!({"hugepages-2Mi": "4Mi"})),
+            Kind::Forbidden,
+            "overhead",
+        );
+        assert_none(&ds(json!({"hugepages-2Mi": "4Mi", "memory": "10Mi"})));
     }
 }

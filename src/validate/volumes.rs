@@ -78,10 +78,21 @@ const SOURCES: &[(&str, Check)] = &[
     ("ephemeral", claim_template::ephemeral),
 ];
 
-/// `ValidateVolumes`: the list of volumes at `list`.
-pub fn volumes<'a>(list: &Node<'a>, out: &mut Findings) -> Volumes<'a> {
+/// `ValidateVolumes`: the list of volumes at `list`, in a pod template whose `metadata.name` is
+/// `pod` (a template usually has no name; with one, the claims its ephemeral volumes create are
+/// named `<pod name>-<volume name>` and are checked too).
+pub fn volumes<'a>(list: &Node<'a>, pod: &Node, out: &mut Findings) -> Volumes<'a> {
     let mut found = Volumes::default();
     let mut first: HashMap<&str, FieldPath> = HashMap::new();
+    let pod_name = pod.str().filter(|p| !p.is_empty());
+    let created: HashSet<String> = match pod_name {
+        Some(pod) => list
+            .items()
+            .filter(|v| v.get("ephemeral").is_set())
+            .filter_map(|v| v.get("name").str().map(|n| format!("{pod}-{n}")))
+            .collect(),
+        None => HashSet::new(),
+    };
     for volume in list.items() {
         let name_node = volume.get("name");
         let name = name_node.str().unwrap_or("");
@@ -91,6 +102,11 @@ pub fn volumes<'a>(list: &Node<'a>, out: &mut Findings) -> Volumes<'a> {
         }
         let before = out.0.len();
         volume_source(&volume, name, out);
+        if let Some(pod_name) = pod_name.filter(|_| !name.is_empty()) {
+            if volume.get("ephemeral").is_set() {
+                claim_name(&name_node, &format!("{pod_name}-{name}"), &pod.path, out);
+            }
+        }
         if name_node.is_set() && name_node.str().is_none() {
             // A name of the wrong type: the schema pass reports it.
         } else if name.is_empty() {
@@ -109,8 +125,31 @@ pub fn volumes<'a>(list: &Node<'a>, out: &mut Findings) -> Volumes<'a> {
         } else {
             found.broken.entry(name).or_insert(volume.path.clone());
         }
+        let claim = volume.at(&["persistentVolumeClaim", "claimName"]);
+        if claim.str().is_some_and(|c| created.contains(c)) {
+            out.invalid(
+                &claim,
+                "must not reference a PVC that gets created for an ephemeral volume",
+            )
+            .help("mount the ephemeral volume itself, or name a claim that exists on its own");
+        }
     }
     found
+}
+
+/// The claim an ephemeral volume creates is named `<pod name>-<volume name>`
+/// (`ValidatePersistentVolumeName`, a DNS subdomain); reported at the volume's name.
+fn claim_name(name_node: &Node, claim: &str, pod: &FieldPath, out: &mut Findings) {
+    if let Err(problem) = names::dns_subdomain(claim) {
+        // A long name is shown by its ends, which say where it comes from.
+        let shown = match (claim.get(..24), claim.get(claim.len().saturating_sub(16)..)) {
+            (Some(head), Some(tail)) if claim.len() > 60 => format!("{head}…{tail}"),
+            _ => claim.to_string(),
+        };
+        out.invalid(name_node, format!("PVC name \"{shown}\": {problem}"))
+            .related(pod, "the pod template's name")
+            .help("shorten the volume name or the pod template's `metadata.name`: the claim's name joins them with `-`");
+    }
 }
 
 /// `validateVolumeSource`: exactly one source, and that source's own rules. A volume with no
@@ -290,6 +329,48 @@ pub(super) mod tests {
         assert_eq!(f[0].kind, Kind::Duplicate);
         assert_eq!(f[0].path.to_string(), "spec.template.spec.volumes[1].name");
         assert!(f[0].related.is_some());
+    }
+
+    /// A DaemonSet whose pod template is named `pod`, with `volumes`.
+    fn named(pod: &str, volumes: Value) -> Vec<Finding> {
+        let mut ds = with(volumes, json!([]));
+        ds["spec"]["template"]["metadata"]["name"] = json!(pod);
+        daemonset(&ds)
+    }
+
+    fn claim(name: &str) -> Value {
+        json!({"name": name, "ephemeral": {"volumeClaimTemplate": {"spec": {
+            "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}}})
+    }
+
+    #[test]
+    fn claims_of_a_named_template() {
+        // The claim `<pod>-<volume>` must be a DNS subdomain: 253 characters at most.
+        let pod = "p".repeat(200);
+        let f = named(&pod, json!([claim(&"v".repeat(52))]));
+        none(&f);
+        let f = named(&pod, json!([claim(&"v".repeat(53))]));
+        one(&f, Kind::Invalid, ".name");
+        assert!(f[0].detail.contains("PVC name"), "{f:#?}");
+        // Without a template name the claim's name is not known: nothing to check.
+        none(&volume(claim(&"v".repeat(63))));
+        // A claim volume may not name the claim an ephemeral volume creates.
+        let f = named(
+            "p",
+            json!([claim("scratch"), {"name":"b","persistentVolumeClaim":{"claimName":"p-scratch"}}]),
+        );
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(
+            (f[0].kind, f[0].path.to_string()),
+            (
+                Kind::Invalid,
+                "spec.template.spec.volumes[1].persistentVolumeClaim.claimName".to_string()
+            )
+        );
+        none(&named(
+            "p",
+            json!([claim("scratch"), {"name":"b","persistentVolumeClaim":{"claimName":"other"}}]),
+        ));
     }
 
     #[test]
