@@ -44,8 +44,14 @@ const SERVER_METADATA: [&str; 6] = [
 
 /// The canonical form of `obj`; see the module documentation for what it does.
 /// Takes the value by ownership: the objects are rewritten in place, never copied.
-pub fn canonicalize(mut v: Value, ignore: &[PathPattern]) -> Value {
-    drop_server_fields(&mut v);
+pub fn canonicalize(v: Value, ignore: &[PathPattern]) -> Value {
+    canonicalize_noting(v, ignore).0
+}
+
+/// [`canonicalize`], and the paths of the server-owned fields it dropped (`status`,
+/// `metadata.uid`, ...), for a reader who should be told what was left out.
+pub fn canonicalize_noting(mut v: Value, ignore: &[PathPattern]) -> (Value, Vec<String>) {
+    let dropped = drop_server_fields(&mut v);
     make_legacy_defaults_explicit(&mut v);
     normalize_values(&mut v, "");
     defaults::normalize_defaults(&mut v);
@@ -54,32 +60,49 @@ pub fn canonicalize(mut v: Value, ignore: &[PathPattern]) -> Value {
     }
     prune::prune(&mut v);
     sort_keys(&mut v, true);
-    v
+    (v, dropped)
 }
 
-fn drop_server_fields(v: &mut Value) {
-    let Some(obj) = v.as_object_mut() else {
-        return;
+/// Removes the fields the server owns; returns the paths of those that held a value.
+fn drop_server_fields(v: &mut Value) -> Vec<String> {
+    let mut dropped = Vec::new();
+    let mut note = |path: String, old: Option<Value>| {
+        if old.is_some_and(|o| !o.is_null()) {
+            dropped.push(path);
+        }
     };
-    obj.shift_remove("status");
+    let Some(obj) = v.as_object_mut() else {
+        return dropped;
+    };
+    note("status".into(), obj.shift_remove("status"));
     if let Some(Value::Object(meta)) = obj.get_mut("metadata") {
         for field in SERVER_METADATA {
-            meta.shift_remove(field);
+            note(format!("metadata.{field}"), meta.shift_remove(field));
         }
         if let Some(Value::Object(annotations)) = meta.get_mut("annotations") {
             for key in SERVER_ANNOTATIONS {
-                annotations.shift_remove(key);
+                note(
+                    format!("metadata.annotations[{key}]"),
+                    annotations.shift_remove(key),
+                );
             }
         }
     }
     if let Some(Value::Object(spec)) = obj.get_mut("spec") {
-        spec.shift_remove("templateGeneration");
+        note(
+            "spec.templateGeneration".into(),
+            spec.shift_remove("templateGeneration"),
+        );
         if let Some(Value::Object(meta)) =
             spec.get_mut("template").and_then(|t| t.get_mut("metadata"))
         {
-            meta.shift_remove("creationTimestamp");
+            note(
+                "spec.template.metadata.creationTimestamp".into(),
+                meta.shift_remove("creationTimestamp"),
+            );
         }
     }
+    dropped
 }
 
 /// extensions/v1beta1 defaulted `updateStrategy.type` to OnDelete and the selector to the

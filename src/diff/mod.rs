@@ -45,7 +45,7 @@ mod prune;
 mod redact;
 mod render;
 
-pub use canonical::canonicalize;
+pub use canonical::{canonicalize, canonicalize_noting};
 pub use changes::{compare, Change, Op};
 pub use impact::{assess, Rollout, Strategy};
 pub use input::{

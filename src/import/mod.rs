@@ -25,7 +25,7 @@ mod workload;
 use serde_json::Value as Json;
 
 use crate::check::names;
-use crate::diff::{canonicalize, describe, read_objects, InputError};
+use crate::diff::{canonicalize_noting, describe, read_objects, InputError};
 use crate::print::{Body, Node};
 
 /// The specs imported from one input.
@@ -94,7 +94,7 @@ pub fn import_text(text: &str) -> Result<Imported, InputError> {
 /// canonical object.
 pub fn manifest_to_spec(object: &Json) -> Result<Spec, String> {
     let what = describe(object);
-    let mut canonical = canonicalize(object.clone(), &[]);
+    let (mut canonical, server_owned) = canonicalize_noting(object.clone(), &[]);
     let name = canonical["metadata"]["name"]
         .as_str()
         .unwrap_or_default()
@@ -104,6 +104,12 @@ pub fn manifest_to_spec(object: &Json) -> Result<Spec, String> {
     }
     names::dns_subdomain(&name).map_err(|why| format!("the name `{name}` {why}"))?;
     let mut notes = Vec::new();
+    if !server_owned.is_empty() {
+        notes.push(format!(
+            "{what}: left out what the server writes, not the user: {}",
+            server_owned.join(", ")
+        ));
+    }
     match canonical["apiVersion"].as_str() {
         Some("apps/v1") => {}
         // The versions DaemonSets had before apps/v1; servers since 1.16 refuse them.
