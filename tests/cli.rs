@@ -234,7 +234,10 @@ fn explain_prints_the_long_form() {
         .args(["explain", "--list"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("DS0101"));
+        .stdout(
+            predicate::str::contains("DS0101")
+                .and(predicate::str::contains("DS0408  (retired)")),
+        );
     dsc().args(["explain", "DS9999"]).assert().code(2);
     // A code whose rule moved to the object rules still answers, naming its successor.
     dsc().args(["explain", "DS0408"]).assert().success().stdout(

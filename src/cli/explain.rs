@@ -10,7 +10,7 @@ pub struct ExplainArgs {
     /// A code such as `DS0301`, or a lint name such as `floating-tag`; `--list` for all
     #[arg(required_unless_present = "list")]
     code: Option<String>,
-    /// List every code with its summary
+    /// List every code with its summary, then the retired codes and what reports them now
     #[arg(long)]
     list: bool,
 }
@@ -19,6 +19,10 @@ pub fn run(args: ExplainArgs) -> ExitCode {
     if args.list {
         for c in CODES {
             outln!("{}  {:<22} {}", c.code, c.name, c.summary);
+        }
+        // Retired codes last: older CI logs and allow lists still name them.
+        for (code, now) in RETIRED {
+            outln!("{code}  {:<22} no longer raised: {now}", "(retired)");
         }
         return ExitCode::SUCCESS;
     }
