@@ -101,3 +101,53 @@ fn text_that_is_not_yaml_is_a_diagnostic_for_check() {
         .code(1)
         .stderr(predicate::str::contains("DS1009"));
 }
+
+/// The error codes a rendered report names, in order (`error[DS1003]` → `DS1003`).
+fn error_codes(report: &str) -> Vec<String> {
+    report
+        .split("error[")
+        .skip(1)
+        .filter_map(|rest| rest.split(']').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Import hides nothing: every UI manifest that `dsc check` refuses is refused by `dsc import`
+/// too, with the same codes, and no spec is printed.
+#[test]
+fn import_refuses_every_manifest_that_check_refuses() {
+    let mut failures = Vec::new();
+    let mut refused = 0;
+    for path in common::inputs("tests/cases/ui", "yaml") {
+        let check = dsc().arg("check").arg(&path).output().unwrap();
+        if check.status.code() != Some(1) {
+            continue;
+        }
+        refused += 1;
+        let import = dsc().arg("import").arg(&path).output().unwrap();
+        let name = path.display();
+        let notes = String::from_utf8_lossy(&import.stderr);
+        if notes.contains("written as apps/v1, the only version dsc compiles to") {
+            // Import converts a removed API version (with a note) instead of refusing it.
+            continue;
+        }
+        if import.status.code() != Some(1) || !import.stdout.is_empty() {
+            failures.push(format!(
+                "{name}: import exited {:?} and printed {} bytes",
+                import.status.code(),
+                import.stdout.len()
+            ));
+            continue;
+        }
+        let want = error_codes(&String::from_utf8_lossy(&check.stderr));
+        let got = error_codes(&String::from_utf8_lossy(&import.stderr));
+        if want != got {
+            failures.push(format!("{name}: check reports {want:?}, import {got:?}"));
+        }
+    }
+    assert!(
+        refused > 300,
+        "only {refused} refused manifests among the UI cases"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

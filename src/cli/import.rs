@@ -38,16 +38,18 @@ pub fn run(args: ImportArgs) -> ExitCode {
     };
     let file = SourceFile::new(name, text);
     let checked = dsc::manifest::check_manifest(&file, Versions::Legacy);
-    // Text that is not YAML is a usage error (exit 2), reported below as before.
-    let unreadable = checked.diagnostics.iter().any(|d| d.code == "DS1009");
-    if has_errors(&checked.diagnostics) && !unreadable {
+    if has_errors(&checked.diagnostics) {
         let mut reporter = Reporter::new(Format::Human, DEFAULT_MAX_DIAGNOSTICS);
         reporter.report(&file, &checked.diagnostics);
         reporter.finish(1);
-        eprintln!(
-            "error: the API server would refuse {}: fix it, then import it",
-            file.name
-        );
+        // Text that is not YAML is reported at its line as `dsc check` does (a user error).
+        let unreadable = checked.diagnostics.iter().any(|d| d.code == "DS1009");
+        if !unreadable {
+            eprintln!(
+                "error: the API server would refuse {}: fix it, then import it",
+                file.name
+            );
+        }
         return ExitCode::from(1);
     }
     let text = file.text;
