@@ -1,5 +1,7 @@
 //! The settings each block accepts, with their usage line (shown in help and the reference).
 
+use std::sync::{Mutex, OnceLock, PoisonError};
+
 /// One setting: its keyword, a usage line, and where it belongs.
 pub struct Keyword {
     pub name: &'static str,
@@ -242,4 +244,24 @@ pub fn usage(name: &str) -> &'static str {
         .flat_map(|t| t.iter())
         .find(|k| k.name == name)
         .map_or("", |k| k.usage)
+}
+
+/// "valid settings here: ..." for one table, built once per table and shared by every report
+/// that names it (a file of many unknown settings holds one copy, not one per line).
+pub fn listing(known: &'static [Keyword]) -> &'static str {
+    static BUILT: OnceLock<Mutex<Vec<(usize, &'static str)>>> = OnceLock::new();
+    let key = known.as_ptr() as usize;
+    let mut built = BUILT
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, text)) = built.iter().find(|(k, _)| *k == key) {
+        return text;
+    }
+    let names: Vec<&str> = known.iter().map(|k| k.name).collect();
+    // One string per keyword table, of which there are a handful: kept for the process.
+    let text: &'static str =
+        Box::leak(format!("valid settings here: {}", names.join(", ")).into_boxed_str());
+    built.push((key, text));
+    text
 }

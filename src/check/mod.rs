@@ -107,7 +107,7 @@ impl Cx {
     }
 
     /// Reports a keyword that is not valid in this block, with a suggestion.
-    pub fn unknown_keyword(&mut self, stmt: &Statement, known: &[Keyword], place: &str) {
+    pub fn unknown_keyword(&mut self, stmt: &Statement, known: &'static [Keyword], place: &str) {
         let word = stmt.keyword.as_str();
         let mut d = Diagnostic::error("DS0201", format!("unknown setting `{word}` {place}"))
             .at(stmt.keyword_span, "not a setting here");
@@ -123,8 +123,7 @@ impl Cx {
             let k = known.iter().find(|x| x.name == k).map_or(k, |x| x.usage);
             d.help(format!("did you mean `{k}`?"))
         } else {
-            let names: Vec<&str> = known.iter().map(|k| k.name).collect();
-            d.help(format!("valid settings here: {}", names.join(", ")))
+            d.help(keywords::listing(known))
         };
         self.push(d);
     }

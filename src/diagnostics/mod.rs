@@ -6,6 +6,8 @@ pub mod render;
 
 pub use codes::{lookup, CodeInfo, CODES, RETIRED};
 
+use std::borrow::Cow;
+
 use crate::source::{clamp_to_char_boundary, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -27,7 +29,8 @@ impl Severity {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
     pub span: Span,
-    pub message: String,
+    /// Borrowed when fixed text: a file of many identical mistakes holds one copy.
+    pub message: Cow<'static, str>,
     pub primary: bool,
 }
 
@@ -38,7 +41,8 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     pub labels: Vec<Label>,
-    pub help: Option<String>,
+    /// Borrowed when fixed text (most helps are), owned when formatted.
+    pub help: Option<Cow<'static, str>>,
 }
 
 impl Diagnostic {
@@ -61,7 +65,7 @@ impl Diagnostic {
     }
 
     /// The primary label.
-    pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
+    pub fn at(mut self, span: Span, label: impl Into<Cow<'static, str>>) -> Self {
         self.labels.push(Label {
             span,
             message: label.into(),
@@ -71,7 +75,7 @@ impl Diagnostic {
     }
 
     /// A secondary label, for context ("first defined here").
-    pub fn also(mut self, span: Span, label: impl Into<String>) -> Self {
+    pub fn also(mut self, span: Span, label: impl Into<Cow<'static, str>>) -> Self {
         self.labels.push(Label {
             span,
             message: label.into(),
@@ -80,7 +84,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }

@@ -31,9 +31,9 @@ pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
     let labels = d.labels.iter().zip(spans).map(|(l, (start, end))| {
         let span = (start, end - start);
         if l.primary {
-            LabeledSpan::new_primary_with_span(Some(l.message.clone()), span)
+            LabeledSpan::new_primary_with_span(Some(l.message.to_string()), span)
         } else {
-            LabeledSpan::new_with_span(Some(l.message.clone()), span)
+            LabeledSpan::new_with_span(Some(l.message.to_string()), span)
         }
     });
     let title = format!("{}[{}]: {}", d.severity.as_str(), d.code, d.message);
