@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::keywords::usage;
-use super::names::{self, Verdict};
+use super::names;
 use super::Cx;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Labels, Origins};
@@ -51,18 +51,6 @@ impl Cx {
                     .at(arg.span, format!("expected {what}"))
                     .help("quote the value if it contains `=`, brackets or spaces"),
                 );
-                None
-            }
-        }
-    }
-
-    /// A name checked by a Kubernetes format rule; `DS0301` when it fails.
-    pub fn name(&mut self, arg: &Arg, what: &str, rule: fn(&str) -> Verdict) -> Option<String> {
-        let value = self.scalar(arg, what)?;
-        match rule(&value) {
-            Ok(()) => Some(value),
-            Err(why) => {
-                self.push(invalid_name(arg.span, what, &value, &why));
                 None
             }
         }
@@ -155,7 +143,6 @@ impl Cx {
     }
 }
 
-/// `DS0301`: a name that breaks its Kubernetes format rule.
 /// The name of an object a pod refers to (a config map, secret or claim of a volume, a projected
 /// source, an image pull secret). The API server asks at most that it be set (`DS0301` when it
 /// is empty and `required`; an image pull secret's name is not even that); a name no such object
@@ -167,7 +154,7 @@ pub fn object_name(cx: &mut Cx, span: Span, what: &str, value: &str, required: b
     }
     if let Err(why) = names::dns_subdomain(value) {
         let object = what.trim_end_matches(" name");
-        let fix = match suggest_dns_label(value) {
+        let fix = match names::suggest_dns_label(value) {
             Some(fix) if fix != value => format!("`{fix}`"),
             _ => "lower-case letters, digits, `-` and `.`".to_string(),
         };
@@ -182,8 +169,10 @@ pub fn object_name(cx: &mut Cx, span: Span, what: &str, value: &str, required: b
     true
 }
 
+/// `DS0301`: a name that breaks its Kubernetes format rule, for the statements that still
+/// check one (volume names, container names in field references, a required object name).
 pub fn invalid_name(span: Span, what: &str, value: &str, why: &str) -> Diagnostic {
-    let fix = suggest_dns_label(value);
+    let fix = names::suggest_dns_label(value);
     let mut d =
         Diagnostic::error("DS0301", format!("invalid {what} `{value}`")).at(span, why.to_string());
     if let Some(limit) = why.strip_prefix("must be at most ") {
@@ -199,25 +188,6 @@ pub fn invalid_name(span: Span, what: &str, value: &str, why: &str) -> Diagnosti
         ),
     };
     d
-}
-
-/// A DNS-1123 label close to `value`, for the help line.
-fn suggest_dns_label(value: &str) -> Option<String> {
-    let mut s: String = value
-        .chars()
-        .map(|c| match c {
-            'A'..='Z' => c.to_ascii_lowercase(),
-            'a'..='z' | '0'..='9' => c,
-            _ => '-',
-        })
-        .collect();
-    while s.contains("--") {
-        s = s.replace("--", "-");
-    }
-    let s = s.trim_matches('-');
-    let s = &s[..s.len().min(63)];
-    let s = s.trim_end_matches('-');
-    (!s.is_empty()).then(|| s.to_string())
 }
 
 /// The arguments with lists opened up: `a [b, c] d` → `a b c d`.

@@ -41,9 +41,8 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
         return None;
     }
     let name_span = stmt.args[0].span;
-    let name = cx
-        .name(&stmt.args[0], what, names::dns_label)
-        .unwrap_or_default();
+    // The name's format is a rule of the API server, checked on the object at `name`'s record.
+    let name = cx.scalar(&stmt.args[0], what).unwrap_or_default();
     let Some(block) = &stmt.block else {
         cx.push(
             Diagnostic::error("DS0205", format!("`{}` needs a block", stmt.keyword))

@@ -143,8 +143,9 @@ pub fn check_host_alias(cx: &mut Cx, s: &Statement, pod: &mut PodSettings, origi
     let ip = ip(cx, &s.args[0], "host alias address");
     let mut hostnames = Vec::new();
     for a in super::args::flatten(&s.args[1..]) {
-        if let Some(h) = cx.name(a, "host name", names::dns_subdomain) {
-            hostnames.push(h);
+        // Their form is a rule of the API server, checked on the object.
+        if let Some(h) = cx.scalar(a, "host name") {
+            hostnames.push((h, a.span));
         }
     }
     let index = match pod.host_aliases.iter().position(|h| h.ip == ip) {
@@ -163,7 +164,10 @@ pub fn check_host_alias(cx: &mut Cx, s: &Statement, pod: &mut PodSettings, origi
         origins.record(at.field("ip"), s.args[0].span);
     }
     let alias = &mut pod.host_aliases[index];
-    alias.hostnames.extend(hostnames);
+    for (h, span) in hostnames {
+        origins.record(at.field("hostnames").index(alias.hostnames.len()), span);
+        alias.hostnames.push(h);
+    }
 }
 
 /// An address as written. Whether the v1.33 API server takes it (rules 40, 51) is checked on

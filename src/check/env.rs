@@ -279,11 +279,8 @@ pub fn check_env_from(cx: &mut Cx, stmt: &Statement, c: &mut Container) {
             return;
         }
     };
-    let Some(name) = cx.name(
-        &stmt.args[1],
-        "config map or secret name",
-        names::dns_subdomain,
-    ) else {
+    // The name's format is a rule of the API server, checked on the object.
+    let Some(name) = cx.scalar(&stmt.args[1], "config map or secret name") else {
         return;
     };
     let mut prefix = None;

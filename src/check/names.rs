@@ -279,9 +279,60 @@ fn ipv6_sloppy(ip: &str) -> bool {
     }
 }
 
+/// How to fix a DNS name that broke its rule (`why`, as the validators above say it): shorten
+/// it, or a close name in the allowed letters. Neutral wording, true for specs and manifests.
+pub fn name_fix(value: &str, why: &str) -> String {
+    if value.is_empty() {
+        return "give a name of lower-case letters, digits and `-`".into();
+    }
+    if let Some(limit) = why.strip_prefix("must be at most ") {
+        let limit = limit.split(" (").next().unwrap_or(limit);
+        return format!("shorten the name to at most {limit}");
+    }
+    match suggest_dns_label(value) {
+        Some(fix) if fix != value => {
+            format!("use lower-case letters, digits and `-`, such as `{fix}`")
+        }
+        _ => "use lower-case letters, digits and `-`, starting and ending with a letter or digit"
+            .into(),
+    }
+}
+
+/// A DNS-1123 label close to `value`, for a help line.
+pub fn suggest_dns_label(value: &str) -> Option<String> {
+    let mut s: String = value
+        .chars()
+        .map(|c| match c {
+            'A'..='Z' => c.to_ascii_lowercase(),
+            'a'..='z' | '0'..='9' => c,
+            _ => '-',
+        })
+        .collect();
+    while s.contains("--") {
+        s = s.replace("--", "-");
+    }
+    let s = s.trim_matches('-');
+    let s = &s[..s.len().min(63)];
+    let s = s.trim_end_matches('-');
+    (!s.is_empty()).then(|| s.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_fixes() {
+        assert_eq!(
+            name_fix("Agent_One", "must be lower case"),
+            "use lower-case letters, digits and `-`, such as `agent-one`"
+        );
+        assert_eq!(
+            name_fix(&"a".repeat(64), "must be at most 63 characters (it has 64)"),
+            "shorten the name to at most 63 characters"
+        );
+        assert!(name_fix("", "must not be empty").starts_with("give a name"));
+    }
 
     #[test]
     fn dns_labels() {

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use super::container::ContainerFacts;
 use super::dns::{check_dns, check_host_alias};
-use super::names;
 use super::overrides::{check_fragment, Target};
 use super::scheduling::{check_node_affinity, check_pod_affinity, check_tolerate};
 use super::security::{check_conflicts, check_security, non_root_vs_user, SecuritySpans};
@@ -73,14 +72,19 @@ pub fn check_pod_setting(
         "max-unavailable" | "max-surge" => strategy::check_limit(cx, s, &mut st.strategy),
         "min-ready" => {
             if cx.arity(s, 1, 1) {
+                // A duration is never negative; one over 32 bits cannot be written in the field.
                 pod.min_ready_seconds = cx
                     .duration(&s.args[0], "minimum ready time", i64::from(i32::MAX))
                     .map(|v| v as i32);
+                ds.origins
+                    .record(rel(&["spec", "minReadySeconds"]), s.args[0].span);
             }
         }
         "grace" => {
             if cx.arity(s, 1, 1) {
                 pod.grace_seconds = cx.duration(&s.args[0], "grace period", i64::MAX);
+                let at = rel(&["spec", "template", "spec", "terminationGracePeriodSeconds"]);
+                ds.origins.record(at, s.args[0].span);
             }
         }
         "history" => {
@@ -114,21 +118,24 @@ pub fn check_pod_setting(
                 st.flags.insert(flag_name(kw), s.keyword_span);
             }
         }
-        "priority" => {
+        // The names' formats are rules of the API server, checked on the object at these
+        // records.
+        "priority" | "runtime-class" | "service-account" => {
             if cx.arity(s, 1, 1) {
-                pod.priority_class =
-                    cx.name(&s.args[0], "priority class name", names::dns_subdomain);
-            }
-        }
-        "runtime-class" => {
-            if cx.arity(s, 1, 1) {
-                pod.runtime_class = cx.name(&s.args[0], "runtime class name", names::dns_subdomain);
-            }
-        }
-        "service-account" => {
-            if cx.arity(s, 1, 1) {
-                pod.service_account =
-                    cx.name(&s.args[0], "service account name", names::dns_subdomain);
+                let (what, field) = match kw {
+                    "priority" => ("priority class name", "priorityClassName"),
+                    "runtime-class" => ("runtime class name", "runtimeClassName"),
+                    _ => ("service account name", "serviceAccountName"),
+                };
+                let name = cx.scalar(&s.args[0], what);
+                let slot = match kw {
+                    "priority" => &mut pod.priority_class,
+                    "runtime-class" => &mut pod.runtime_class,
+                    _ => &mut pod.service_account,
+                };
+                *slot = name;
+                let at = rel(&["spec", "template", "spec", field]);
+                ds.origins.record(at, s.args[0].span);
             }
         }
         "scheduler" => {
@@ -246,7 +253,7 @@ pub fn finish(
     containers: &mut [ContainerFacts],
     st: &PodState,
 ) {
-    ds.pod.update = strategy::finish(cx, &st.strategy);
+    ds.pod.update = strategy::finish(cx, &st.strategy, &mut ds.origins);
     check_conflicts(cx, &ds.pod.security, &st.security);
     host_ports(containers, st);
     for c in containers.iter_mut() {

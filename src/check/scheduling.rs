@@ -3,7 +3,6 @@
 //! server's rules on them (rules 138–152: toleration values and times, weights, value counts)
 //! run on the compiled object. Node selectors are plain `KEY=VALUE` maps, read by `check/pod.rs`.
 
-use super::names;
 use super::selector::{item, Item, RequirementSpans, SelectorKind};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
@@ -52,16 +51,7 @@ pub fn check_tolerate(cx: &mut Cx, s: &Statement, pod: &mut PodSettings, origins
         );
         return;
     }
-    if !all {
-        if let Err(why) = names::qualified_name(&key) {
-            cx.push(
-                Diagnostic::error("DS0302", format!("invalid taint key `{key}`"))
-                    .at(arg.span, why)
-                    .help("taint keys are `[prefix/]name`, such as `node-role.kubernetes.io/control-plane`; write `tolerate all` for every taint"),
-            );
-            return;
-        }
-    }
+    // The key's form is a rule of the API server, checked on the object at `key`'s record.
     let effect = match rest {
         None => None,
         Some(e) => {
@@ -365,14 +355,7 @@ pub fn check_pod_affinity(
                 let Some(key) = value_after(cx, s, i, "topology kubernetes.io/hostname") else {
                     return;
                 };
-                if let Err(why) = names::qualified_name(&key.as_text().unwrap_or_default()) {
-                    cx.push(
-                        Diagnostic::error("DS0302", "invalid topology key")
-                            .at(key.span, why)
-                            .help("use a node label key such as `kubernetes.io/hostname` or `topology.kubernetes.io/zone`"),
-                    );
-                    return;
-                }
+                // Its form is a rule of the API server, checked on the object.
                 rule.topology_key = key.as_text().unwrap_or_default();
                 written.push((term.field("topologyKey"), key.span));
                 i += 2;
@@ -386,7 +369,7 @@ pub fn check_pod_affinity(
                     _ => vec![list],
                 };
                 for ns in items {
-                    let Some(n) = cx.name(ns, "namespace", names::dns_label) else {
+                    let Some(n) = cx.scalar(ns, "namespace") else {
                         return;
                     };
                     let at = term.field("namespaces").index(rule.namespaces.len());

@@ -1,10 +1,9 @@
 //! Selector requirements shared by node affinity and pod (anti-)affinity: `KEY=VALUE`,
 //! `KEY in [a, b]`, `KEY not-in [...]`, `KEY exists`, `KEY does-not-exist`, and for nodes
 //! `KEY gt N` / `KEY lt N`. Operators become the API spelling; each part's span is returned for
-//! the origins, since how many values an operator takes (rules 13–15, 139, 140) is a rule of
-//! the API server, checked on the compiled object.
+//! the origins, since the keys' and values' forms and how many values an operator takes
+//! (rules 8, 13–15, 139, 140) are rules of the API server, checked on the compiled object.
 
-use super::names;
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Origins, Requirement};
@@ -78,9 +77,6 @@ pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Opt
     } = &first.kind
     {
         let value_text = value.as_text().unwrap_or_default();
-        if !check_key(cx, key, *key_span, kind) || !check_value(cx, &value_text, value.span, kind) {
-            return None;
-        }
         return Some(match kind {
             SelectorKind::Pod => Item::Label(key.clone(), value_text, *key_span, value.span),
             SelectorKind::Node => Item::Requirement(
@@ -119,10 +115,6 @@ pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Opt
         return None;
     };
     *i += 1;
-    if !check_key(cx, &key, first.span, kind) {
-        *i = args.len();
-        return None;
-    }
     let op_text = op_arg.as_text().unwrap_or_default();
     let normalized = op_text.to_ascii_lowercase().replace(['-', '_'], "");
     let op = ops.iter().find(|o| o.replace('-', "") == normalized);
@@ -175,11 +167,7 @@ pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Opt
             _ => vec![v],
         };
         for item in items {
-            let text = item.as_text().unwrap_or_default();
-            if !check_value(cx, &text, item.span, kind) {
-                return None;
-            }
-            values.push(text);
+            values.push(item.as_text().unwrap_or_default());
         }
         // How many values an operator takes (rules 139, 140, 13–15) is a rule of the API
         // server, checked on the compiled object at the spans recorded for them.
@@ -222,41 +210,4 @@ enum Takes {
     None,
     Many,
     Integer,
-}
-
-fn check_key(cx: &mut Cx, key: &str, span: Span, kind: SelectorKind) -> bool {
-    match names::qualified_name(key) {
-        Ok(()) => true,
-        Err(why) => {
-            let noun = if kind == SelectorKind::Node {
-                "node label"
-            } else {
-                "pod label"
-            };
-            cx.push(
-                Diagnostic::error("DS0302", format!("invalid {noun} key `{key}`"))
-                    .at(span, why)
-                    .help("keys are `[prefix/]name`, such as `kubernetes.io/os` or `app`"),
-            );
-            false
-        }
-    }
-}
-
-fn check_value(cx: &mut Cx, value: &str, span: Span, kind: SelectorKind) -> bool {
-    if kind == SelectorKind::Node {
-        // The API server does not check node-selector values (rule 139), only their count.
-        return true;
-    }
-    match names::label_value(value) {
-        Ok(()) => true,
-        Err(why) => {
-            cx.push(
-                Diagnostic::error("DS0303", format!("invalid label value `{value}`"))
-                    .at(span, why)
-                    .help("label values are at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit"),
-            );
-            false
-        }
-    }
 }

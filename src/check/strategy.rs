@@ -1,10 +1,11 @@
-//! The update strategy (F33–F35, rules 23–29): `update rolling|on-delete`, `max-unavailable`,
-//! `max-surge`; plus `min-ready` and `history` (rules 20, 21). The statements are collected
-//! first and judged together at the end of the daemonset, since the rules span several.
+//! The update strategy (F33–F35): `update rolling|on-delete`, `max-unavailable`, `max-surge`,
+//! read into the model with each limit's span recorded at its API field path. The statements are
+//! collected first and joined at the end of the daemonset; the API server's rules on the limits
+//! (rules 26–28: not negative, at most 100%, exactly one of the two non-zero) run on the object.
 
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::{IntOrPercent, UpdateStrategy};
+use crate::model::{rel, IntOrPercent, Origins, UpdateStrategy};
 use crate::source::Span;
 use crate::syntax::{Arg, Statement};
 
@@ -106,33 +107,27 @@ fn limit(cx: &mut Cx, name: &str, name_span: Span, value: &Arg, st: &mut Strateg
     *slot = Some((v, value.span));
 }
 
-/// Rules 26 and 27: a non-negative integer, or a percentage of at most 100%.
+/// A whole number such as `1`, or a percentage such as `10%`, as written. Its range (rules 26
+/// and 27: not negative, at most 100%) is a rule of the API server, checked on the object.
 fn int_or_percent(cx: &mut Cx, name: &str, arg: &Arg) -> Option<IntOrPercent> {
     let text = arg.as_text().unwrap_or_default();
-    let (digits, percent) = match text.strip_suffix('%') {
+    let (number, percent) = match text.strip_suffix('%') {
         Some(d) => (d, true),
         None => (text.as_str(), false),
     };
+    let digits = number.strip_prefix('-').unwrap_or(number);
     let parsed = if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
         None
     } else {
-        digits.parse::<i32>().ok()
+        number.parse::<i32>().ok()
     };
-    let why = match parsed {
-        None => Some("must be a whole number such as `1`, or a percentage such as `10%`"),
-        Some(p) if percent && p > 100 => Some("must not be more than 100%"),
-        Some(_) => None,
-    };
-    match (parsed, why) {
-        (Some(n), None) => Some(if percent {
-            IntOrPercent::Percent(n)
-        } else {
-            IntOrPercent::Int(n)
-        }),
-        (_, why) => {
+    match parsed {
+        Some(n) if percent => Some(IntOrPercent::Percent(n)),
+        Some(n) => Some(IntOrPercent::Int(n)),
+        None => {
             cx.push(
                 Diagnostic::error("DS0702", format!("invalid {name} `{text}`"))
-                    .at(arg.span, why.unwrap_or_default())
+                    .at(arg.span, "must be a whole number such as `1`, or a percentage such as `10%`")
                     .help(if name == "max-surge" {
                     "write `max-surge 1` to start one new pod before its old one stops, or a percentage such as `10%` (rounded down)".to_string()
                 } else {
@@ -144,8 +139,9 @@ fn int_or_percent(cx: &mut Cx, name: &str, arg: &Arg) -> Option<IntOrPercent> {
     }
 }
 
-/// Rules 25, 28 and 29, once every statement has been read.
-pub fn finish(cx: &mut Cx, st: &StrategyState) -> Option<UpdateStrategy> {
+/// The strategy, once every statement has been read (rules 25 and 29), with where its limits
+/// were written.
+pub fn finish(cx: &mut Cx, st: &StrategyState, origins: &mut Origins) -> Option<UpdateStrategy> {
     // Rule 25: the API server takes limits with OnDelete and ignores them; dsc writes them as
     // given, and none of the rolling-update rules apply.
     if let Some(on_delete) = st.on_delete {
@@ -167,35 +163,17 @@ pub fn finish(cx: &mut Cx, st: &StrategyState) -> Option<UpdateStrategy> {
     if st.rolling.is_none() && unavailable.is_none() && surge.is_none() {
         return None;
     }
-    match (st.unavailable, st.surge) {
-        (Some((u, u_at)), Some((s, s_at))) if u.is_zero() && s.is_zero() => {
-            cx.push(
-                Diagnostic::error("DS0703", "`max-unavailable` and `max-surge` are both zero")
-                    .at(u_at, "no pod may be down")
-                    .also(s_at, "and no extra pod may start")
-                    .help("a rollout could never progress: set `max-unavailable 1`, or `max-surge 1` to start each new pod before its old one stops"),
-            );
-            None
+    // Rule 29: with a non-zero surge, unavailable must be written as 0, or it defaults to 1.
+    // The rules on the pair (rule 28: not both zero, not both non-zero) are the API server's,
+    // checked on the object at the values recorded here.
+    let rolling = rel(&["spec", "updateStrategy", "rollingUpdate"]);
+    for (field, slot) in [("maxUnavailable", st.unavailable), ("maxSurge", st.surge)] {
+        if let Some((_, at)) = slot {
+            origins.record(rolling.field(field), at);
         }
-        (Some((u, u_at)), Some((s, s_at))) if !u.is_zero() && !s.is_zero() => {
-            cx.push(
-                Diagnostic::error("DS0703", "`max-unavailable` and `max-surge` are both non-zero")
-                    .at(s_at, "surge is set")
-                    .also(u_at, "while unavailable is not zero")
-                    .help("the API server allows only one of them to be non-zero: drop `max-unavailable` (dsc then writes 0) or drop `max-surge`"),
-            );
-            None
-        }
-        (Some((u, u_at)), None) if u.is_zero() => {
-            cx.push(
-                Diagnostic::error("DS0703", "`max-unavailable 0` without `max-surge`")
-                    .at(u_at, "no pod may be down")
-                    .help("max surge defaults to 0, so a rollout could never progress: add `max-surge 1` to start each new pod before its old one stops"),
-            );
-            None
-        }
-        // Rule 29: with a non-zero surge, unavailable must be written as 0, or it defaults to 1.
-        (_, Some((s, _))) if !s.is_zero() => Some(UpdateStrategy::Rolling {
+    }
+    match (unavailable, surge) {
+        (None, Some(s)) if !s.is_zero() => Some(UpdateStrategy::Rolling {
             max_unavailable: Some(IntOrPercent::Int(0)),
             max_surge: surge,
         }),

@@ -37,19 +37,21 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
         None => {
             cx.arity(stmt, 1, 3);
         }
+        // The name's and the namespace's formats are rules of the API server, checked on the
+        // object at these records.
         Some(arg) => {
-            ds.name = cx
-                .name(arg, "daemonset name", names::dns_subdomain)
-                .unwrap_or_default()
+            ds.name = cx.scalar(arg, "daemonset name").unwrap_or_default();
+            ds.origins.record(rel(&["metadata", "name"]), arg.span);
         }
     }
     let mut namespace_span = None;
     match &stmt.args.get(1..).unwrap_or_default() {
         [] => {}
         [kw, ns] if kw.as_word() == Some("in") => {
-            if let Some(n) = cx.name(ns, "namespace", names::dns_label) {
+            if let Some(n) = cx.scalar(ns, "namespace") {
                 ds.namespace = n;
                 namespace_span = Some(ns.span);
+                ds.origins.record(rel(&["metadata", "namespace"]), ns.span);
             }
         }
         [first, ..] => cx.push(
@@ -103,8 +105,10 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
                                     "keep `in NAMESPACE` on the daemonset line, or this statement",
                                 ),
                         );
-                    } else if let Some(n) = cx.name(&s.args[0], "namespace", names::dns_label) {
+                    } else if let Some(n) = cx.scalar(&s.args[0], "namespace") {
                         ds.namespace = n;
+                        ds.origins
+                            .record(rel(&["metadata", "namespace"]), s.args[0].span);
                     }
                 }
             }
@@ -236,8 +240,11 @@ fn short_label(name: &str) -> String {
 /// template labels contain it.
 fn selector(cx: &mut Cx, ds: &mut DaemonSetModel, name_span: Span) {
     if ds.labels.is_empty() && ds.selector.is_empty() {
-        // A name may be a 253-character subdomain; a label value has at most 63 (rule 7).
-        if let Err(why) = names::label_value(&ds.name) {
+        // A name may be a 253-character subdomain; a label value has at most 63 (rule 7). The
+        // object rules would report the label, but only here is it known to come from the
+        // name; a name that is no subdomain is reported as such, on the object.
+        let name_ok = names::dns_subdomain(&ds.name).is_ok();
+        if let (true, Err(why)) = (name_ok, names::label_value(&ds.name)) {
             cx.push(
                 Diagnostic::error(
                     "DS0303",

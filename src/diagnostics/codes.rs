@@ -35,6 +35,7 @@ pub static RETIRED: &[(&str, &str)] = &[
     ("DS0208", "two containers with one name: now DS1004 (duplicate value) at the later container's name"),
     ("DS0304", "a selector that does not select the pod labels: now DS1003 (invalid value) at the pods' label, the selector's value labelled"),
     ("DS0305", "annotations over 256 KiB: now DS1007 (too long) at the first `annotations` or `pod-annotations` statement"),
+    ("DS0302", "a taint, topology or selector key that is not a qualified name: now DS1003 (invalid value) at the key"),
     ("DS0306", "a pod annotation the API server reads (deletion cost, mirror pods, tolerations, seccomp, AppArmor) with a value it refuses: now DS1003 (invalid value or name) at the annotation"),
     ("DS0401", "an environment variable name or env-from prefix the API server refuses: now DS1003 (invalid value) at the name or prefix; a name outside the portable form stays the warning DS0906 (`portable-env-name`)"),
     ("DS0403", "an env field reference to a field env cannot read: now DS1002 (unsupported value) or DS1003 (invalid value) at the field path"),
@@ -46,6 +47,7 @@ pub static RETIRED: &[(&str, &str)] = &[
     ("DS0604", "a probe or hook on an init container that is not a sidecar: now DS1005 (forbidden) at the probe's or hook's keyword"),
     ("DS0605", "an HTTP header name that is not letters, digits and `-`: now DS1003 (invalid value) at the header's name"),
     ("DS0606", "a sleep hook longer than the pod's grace period: now DS1003 (invalid value) at the duration"),
+    ("DS0703", "`max-unavailable` and `max-surge` both zero, or both non-zero: now DS1001 (required) at `maxUnavailable`, or DS1003 (invalid value) at `maxSurge`, `maxUnavailable` labelled"),
     ("DS0706", "a DNS configuration the API server refuses (`dns none` without a nameserver, more than 3 nameservers, more than 32 search domains or an invalid one, an option without a name): now DS1001 (required) at the policy or the empty option, or DS1003 (invalid value) at the statement or domain"),
     ("DS0707", "an invalid IP address of a nameserver or host alias: now DS1003 (invalid value) at the address"),
     ("DS0708", "a host port that conflicts with the node's network or another port: now DS1003 (invalid value, under `host-network`) or DS1004 (duplicate value) at `ports[i].hostPort`"),
@@ -100,15 +102,16 @@ overwrite each other. Rename one or move it to another namespace."),
         "`allow LINT ...` silences lints (warnings) in the block where it is written: the whole \
 file at the top level, one daemonset, or one container. Errors cannot be allowed.\n\nWrong:\n    allow flaoting-tag\n\nRight:\n    allow floating-tag"),
     code("DS0301", "invalid-name", "a name breaks its Kubernetes format",
-        "Daemonset names are DNS subdomains (at most 253 characters of lower-case letters, digits, \
-`-` and `.`); namespaces, container and volume names are DNS labels (at most 63 characters of \
-lower-case letters, digits and `-`, starting and ending with a letter or digit).\n\nWrong:\n    container Fluent_Bit { ... }\n\nRight:\n    container fluent-bit { ... }"),
-    code("DS0302", "invalid-key", "a label or annotation key is not a qualified name",
-        "Keys are `[prefix/]name`: an optional DNS-subdomain prefix and `/`, then a name of at most \
-63 letters, digits, `-`, `_` and `.` that starts and ends with a letter or digit.\n\nWrong:\n    labels app.kubernetes.io/=agent\n\nRight:\n    labels app.kubernetes.io/name=agent"),
-    code("DS0303", "invalid-label-value", "a label value is not valid",
-        "Label values are empty or at most 63 letters, digits, `-`, `_` and `.`, starting and \
-ending with a letter or digit. Free text belongs in an annotation.\n\nWrong:\n    labels team=\"platform team\"\n\nRight:\n    labels team=platform-team"),
+        "Volume names are DNS labels (at most 63 characters of lower-case letters, digits and `-`, \
+starting and ending with a letter or digit), and a config map, secret or claim a volume names must \
+be given. The formats of the daemonset's name (a DNS subdomain), its namespace, the container \
+names and the names the pod refers to (service account, priority and runtime class, host \
+aliases) are the API server's rules, checked on the compiled object (DS1003).\n\nWrong:\n    volume Config_Files configmap agent\n\nRight:\n    volume config-files configmap agent"),
+    code("DS0303", "invalid-label-value", "the daemonset name cannot be its default label value",
+        "A daemonset without `labels` is labelled, and selected, by `app: NAME`. A name may have \
+253 characters, but a label value at most 63 letters, digits, `-`, `_` and `.`, starting and \
+ending with a letter or digit (rule 7), so a long name needs labels of its own. The form of \
+labels that are written is the API server's rule, checked on the compiled object (DS1003).\n\nWrong:\n    daemonset node-problem-detector-for-the-gpu-nodes-of-the-inference-cluster { ... }\n\nRight:\n    daemonset node-problem-detector-for-the-gpu-nodes-of-the-inference-cluster {\n      labels app=node-problem-detector\n      ...\n    }"),
     code("DS0402", "invalid-port", "a port is not a number, a protocol is unknown, or a gRPC check names a port",
         "Ports are `port [NAME] NUMBER[/udp|/sctp]`, and probes and hooks name a port by number or \
 name (gRPC by number only). The number's range (1 to 65535) and the name's form (at most 15 \
@@ -204,13 +207,12 @@ Wrong:\n    readiness http 8080 /ready failure three\n\nRight:\n    readiness ht
 down at a time) or by `on-delete` (a pod is replaced only when you delete it). There is no \
 `recreate` for DaemonSets (rule 23); `max-unavailable 100%` replaces every pod at once. Limits \
 with `on-delete` are ignored by the server: a warning, `on-delete-limits` (DS0914, rule 25).\n\nWrong:\n    update recreate\n\nRight:\n    update rolling max-unavailable 100%"),
-    code("DS0702", "invalid-rollout-limit", "a max-unavailable or max-surge value is not valid",
-        "A limit is a whole number of pods (`1`) or a percentage of the nodes (`10%`, at most \
-`100%`, rounded down) (rules 26, 27).\n\nWrong:\n    max-unavailable 1.5%\n\nRight:\n    max-unavailable 10%"),
-    code("DS0703", "rollout-limits", "max-unavailable and max-surge are both zero, or both non-zero",
-        "The API server requires exactly one of the two to be non-zero (rule 28). With a surge, \
-dsc writes `maxUnavailable: 0` itself, since the field otherwise defaults to 1 (rule 29).\n\n\
-Wrong:\n    update rolling max-unavailable 1 max-surge 1\n\nRight:\n    max-surge 1"),
+    code("DS0702", "invalid-rollout-limit", "a max-unavailable or max-surge value is not a number or a percentage",
+        "A limit is a whole number of pods (`1`) or a percentage of the nodes (`10%`, rounded \
+down). Its range (not negative, at most `100%`, rules 26, 27) and the rule on the pair (exactly \
+one of the two non-zero, rule 28) are the API server's rules, checked on the compiled object \
+(DS1001, DS1003). With a surge, dsc writes `maxUnavailable: 0` itself, since the field otherwise \
+defaults to 1 (rule 29).\n\nWrong:\n    max-unavailable 1.5%\n\nRight:\n    max-unavailable 10%"),
     code("DS0705", "out-of-range", "a number is outside its allowed range",
         "User and group ids, affinity weights and `history` counts are whole numbers. Their ranges \
 (ids 0 to 2147483647, rules 57 and 132; weights 1 to 100, rules 142 and 147; `history` 0 or more, \

@@ -161,7 +161,7 @@ fn pod_affinity_term(term: &Node, out: &mut Findings) {
     for ns in term.get("namespaces").items() {
         if let Some(name) = ns.str() {
             if let Err(problem) = dns_label(name) {
-                out.invalid(&ns, problem);
+                out.bad_name(&ns, name, problem);
             }
         }
     }

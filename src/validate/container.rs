@@ -111,8 +111,7 @@ fn common(pod: &Node, container: &Node, volumes: &Volumes, ctx: &PodContext, out
         }
         Some(text) => {
             if let Err(problem) = dns_label(text) {
-                out.invalid(&name, problem)
-                    .help("use lower-case letters, digits and `-`, at most 63 characters");
+                out.bad_name(&name, text, problem);
             }
         }
     }

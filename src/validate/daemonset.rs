@@ -140,17 +140,23 @@ fn rolling_update(rolling: &Node, out: &mut Findings) {
     let s = int_or_percent(&surge, 0, out);
     match (u, s) {
         (Some(u), Some(s)) if u != 0 && s != 0 => {
-            let f = out.invalid(&surge, "may not be set when maxUnavailable is non-zero");
+            // Related even when absent (the canonical form drops a written default of 1).
+            let label = match unavailable.is_set() {
+                true => "maxUnavailable set here",
+                false => "maxUnavailable is 1",
+            };
+            let f = out
+                .invalid(&surge, "may not be set when maxUnavailable is non-zero")
+                .related(&unavailable.path, label);
             if unavailable.is_set() {
-                f.related(&unavailable.path, "maxUnavailable set here");
-                f.help("set `maxUnavailable: 0` to surge, or remove `maxSurge`");
+                f.help("only one of them may be non-zero: set `maxUnavailable: 0` to surge, or remove `maxSurge`");
             } else {
-                f.help("`maxUnavailable` defaults to 1: set `maxUnavailable: 0` together with `maxSurge`");
+                f.help("only one of them may be non-zero, and `maxUnavailable` is 1 when not set: set `maxUnavailable` to 0 to surge, or remove `maxSurge`");
             }
         }
         (Some(0), Some(0)) => {
             out.required(&unavailable, "cannot be 0 when maxSurge is 0")
-                .help("set `maxUnavailable` (e.g. 1) or `maxSurge` to a non-zero value");
+                .help("with both 0 a rollout never progresses: set `maxUnavailable` (e.g. 1), or `maxSurge` (e.g. 1) to start each new pod before its old one stops");
         }
         _ => {}
     }
@@ -163,14 +169,18 @@ fn int_or_percent(node: &Node, default: i64, out: &mut Findings) -> Option<i64> 
         return Some(default);
     }
     if let Some(n) = node.int() {
-        nonnegative(node, out);
+        if n < 0 {
+            out.invalid(node, "must be greater than or equal to 0")
+                .help("give a number of pods of 0 or more, or a percentage such as `10%`");
+        }
         return Some(n);
     }
     let s = node.str()?;
     match is_valid_percent(s) {
         Some(percent) => {
             if percent > 100 {
-                out.invalid(node, "must not be greater than 100%");
+                out.invalid(node, "must not be greater than 100%")
+                    .help("give a percentage of the nodes from 0% to 100% (rounded down), or a number of pods");
             }
             Some(percent)
         }

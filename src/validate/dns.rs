@@ -102,7 +102,7 @@ fn host_aliases(list: &Node, out: &mut Findings) {
         for host in alias.get("hostnames").items() {
             if let Some(h) = host.str() {
                 if let Err(problem) = dns_subdomain(h) {
-                    out.invalid(&host, problem);
+                    out.bad_name(&host, h, problem);
                 }
             }
         }

@@ -282,7 +282,7 @@ pub fn env_from(list: &Node, out: &mut Findings) {
                         _ => text.to_string(),
                     };
                     if let Err(problem) = dns_subdomain(&masked) {
-                        out.invalid(&name, problem);
+                        out.bad_name(&name, text, problem);
                     }
                 }
                 None => {}

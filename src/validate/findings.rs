@@ -148,6 +148,13 @@ impl Findings {
 
     /// The problem a format check (`check::names`, `check::paths`) found, as an invalid
     /// value; `true` when there was none.
+    /// A DNS name (`name`, at `at`) that broke its rule: `problem`, with a help that says how
+    /// to fix this one (a shorter name, or a close one in the allowed letters).
+    pub fn bad_name(&mut self, at: &Node, name: &str, problem: String) -> &mut Finding {
+        let help = crate::check::names::name_fix(name, &problem);
+        self.invalid(at, problem).help(help)
+    }
+
     pub fn verdict(&mut self, at: &Node, verdict: crate::check::names::Verdict) -> bool {
         match verdict {
             Ok(()) => true,

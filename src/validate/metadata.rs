@@ -56,8 +56,7 @@ fn names(meta: &Node, out: &mut Findings) {
         }
         Some(n) if !n.is_empty() => {
             if let Err(problem) = dns_subdomain(n) {
-                out.invalid(&name, problem)
-                    .help("use lower-case letters, digits, `-` and `.`, at most 253 characters");
+                out.bad_name(&name, n, problem);
             }
         }
         _ => {}
@@ -66,7 +65,7 @@ fn names(meta: &Node, out: &mut Findings) {
     let namespace = meta.get("namespace");
     if let Some(ns) = namespace.str().filter(|ns| !ns.is_empty()) {
         if let Err(problem) = dns_label(ns) {
-            out.invalid(&namespace, problem);
+            out.bad_name(&namespace, ns, problem);
         }
     }
 }

@@ -44,7 +44,7 @@ fn pod_spec(pod: &Node, out: &mut Findings) {
     for field in [account, pod.get("nodeName"), pod.get("priorityClassName")] {
         if let Some(name) = field.str().filter(|s| !s.is_empty()) {
             if let Err(problem) = dns_subdomain(name) {
-                out.invalid(&field, problem);
+                out.bad_name(&field, name, problem);
             }
         }
     }
@@ -52,14 +52,14 @@ fn pod_spec(pod: &Node, out: &mut Findings) {
     let runtime = pod.get("runtimeClassName");
     if let Some(name) = runtime.str() {
         if let Err(problem) = dns_subdomain(name) {
-            out.invalid(&runtime, problem);
+            out.bad_name(&runtime, name, problem);
         }
     }
     for field in ["hostname", "subdomain"] {
         let node = pod.get(field);
         if let Some(name) = node.str().filter(|s| !s.is_empty()) {
             if let Err(problem) = dns_label(name) {
-                out.invalid(&node, problem);
+                out.bad_name(&node, name, problem);
             }
         }
     }
