@@ -56,7 +56,8 @@ pub fn model_to_objects(spec: &CheckedSpec) -> Vec<Manifest> {
 /// about a value as written are kept (an invalid, unsupported, too long or repeated value at the
 /// exact argument that set it): a missing, forbidden or unresolved field may just be the
 /// statement that failed. A finding on the argument an earlier error points at is that error
-/// again, and is left out.
+/// again, and is left out; so is a reference to an item with findings of its own (a mount of a
+/// volume with errors), which the spec's author reads at the item.
 pub fn objects_to_findings(
     spec: &CheckedSpec,
     manifests: &[Manifest],
@@ -75,7 +76,16 @@ pub fn objects_to_findings(
     let mut seen = std::collections::HashSet::new();
     for (ds, manifest) in spec.daemonsets.iter().zip(manifests) {
         let locator = codegen::provenance::SpecLocator::new(ds);
-        for finding in validate::daemonset(&manifest.object) {
+        let findings = validate::daemonset(&manifest.object);
+        let consequence = |f: &validate::Finding| {
+            f.kind == validate::Kind::NotFound
+                && f.related.as_ref().is_some_and(|(at, _)| {
+                    findings
+                        .iter()
+                        .any(|g| g.kind != validate::Kind::NotFound && g.path.strip(at).is_some())
+                })
+        };
+        for finding in findings.iter().filter(|f| !consequence(f)) {
             let about_a_written_value = matches!(
                 finding.kind,
                 validate::Kind::Invalid
@@ -86,7 +96,7 @@ pub fn objects_to_findings(
             if earlier_errors && !about_a_written_value {
                 continue;
             }
-            let mut d = validate::locate::to_diagnostic(&finding, &locator);
+            let mut d = validate::locate::to_diagnostic(finding, &locator);
             d.fit_to(&file.text);
             let Some(label) = d.labels.first() else {
                 continue;

@@ -22,7 +22,6 @@ use crate::syntax::{Arg, ArgKind, Statement};
 pub struct ContainerFacts {
     pub container: Container,
     pub init: bool,
-    pub name_span: Span,
     pub devices: DeviceFacts,
     /// Mounts whose volumes are resolved for the whole workload.
     pub mounts: Vec<PendingMount>,
@@ -220,7 +219,6 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
     Some(ContainerFacts {
         container: c,
         init,
-        name_span,
         devices,
         mounts,
         extra,

@@ -36,8 +36,9 @@ pub fn check_env(
                 value.as_word().filter(|w| SOURCES.contains(w)),
                 rest.is_empty(),
             ) {
-                if let Some(source) = reference(cx, source, value, rest) {
-                    let at = rel(&["env"]).index(c.env.len()).field("valueFrom");
+                let at = rel(&["env"]).index(c.env.len()).field("valueFrom");
+                let resource_at = (&mut c.origins, &at.field("resourceFieldRef"));
+                if let Some(source) = reference(cx, source, rest, resource_at) {
                     let target = rest[0].span;
                     let fields: &[&'static str] = match &source {
                         EnvSource::Field(_) => &["fieldRef", "fieldPath"],
@@ -184,7 +185,12 @@ fn add(
 
 /// `field PATH`, `secret NAME/KEY [optional]`, `configmap NAME/KEY [optional]`,
 /// `resource limits.cpu [divisor 1m] [container NAME]`.
-fn reference(cx: &mut Cx, source: &str, source_arg: &Arg, rest: &[Arg]) -> Option<EnvSource> {
+fn reference(
+    cx: &mut Cx,
+    source: &str,
+    rest: &[Arg],
+    resource_at: (&mut crate::model::Origins, &crate::validate::FieldPath),
+) -> Option<EnvSource> {
     let target = &rest[0];
     let text = cx.scalar(target, "a reference")?;
     let options = &rest[1..];
@@ -220,7 +226,7 @@ fn reference(cx: &mut Cx, source: &str, source_arg: &Arg, rest: &[Arg]) -> Optio
                 }
             })
         }
-        _ => super::field_refs::resource_field(cx, &text, target.span, options, source_arg),
+        _ => super::field_refs::resource_field(cx, &text, target.span, options, resource_at),
     }
 }
 

@@ -1,14 +1,15 @@
 //! The pod fields and container resources that env vars and downward-API files read: the lists
-//! of field paths (rules 86, 87, checked on the compiled object by `validate::env`) and
-//! resource fields with their divisors and containers (rules 89, 90, 111).
+//! of field paths and resource fields (rules 86, 87, 89, 90, 111, checked on the compiled
+//! object by `validate::env` and `validate::downward_api`), and the reading of a resource
+//! reference's options.
 
 use super::names;
-use super::quantity::Quantity;
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::EnvSource;
+use crate::model::{EnvSource, Origins};
 use crate::source::Span;
 use crate::syntax::Arg;
+use crate::validate::FieldPath;
 
 /// Pod fields an env var may read (rule 86, `validEnvDownwardAPIFieldPathExpressions`);
 /// labels and annotations only with a subscript. The object rules use the same list.
@@ -35,33 +36,19 @@ pub(crate) const RESOURCE_FIELDS: &[&str] = &[
 ];
 
 /// `resource FIELD [divisor Q] [container NAME]`: the resource field, its divisor and the
-/// container it reads (`DS0405`). Shared with downward-API volume files, whose fields are not
-/// recorded for the object rules yet, so the checks stay here.
+/// container it reads, shared by env vars and downward-API files; `(o, at)` records where each
+/// was written, under the `resourceFieldRef` at `at`. The field and the divisor are the API
+/// server's rules, checked on the object; that the container is one of the daemonset's is
+/// known only here (`DS0405`).
 pub(super) fn resource_field(
     cx: &mut Cx,
     resource: &str,
     span: Span,
     options: &[Arg],
-    _source: &Arg,
+    (o, at): (&mut Origins, &FieldPath),
 ) -> Option<EnvSource> {
-    let known = RESOURCE_FIELDS.contains(&resource)
-        || resource.starts_with("requests.hugepages-")
-        || resource.starts_with("limits.hugepages-");
-    if !known {
-        let mut d = Diagnostic::error(
-            "DS0405",
-            format!("`{resource}` is not a container resource field"),
-        )
-        .at(span, "unsupported resource");
-        d = match did_you_mean(resource, RESOURCE_FIELDS.iter().copied()) {
-            Some(s) => d.help(format!(
-                "did you mean `{s}`? (`requests` and `limits` are plural)"
-            )),
-            None => d.help(format!("use one of: {}", RESOURCE_FIELDS.join(", "))),
-        };
-        cx.push(d);
-        return None;
-    }
+    o.record(at.clone(), span);
+    o.record(at.field("resource"), span);
     let mut divisor = None;
     let mut container = None;
     let mut i = 0;
@@ -72,29 +59,8 @@ pub(super) fn resource_field(
             .and_then(|a| a.as_text().map(|t| (t, a.span)));
         match (word, value) {
             ("divisor", Some((d, dspan))) => {
-                let allowed: &[&str] = if resource.ends_with(".cpu") {
-                    &["1m", "1"]
-                } else {
-                    &[
-                        "1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi",
-                        "1Ei",
-                    ]
-                };
-                // The API server compares the divisor's canonical form: `1000m` is `1`.
-                let canonical = Quantity::parse(&d).ok().and_then(|q| q.canonical_unit());
-                if allowed.contains(&d.as_str()) || canonical.is_some_and(|c| allowed.contains(&c))
-                {
-                    divisor = Some(d);
-                } else {
-                    cx.push(
-                        Diagnostic::error(
-                            "DS0405",
-                            format!("invalid divisor `{d}` for `{resource}`"),
-                        )
-                        .at(dspan, "unsupported divisor")
-                        .help(format!("use one of: {}", allowed.join(", "))),
-                    );
-                }
+                o.record(at.field("divisor"), dspan);
+                divisor = Some(d);
             }
             ("container", Some((c, cspan))) => match names::dns_label(&c) {
                 Ok(()) if !cx.container_names.contains(&c) => {
@@ -113,7 +79,10 @@ pub(super) fn resource_field(
                     );
                     return None;
                 }
-                Ok(()) => container = Some(c),
+                Ok(()) => {
+                    o.record(at.field("containerName"), cspan);
+                    container = Some(c);
+                }
                 Err(why) => cx.push(super::args::invalid_name(cspan, "container name", &c, &why)),
             },
             _ => {

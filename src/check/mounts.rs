@@ -1,13 +1,14 @@
 //! `mount` in a container (F25) → a pending mount: a named volume, or a source declared where it
 //! is used (`mount /var/log`, `mount configmap app at /etc/app`). Volume names are resolved for
-//! the whole workload in `storage.rs`.
+//! the whole workload in `storage.rs`. Sub-paths, propagation and paths are the API server's
+//! rules, checked on the compiled object (`validate::mounts`) at the arguments recorded here.
 
 use super::options::{flag, value, Opt};
 use super::paths;
 use super::volumes::{build_source, invalid_path, relative_path, source_options};
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::{Propagation, SubPath, VolumeMount, VolumeSource};
+use crate::model::{rel, Origins, Propagation, VolumeMount, VolumeSource};
 use crate::source::Span;
 use crate::syntax::{Arg, Statement};
 
@@ -25,7 +26,12 @@ pub struct PendingMount {
     pub target_span: Span,
     pub mount: VolumeMount,
     pub path_span: Span,
-    pub propagation_span: Option<Span>,
+    /// The whole statement.
+    pub span: Span,
+    /// Where the mount's fields were written, by path from the mount (`subPath`).
+    pub origins: Origins,
+    /// Where an inline source's fields were written, by path from its volume.
+    pub source_origins: Origins,
 }
 
 const MOUNT_OPTS: &[Opt] = &[
@@ -157,28 +163,51 @@ pub fn check_mount(cx: &mut Cx, stmt: &Statement) -> Option<PendingMount> {
         known.extend_from_slice(source_options(k));
     }
     let opts = cx.options("mount", rest, &known);
+    let mut source_origins = Origins::default();
     let target = match kind {
-        Some(k) => MountTarget::Inline(build_source(cx, k, target, &opts, first.span)?),
+        Some(k) => MountTarget::Inline(build_source(
+            cx,
+            k,
+            target,
+            &opts,
+            first.span,
+            &mut source_origins,
+        )?),
         None => MountTarget::Named(first_text),
     };
 
-    if path_text.is_empty() {
-        cx.push(
-            Diagnostic::error("DS0503", "the mount path is empty")
-                .at(path_span, "must not be empty")
-                .help("write the directory inside the container, such as `at /data`"),
-        );
-        return None;
-    }
-    // The API server takes any mount path that is set; a path taken from the host path has been
-    // reported with it.
-    if let (Err(why), Some(_)) = (paths::absolute_path(&path_text), path_arg) {
+    // The API server takes any mount path that is set (an empty one is refused on the object);
+    // a path taken from the host path has been reported with it.
+    if let (false, Err(why), Some(_)) = (
+        path_text.is_empty(),
+        paths::absolute_path(&path_text),
+        path_arg,
+    ) {
         cx.push(relative_path(path_span, "mount path", &path_text, &why));
     }
-    let sub_path = sub_path(cx, &opts)?;
-    let propagation_arg = opts.value("propagation");
-    let propagation = match propagation_arg {
-        Some(a) => Some(propagation(cx, a)?),
+    let mut origins = Origins::default();
+    origins.record(rel(&["name"]), target_span);
+    origins.record(rel(&["mountPath"]), path_span);
+    let mut text = |field: &'static str, what: &str| -> Option<Option<String>> {
+        let Some(arg) = opts.value(field) else {
+            return Some(None);
+        };
+        let key = if field == "sub-path" {
+            "subPath"
+        } else {
+            "subPathExpr"
+        };
+        origins.record(rel(&[key]), arg.span);
+        cx.scalar(arg, what).map(Some)
+    };
+    // Both may be written: the API server refuses the pair, on the object.
+    let sub_path = text("sub-path", "a path inside the volume")?;
+    let sub_path_expr = text("sub-path-expr", "a path inside the volume")?;
+    let propagation = match opts.value("propagation") {
+        Some(a) => {
+            origins.record(rel(&["mountPropagation"]), a.span);
+            Some(propagation(cx, a)?)
+        }
         None => None,
     };
     Some(PendingMount {
@@ -189,42 +218,14 @@ pub fn check_mount(cx: &mut Cx, stmt: &Statement) -> Option<PendingMount> {
             path: path_text,
             read_only: opts.flag("ro"),
             sub_path,
+            sub_path_expr,
             propagation,
         },
         path_span,
-        propagation_span: propagation_arg.map(|a| a.span),
+        span: stmt.span,
+        origins,
+        source_origins,
     })
-}
-
-/// `sub-path` or `sub-path-expr`, not both (rule 118); relative, without `..` (117).
-fn sub_path(cx: &mut Cx, opts: &super::options::Options) -> Option<Option<SubPath>> {
-    let plain = opts.value("sub-path");
-    let expr = opts.value("sub-path-expr");
-    if let (Some(p), Some(e)) = (plain, expr) {
-        cx.push(
-            Diagnostic::error(
-                "DS0505",
-                "`sub-path` and `sub-path-expr` cannot both be given",
-            )
-            .at(e.span, "`sub-path-expr` here")
-            .also(p.span, "`sub-path` here")
-            .help("keep `sub-path-expr` if the path uses `$(VAR)`, else `sub-path`"),
-        );
-        return None;
-    }
-    let Some(arg) = plain.or(expr) else {
-        return Some(None);
-    };
-    let text = cx.scalar(arg, "a path inside the volume")?;
-    if let Err(why) = paths::descending_path(&text) {
-        cx.push(invalid_path(arg.span, "sub-path", &text, &why));
-        return None;
-    }
-    Some(Some(if expr.is_some() {
-        SubPath::Expr(text)
-    } else {
-        SubPath::Path(text)
-    }))
 }
 
 fn propagation(cx: &mut Cx, arg: &Arg) -> Option<Propagation> {

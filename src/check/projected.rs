@@ -1,33 +1,22 @@
 //! Projected and downward-API volumes: `volume NAME projected [mode M] { ... }` puts
 //! service-account tokens, config maps, secrets and pod fields in one directory;
 //! `volume NAME downward [mode M] { file ... }` writes pod fields and container resources.
-
-use std::collections::HashMap;
+//! The statements are read here; file paths, token lifetimes, the fields a file may hold and
+//! the resource fields are the API server's rules, checked on the compiled object
+//! (`validate::volume_files`, `validate::downward_api`) at the arguments recorded here.
 
 use super::field_refs::resource_field;
 use super::keywords::{DOWNWARD, PROJECTED};
-use super::names;
 use super::options::{flag, pairs, value, Opt};
-use super::volumes::{file_in_volume, file_mode, keyed};
+use super::volumes::{file_mode, keyed};
 use super::Cx;
-use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::{DownwardFile, DownwardSource, EnvSource, Projection, VolumeSource};
+use crate::diagnostics::Diagnostic;
+use crate::model::{
+    rel, DownwardFile, DownwardSource, EnvSource, Origins, Projection, VolumeSource,
+};
 use crate::source::Span;
 use crate::syntax::{ArgKind, Statement};
-
-/// Pod fields a downward-API volume can write (rule 111): more than env for the label and
-/// annotation maps, fewer for the node and IPs.
-const VOLUME_FIELDS: &[&str] = &[
-    "metadata.name",
-    "metadata.namespace",
-    "metadata.uid",
-    "metadata.labels",
-    "metadata.annotations",
-];
-
-/// A token lives at least 10 minutes and at most 2^32 seconds (rule 112).
-const MIN_EXPIRATION: i64 = 600;
-const MAX_EXPIRATION: i64 = 1 << 32;
+use crate::validate::FieldPath;
 
 const PROJECTED_KEYED_OPTS: &[Opt] = &[pairs("items", "items KEY=PATH ..."), flag("optional")];
 const TOKEN_OPTS: &[Opt] = &[
@@ -35,15 +24,26 @@ const TOKEN_OPTS: &[Opt] = &[
     value("audience", "audience AUDIENCE"),
 ];
 
-/// The block of a `projected` or `downward` volume; `rest` are the values after the kind.
+/// The block of a `projected` or `downward` volume; `rest` are the values after the kind. `o`
+/// records where each field was written, by path from the volume.
 pub fn check(
     cx: &mut Cx,
     stmt: &Statement,
     kind: &str,
     rest: &[crate::syntax::Arg],
+    o: &mut Origins,
 ) -> Option<VolumeSource> {
     let opts = cx.options("volume", rest, &[value("mode", "mode 0644")]);
     let mode = opts.value("mode").and_then(|a| file_mode(cx, a));
+    let at = rel(&[if kind == "projected" {
+        "projected"
+    } else {
+        "downwardAPI"
+    }]);
+    o.record(at.clone(), stmt.span);
+    if let Some(a) = opts.value("mode") {
+        o.record(at.field("defaultMode"), a.span);
+    }
     let example = if kind == "projected" {
         "volume NAME projected { token token expires 1h audience AUDIENCE }"
     } else {
@@ -57,23 +57,27 @@ pub fn check(
         );
         return None;
     };
-    let mut seen = HashMap::new();
-    let mut sources = Vec::new();
+    // Each source with its origins (by path from the source); the files, by path from their
+    // `downwardAPI`, go in one source where the first file was written.
+    let mut sources: Vec<(Projection, Origins)> = Vec::new();
     let mut files = Vec::new();
+    let mut files_origins = Origins::default();
     let mut files_at = None;
     for s in &block.statements {
         match (kind, s.keyword.as_str()) {
             (_, "file") => {
                 cx.no_block(s);
-                if let Some(f) = downward_file(cx, s, &mut seen) {
-                    files_at.get_or_insert(sources.len());
+                let item = rel(&["items"]).index(files.len());
+                if let Some(f) = downward_file(cx, s, (&mut files_origins, &item)) {
+                    files_at.get_or_insert((sources.len(), s.span));
                     files.push(f);
                 }
             }
             ("projected", "token") => {
                 cx.no_block(s);
-                if let Some(t) = token(cx, s, &mut seen) {
-                    sources.push(t);
+                let mut to = Origins::default();
+                if let Some(t) = token(cx, s, &mut to) {
+                    sources.push((t, to));
                 }
             }
             ("projected", k @ ("configmap" | "secret")) => {
@@ -90,12 +94,20 @@ pub fn check(
                     continue;
                 };
                 let opts = cx.options(k, &s.args[1..], PROJECTED_KEYED_OPTS);
-                let keyed = keyed(cx, name, &opts, &mut seen);
-                sources.push(if k == "secret" {
-                    Projection::Secret(keyed)
-                } else {
-                    Projection::ConfigMap(keyed)
-                });
+                let part = rel(&[if k == "secret" { "secret" } else { "configMap" }]);
+                let mut so = Origins::default();
+                so.record(FieldPath::default(), s.span);
+                so.record(part.clone(), s.span);
+                so.record(part.field("name"), s.args[0].span);
+                let keyed = keyed(cx, name, &opts, (&mut so, &part));
+                sources.push((
+                    if k == "secret" {
+                        Projection::Secret(keyed)
+                    } else {
+                        Projection::ConfigMap(keyed)
+                    },
+                    so,
+                ));
             }
             ("projected", _) => cx.unknown_keyword(s, PROJECTED, "in a projected volume"),
             _ => cx.unknown_keyword(s, DOWNWARD, "in a downward-API volume"),
@@ -106,12 +118,21 @@ pub fn check(
         return None;
     }
     if kind == "downward" {
+        o.nest(&at, &files_origins);
         return Some(VolumeSource::Downward { items: files, mode });
     }
-    if let Some(at) = files_at {
-        sources.insert(at, Projection::Downward(files));
+    if let Some((i, span)) = files_at {
+        let mut fo = Origins::default();
+        fo.record(FieldPath::default(), span);
+        fo.nest(&rel(&["downwardAPI"]), &files_origins);
+        sources.insert(i, (Projection::Downward(files), fo));
     }
-    Some(VolumeSource::Projected { sources, mode })
+    let mut out = Vec::new();
+    for (j, (source, so)) in sources.into_iter().enumerate() {
+        o.nest(&at.field("sources").index(j), &so);
+        out.push(source);
+    }
+    Some(VolumeSource::Projected { sources: out, mode })
 }
 
 fn empty(span: Span, kind: &str, example: &str) -> Diagnostic {
@@ -120,34 +141,30 @@ fn empty(span: Span, kind: &str, example: &str) -> Diagnostic {
         .help(format!("write `{example}`"))
 }
 
-/// `token PATH [expires DURATION] [audience AUDIENCE]`.
-fn token(cx: &mut Cx, s: &Statement, seen: &mut HashMap<String, Span>) -> Option<Projection> {
+/// `token PATH [expires DURATION] [audience AUDIENCE]`; `o` by path from the source.
+fn token(cx: &mut Cx, s: &Statement, o: &mut Origins) -> Option<Projection> {
     if !cx.arity(s, 1, usize::MAX) {
         return None;
     }
-    let path_text = cx.scalar(&s.args[0], "a file path")?;
+    let path = cx.scalar(&s.args[0], "a file path")?;
     let opts = cx.options("token", &s.args[1..], TOKEN_OPTS);
-    let path = file_in_volume(cx, &path_text, s.args[0].span, seen)?;
-    let mut expiration = None;
-    if let Some(arg) = opts.value("expires") {
-        let seconds = cx.seconds(arg, "token lifetime")?;
-        if !(MIN_EXPIRATION..=MAX_EXPIRATION).contains(&seconds) {
-            let label = if seconds < MIN_EXPIRATION {
-                "shorter than 10 minutes"
-            } else {
-                "longer than 2^32 seconds"
-            };
-            cx.push(
-                Diagnostic::error("DS0510", format!("token lifetime `{}` is out of range", arg.as_text().unwrap_or_default()))
-                    .at(arg.span, label)
-                    .help("the API server issues tokens for 10 minutes to 2^32 seconds; write `expires 10m` or more (1h is the default)"),
-            );
-            return None;
+    let at = rel(&["serviceAccountToken"]);
+    o.record(FieldPath::default(), s.span);
+    o.record(at.clone(), s.span);
+    o.record(at.field("path"), s.args[0].span);
+    // The lifetime's range (10 minutes to 2^32 seconds) is checked on the object.
+    let expiration = match opts.value("expires") {
+        Some(arg) => {
+            o.record(at.field("expirationSeconds"), arg.span);
+            Some(cx.seconds(arg, "token lifetime")?)
         }
-        expiration = Some(seconds);
-    }
+        None => None,
+    };
     let audience = match opts.value("audience") {
-        Some(a) => Some(cx.scalar(a, "an audience")?),
+        Some(a) => {
+            o.record(at.field("audience"), a.span);
+            Some(cx.scalar(a, "an audience")?)
+        }
         None => None,
     };
     Some(Projection::Token {
@@ -157,11 +174,12 @@ fn token(cx: &mut Cx, s: &Statement, seen: &mut HashMap<String, Span>) -> Option
     })
 }
 
-/// `file PATH = field FIELD` or `file PATH = resource RESOURCE container NAME [divisor D]`.
+/// `file PATH = field FIELD` or `file PATH = resource RESOURCE container NAME [divisor D]`;
+/// `(o, item)` records where its fields were written, at the item's path.
 fn downward_file(
     cx: &mut Cx,
     s: &Statement,
-    seen: &mut HashMap<String, Span>,
+    (o, item): (&mut Origins, &FieldPath),
 ) -> Option<DownwardFile> {
     if !cx.arity(s, 2, usize::MAX) {
         return None;
@@ -174,10 +192,10 @@ fn downward_file(
         } => value
             .as_word()
             .filter(|w| matches!(*w, "field" | "resource"))
-            .map(|w| (key, *key_span, w, value)),
+            .map(|w| (key, *key_span, w)),
         _ => None,
     };
-    let Some((key, key_span, word, value)) = source_word else {
+    let Some((key, key_span, word)) = source_word else {
         cx.push(
             Diagnostic::error("DS0202", "expected `PATH = field FIELD` or `PATH = resource RESOURCE`")
                 .at(s.args[0].span, "not `PATH = field` or `PATH = resource`")
@@ -185,9 +203,10 @@ fn downward_file(
         );
         return None;
     };
-    let path = file_in_volume(cx, key, key_span, seen)?;
     let target = &s.args[1];
     let text = cx.scalar(target, "a field or resource")?;
+    o.record(item.clone(), s.span);
+    o.record(item.field("path"), key_span);
     let source = if word == "field" {
         if let Some(extra) = s.args.get(2) {
             cx.push(
@@ -197,75 +216,27 @@ fn downward_file(
             );
             return None;
         }
-        volume_field(cx, &text, target.span)?;
+        o.record(item.field("fieldRef"), target.span);
+        o.record(item.field("fieldRef").field("fieldPath"), target.span);
         DownwardSource::Field(text)
     } else {
-        match resource_field(cx, &text, target.span, &s.args[2..], value)? {
+        let at = item.field("resourceFieldRef");
+        // The container is required on the object: without one, it is left empty there.
+        match resource_field(cx, &text, target.span, &s.args[2..], (o, &at))? {
             EnvSource::Resource {
-                resource,
-                container: Some(container),
-                divisor,
-            } => DownwardSource::Resource {
                 resource,
                 container,
                 divisor,
+            } => DownwardSource::Resource {
+                resource,
+                container: container.unwrap_or_default(),
+                divisor,
             },
-            _ => {
-                cx.push(
-                    Diagnostic::error("DS0511", "a resource file must name its container")
-                        .at(target.span, "which container's resource?")
-                        .help(format!(
-                            "write `file {key} = resource {text} container NAME`"
-                        )),
-                );
-                return None;
-            }
+            _ => return None,
         }
     };
-    Some(DownwardFile { path, source })
-}
-
-/// A pod field a downward-API volume can write; `DS0511` otherwise.
-fn volume_field(cx: &mut Cx, path: &str, span: Span) -> Option<()> {
-    if VOLUME_FIELDS.contains(&path) {
-        return Some(());
-    }
-    for map in ["metadata.labels", "metadata.annotations"] {
-        let sub = path
-            .strip_prefix(map)
-            .and_then(|s| s.strip_prefix("['"))
-            .and_then(|s| s.strip_suffix("']"));
-        if let Some(sub) = sub {
-            let rule = if map == "metadata.labels" {
-                names::qualified_name
-            } else {
-                names::annotation_key
-            };
-            return match rule(sub) {
-                Ok(()) => Some(()),
-                Err(why) => {
-                    cx.push(
-                        Diagnostic::error("DS0511", format!("invalid key `{sub}` in field path"))
-                            .at(span, why)
-                            .help("the key must be a valid label or annotation key"),
-                    );
-                    None
-                }
-            };
-        }
-    }
-    let mut d = Diagnostic::error(
-        "DS0511",
-        format!("`{path}` is not a pod field a volume can hold"),
-    )
-    .at(span, "unsupported field path");
-    d = match did_you_mean(path, VOLUME_FIELDS.iter().copied()) {
-        Some(f) => d.help(format!("did you mean `{f}`?")),
-        None if path.starts_with("spec.") || path.starts_with("status.") => d.help(
-            "node and IP fields cannot be files; read them into an environment variable: `env NODE_NAME = field spec.nodeName`",
-        ),
-        None => d.help(format!("use one of: {}", VOLUME_FIELDS.join(", "))),
-    };
-    cx.push(d);
-    None
+    Some(DownwardFile {
+        path: key.to_string(),
+        source,
+    })
 }

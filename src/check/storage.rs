@@ -1,6 +1,8 @@
-//! Storage across the workload: volume names unique, every mount resolved to a volume (an
-//! inline source gets a derived name), mount paths unique per container, `Bidirectional` only
-//! when privileged, unused volumes, and `timezone host` (F5).
+//! Storage across the workload: every mount resolved to a volume (an inline source gets a
+//! derived name), the lints on mount paths, unused volumes and the node's root, and
+//! `timezone host` (F5). Unique volume names and mount paths, and `Bidirectional` only when
+//! privileged, are the API server's rules, checked on the compiled object at the arguments
+//! recorded here.
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,7 +12,7 @@ use super::paths::{derived_name, same_place, unique_name};
 use super::volumes::DeclaredVolume;
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::{DaemonSetModel, Propagation, Volume, VolumeMount, VolumeSource};
+use crate::model::{rel, DaemonSetModel, Origins, Volume, VolumeMount, VolumeSource};
 use crate::source::Span;
 use crate::syntax::Statement;
 
@@ -44,7 +46,9 @@ pub fn check_timezone(cx: &mut Cx, stmt: &Statement) -> Option<Span> {
 }
 
 /// Resolves every pending mount of `containers` and fills `ds.volumes`: declared volumes in
-/// order, then inline sources in order of first use, then the time-zone volume.
+/// order, then inline sources in order of first use, then the time-zone volume. Where each
+/// volume and mount was written is recorded in the daemonset's and containers' origins; names
+/// and paths written twice are the API server's to refuse, on the object.
 pub fn resolve(
     cx: &mut Cx,
     ds: &mut DaemonSetModel,
@@ -53,39 +57,20 @@ pub fn resolve(
     timezone: Option<Span>,
 ) {
     let mut names: HashMap<String, Span> = HashMap::new();
-    let mut volumes = Vec::new();
+    // Each volume with where it was written: its statement, its name, its source's fields.
+    let mut volumes: Vec<(Volume, Span, Span, Origins)> = Vec::new();
     for v in &declared {
-        if let Some(first) = names.get(&v.name) {
-            cx.push(
-                Diagnostic::error("DS0502", format!("volume `{}` is declared twice", v.name))
-                    .at(v.name_span, "declared again here")
-                    .also(*first, "first declared here")
-                    .help("volume names are unique in a pod; rename one of them"),
-            );
-            continue;
-        }
-        if let (Some(tz), TIMEZONE_VOLUME) = (timezone, v.name.as_str()) {
-            cx.push(
-                Diagnostic::error(
-                    "DS0502",
-                    format!("volume name `{TIMEZONE_VOLUME}` is taken by `timezone host`"),
-                )
-                .at(v.name_span, "reserved name")
-                .also(tz, "`timezone host` adds a volume with this name")
-                .help("rename this volume"),
-            );
-            continue;
-        }
-        names.insert(v.name.clone(), v.name_span);
+        names.entry(v.name.clone()).or_insert(v.name_span);
         if let Some(source) = &v.source {
-            volumes.push(Volume {
+            let volume = Volume {
                 name: v.name.clone(),
                 source: source.clone(),
-            });
+            };
+            volumes.push((volume, v.span, v.name_span, v.origins.clone()));
         }
     }
 
-    let mut generated: Vec<Volume> = Vec::new();
+    let declared_count = volumes.len();
     let mut used = HashSet::new();
     for c in containers.iter_mut() {
         let mut paths: Vec<(String, Span)> = Vec::new();
@@ -100,19 +85,25 @@ pub fn resolve(
                 }
                 MountTarget::Inline(source) => {
                     let shared = !matches!(source, VolumeSource::EmptyDir { .. });
-                    match generated.iter().find(|v| shared && v.source == source) {
-                        Some(v) => v.name.clone(),
+                    let generated = &volumes[declared_count..];
+                    match generated
+                        .iter()
+                        .find(|(v, ..)| shared && v.source == source)
+                    {
+                        Some((v, ..)) => v.name.clone(),
                         None => {
                             let base = base_name(&source, &pm.mount.path);
                             let name = unique_name(&base, |n| {
                                 names.contains_key(n)
-                                    || generated.iter().any(|v| v.name == n)
+                                    || generated.iter().any(|(v, ..)| v.name == n)
                                     || (timezone.is_some() && n == TIMEZONE_VOLUME)
                             });
-                            generated.push(Volume {
+                            let volume = Volume {
                                 name: name.clone(),
                                 source,
-                            });
+                            };
+                            let (span, at) = (pm.span, pm.target_span);
+                            volumes.push((volume, span, at, pm.source_origins.clone()));
                             name
                         }
                     }
@@ -141,54 +132,9 @@ pub fn resolve(
                     tz,
                 ));
             }
-            if let Some((_, first)) = paths.iter().find(|(p, _)| p == path) {
-                cx.push(
-                    Diagnostic::error(
-                        "DS0504",
-                        format!(
-                            "`{path}` is mounted twice in container `{}`",
-                            c.container.name
-                        ),
-                    )
-                    .at(pm.path_span, "mounted again here")
-                    .also(*first, "first mounted here")
-                    .help("a path holds one mount; pick another path, or mount a parent directory once"),
-                );
-                continue;
-            }
-            if let (Some(tz), true) = (timezone, path == LOCALTIME) {
-                cx.push(
-                    Diagnostic::error(
-                        "DS0504",
-                        format!("`{LOCALTIME}` is already mounted by `timezone host`"),
-                    )
-                    .at(pm.path_span, "mounted again here")
-                    .also(
-                        tz,
-                        "`timezone host` mounts the node's zone file here in every container",
-                    )
-                    .help("remove this mount: the node's /etc/localtime is already there"),
-                );
-                continue;
-            }
             paths.push((path.clone(), pm.path_span));
-            if pm.mount.propagation == Some(Propagation::Bidirectional) && !c.container.privileged {
-                cx.push(
-                    Diagnostic::error(
-                        "DS0506",
-                        format!(
-                            "bidirectional propagation needs a privileged container, and `{}` is not",
-                            c.container.name
-                        ),
-                    )
-                    .at(pm.propagation_span.unwrap_or(pm.path_span), "needs `privileged`")
-                    .also(c.name_span, "this container")
-                    .help("add `privileged` to the container, or use `propagation host-to-container` if it only needs to see the host's mounts"),
-                );
-                continue;
-            }
-            let source = volumes.iter().chain(&generated).find(|v| v.name == name);
-            if let (Some(privileged), Some(v)) = (c.extra.privileged, source) {
+            let source = volumes.iter().find(|(v, ..)| v.name == name);
+            if let (Some(privileged), Some((v, ..))) = (c.extra.privileged, source) {
                 if matches!(&v.source, VolumeSource::HostPath { path, .. } if path.trim_end_matches('/').is_empty())
                 {
                     cx.push(host_root_lint(
@@ -198,17 +144,24 @@ pub fn resolve(
                     ));
                 }
             }
+            let at = rel(&["volumeMounts"]).index(c.container.mounts.len());
+            c.container.origins.record(at.clone(), pm.span);
+            c.container.origins.nest(&at, &pm.origins);
             c.container.mounts.push(VolumeMount {
                 volume: name,
                 ..pm.mount
             });
         }
-        if timezone.is_some() {
+        if let Some(tz) = timezone {
+            used.insert(TIMEZONE_VOLUME.to_string());
+            let at = rel(&["volumeMounts"]).index(c.container.mounts.len());
+            c.container.origins.record(at, tz);
             c.container.mounts.push(VolumeMount {
                 volume: TIMEZONE_VOLUME.into(),
                 path: LOCALTIME.into(),
                 read_only: true,
                 sub_path: None,
+                sub_path_expr: None,
                 propagation: None,
             });
         }
@@ -228,17 +181,24 @@ pub fn resolve(
             );
         }
     }
-    volumes.extend(generated);
-    if timezone.is_some() {
-        volumes.push(Volume {
+    if let Some(tz) = timezone {
+        let volume = Volume {
             name: TIMEZONE_VOLUME.into(),
             source: VolumeSource::HostPath {
                 path: LOCALTIME.into(),
                 kind: None,
             },
-        });
+        };
+        volumes.push((volume, tz, tz, Origins::default()));
     }
-    ds.volumes = volumes;
+    let pod_volumes = rel(&["spec", "template", "spec", "volumes"]);
+    for (i, (volume, span, name_span, origins)) in volumes.into_iter().enumerate() {
+        let at = pod_volumes.index(i);
+        ds.origins.record(at.clone(), span);
+        ds.origins.record(at.field("name"), name_span);
+        ds.origins.nest(&at, &origins);
+        ds.volumes.push(volume);
+    }
 }
 
 /// The derived name of an inline source: from the host path or the object's name; an empty

@@ -1,8 +1,8 @@
 //! `volume NAME SOURCE ...` at daemonset level (F24), and the sources it shares with inline
 //! `mount`s: host path, config map, secret, claim and empty dir. Projected and downward-API
-//! volumes, which take a block, are in `projected.rs`.
-
-use std::collections::HashMap;
+//! volumes, which take a block, are in `projected.rs`. The statements are read here; the API
+//! server's rules on paths, keys and modes run on the compiled object (`validate::volumes`),
+//! at the arguments recorded in each volume's origins.
 
 use super::args::{invalid_name, object_name};
 use super::names;
@@ -12,16 +12,21 @@ use super::projected;
 use super::quantity::Quantity;
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::{HostPathType, KeyToPath, KeyedSource, VolumeSource};
+use crate::model::{rel, HostPathType, KeyToPath, KeyedSource, Origins, VolumeSource};
 use crate::source::Span;
 use crate::syntax::{Arg, Statement};
+use crate::validate::FieldPath;
 
 /// A checked `volume` statement. `source` is `None` when it had errors; the name is kept so
 /// that mounts of it are not reported missing as well.
 pub struct DeclaredVolume {
     pub name: String,
     pub name_span: Span,
+    /// The whole statement.
+    pub span: Span,
     pub source: Option<VolumeSource>,
+    /// Where the source's fields were written, by path from the volume (`hostPath.path`).
+    pub origins: Origins,
 }
 
 /// Source kinds, as written after the volume name.
@@ -71,22 +76,25 @@ pub fn check_volume(cx: &mut Cx, stmt: &Statement) -> Option<DeclaredVolume> {
         cx.push(invalid_name(name_arg.span, "volume name", &name, &why));
     }
     let kind_arg = &stmt.args[1];
+    let mut origins = Origins::default();
     let source = match source_kind(cx, kind_arg) {
         Some(kind @ ("projected" | "downward")) => {
-            projected::check(cx, stmt, kind, &stmt.args[2..])
+            projected::check(cx, stmt, kind, &stmt.args[2..], &mut origins)
         }
         Some(kind) => {
             cx.no_block(stmt);
             let (target, rest) = split_target(kind, kind_arg, &stmt.args[2..]);
             let opts = cx.options("volume", rest, source_options(kind));
-            build_source(cx, kind, target, &opts, kind_arg.span)
+            build_source(cx, kind, target, &opts, kind_arg.span, &mut origins)
         }
         None => None,
     };
     Some(DeclaredVolume {
         name,
         name_span: name_arg.span,
+        span: stmt.span,
         source,
+        origins,
     })
 }
 
@@ -124,13 +132,15 @@ pub fn split_target<'a>(
     }
 }
 
-/// Builds a source of `kind` from its target and options, reporting every bad value.
+/// Builds a source of `kind` from its target and options, reporting what the language refuses;
+/// `o` records where each field was written, by path from the volume.
 pub fn build_source(
     cx: &mut Cx,
     kind: &str,
     target: Option<&Arg>,
     opts: &Options,
     kind_span: Span,
+    o: &mut Origins,
 ) -> Option<VolumeSource> {
     let (what, placeholder) = match kind {
         "host" => ("a host path", "/PATH"),
@@ -153,15 +163,22 @@ pub fn build_source(
     };
     match (kind, target) {
         ("host", Some((path, span))) => {
-            if let Err(why) = paths::relaxed_host_path(&path) {
-                cx.push(invalid_path(span, "host path", &path, &why));
-                return None;
-            }
-            // The API server takes a relative host path; the kubelet may not.
-            if let Err(why) = paths::absolute_path(&path) {
+            // A `..` element is refused by the API server, on the object; a relative host path
+            // it takes, and the kubelet may not.
+            if let (Ok(()), Err(why)) =
+                (paths::relaxed_host_path(&path), paths::absolute_path(&path))
+            {
                 cx.push(relative_path(span, "host path", &path, &why));
             }
-            let kind = opts.value("type").and_then(|a| host_path_type(cx, a));
+            o.record(rel(&["hostPath"]), span);
+            o.record(rel(&["hostPath", "path"]), span);
+            let kind = match opts.value("type") {
+                Some(a) => {
+                    o.record(rel(&["hostPath", "type"]), a.span);
+                    host_path_type(cx, a)
+                }
+                None => None,
+            };
             Some(VolumeSource::HostPath { path, kind })
         }
         (k @ ("configmap" | "secret"), Some((name, span))) => {
@@ -173,7 +190,16 @@ pub fn build_source(
             if !object_name(cx, span, what, &name, true) {
                 return None;
             }
-            let keyed = keyed(cx, name, opts, &mut HashMap::new());
+            let (at, name_field) = match k {
+                "secret" => (rel(&["secret"]), "secretName"),
+                _ => (rel(&["configMap"]), "name"),
+            };
+            o.record(at.clone(), span);
+            o.record(at.field(name_field), span);
+            if let Some(a) = opts.value("mode") {
+                o.record(at.field("defaultMode"), a.span);
+            }
+            let keyed = keyed(cx, name, opts, (o, &at));
             Some(if k == "secret" {
                 VolumeSource::Secret(keyed)
             } else {
@@ -184,47 +210,52 @@ pub fn build_source(
             if !object_name(cx, span, "claim name", &claim, true) {
                 return None;
             }
+            o.record(rel(&["persistentVolumeClaim"]), span);
+            o.record(rel(&["persistentVolumeClaim", "claimName"]), span);
             Some(VolumeSource::Pvc {
                 claim,
                 read_only: opts.flag("ro"),
             })
         }
-        _ => Some(VolumeSource::EmptyDir {
-            memory: opts.flag("memory"),
-            size: opts.value("size").and_then(|a| size_limit(cx, a)),
-        }),
+        _ => {
+            o.record(rel(&["emptyDir"]), kind_span);
+            if let Some(a) = opts.value("size") {
+                o.record(rel(&["emptyDir", "sizeLimit"]), a.span);
+            }
+            Some(VolumeSource::EmptyDir {
+                memory: opts.flag("memory"),
+                size: opts.value("size").and_then(|a| size_limit(cx, a)),
+            })
+        }
     }
 }
 
-/// The items, mode and `optional` of a config map or secret. `paths` collects the file paths
-/// of the whole volume, so a projected volume can report one written twice.
+/// The items, mode and `optional` of a config map or secret; `(o, at)` records where each item
+/// was written, under the source's path `at`. An item's key, path and mode are the API
+/// server's to check, on the object.
 pub fn keyed(
     cx: &mut Cx,
     name: String,
     opts: &Options,
-    paths_seen: &mut HashMap<String, Span>,
+    (o, at): (&mut Origins, &FieldPath),
 ) -> KeyedSource {
     let mut items = Vec::new();
     for (key, key_span, value) in opts.pairs("items") {
-        if let Err(why) = names::config_key(key) {
-            cx.push(
-                Diagnostic::error("DS0508", format!("invalid key `{key}`"))
-                    .at(key_span, why)
-                    .help("keys of config maps and secrets are letters, digits, `-`, `_` and `.`"),
-            );
-            continue;
-        }
         let text = value.as_text().unwrap_or_default();
         // `KEY=PATH:0400`: a mode of the file's own, after the last `:` when it reads as one.
+        let item = at.field("items").index(items.len());
         let (path, mode) = match text.rsplit_once(':') {
             Some((path, mode)) if mode.starts_with('0') => {
-                let at = value.span.end - mode.len();
+                let mode_span = Span::new(value.span.end - mode.len(), value.span.end);
                 match paths::file_mode(mode) {
-                    Ok(m) => (path.to_string(), Some(m)),
+                    Ok(m) => {
+                        o.record(item.field("mode"), mode_span);
+                        (path.to_string(), Some(m))
+                    }
                     Err(e) => {
                         cx.push(
                             Diagnostic::error("DS0507", format!("invalid file mode `{mode}`"))
-                                .at(Span::new(at, value.span.end), e.why)
+                                .at(mode_span, e.why)
                                 .help(e.help),
                         );
                         continue;
@@ -233,13 +264,14 @@ pub fn keyed(
             }
             _ => (text, None),
         };
-        if let Some(path) = file_in_volume(cx, &path, value.span, paths_seen) {
-            items.push(KeyToPath {
-                key: key.to_string(),
-                path,
-                mode,
-            });
-        }
+        o.record(item.clone(), key_span.to(value.span));
+        o.record(item.field("key"), key_span);
+        o.record(item.field("path"), value.span);
+        items.push(KeyToPath {
+            key: key.to_string(),
+            path,
+            mode,
+        });
     }
     KeyedSource {
         name,
@@ -247,34 +279,6 @@ pub fn keyed(
         mode: opts.value("mode").and_then(|a| file_mode(cx, a)),
         optional: opts.flag("optional"),
     }
-}
-
-/// A file path inside a volume: relative, no `..` (`DS0503`), not written twice (`DS0509`).
-pub fn file_in_volume(
-    cx: &mut Cx,
-    path: &str,
-    span: Span,
-    seen: &mut HashMap<String, Span>,
-) -> Option<String> {
-    if let Err(why) = paths::file_path(path) {
-        cx.push(invalid_path(span, "file path", path, &why));
-        return None;
-    }
-    let normal = path.trim_end_matches('/').to_string();
-    if let Some(first) = seen.get(&normal) {
-        cx.push(
-            Diagnostic::error(
-                "DS0509",
-                format!("two files of one volume are written at `{path}`"),
-            )
-            .at(span, "written again here")
-            .also(*first, "first written here")
-            .help("give each file its own path"),
-        );
-        return None;
-    }
-    seen.insert(normal, span);
-    Some(path.to_string())
 }
 
 /// `DS0503`: a path that breaks its rule.

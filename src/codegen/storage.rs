@@ -6,7 +6,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use super::non_empty_vec;
 use crate::model::{
-    DownwardFile, DownwardSource, KeyToPath, KeyedSource, Projection, SubPath, Volume, VolumeMount,
+    DownwardFile, DownwardSource, KeyToPath, KeyedSource, Projection, Volume, VolumeMount,
     VolumeSource,
 };
 
@@ -167,14 +167,8 @@ pub(crate) fn mounts(mounts: &[VolumeMount]) -> Option<Vec<core::VolumeMount>> {
                 mount_propagation: m.propagation.map(|p| p.as_str().to_string()),
                 name: m.volume.clone(),
                 read_only: m.read_only.then_some(true),
-                sub_path: match &m.sub_path {
-                    Some(SubPath::Path(p)) => Some(p.clone()),
-                    _ => None,
-                },
-                sub_path_expr: match &m.sub_path {
-                    Some(SubPath::Expr(e)) => Some(e.clone()),
-                    _ => None,
-                },
+                sub_path: m.sub_path.clone(),
+                sub_path_expr: m.sub_path_expr.clone(),
                 ..Default::default()
             })
             .collect(),

@@ -55,6 +55,14 @@ pub static RETIRED: &[(&str, &str)] = &[
     ("DS0713", "`run-as-non-root` with user 0: the API server takes it, so it is now the warning DS0917 (`root-user`)"),
     ("DS0714", "`share-process-namespace` with `host-pid`: now DS1003 (invalid value) at `shareProcessNamespace`"),
     ("DS0719", "a container path that is not absolute: the API server takes it, so it is now the warning DS0909 (`relative-path`)"),
+    ("DS0502", "two volumes with one name, or a volume named `host-localtime` beside `timezone host`: now DS1004 (duplicate value) at the later volume's name"),
+    ("DS0504", "two mounts of a container at one path (`timezone host` mounts `/etc/localtime`): now DS1003 (invalid value) at the later mount's path"),
+    ("DS0505", "a mount with both `sub-path` and `sub-path-expr`: now DS1003 (invalid value) at `subPathExpr`"),
+    ("DS0506", "bidirectional mount propagation in a container that is not privileged: now DS1005 (forbidden) at the propagation"),
+    ("DS0508", "an `items` key outside the config-map key form: the API server takes any key that is set (`validateKeyToPath`); an empty key is DS1001 (required)"),
+    ("DS0509", "two files of one volume at one path: now DS1003 (invalid value, conflicting duplicate paths) between the items and files of a projected volume; the API server takes the others"),
+    ("DS0510", "a token lifetime under 10 minutes or over 2^32 seconds: now DS1003 (invalid value) at `expires`"),
+    ("DS0511", "a downward-API file with a field a volume cannot hold, or a resource without its container: now DS1002 (unsupported value), DS1003 (invalid value) or DS1001 (required) at the field"),
 ];
 
 pub static CODES: &[CodeInfo] = &[
@@ -117,12 +125,12 @@ labels that are written is the API server's rule, checked on the compiled object
 name (gRPC by number only). The number's range (1 to 65535) and the name's form (at most 15 \
 lower-case letters, digits and `-`, with at least one letter; rules 73, 75, 77, 122) are the API \
 server's rules, checked on the compiled object (DS1003).\n\nWrong:\n    port HTTP 80800\n\nRight:\n    port http 8080"),
-    code("DS0405", "invalid-resource-field", "an env resource reference is not valid",
-        "Env vars can read `limits.cpu`, `limits.memory`, `limits.ephemeral-storage`, \
-`requests.cpu`, `requests.memory`, `requests.ephemeral-storage` (plural `requests`), with a divisor \
-of `1m` or `1` for CPU and `1`, `1k`...`1E`, `1Ki`...`1Ei` for memory (rules 89, 90). A \
-`container NAME` names a container of the same daemonset: the API server does not check it, and \
-the kubelet then fails to start the pod.\n\nWrong:\n    env CPU = resource request.cpu\n\nRight:\n    env CPU = resource requests.cpu divisor 1m"),
+    code("DS0405", "invalid-resource-field", "a resource reference names a container the daemonset does not have",
+        "A resource reference (`env NAME = resource FIELD container NAME`, or a downward-API \
+`file`) may name the container whose resources it reads: a container of the same daemonset. The \
+API server does not check it, and the kubelet then fails to start the pod. The field (`limits.cpu`, \
+`requests.memory`, ...) and the divisor (rules 89, 90, 111) are the API server's rules, checked on \
+the compiled object (DS1002, DS1003).\n\nWrong:\n    env MEM = resource limits.memory container sidecra\n\nRight:\n    env MEM = resource limits.memory container sidecar"),
     code("DS0406", "invalid-image", "an image reference is not valid",
         "An image is `[registry/]repository[:tag][@digest]`; repository path components are lower \
 case; a tag is at most 128 letters, digits, `_`, `.` and `-`; a digest is `algorithm:hex`. The API \
@@ -145,45 +153,18 @@ overcommitted, and are set by their limit (rules 95, 97, 98).\n\nWrong:\n    res
         "`mount NAME at PATH` mounts a volume declared in the daemonset with `volume NAME ...` \
 (rule 114). A source can also be written in the mount itself: `mount /var/log`, `mount configmap \
 app-config at /etc/app`.\n\nWrong:\n    mount config at /etc/agent\n\nRight:\n    volume config configmap agent-config\n    ...\n    mount config at /etc/agent"),
-    code("DS0502", "duplicate-volume", "two volumes share a name, or one takes a reserved name",
-        "Volume names are unique in a pod (rule 102). With `timezone host`, the name \
-`host-localtime` belongs to the volume that holds the node's zone file.\n\nWrong:\n    volume data host /var/lib/agent\n    volume data empty-dir\n\nRight:\n    volume data host /var/lib/agent\n    volume scratch empty-dir"),
-    code("DS0503", "invalid-path", "a path breaks its rule",
-        "A host path has no `..` element (rule 105), and is otherwise only a warning when it is \
-not absolute (`relative-path`, DS0909), as is a mount path. Paths inside \
-a volume (`sub-path`, `items` targets, projected and downward-API files) are relative (rules 109, \
-117). No path may contain a `..` element, and files in a volume may not start with `..`, which the \
-kubelet reserves.\n\nWrong:\n    mount certs at /certs sub-path /tls\n\nRight:\n    mount certs at /certs sub-path tls"),
-    code("DS0504", "duplicate-mount-path", "two mounts of a container share a path",
-        "A path in a container holds one mount (rule 116). `/x` and `/x/` are different strings to \
-the API server, which takes them, and one directory to the runtime: that is a warning, \
-`same-mount-path` (DS0910). With `timezone host`, `/etc/localtime` is mounted in every container already.\n\nWrong:\n    mount /var/log\n    mount logs at /var/log\n\nRight:\n    mount /var/log\n    mount logs at /var/log/agent"),
-    code("DS0505", "sub-path-conflict", "a mount has both `sub-path` and `sub-path-expr`",
-        "A mount picks one directory of its volume, either as a fixed path or as a path expanded \
-from environment variables (rule 118), not both.\n\nWrong:\n    mount data at /data sub-path a sub-path-expr $(POD_NAME)\n\nRight:\n    mount data at /data sub-path-expr $(POD_NAME)"),
-    code("DS0506", "bidirectional-unprivileged", "bidirectional mount propagation in a container that is not privileged",
-        "With `propagation bidirectional`, mounts the container makes show up on the host; Kubernetes \
-allows that only for privileged containers (rule 119), such as CSI node plugins. A container that \
-only needs to see the host's mounts uses `host-to-container`.\n\nWrong:\n    container agent {\n      mount /var/lib/kubelet propagation bidirectional\n    }\n\nRight:\n    container agent {\n      privileged\n      mount /var/lib/kubelet propagation bidirectional\n    }"),
-    code("DS0507", "invalid-mode", "a file mode is not an octal mode up to 0777",
+    code("DS0503", "invalid-path", "a mount names a host path without its leading `/`",
+        "`mount /HOST/PATH` mounts a host directory; a first value with a `/` that does not start \
+with one is neither a volume name nor a host path. The rules on paths themselves (no `..` in a host \
+path, relative paths inside a volume; rules 105, 109, 117) are the API server's, checked on the \
+compiled object (DS1003); a relative host or mount path is the warning `relative-path` (DS0909).\n\n\
+Wrong:\n    mount var/log\n\nRight:\n    mount /var/log"),
+    code("DS0507", "invalid-mode", "a file mode is not written as an octal mode",
         "Modes are written the way people think of them, in octal with a leading zero, and compiled \
-to the decimal integer Kubernetes stores (`0644` is 420), so no YAML reader can misread them. They \
-range from `0000` to `0777` (rule 108). A mode without the leading zero is ambiguous (`420` is \
-`0644` in decimal, `0420` in octal) and rejected.\n\nWrong:\n    volume certs secret agent-tls mode 644\n\nRight:\n    volume certs secret agent-tls mode 0644"),
-    code("DS0508", "invalid-item-key", "an `items` key is not a valid config map or secret key",
-        "Keys of config maps and secrets are letters, digits, `-`, `_` and `.`, at most 253 \
-characters, and not `.` or `..` (rule 109).\n\nWrong:\n    volume config configmap agent items agent/conf=agent.conf\n\nRight:\n    volume config configmap agent items agent.conf=agent.conf"),
-    code("DS0509", "duplicate-volume-file", "two files of one volume are written at the same path",
-        "Each file of a config map, secret, projected or downward-API volume has its own path in the \
-volume (rule 112 for projected volumes; the kubelet fails on the others).\n\nWrong:\n    volume info projected {\n      token token\n      file token = field metadata.name\n    }\n\nRight:\n    volume info projected {\n      token token\n      file pod-name = field metadata.name\n    }"),
-    code("DS0510", "token-expiration", "a service-account token lifetime is out of range",
-        "The API server issues projected tokens for 10 minutes to 2^32 seconds (rule 112); without \
-`expires` a token lives one hour.\n\nWrong:\n    token token expires 5m\n\nRight:\n    token token expires 10m"),
-    code("DS0511", "invalid-volume-field", "a downward-API file names a field a volume cannot hold",
-        "Downward-API files hold `metadata.name`, `metadata.namespace`, `metadata.uid`, \
-`metadata.labels`, `metadata.annotations` (or one key: `metadata.labels['app']`), or a container \
-resource, which must name its container (rule 111). Node and IP fields are for environment \
-variables only.\n\nWrong:\n    file node = field spec.nodeName\n    file cpu = resource limits.cpu\n\nRight:\n    file name = field metadata.name\n    file cpu = resource limits.cpu container agent"),
+to the decimal integer Kubernetes stores (`0644` is 420), so no YAML reader can misread them. A \
+mode without the leading zero is ambiguous (`420` is `0644` in decimal, `0420` in octal) and \
+rejected. The range, `0000` to `0777` (rule 108), is the API server's rule, checked on the compiled \
+object (DS1003).\n\nWrong:\n    volume certs secret agent-tls mode 644\n\nRight:\n    volume certs secret agent-tls mode 0644"),
     code("DS0512", "unused-volume", "a declared volume is not mounted by any container (lint)",
         "A volume that no container mounts does nothing; usually a `mount` was forgotten or names \
 another volume. Mount it or remove it. Allow with `--allow unused-volume`."),

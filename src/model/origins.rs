@@ -39,6 +39,22 @@ impl Origins {
         }
     }
 
+    /// Records every path of `inner` under `prefix`: origins kept relative to an item whose
+    /// place is known only later (a volume, before the volumes are ordered).
+    pub fn nest(&mut self, prefix: &FieldPath, inner: &Origins) {
+        let under = |path: &FieldPath| {
+            let mut p = prefix.clone();
+            p.0.extend(path.0.iter().cloned());
+            p
+        };
+        for (path, span) in &inner.values {
+            self.values.push((under(path), *span));
+        }
+        for (path, span) in &inner.keys {
+            self.keys.push((under(path), *span));
+        }
+    }
+
     /// Where `path` was set, if a statement set that exact field.
     pub fn get(&self, path: &FieldPath) -> Option<Span> {
         find(&self.values, path)

@@ -138,15 +138,11 @@ pub struct VolumeMount {
     pub volume: String,
     pub path: String,
     pub read_only: bool,
-    pub sub_path: Option<SubPath>,
+    /// `subPath`, and `subPathExpr` (`$(VAR)` references expanded from the container's env):
+    /// both as written, though the API server takes only one of them.
+    pub sub_path: Option<String>,
+    pub sub_path_expr: Option<String>,
     pub propagation: Option<Propagation>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum SubPath {
-    Path(String),
-    /// `subPathExpr`: `$(VAR)` references expanded from the container's env.
-    Expr(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,6 +8,7 @@ use super::findings::Findings;
 use super::volume_fields::{blank, file_mode, local_non_reserved_path, quantity, required_str};
 use crate::check::field_refs::RESOURCE_FIELDS;
 use crate::check::names;
+use crate::diagnostics::did_you_mean;
 
 /// `validateDownwardAPIVolumeSource`.
 pub fn downward_api(source: &Node, out: &mut Findings) {
@@ -108,7 +109,21 @@ fn object_field_selector(selector: &Node, out: &mut Findings) {
             &path,
             format!("error converting fieldPath: field label not supported: {text}"),
         )
-        .help(format!("use one of: {}", VOLUME_FIELDS.join(", ")));
+        .help(match did_you_mean(text, VOLUME_FIELDS.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("use one of: {}", VOLUME_FIELDS.join(", ")),
+        });
+    }
+}
+
+/// The help for a resource field outside the list: the closest one, else the list.
+pub(super) fn resource_field_help(name: &str) -> String {
+    match did_you_mean(name, RESOURCE_FIELDS.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`? (`requests` and `limits` are plural)"),
+        None => format!(
+            "use one of {}, or a hugepages field such as `limits.hugepages-2Mi`",
+            RESOURCE_FIELDS.join(", ")
+        ),
     }
 }
 
@@ -134,7 +149,8 @@ fn resource_field_selector(selector: &Node, out: &mut Findings) {
         && !name.starts_with("requests.hugepages-")
         && !name.starts_with("limits.hugepages-")
     {
-        out.not_supported(&resource, RESOURCE_FIELDS);
+        out.not_supported(&resource, RESOURCE_FIELDS)
+            .help(resource_field_help(name));
     }
     resource_divisor(name, &selector.get("divisor"), out);
 }

@@ -177,7 +177,8 @@ fn resource_field_selector(selector: &Node, out: &mut Findings) {
     let hugepages =
         name.starts_with("requests.hugepages-") || name.starts_with("limits.hugepages-");
     if !RESOURCE_FIELDS.contains(&name) && !hugepages {
-        out.not_supported(&resource, RESOURCE_FIELDS);
+        out.not_supported(&resource, RESOURCE_FIELDS)
+            .help(super::downward_api::resource_field_help(name));
         return;
     }
     let divisor = selector.get("divisor");

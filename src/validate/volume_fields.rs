@@ -70,8 +70,10 @@ pub(super) fn file_mode(mode: &Node, out: &mut Findings) {
     );
     let digits = m.to_string();
     match i64::from_str_radix(&digits, 8) {
+        // The digits may be an octal mode written without its leading zero, or a mode written
+        // in octal that is too large: the help says both.
         Ok(octal) if m > 0 && octal <= 0o777 => f.help(format!(
-            "{m} is read as a decimal number: write `0{m}` in YAML, or {octal} in JSON"
+            "{m} is 0{m:o} in octal, above 0777; if you meant `0{m}`, write it with a leading zero in YAML, or {octal} in JSON"
         )),
         _ => f.help("use a mode such as 0644 (420 in JSON) or 0400 (256)"),
     };

@@ -102,7 +102,8 @@ fn service_account_token(token: &Node, out: &mut Findings) {
             out.invalid(
                 &seconds,
                 "may not specify a duration larger than 2^32 seconds",
-            );
+            )
+            .help("set `expirationSeconds` to at most 4294967296; the default is 3600");
         }
     }
     let path = token.get("path");
