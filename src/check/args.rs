@@ -59,7 +59,8 @@ impl Cx {
     /// The name of a config map, secret or claim the pod refers to; see [`object_name`].
     pub fn object_name(&mut self, arg: &Arg, what: &str, required: bool) -> Option<String> {
         let value = self.scalar(arg, what)?;
-        object_name(self, arg.span, what, &value, required).then_some(value)
+        object_name(self, arg.span, what, &value, required);
+        Some(value)
     }
 
     /// `key=value` arguments into a map, each entry recorded in `origins` under every map of
@@ -144,13 +145,12 @@ impl Cx {
 }
 
 /// The name of an object a pod refers to (a config map, secret or claim of a volume, a projected
-/// source, an image pull secret). The API server asks at most that it be set (`DS0301` when it
-/// is empty and `required`; an image pull secret's name is not even that); a name no such object
-/// can have is the lint `object-name`. False on the error.
-pub fn object_name(cx: &mut Cx, span: Span, what: &str, value: &str, required: bool) -> bool {
+/// source, an image pull secret). The API server asks at most that it be set (an empty name it
+/// requires is reported by the object rules; an image pull secret's name is not even required);
+/// a name no such object can have is the lint `object-name`.
+pub fn object_name(cx: &mut Cx, span: Span, what: &str, value: &str, required: bool) {
     if value.is_empty() && required {
-        cx.push(invalid_name(span, what, value, "must not be empty"));
-        return false;
+        return;
     }
     if let Err(why) = names::dns_subdomain(value) {
         let object = what.trim_end_matches(" name");
@@ -166,28 +166,6 @@ pub fn object_name(cx: &mut Cx, span: Span, what: &str, value: &str, required: b
                 )),
         );
     }
-    true
-}
-
-/// `DS0301`: a name that breaks its Kubernetes format rule, for the statements that still
-/// check one (volume names, container names in field references, a required object name).
-pub fn invalid_name(span: Span, what: &str, value: &str, why: &str) -> Diagnostic {
-    let fix = names::suggest_dns_label(value);
-    let mut d =
-        Diagnostic::error("DS0301", format!("invalid {what} `{value}`")).at(span, why.to_string());
-    if let Some(limit) = why.strip_prefix("must be at most ") {
-        let limit = limit.split(" (").next().unwrap_or(limit);
-        return d.help(format!("shorten the {what} to at most {limit}"));
-    }
-    d = match fix {
-        Some(fix) if fix != value => d.help(format!(
-            "use lower-case letters, digits and `-`, such as `{fix}`"
-        )),
-        _ => d.help(
-            "use lower-case letters, digits and `-`, starting and ending with a letter or digit",
-        ),
-    };
-    d
 }
 
 /// The arguments with lists opened up: `a [b, c] d` → `a b c d`.

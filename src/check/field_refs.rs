@@ -3,7 +3,6 @@
 //! object by `validate::env` and `validate::downward_api`), and the reading of a resource
 //! reference's options.
 
-use super::names;
 use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{EnvSource, Origins};
@@ -62,8 +61,10 @@ pub(super) fn resource_field(
                 o.record(at.field("divisor"), dspan);
                 divisor = Some(d);
             }
-            ("container", Some((c, cspan))) => match names::dns_label(&c) {
-                Ok(()) if !cx.container_names.contains(&c) => {
+            ("container", Some((c, cspan))) => {
+                // Which containers the daemonset has is the spec's to say: a name that is none
+                // of them (well formed or not) is reported here, with the closest one.
+                if !cx.container_names.contains(&c) {
                     let known = cx.container_names.iter().map(String::as_str);
                     let help = match did_you_mean(&c, known) {
                         Some(n) => format!("did you mean `{n}`?"),
@@ -79,12 +80,9 @@ pub(super) fn resource_field(
                     );
                     return None;
                 }
-                Ok(()) => {
-                    o.record(at.field("containerName"), cspan);
-                    container = Some(c);
-                }
-                Err(why) => cx.push(super::args::invalid_name(cspan, "container name", &c, &why)),
-            },
+                o.record(at.field("containerName"), cspan);
+                container = Some(c);
+            }
             _ => {
                 cx.push(
                     Diagnostic::error("DS0202", "unexpected value for a resource reference")

@@ -4,8 +4,7 @@
 //! server's rules on paths, keys and modes run on the compiled object (`validate::volumes`),
 //! at the arguments recorded in each volume's origins.
 
-use super::args::{invalid_name, object_name};
-use super::names;
+use super::args::object_name;
 use super::options::{flag, pairs, value, Opt, Options};
 use super::paths;
 use super::projected;
@@ -72,9 +71,6 @@ pub fn check_volume(cx: &mut Cx, stmt: &Statement) -> Option<DeclaredVolume> {
     }
     let name_arg = &stmt.args[0];
     let name = cx.scalar(name_arg, "a volume name")?;
-    if let Err(why) = names::dns_label(&name) {
-        cx.push(invalid_name(name_arg.span, "volume name", &name, &why));
-    }
     let kind_arg = &stmt.args[1];
     let mut origins = Origins::default();
     let source = match source_kind(cx, kind_arg) {
@@ -187,9 +183,7 @@ pub fn build_source(
             } else {
                 "config map name"
             };
-            if !object_name(cx, span, what, &name, true) {
-                return None;
-            }
+            object_name(cx, span, what, &name, true);
             let (at, name_field) = match k {
                 "secret" => (rel(&["secret"]), "secretName"),
                 _ => (rel(&["configMap"]), "name"),
@@ -207,9 +201,7 @@ pub fn build_source(
             })
         }
         ("pvc", Some((claim, span))) => {
-            if !object_name(cx, span, "claim name", &claim, true) {
-                return None;
-            }
+            object_name(cx, span, "claim name", &claim, true);
             o.record(rel(&["persistentVolumeClaim"]), span);
             o.record(rel(&["persistentVolumeClaim", "claimName"]), span);
             Some(VolumeSource::Pvc {

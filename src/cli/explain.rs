@@ -7,7 +7,7 @@ use dsc::diagnostics::{did_you_mean, lookup, CODES, RETIRED};
 
 #[derive(Args)]
 pub struct ExplainArgs {
-    /// A code such as `DS0301`, or a lint name such as `floating-tag`; `--list` for all
+    /// A code such as `DS0501`, or a lint name such as `floating-tag`; `--list` for all
     #[arg(required_unless_present = "list")]
     code: Option<String>,
     /// List every code with its summary, then the retired codes and what reports them now

@@ -32,6 +32,7 @@ const fn code(
 /// API server's rules on the compiled object (`src/validate/`), which point at the same
 /// arguments, or became lints where the server accepts the value. `dsc explain` still answers for them, as old CI logs quote them.
 pub static RETIRED: &[(&str, &str)] = &[
+    ("DS0301", "a name that breaks its format (the daemonset, namespace, containers, volumes, and the names the pod refers to): now DS1003 (invalid value) at the name, with a close valid name as help; an empty config map, secret or claim name is DS1001 (required)"),
     ("DS0208", "two containers with one name: now DS1004 (duplicate value) at the later container's name"),
     ("DS0304", "a selector that does not select the pod labels: now DS1003 (invalid value) at the pods' label, the selector's value labelled"),
     ("DS0305", "annotations over 256 KiB: now DS1007 (too long) at the first `annotations` or `pod-annotations` statement"),
@@ -109,12 +110,6 @@ overwrite each other. Rename one or move it to another namespace."),
     code("DS0209", "bad-allow", "`allow` names something that is not a lint",
         "`allow LINT ...` silences lints (warnings) in the block where it is written: the whole \
 file at the top level, one daemonset, or one container. Errors cannot be allowed.\n\nWrong:\n    allow flaoting-tag\n\nRight:\n    allow floating-tag"),
-    code("DS0301", "invalid-name", "a name breaks its Kubernetes format",
-        "Volume names are DNS labels (at most 63 characters of lower-case letters, digits and `-`, \
-starting and ending with a letter or digit), and a config map, secret or claim a volume names must \
-be given. The formats of the daemonset's name (a DNS subdomain), its namespace, the container \
-names and the names the pod refers to (service account, priority and runtime class, host \
-aliases) are the API server's rules, checked on the compiled object (DS1003).\n\nWrong:\n    volume Config_Files configmap agent\n\nRight:\n    volume config-files configmap agent"),
     code("DS0303", "invalid-label-value", "the daemonset name cannot be its default label value",
         "A daemonset without `labels` is labelled, and selected, by `app: NAME`. A name may have \
 253 characters, but a label value at most 63 letters, digits, `-`, `_` and `.`, starting and \

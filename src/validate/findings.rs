@@ -146,8 +146,6 @@ impl Findings {
         )
     }
 
-    /// The problem a format check (`check::names`, `check::paths`) found, as an invalid
-    /// value; `true` when there was none.
     /// A DNS name (`name`, at `at`) that broke its rule: `problem`, with a help that says how
     /// to fix this one (a shorter name, or a close one in the allowed letters).
     pub fn bad_name(&mut self, at: &Node, name: &str, problem: String) -> &mut Finding {
@@ -155,6 +153,8 @@ impl Findings {
         self.invalid(at, problem).help(help)
     }
 
+    /// The problem a format check (`check::names`, `check::paths`) found, as an invalid
+    /// value; `true` when there was none.
     pub fn verdict(&mut self, at: &Node, verdict: crate::check::names::Verdict) -> bool {
         match verdict {
             Ok(()) => true,

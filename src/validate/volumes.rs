@@ -111,8 +111,8 @@ pub fn volumes<'a>(list: &Node<'a>, pod: &Node, out: &mut Findings) -> Volumes<'
             // A name of the wrong type: the schema pass reports it.
         } else if name.is_empty() {
             out.required(&name_node, "must be set");
-        } else {
-            out.verdict(&name_node, names::dns_label(name));
+        } else if let Err(problem) = names::dns_label(name) {
+            out.bad_name(&name_node, name, problem);
         }
         if let Some(at) = first.get(name) {
             out.duplicate(&name_node)
