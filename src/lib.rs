@@ -1,6 +1,7 @@
 #![doc = include_str!("../ARCHITECTURE.md")]
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod check;
 pub mod codegen;
 pub mod diagnostics;
@@ -10,7 +11,6 @@ pub mod import;
 pub mod manifest;
 pub mod model;
 pub mod print;
-pub(crate) mod quantity;
 pub mod source;
 pub mod syntax;
 pub mod validate;

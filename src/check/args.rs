@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 
 use super::keywords::usage;
-use super::names;
 use super::Cx;
+use crate::api::names;
+use crate::api::FieldPath;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Labels, Origins};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Statement};
-use crate::validate::FieldPath;
 
 impl Cx {
     /// Checks the argument count; reports `DS0202` with the usage line when it is off.

@@ -2,8 +2,8 @@
 //! and the mGPU admission rules, and the workload-wide rule of one GPU kind per workload.
 
 use super::container::ContainerFacts;
-use super::quantity::Quantity;
 use super::Cx;
+use crate::api::quantity::Quantity;
 use crate::diagnostics::Diagnostic;
 use crate::model::Resources;
 use crate::source::Span;

@@ -4,12 +4,12 @@
 //! domains, options, IP addresses) run on the compiled object; the lints stay here.
 
 use super::keywords::DNS;
-use super::names;
 use super::Cx;
+use crate::api::names;
+use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{rel, DnsConfig, HostAlias, Origins, PodSettings};
 use crate::syntax::{Arg, ArgKind, Statement};
-use crate::validate::FieldPath;
 
 const POLICIES: &[(&str, &str)] = &[
     ("cluster-first", "ClusterFirst"),

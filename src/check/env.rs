@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use super::names;
 use super::Cx;
+use crate::api::names;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{rel, Container, EnvFrom, EnvFromKind, EnvSource, EnvVar};
 use crate::source::Span;
@@ -189,7 +189,7 @@ fn reference(
     cx: &mut Cx,
     source: &str,
     rest: &[Arg],
-    resource_at: (&mut crate::model::Origins, &crate::validate::FieldPath),
+    resource_at: (&mut crate::model::Origins, &crate::api::FieldPath),
 ) -> Option<EnvSource> {
     let target = &rest[0];
     let text = cx.scalar(target, "a reference")?;

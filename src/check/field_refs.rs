@@ -1,38 +1,13 @@
-//! The pod fields and container resources that env vars and downward-API files read: the lists
-//! of field paths and resource fields (rules 86, 87, 89, 90, 111, checked on the compiled
-//! object by `validate::env` and `validate::downward_api`), and the reading of a resource
-//! reference's options.
+//! The reading of a resource reference's options (`resource FIELD [divisor Q] [container C]`),
+//! shared by env vars and downward-API files. The fields it may name are `api::fields`,
+//! checked on the compiled object by `validate::env` and `validate::downward_api`.
 
 use super::Cx;
+use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{EnvSource, Origins};
 use crate::source::Span;
 use crate::syntax::Arg;
-use crate::validate::FieldPath;
-
-/// Pod fields an env var may read (rule 86, `validEnvDownwardAPIFieldPathExpressions`);
-/// labels and annotations only with a subscript. The object rules use the same list.
-pub(crate) const ENV_FIELD_PATHS: &[&str] = &[
-    "metadata.name",
-    "metadata.namespace",
-    "metadata.uid",
-    "spec.nodeName",
-    "spec.serviceAccountName",
-    "status.hostIP",
-    "status.hostIPs",
-    "status.podIP",
-    "status.podIPs",
-];
-
-/// The resources a `resourceFieldRef` reads (`validContainerResourceFieldPathExpressions`).
-pub(crate) const RESOURCE_FIELDS: &[&str] = &[
-    "limits.cpu",
-    "limits.memory",
-    "limits.ephemeral-storage",
-    "requests.cpu",
-    "requests.memory",
-    "requests.ephemeral-storage",
-];
 
 /// `resource FIELD [divisor Q] [container NAME]`: the resource field, its divisor and the
 /// container it reads, shared by env vars and downward-API files; `(o, at)` records where each

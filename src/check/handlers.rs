@@ -6,11 +6,11 @@
 
 use super::options::{pairs, value, Opt, Options};
 use super::Cx;
+use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Handler, HttpGet, Origins, PortRef};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Statement};
-use crate::validate::FieldPath;
 
 /// Where a handler is used: probes check health, hooks run at start and stop.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Paths and file modes of volumes and mounts: the absolute form of host and mount paths (the
 //! lint `relative-path`), octal file modes, and the volume names derived from inline mounts.
 
-use super::names::Verdict;
+use crate::api::names::Verdict;
 
 fn has_backstep(p: &str) -> bool {
     p.split('/').any(|part| part == "..")

@@ -7,6 +7,7 @@
 use super::handlers::{check_handler, Use};
 use super::options::{value, Opt, Options};
 use super::Cx;
+use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{
     rel, Container, Handler, Health, Port, PortRef, Probe, DEFAULT_DELAY, DEFAULT_FAILURE,
@@ -14,7 +15,6 @@ use crate::model::{
 };
 use crate::source::Span;
 use crate::syntax::{Arg, Statement};
-use crate::validate::FieldPath;
 
 const TIMING: &[Opt] = &[
     value("delay", "delay 1s"),
@@ -207,7 +207,7 @@ pub fn check_port_refs(cx: &mut Cx, refs: &HealthRefs, ports: &[Port], container
             continue;
         }
         // A name the API server refuses is reported on the object; it names no port either.
-        if names.contains(&name.as_str()) || super::names::port_name(name).is_err() {
+        if names.contains(&name.as_str()) || crate::api::names::port_name(name).is_err() {
             continue;
         }
         // The name is written as given; the API server checks its form only, and the kubelet

@@ -10,13 +10,13 @@ use super::keywords::{DOWNWARD, PROJECTED};
 use super::options::{flag, pairs, value, Opt};
 use super::volumes::{file_mode, keyed};
 use super::Cx;
+use crate::api::FieldPath;
 use crate::diagnostics::Diagnostic;
 use crate::model::{
     rel, DownwardFile, DownwardSource, EnvSource, Origins, Projection, VolumeSource,
 };
 use crate::source::Span;
 use crate::syntax::{ArgKind, Statement};
-use crate::validate::FieldPath;
 
 const PROJECTED_KEYED_OPTS: &[Opt] = &[pairs("items", "items KEY=PATH ..."), flag("optional")];
 const TOKEN_OPTS: &[Opt] = &[

@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use super::devices::{MGPU_CORE, MGPU_MEMORY, NVIDIA_GPU, RDMA};
-use super::quantity::Quantity;
 use super::Cx;
+use crate::api::quantity::Quantity;
 use crate::diagnostics::Diagnostic;
 use crate::model::{rel, Container};
 use crate::source::Span;

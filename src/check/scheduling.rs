@@ -5,13 +5,13 @@
 
 use super::selector::{item, Item, RequirementSpans, SelectorKind};
 use super::Cx;
+use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{
     rel, Origins, PodAffinityRule, PodSettings, Requirement, Toleration, WeightedTerm,
 };
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Statement};
-use crate::validate::FieldPath;
 
 const EFFECTS: &[&str] = &["NoSchedule", "PreferNoSchedule", "NoExecute"];
 

@@ -5,11 +5,11 @@
 
 use super::profiles::{profile, selinux};
 use super::Cx;
+use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Origins, Security};
 use crate::source::Span;
 use crate::syntax::{Arg, Statement};
-use crate::validate::FieldPath;
 
 /// Where the settings that other rules compare were written.
 #[derive(Clone, Debug, Default)]

@@ -5,11 +5,11 @@
 //! (rules 8, 13–15, 139, 140) are rules of the API server, checked on the compiled object.
 
 use super::Cx;
+use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Origins, Requirement};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind};
-use crate::validate::FieldPath;
 
 /// What a selector is for: node labels allow `gt`/`lt`; pod label selectors check values.
 #[derive(Clone, Copy, PartialEq, Eq)]

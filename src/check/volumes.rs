@@ -8,13 +8,13 @@ use super::args::object_name;
 use super::options::{flag, pairs, value, Opt, Options};
 use super::paths;
 use super::projected;
-use super::quantity::Quantity;
 use super::Cx;
+use crate::api::quantity::Quantity;
+use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{rel, HostPathType, KeyToPath, KeyedSource, Origins, VolumeSource};
 use crate::source::Span;
 use crate::syntax::{Arg, Statement};
-use crate::validate::FieldPath;
 
 /// A checked `volume` statement. `source` is `None` when it had errors; the name is kept so
 /// that mounts of it are not reported missing as well.

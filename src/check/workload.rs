@@ -7,16 +7,16 @@ use std::collections::HashMap;
 use super::container::check_container;
 use super::devices::check_gpu_kinds;
 use super::keywords::WORKLOAD;
-use super::names;
 use super::pod::{check_pod_setting, PodState};
 use super::storage::{check_timezone, resolve};
 use super::volumes::check_volume;
 use super::Cx;
+use crate::api::names;
+use crate::api::FieldPath;
 use crate::diagnostics::Diagnostic;
 use crate::model::{rel, DaemonSetModel, Labels, Origins};
 use crate::source::Span;
 use crate::syntax::Statement;
-use crate::validate::FieldPath;
 
 /// Checks one `daemonset NAME [in NAMESPACE] { ... }`; returns the model and the name's span.
 pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel, Span)> {

@@ -23,7 +23,7 @@
 use super::defaults;
 use super::pattern::PathPattern;
 use super::prune;
-use crate::quantity::{canonical_quantity, Rounding};
+use crate::api::quantity::exact::{canonical_quantity, Rounding};
 use serde_json::{json, Map, Number, Value};
 
 /// Annotations the server or kubectl write, never the user.

@@ -24,7 +24,7 @@ mod workload;
 
 use serde_json::Value as Json;
 
-use crate::check::names;
+use crate::api::names;
 use crate::diff::{canonicalize_noting, describe, read_objects, InputError};
 use crate::print::{Body, Node};
 

@@ -12,11 +12,12 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::api::{FieldPath, Seg};
 use crate::check::overrides::{self, unknown_field_help};
 use crate::diagnostics::Diagnostic;
 use crate::source::{SourceFile, Span};
 use crate::validate::locate::{self, to_diagnostic, Locator};
-use crate::validate::{self, FieldPath, Finding, Node, Seg};
+use crate::validate::{self, Finding, Node};
 use spans::DocSpans;
 
 /// What checking a manifest found.

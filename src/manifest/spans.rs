@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
+use crate::api::{FieldPath, Seg};
 use crate::source::Span;
-use crate::validate::{FieldPath, Seg};
 
 /// Where one field was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 use serde_json::{Number, Value};
 
 use super::spans::DocSpans;
-use crate::validate::FieldPath;
+use crate::api::FieldPath;
 
 /// Rereads, the YAML 1.1 way, every plain string scalar of `value` (at `prefix` in `doc`).
 pub fn reread(value: &mut Value, path: &FieldPath, doc: &DocSpans) {

@@ -3,8 +3,8 @@
 //! model; the Kubernetes rules on the final object use them to point a finding at the exact
 //! argument the user wrote (see `codegen::provenance`).
 
+use crate::api::FieldPath;
 use crate::source::Span;
-use crate::validate::FieldPath;
 
 /// Field paths and the spans that set them. Paths are relative to what holds them: a
 /// container's origins start at the container (`ports[0].containerPort`), a daemonset's at the

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::field::Node;
 use super::findings::Findings;
 use super::metadata::{label_key, label_selector, text};
-use crate::check::names::{dns_label, dns_subdomain};
+use crate::api::names::{dns_label, dns_subdomain};
 
 /// `validateAffinity` of the affinity at `affinity`.
 pub fn affinity(affinity: &Node, out: &mut Findings) {

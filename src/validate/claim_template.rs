@@ -6,7 +6,7 @@ use super::field::Node;
 use super::findings::Findings;
 use super::metadata;
 use super::volume_fields::{blank, quantity, required_str};
-use crate::check::names;
+use crate::api::names;
 
 /// `validateEphemeralVolumeSource`.
 pub fn ephemeral(source: &Node, out: &mut Findings) {

@@ -9,7 +9,7 @@ use super::field::Node;
 use super::findings::Findings;
 use super::volumes::Volumes;
 use super::{env, mounts, ports, probes, resources, security};
-use crate::check::names::dns_label;
+use crate::api::names::dns_label;
 
 /// What every container of one pod spec is checked against: the pod's own settings after
 /// defaulting.

@@ -4,7 +4,7 @@
 use super::field::Node;
 use super::findings::Findings;
 use super::metadata::text;
-use crate::check::names::dns_subdomain;
+use crate::api::names::dns_subdomain;
 
 /// `MaxDNSNameservers`, `MaxDNSSearchPaths`, `MaxDNSSearchListChars` (libc's limits).
 const MAX_NAMESERVERS: usize = 3;
@@ -77,7 +77,7 @@ fn dns_config(config: &Node, policy_none: bool, out: &mut Findings) {
     }
     for search in searches.items() {
         if let Some(s) = search.str() {
-            if let Err(problem) = crate::check::names::relaxed_search_domain(s) {
+            if let Err(problem) = crate::api::names::relaxed_search_domain(s) {
                 out.invalid(&search, problem)
                     .help("a search domain is a lower-case DNS name, such as `svc.cluster.local`");
             }
@@ -112,7 +112,7 @@ fn host_aliases(list: &Node, out: &mut Findings) {
 /// `IsValidIP` as in v1.33 (`StrictIPCIDRValidation` off): anything `netutils.ParseIPSloppy`
 /// reads, which allows leading zeros in IPv4 parts.
 pub fn is_valid_ip(at: &Node, ip: &str, out: &mut Findings) -> bool {
-    if crate::check::names::relaxed_ip(ip).is_ok() {
+    if crate::api::names::relaxed_ip(ip).is_ok() {
         return true;
     }
     out.invalid(

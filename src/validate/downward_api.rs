@@ -6,8 +6,8 @@
 use super::field::Node;
 use super::findings::Findings;
 use super::volume_fields::{blank, file_mode, local_non_reserved_path, quantity, required_str};
-use crate::check::field_refs::RESOURCE_FIELDS;
-use crate::check::names;
+use crate::api::fields::RESOURCE_FIELDS;
+use crate::api::names;
 use crate::diagnostics::did_you_mean;
 
 /// `validateDownwardAPIVolumeSource`.

@@ -6,8 +6,8 @@
 
 use super::field::Node;
 use super::findings::Findings;
-use crate::check::field_refs::{ENV_FIELD_PATHS, RESOURCE_FIELDS};
-use crate::check::names::{config_key, dns_subdomain, qualified_name};
+use crate::api::fields::{ENV_FIELD_PATHS, RESOURCE_FIELDS};
+use crate::api::names::{config_key, dns_subdomain, qualified_name};
 use crate::diagnostics::did_you_mean;
 
 /// The paths `ConvertDownwardAPIFieldLabel` knows but env does not allow.
@@ -31,7 +31,7 @@ pub fn env(list: &Node, out: &mut Findings) {
                 out.required(&name, "environment variable name is required");
             }
             Some(text) => {
-                if let Err(problem) = crate::check::names::relaxed_env_name(text) {
+                if let Err(problem) = crate::api::names::relaxed_env_name(text) {
                     out.invalid(&name, problem)
                         .help("use printable ASCII without `=`, e.g. `LOG_LEVEL`");
                 }
@@ -187,7 +187,7 @@ fn resource_field_selector(selector: &Node, out: &mut Findings) {
         Some(serde_json::Value::Number(n)) => n.to_string(),
         _ => return,
     };
-    let Ok(quantity) = crate::check::quantity::Quantity::parse(&text) else {
+    let Ok(quantity) = crate::api::quantity::Quantity::parse(&text) else {
         return;
     };
     if quantity.is_zero() {
@@ -255,7 +255,7 @@ pub fn env_from(list: &Node, out: &mut Findings) {
     for source in list.items() {
         let prefix = source.get("prefix");
         if let Some(text) = prefix.str().filter(|s| !s.is_empty()) {
-            if let Err(problem) = crate::check::names::relaxed_env_name(text) {
+            if let Err(problem) = crate::api::names::relaxed_env_name(text) {
                 out.invalid(&prefix, problem).help(
                     "a prefix follows the rules of variable names: printable ASCII without `=`, such as `APP_`",
                 );

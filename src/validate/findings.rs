@@ -2,7 +2,8 @@
 //! the field path, and what is wrong, as plain data. The locator later turns each into a
 //! diagnostic at the source line that set the field.
 
-use super::field::{FieldPath, Node};
+use super::field::Node;
+use crate::api::FieldPath;
 
 /// The kinds of error the API server reports (`k8s.io/apimachinery/pkg/util/validation/field`),
 /// each with its dsc code.
@@ -149,13 +150,13 @@ impl Findings {
     /// A DNS name (`name`, at `at`) that broke its rule: `problem`, with a help that says how
     /// to fix this one (a shorter name, or a close one in the allowed letters).
     pub fn bad_name(&mut self, at: &Node, name: &str, problem: String) -> &mut Finding {
-        let help = crate::check::names::name_fix(name, &problem);
+        let help = crate::api::names::name_fix(name, &problem);
         self.invalid(at, problem).help(help)
     }
 
-    /// The problem a format check (`check::names`, `check::paths`) found, as an invalid
+    /// The problem a format check (`api::names`, `check::paths`) found, as an invalid
     /// value; `true` when there was none.
-    pub fn verdict(&mut self, at: &Node, verdict: crate::check::names::Verdict) -> bool {
+    pub fn verdict(&mut self, at: &Node, verdict: crate::api::names::Verdict) -> bool {
         match verdict {
             Ok(()) => true,
             Err(problem) => {

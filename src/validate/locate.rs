@@ -2,8 +2,8 @@
 //! object was written (a line of a manifest, a statement or override line of a spec), and the
 //! nearest written ancestor stands in for a field that was never written (a missing field).
 
-use super::field::FieldPath;
 use super::findings::{Finding, Kind};
+use crate::api::FieldPath;
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 

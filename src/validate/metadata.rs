@@ -4,7 +4,7 @@
 
 use super::field::Node;
 use super::findings::Findings;
-use crate::check::names::{annotation_key, dns_label, dns_subdomain, label_value, qualified_name};
+use crate::api::names::{annotation_key, dns_label, dns_subdomain, label_value, qualified_name};
 
 /// `TotalAnnotationSizeLimitB`: all keys and values of one object's annotations, in bytes.
 const ANNOTATIONS_MAX_BYTES: usize = 256 * 1024;

@@ -48,7 +48,7 @@ mod volume_files;
 mod volume_sources;
 mod volumes;
 
-pub use field::{FieldPath, Node, Seg};
+pub use field::Node;
 pub use findings::{Finding, Findings, Kind};
 
 use serde_json::Value;

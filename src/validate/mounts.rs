@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
-use super::field::{FieldPath, Node};
+use super::field::Node;
 use super::findings::Findings;
 use super::volume_fields::{blank, local_descending_path};
 use super::volumes::Volumes;
+use crate::api::FieldPath;
 
 /// The mounts and devices of the container at `container`.
 pub fn mounts(container: &Node, volumes: &Volumes, out: &mut Findings) {

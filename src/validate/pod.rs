@@ -7,7 +7,7 @@ use super::field::Node;
 use super::findings::Findings;
 use super::metadata::text;
 use super::{container, dns, metadata, pod_meta, resources, scheduling, security, volumes};
-use crate::check::names::{dns_label, dns_subdomain, qualified_name};
+use crate::api::names::{dns_label, dns_subdomain, qualified_name};
 
 /// `ValidatePodTemplateSpec`: the template at `template`.
 pub fn template(template: &Node, out: &mut Findings) {

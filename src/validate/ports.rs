@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::field::Node;
 use super::findings::Findings;
-use crate::check::names::port_name;
+use crate::api::names::port_name;
 
 const PORT_RANGE: &str = "must be between 1 and 65535, inclusive";
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::container::PodContext;
 use super::field::Node;
 use super::findings::Findings;
-use crate::check::names::port_name;
+use crate::api::names::port_name;
 
 /// The probes, then the lifecycle handlers, of a container that may have them (a regular
 /// container or a sidecar).

@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::field::Node;
 use super::findings::Findings;
-use crate::check::names::qualified_name;
-use crate::check::quantity::Quantity;
+use crate::api::names::qualified_name;
+use crate::api::quantity::Quantity;
 
 /// One entry of `limits` or `requests`, read as the server reads it.
 struct Amount<'a> {
@@ -142,7 +142,7 @@ fn amounts<'a>(list: &Node<'a>, out: &mut Findings) -> Vec<Amount<'a>> {
 
 /// The value of `text` in thousandths, rounded away from zero.
 fn milli(text: &str) -> Option<i128> {
-    let nanos = crate::quantity::parse(text)?.nanos()?;
+    let nanos = crate::api::quantity::exact::parse(text)?.nanos()?;
     let whole = nanos / 1_000_000;
     Some(if nanos % 1_000_000 == 0 {
         whole

@@ -7,7 +7,7 @@ use super::affinity;
 use super::field::Node;
 use super::findings::Findings;
 use super::metadata::{label_key, label_selector, labels, text};
-use crate::check::names::label_value;
+use crate::api::names::label_value;
 
 /// The scheduling fields of the pod spec at `pod`.
 pub fn scheduling(pod: &Node, out: &mut Findings) {

@@ -11,7 +11,7 @@ use super::findings::Findings;
 
 mod profiles;
 
-use crate::check::names::{dns_subdomain, Verdict};
+use crate::api::names::{dns_subdomain, Verdict};
 pub use profiles::profile_annotations;
 use profiles::{apparmor_profile, seccomp_profile};
 

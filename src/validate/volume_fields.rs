@@ -4,7 +4,7 @@
 
 use super::field::Node;
 use super::findings::Findings;
-use crate::check::quantity::Quantity;
+use crate::api::quantity::Quantity;
 
 /// `field` of `source` must be a non-empty string (absent counts as empty; a value of another
 /// type is left to the schema pass).

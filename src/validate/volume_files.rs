@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 
 use super::downward_api::downward_api_file;
-use super::field::{FieldPath, Node};
+use super::field::Node;
 use super::findings::Findings;
 use super::volume_fields::{blank, file_mode, local_non_reserved_path, required_str};
+use crate::api::FieldPath;
 
 /// `validateSecretVolumeSource`.
 pub fn secret(source: &Node, out: &mut Findings) {

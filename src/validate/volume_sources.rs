@@ -5,7 +5,7 @@
 use super::field::Node;
 use super::findings::Findings;
 use super::volume_fields::{blank, local_descending_path, required_str};
-use crate::check::names;
+use crate::api::names;
 
 /// `validateGitRepoVolumeSource`.
 pub fn git_repo(source: &Node, out: &mut Findings) {

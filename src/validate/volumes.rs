@@ -7,11 +7,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::field::{FieldPath, Node};
+use super::field::Node;
 use super::findings::Findings;
 use super::volume_fields::{blank, path_no_backsteps, quantity, required_str};
 use super::{claim_template, downward_api, san_sources, volume_files, volume_sources};
-use crate::check::names;
+use crate::api::names;
+use crate::api::FieldPath;
 
 /// The pod's volumes, for the mounts and devices that refer to them.
 #[derive(Debug, Default)]

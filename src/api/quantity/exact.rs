@@ -17,7 +17,7 @@
 
 /// How far the server rounds a quantity up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Rounding {
+pub enum Rounding {
     /// Every parsed quantity (`ParseQuantity` keeps nano precision).
     Nano,
     /// Quantities in resource lists (`limits`, `requests`, `overhead`).
@@ -42,7 +42,7 @@ enum Format {
 
 /// An exact quantity: `(-1)^negative × mantissa × 10^exponent`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Exact {
+pub struct Exact {
     negative: bool,
     mantissa: u128,
     exponent: i32,
@@ -50,7 +50,7 @@ pub(crate) struct Exact {
 }
 
 /// The canonical text of a quantity, or `None` when `text` is not one.
-pub(crate) fn canonical_quantity(text: &str, rounding: Rounding) -> Option<String> {
+pub fn canonical_quantity(text: &str, rounding: Rounding) -> Option<String> {
     let mut q = parse(text.trim())?;
     q.normalize();
     q.round_up(rounding.min_exponent())?;
@@ -60,7 +60,7 @@ pub(crate) fn canonical_quantity(text: &str, rounding: Rounding) -> Option<Strin
 
 /// The exact value of a quantity, or `None` when the text is not one. The one parser of
 /// quantities: the checker's messages and the diff's canonical form both read through it.
-pub(crate) fn parse(text: &str) -> Option<Exact> {
+pub fn parse(text: &str) -> Option<Exact> {
     let (negative, rest) = match text.as_bytes().first()? {
         b'-' => (true, &text[1..]),
         b'+' => (false, &text[1..]),

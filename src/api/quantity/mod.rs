@@ -1,5 +1,8 @@
-//! Kubernetes quantities (`250m`, `1Gi`, `1e3`) as the checker sees them: the text as written,
-//! an exact value for comparisons, and in words why a text is not a quantity.
+//! Kubernetes quantities (`250m`, `1Gi`, `1e3`) as the checker and the object rules see them:
+//! the text as written, an exact value for comparisons, and in words why a text is not a
+//! quantity. The parser and the canonical form (`exact`) are apimachinery's `resource.Quantity`.
+
+pub mod exact;
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -12,10 +15,10 @@ pub struct Quantity {
 }
 
 impl Quantity {
-    /// Reads a quantity through the one parser of the crate (`crate::quantity`), and says in
+    /// Reads a quantity through the one parser of the crate ([`exact`]), and says in
     /// words why a text is not one.
     pub fn parse(text: &str) -> Result<Quantity, String> {
-        let Some(exact) = crate::quantity::parse(text) else {
+        let Some(exact) = exact::parse(text) else {
             return Err(explain(text));
         };
         // The API server keeps nano precision; beyond i128 billionths no resource makes sense.
