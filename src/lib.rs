@@ -14,6 +14,7 @@ pub mod print;
 pub mod source;
 pub mod syntax;
 pub mod validate;
+pub mod yaml;
 
 use diagnostics::{Diagnostic, LintLevels};
 use model::CheckedSpec;

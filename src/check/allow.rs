@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::Cx;
+use super::cx::Cx;
 use crate::diagnostics::{did_you_mean, lookup, Diagnostic, Severity, CODES};
 use crate::source::Span;
 use crate::syntax::{Ast, Block, Statement};

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use super::cx::Cx;
 use super::keywords::usage;
-use super::Cx;
 use crate::api::names;
 use crate::api::FieldPath;
 use crate::diagnostics::Diagnostic;

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::container_settings::{check_container_setting, finish_container, ContainerExtra};
+use super::cx::Cx;
 use super::devices::{check_device, check_mgpu_resources, DeviceFacts};
 use super::env::{check_env, check_env_from};
 use super::image::{parse_image, relaxed_image, unparsed_image};
@@ -11,7 +12,6 @@ use super::keywords::CONTAINER;
 use super::mounts::{check_mount, PendingMount};
 use super::probes::{check_health, check_port_refs, resolve_implicit_ports, HealthRefs};
 use super::resources::{check_request_limit, set_once};
-use super::Cx;
 use crate::api::names;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{rel, Container, Port, Protocol, PullPolicy};
@@ -274,7 +274,7 @@ fn pull_policy(cx: &mut Cx, arg: &Arg) -> Option<PullPolicy> {
 /// API server checks (the name's format, the number's range, names unique in the container,
 /// host ports) is checked on the compiled object, at the arguments recorded here.
 fn port(cx: &mut Cx, s: &Statement, c: &mut Container) -> Option<Port> {
-    let (args, host_port) = super::pod::split_host_port(cx, s)?;
+    let (args, host_port) = split_host_port(cx, s)?;
     if !cx.arity(s, 1, 2 + 2 * usize::from(host_port.is_some())) {
         return None;
     }
@@ -342,4 +342,29 @@ fn port(cx: &mut Cx, s: &Statement, c: &mut Container) -> Option<Port> {
         protocol,
         host_port: host_port.map(|(p, _)| p),
     })
+}
+
+/// A host port as written, and where.
+pub type HostPort = (i32, Span);
+
+/// `port ... host N`: splits the trailing host port, and its span, off the arguments. Its
+/// range is a rule of the API server, checked on the compiled object.
+pub fn split_host_port<'a>(cx: &mut Cx, s: &'a Statement) -> Option<(&'a [Arg], Option<HostPort>)> {
+    let n = s.args.len();
+    if n < 3 || s.args[n - 2].as_word() != Some("host") {
+        return Some((&s.args, None));
+    }
+    let arg = &s.args[n - 1];
+    let text = arg.as_text().unwrap_or_default();
+    match text.parse::<i32>() {
+        Ok(p) => Some((&s.args[..n - 2], Some((p, arg.span)))),
+        Err(_) => {
+            cx.push(
+                Diagnostic::error("DS0402", format!("invalid host port `{text}`"))
+                    .at(arg.span, "not a number")
+                    .help("write `port http 8080 host 80` to publish container port 8080 on port 80 of the node"),
+            );
+            None
+        }
+    }
 }

@@ -2,10 +2,10 @@
 //! `termination-message`, `sidecar` and the `override` escape hatch, with the rules that
 //! join them (rules 67–69, 133, 136).
 
+use super::cx::Cx;
 use super::keywords::CONTAINER;
 use super::overrides::{check_fragment, Target};
 use super::security::{check_conflicts, check_security, SecuritySpans};
-use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{rel, Container};
 use crate::source::Span;

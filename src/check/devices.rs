@@ -1,8 +1,7 @@
 //! The VKE devices of a container, `gpu`, `mgpu` and `rdma` (F12–F15), with the console's
-//! and the mGPU admission rules, and the workload-wide rule of one GPU kind per workload.
+//! and the mGPU admission rules (the workload-wide rule of one GPU kind is in `vke.rs`).
 
-use super::container::ContainerFacts;
-use super::Cx;
+use super::cx::Cx;
 use crate::api::quantity::Quantity;
 use crate::diagnostics::Diagnostic;
 use crate::model::Resources;
@@ -278,47 +277,4 @@ impl<'a> Options<'a> {
             .find(|(n, _)| *n == name)
             .map(|(_, a)| *a)
     }
-}
-
-/// One workload uses one kind of GPU, RDMA never with mGPU, and one card type (F15).
-pub fn check_gpu_kinds(cx: &mut Cx, containers: &[ContainerFacts], gpu_type: &mut Option<String>) {
-    let first = |f: fn(&DeviceFacts) -> Option<Span>| containers.iter().find_map(|c| f(&c.devices));
-    let nvidia = first(|d| d.nvidia);
-    let mgpu = first(|d| d.mgpu);
-    let rdma = first(|d| d.rdma);
-    if let (Some(n), Some(m)) = (nvidia, mgpu) {
-        cx.push(
-            Diagnostic::error(
-                "DS0801",
-                "a workload uses one kind of GPU: whole NVIDIA GPUs or mGPU, not both",
-            )
-            .at(m, "mGPU here")
-            .also(n, "NVIDIA GPU here")
-            .help("use `gpu COUNT` in every container, or `mgpu ...` in every container"),
-        );
-    }
-    if let (Some(r), Some(m)) = (rdma, mgpu) {
-        cx.push(
-            Diagnostic::error("DS0802", "RDMA devices cannot be combined with mGPU")
-                .at(r, "RDMA here")
-                .also(m, "mGPU here")
-                .help("use whole GPUs (`gpu COUNT`) with RDMA, or drop `rdma`"),
-        );
-    }
-    let mut chosen: Option<(&str, Span)> = None;
-    for c in containers {
-        if let Some((t, span)) = &c.devices.card_type {
-            match chosen {
-                Some((first, first_span)) if first != t => cx.push(
-                    Diagnostic::error("DS0803", format!("GPU card types differ: `{first}` and `{t}`"))
-                        .at(*span, "another card type")
-                        .also(first_span, "first card type")
-                        .help("the pods of a daemonset land on nodes of one card type; use the same type everywhere"),
-                ),
-                Some(_) => {}
-                None => chosen = Some((t, *span)),
-            }
-        }
-    }
-    *gpu_type = chosen.map(|(t, _)| t.to_string());
 }

@@ -3,8 +3,8 @@
 //! API field path. The API server's rules on them (rules 38–42, 51: nameservers, search
 //! domains, options, IP addresses) run on the compiled object; the lints stay here.
 
+use super::cx::Cx;
 use super::keywords::DNS;
-use super::Cx;
 use crate::api::names;
 use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};

@@ -1,7 +1,7 @@
 //! Durations in the language (`10s`, `2m`, `1h30m`, `500ms`) → milliseconds, and the whole
 //! seconds that probes, hooks and tokens take, with `DS0601` when a value is not one.
 
-use super::Cx;
+use super::cx::Cx;
 use crate::diagnostics::Diagnostic;
 use crate::syntax::Arg;
 

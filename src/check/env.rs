@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::Cx;
+use super::cx::Cx;
 use crate::api::names;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{rel, Container, EnvFrom, EnvFromKind, EnvSource, EnvVar};

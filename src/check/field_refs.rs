@@ -2,7 +2,7 @@
 //! shared by env vars and downward-API files. The fields it may name are `api::fields`,
 //! checked on the compiled object by `validate::env` and `validate::downward_api`.
 
-use super::Cx;
+use super::cx::Cx;
 use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{EnvSource, Origins};

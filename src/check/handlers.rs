@@ -4,8 +4,8 @@
 //! sleep within the grace period: rules 122–125, 130) run on the compiled object
 //! (`validate::probes`), at the arguments recorded here.
 
+use super::cx::Cx;
 use super::options::{pairs, value, Opt, Options};
-use super::Cx;
 use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Handler, HttpGet, Origins, PortRef};

@@ -3,10 +3,10 @@
 //! the whole workload in `storage.rs`. Sub-paths, propagation and paths are the API server's
 //! rules, checked on the compiled object (`validate::mounts`) at the arguments recorded here.
 
+use super::cx::Cx;
 use super::options::{flag, value, Opt};
 use super::paths;
 use super::volumes::{build_source, invalid_path, relative_path, source_options};
-use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{rel, Origins, Propagation, VolumeMount, VolumeSource};
 use crate::source::Span;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::Cx;
+use super::cx::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind};

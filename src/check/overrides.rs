@@ -18,9 +18,9 @@ use k8s_openapi::api::core::v1::{Container, PodSpec};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
+use super::cx::Cx;
 use super::fragment_span::{locate_offset, locate_path, show_path};
 use super::schema::{required_at, shape_at, Shape, Step};
-use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::Fragment;
 use crate::source::Span;

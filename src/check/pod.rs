@@ -5,22 +5,16 @@
 use std::collections::HashMap;
 
 use super::container::ContainerFacts;
+use super::cx::Cx;
 use super::dns::{check_dns, check_host_alias};
 use super::overrides::{check_fragment, Target};
 use super::scheduling::{check_node_affinity, check_pod_affinity, check_tolerate};
 use super::security::{check_conflicts, check_security, non_root_vs_user, SecuritySpans};
 use super::strategy::{self, StrategyState};
-use super::Cx;
 use crate::diagnostics::Diagnostic;
 use crate::model::{rel, DaemonSetModel};
 use crate::source::Span;
-use crate::syntax::{Arg, Statement};
-
-/// VKE pod annotations (`vke-keys.md` section 4).
-pub const IMAGE_CACHE_ANNOTATION: &str = "vci.vke.volcengine.com/enable-auto-create-imc";
-pub const VCI_ANNOTATION: &str = "vke.volcengine.com/burst-to-vci";
-/// The taint key of VCI virtual nodes.
-pub const VCI_TAINT: &str = "vci.vke.volcengine.com/node-type";
+use crate::syntax::Statement;
 
 /// Keywords that may be repeated: each adds an entry.
 const REPEATABLE: &[&str] = &[
@@ -218,31 +212,6 @@ fn flag_name(kw: &str) -> &'static str {
         "share-process-namespace" => "share-process-namespace",
         "vci" => "vci",
         _ => "image-cache",
-    }
-}
-
-/// A host port as written, and where.
-pub type HostPort = (i32, Span);
-
-/// `port ... host N`: splits the trailing host port, and its span, off the arguments. Its
-/// range is a rule of the API server, checked on the compiled object.
-pub fn split_host_port<'a>(cx: &mut Cx, s: &'a Statement) -> Option<(&'a [Arg], Option<HostPort>)> {
-    let n = s.args.len();
-    if n < 3 || s.args[n - 2].as_word() != Some("host") {
-        return Some((&s.args, None));
-    }
-    let arg = &s.args[n - 1];
-    let text = arg.as_text().unwrap_or_default();
-    match text.parse::<i32>() {
-        Ok(p) => Some((&s.args[..n - 2], Some((p, arg.span)))),
-        Err(_) => {
-            cx.push(
-                Diagnostic::error("DS0402", format!("invalid host port `{text}`"))
-                    .at(arg.span, "not a number")
-                    .help("write `port http 8080 host 80` to publish container port 8080 on port 80 of the node"),
-            );
-            None
-        }
     }
 }
 

@@ -4,9 +4,9 @@
 //! sleep within the grace period 130) run on the compiled object (`validate::probes`,
 //! `validate::container`), at the arguments recorded here.
 
+use super::cx::Cx;
 use super::handlers::{check_handler, Use};
 use super::options::{value, Opt, Options};
-use super::Cx;
 use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{

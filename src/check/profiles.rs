@@ -2,7 +2,7 @@
 //! runtime-default|unconfined|localhost PROFILE`, `selinux KEY=VALUE ...`, read into the model.
 //! The API server's rules on a localhost profile (rules 61, 62) run on the compiled object.
 
-use super::Cx;
+use super::cx::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Profile, SeLinux, Security};
 use crate::source::Span;

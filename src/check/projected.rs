@@ -5,11 +5,11 @@
 //! the resource fields are the API server's rules, checked on the compiled object
 //! (`validate::volume_files`, `validate::downward_api`) at the arguments recorded here.
 
+use super::cx::Cx;
 use super::field_refs::resource_field;
 use super::keywords::{DOWNWARD, PROJECTED};
 use super::options::{flag, pairs, value, Opt};
-use super::volumes::{file_mode, keyed};
-use super::Cx;
+use super::volume_files::{file_mode, keyed};
 use crate::api::FieldPath;
 use crate::diagnostics::Diagnostic;
 use crate::model::{

@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
+use super::cx::Cx;
 use super::devices::{MGPU_CORE, MGPU_MEMORY, NVIDIA_GPU, RDMA};
-use super::Cx;
 use crate::api::quantity::Quantity;
 use crate::diagnostics::Diagnostic;
 use crate::model::{rel, Container};

@@ -3,8 +3,8 @@
 //! server's rules on them (rules 138–152: toleration values and times, weights, value counts)
 //! run on the compiled object. Node selectors are plain `KEY=VALUE` maps, read by `check/pod.rs`.
 
+use super::cx::Cx;
 use super::selector::{item, Item, RequirementSpans, SelectorKind};
-use super::Cx;
 use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{

@@ -3,8 +3,8 @@
 //! AppArmor and SELinux. The same keywords serve both levels; the caller admits the ones its
 //! level has.
 
+use super::cx::Cx;
 use super::profiles::{profile, selinux};
-use super::Cx;
 use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Origins, Security};

@@ -4,7 +4,7 @@
 //! the origins, since the keys' and values' forms and how many values an operator takes
 //! (rules 8, 13–15, 139, 140) are rules of the API server, checked on the compiled object.
 
-use super::Cx;
+use super::cx::Cx;
 use crate::api::FieldPath;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Origins, Requirement};

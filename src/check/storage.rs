@@ -7,10 +7,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::container::ContainerFacts;
+use super::cx::Cx;
 use super::mounts::MountTarget;
 use super::paths::{derived_name, same_place, unique_name};
 use super::volumes::DeclaredVolume;
-use super::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{rel, DaemonSetModel, Origins, Volume, VolumeMount, VolumeSource};
 use crate::source::Span;

@@ -3,7 +3,7 @@
 //! collected first and joined at the end of the daemonset; the API server's rules on the limits
 //! (rules 26–28: not negative, at most 100%, exactly one of the two non-zero) run on the object.
 
-use super::Cx;
+use super::cx::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{rel, IntOrPercent, Origins, UpdateStrategy};
 use crate::source::Span;

@@ -5,12 +5,12 @@
 use std::collections::HashMap;
 
 use super::container::check_container;
-use super::devices::check_gpu_kinds;
+use super::cx::Cx;
 use super::keywords::WORKLOAD;
 use super::pod::{check_pod_setting, PodState};
 use super::storage::{check_timezone, resolve};
+use super::vke::check_gpu_kinds;
 use super::volumes::check_volume;
-use super::Cx;
 use crate::api::names;
 use crate::api::FieldPath;
 use crate::diagnostics::Diagnostic;

@@ -8,11 +8,11 @@
 //! so it is asked first.
 
 use crate::api::{FieldPath, Seg};
-use crate::manifest::spans::{self, DocSpans};
 use crate::model::{DaemonSetModel, FragmentOrigin, Origins};
 use crate::source::Span;
 use crate::syntax::StrLayout;
 use crate::validate::locate::Locator;
+use crate::yaml::spans::{self, DocSpans};
 
 /// An override, where its fields land in the object, and where they were written.
 struct Placed<'a> {

@@ -100,9 +100,9 @@ pub fn read_objects(text: &str) -> Result<Vec<Value>, InputError> {
             .map_err(|e| InputError::Parse {
                 message: e.to_string(),
             })?;
-        let spans = crate::manifest::spans::index(text);
+        let spans = crate::yaml::spans::index(text);
         for (doc, spans) in documents.iter_mut().zip(&spans) {
-            crate::manifest::yaml11::reread(doc, &Default::default(), spans);
+            crate::yaml::yaml11::reread(doc, &Default::default(), spans);
         }
         documents
     };

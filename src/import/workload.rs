@@ -7,7 +7,7 @@ use serde_json::{Map, Value as Json};
 
 use super::values::{duration, int_at, is_true, object, pair_statements, str_at, strings, text};
 use super::{container, scheduling, security, storage};
-use crate::check::pod::{IMAGE_CACHE_ANNOTATION, VCI_ANNOTATION};
+use crate::check::vke::{IMAGE_CACHE_ANNOTATION, VCI_ANNOTATION};
 use crate::print::{Node, Value};
 
 /// The `daemonset` statement for the canonical object `ds` (its name already checked).

@@ -4,9 +4,6 @@
 //! This is what `dsc check FILE.yaml` runs: a CI job can check the output of a Helm chart or a
 //! Kustomize overlay before it is applied. Other kinds are skipped with a note.
 
-pub mod spans;
-pub(crate) mod yaml11;
-
 use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Deserialize;
@@ -18,7 +15,8 @@ use crate::diagnostics::Diagnostic;
 use crate::source::{SourceFile, Span};
 use crate::validate::locate::{self, to_diagnostic, Locator};
 use crate::validate::{self, Finding, Node};
-use spans::DocSpans;
+use crate::yaml::spans::{self, DocSpans};
+use crate::yaml::yaml11;
 
 /// What checking a manifest found.
 #[derive(Debug, Default)]

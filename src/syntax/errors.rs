@@ -3,7 +3,7 @@
 
 use pest::error::{Error, ErrorVariant, InputLocation};
 
-use super::parser::Rule;
+use super::grammar::Rule;
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 

@@ -2,6 +2,7 @@
 
 mod ast;
 mod errors;
+mod grammar;
 mod parser;
 mod strings;
 

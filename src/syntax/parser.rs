@@ -6,13 +6,10 @@ use pest::Parser as _;
 
 use super::ast::{Arg, ArgKind, Ast, Block, Bounds, Statement, StrLayout};
 use super::errors::syntax_error;
+use super::grammar::{DsParser, Rule};
 use super::strings::{dedent_multiline, multiline_layout, unescape};
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
-
-#[derive(pest_derive::Parser)]
-#[grammar = "../grammar/ds.pest"]
-pub(super) struct DsParser;
 
 /// Parses a whole file. Statements that do not parse are reported and left out of the tree.
 pub fn parse(text: &str) -> (Ast, Vec<Diagnostic>) {

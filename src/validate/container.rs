@@ -7,18 +7,10 @@ use std::collections::HashMap;
 
 use super::field::Node;
 use super::findings::Findings;
+use super::pod_context::PodContext;
 use super::volumes::Volumes;
 use super::{env, mounts, ports, probes, resources, security};
 use crate::api::names::dns_label;
-
-/// What every container of one pod spec is checked against: the pod's own settings after
-/// defaulting.
-pub struct PodContext<'a> {
-    /// `terminationGracePeriodSeconds` (default 30); `None` when of the wrong type.
-    pub grace_period: Option<i64>,
-    /// `restartPolicy` (default `Always`).
-    pub restart_policy: &'a str,
-}
 
 /// validateContainers and validateInitContainers: every container and init container of the
 /// pod spec at `pod`.

@@ -154,7 +154,7 @@ impl Findings {
         self.invalid(at, problem).help(help)
     }
 
-    /// The problem a format check (`api::names`, `check::paths`) found, as an invalid
+    /// The problem a format check (`api::names`) found, as an invalid
     /// value; `true` when there was none.
     pub fn verdict(&mut self, at: &Node, verdict: crate::api::names::Verdict) -> bool {
         match verdict {

@@ -34,6 +34,7 @@ mod env;
 mod metadata;
 mod mounts;
 mod pod;
+mod pod_context;
 mod pod_meta;
 mod ports;
 mod probes;

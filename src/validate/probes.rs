@@ -7,9 +7,9 @@
 
 use serde_json::Value;
 
-use super::container::PodContext;
 use super::field::Node;
 use super::findings::Findings;
+use super::pod_context::PodContext;
 use crate::api::names::port_name;
 
 /// The probes, then the lifecycle handlers, of a container that may have them (a regular

@@ -99,7 +99,7 @@ mod tests {
     #[test]
     fn only_plain_scalars_are_reread() {
         let text = "a: 0644\nb: \"0644\"\nc: [on, 'on']\n";
-        let doc = super::super::spans::index(text).remove(0);
+        let doc = crate::yaml::spans::index(text).remove(0);
         let mut value: Value = serde_yaml::from_str(text).unwrap();
         reread(&mut value, &FieldPath::default(), &doc);
         assert_eq!(value, json!({"a": 420, "b": "0644", "c": [true, "on"]}));

@@ -1,0 +1,83 @@
+//! The checking context every statement check writes to: the diagnostics found so far and the
+//! names a statement may refer to, with the helpers all blocks share (unknown keywords,
+//! settings given twice, a block where none belongs, argument counts).
+
+use std::collections::HashMap;
+
+use super::keywords::{self, Keyword, CONTAINER, TOP_LEVEL, WORKLOAD};
+use crate::diagnostics::Diagnostic;
+use crate::source::Span;
+use crate::syntax::Statement;
+
+/// The checking context: collected diagnostics and the shared statement helpers.
+#[derive(Default)]
+pub(crate) struct Cx {
+    pub diags: Vec<Diagnostic>,
+    /// The container and init container names of the daemonset being checked, read before its
+    /// settings so a reference to a container can be checked where it is written.
+    pub container_names: Vec<String>,
+}
+
+impl Cx {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// Reports a keyword that is not valid in this block, with a suggestion.
+    pub fn unknown_keyword(&mut self, stmt: &Statement, known: &'static [Keyword], place: &str) {
+        let word = stmt.keyword.as_str();
+        let mut d = Diagnostic::error("DS0201", format!("unknown setting `{word}` {place}"))
+            .at(stmt.keyword_span, "not a setting here");
+        let elsewhere = [TOP_LEVEL, WORKLOAD, CONTAINER]
+            .iter()
+            .flat_map(|t| t.iter())
+            .find(|k| k.name == word);
+        // A setting of another block is a surer diagnosis than a close spelling here.
+        d = if let Some(k) = elsewhere {
+            d.help(format!("`{}` belongs in {}, not {place}", k.name, k.place))
+        } else if let Some(k) = crate::diagnostics::did_you_mean(word, known.iter().map(|k| k.name))
+        {
+            let k = known.iter().find(|x| x.name == k).map_or(k, |x| x.usage);
+            d.help(format!("did you mean `{k}`?"))
+        } else {
+            d.help(keywords::listing(known))
+        };
+        self.push(d);
+    }
+
+    /// Reports a second occurrence of a setting that may appear once.
+    pub fn once(&mut self, seen: &mut HashMap<String, Span>, stmt: &Statement) -> bool {
+        if let Some(first) = seen.get(&stmt.keyword) {
+            self.push(
+                Diagnostic::error("DS0203", format!("`{}` is set twice", stmt.keyword))
+                    .at(stmt.keyword_span, "set again here")
+                    .also(*first, "first set here")
+                    .help("keep one of them"),
+            );
+            return false;
+        }
+        seen.insert(stmt.keyword.clone(), stmt.keyword_span);
+        true
+    }
+
+    /// Reports a `{ ... }` block given to a setting that takes none.
+    pub fn no_block(&mut self, stmt: &Statement) {
+        if let Some(block) = &stmt.block {
+            self.push(
+                Diagnostic::error(
+                    "DS0205",
+                    format!("`{}` does not take a block", stmt.keyword),
+                )
+                .at(
+                    Span::new(block.span.start, block.span.start + 1),
+                    "unexpected block",
+                )
+                .help(format!(
+                    "write `{}` on one line: `{}`",
+                    stmt.keyword,
+                    keywords::usage(&stmt.keyword)
+                )),
+            );
+        }
+    }
+}
