@@ -85,7 +85,7 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
 fn walk(path: &Path, field: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<Change>) {
     match (old, new) {
         (None, None) => {}
-        (Some(a), Some(b)) if a == b => {}
+        (Some(a), Some(b)) if same(path, a, b) => {}
         (Some(Value::Object(a)), Some(Value::Object(b))) => compare_maps(path, a, b, out),
         (None, Some(Value::Object(b))) if !b.is_empty() => compare_maps(path, &Map::new(), b, out),
         (Some(Value::Object(a)), None) if !a.is_empty() => compare_maps(path, a, &Map::new(), out),
@@ -132,7 +132,39 @@ fn leaf(path: &Path, old: Option<&Value>, new: Option<&Value>) -> Option<Change>
             change.op = Op::Change;
         }
     }
-    (change.from != change.to).then_some(change)
+    let same = match (&change.from, &change.to) {
+        (Some(a), Some(b)) => same(path, a, b),
+        (a, b) => a == b,
+    };
+    (!same).then_some(change)
+}
+
+/// Two values are the same when they are equal, or are quantities of one value: a live object
+/// may hold `memory: "1073741824"` where the spec says `1Gi`, and the canonical form keeps each
+/// spelling (so import writes the units the user chose), so quantities compare by value here.
+fn same(path: &Path, a: &Value, b: &Value) -> bool {
+    a == b
+        || (holds_quantity(path) && quantity_value(a).is_some_and(|x| Some(x) == quantity_value(b)))
+}
+
+/// A resource amount (`limits`, `requests`, `overhead` entries), a divisor or a size limit.
+fn holds_quantity(path: &Path) -> bool {
+    let key = |from_end: usize| match path.0.iter().rev().nth(from_end) {
+        Some(Segment::Key(k)) => Some(k.as_str()),
+        _ => None,
+    };
+    matches!(key(0), Some("divisor" | "sizeLimit"))
+        || matches!(key(1), Some("limits" | "requests" | "overhead"))
+}
+
+/// The exact value of a quantity written as a string or a number, in billionths.
+fn quantity_value(v: &Value) -> Option<i128> {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    crate::api::quantity::exact::parse(text.trim())?.nanos()
 }
 
 /// The merge keys of all items, if the list is keyed and no key repeats.
@@ -275,6 +307,36 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn quantities_compare_by_value_whatever_their_spelling() {
+        let res = |limits: Value, requests: Value| {
+            json!({"spec": {"containers": [{"name": "a",
+                "resources": {"limits": limits, "requests": requests}}]}})
+        };
+        let old = res(
+            json!({"memory": "1073741824", "cpu": "1"}),
+            json!({"memory": "0.5Gi", "cpu": 0.25}),
+        );
+        let new = res(
+            json!({"memory": "1Gi", "cpu": "1000m"}),
+            json!({"memory": "512Mi", "cpu": "250m"}),
+        );
+        assert_eq!(lines(old.clone(), new), Vec::<String>::new());
+        let bigger = res(
+            json!({"memory": "1073741825", "cpu": "1"}),
+            json!({"memory": "512Mi", "cpu": "250m"}),
+        );
+        assert_eq!(
+            lines(old, bigger),
+            vec![r#"change spec.containers.a.resources.limits.memory "1073741824" "1073741825""#]
+        );
+        // Only quantities: the same digits elsewhere are compared as written.
+        assert_eq!(
+            lines(json!({"image": "1Gi"}), json!({"image": "1073741824"})).len(),
+            1
+        );
     }
 
     #[test]

@@ -164,15 +164,21 @@ pub fn diff(old: Option<&Value>, new: &Value, opts: &DiffOptions) -> DiffReport 
             .to_string()
     };
     let (namespace, name) = (meta("namespace"), meta("name"));
-    let unified = render::unified_diff(
-        old_canon.as_ref().map(text).as_deref(),
-        &text(&new_canon),
-        (
-            &header(&opts.from_label, &namespace, &name),
-            &header(&opts.to_label, &namespace, &name),
-        ),
-        opts.context_lines,
-    );
+    // With no change, the texts can still differ in how equal quantities are spelled
+    // (`1073741824` and `1Gi`): no diff is shown for those.
+    let unified = if old_canon.is_some() && changes.is_empty() {
+        String::new()
+    } else {
+        render::unified_diff(
+            old_canon.as_ref().map(text).as_deref(),
+            &text(&new_canon),
+            (
+                &header(&opts.from_label, &namespace, &name),
+                &header(&opts.to_label, &namespace, &name),
+            ),
+            opts.context_lines,
+        )
+    };
     DiffReport {
         kind: new_canon["kind"]
             .as_str()
