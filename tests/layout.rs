@@ -44,6 +44,21 @@ fn sources(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// The files of module `name` in folder `dir`: `name.rs`, and everything under `name/`.
+fn module_files(dir: &Path, name: &str) -> Vec<std::path::PathBuf> {
+    let sub = dir.join(name);
+    let mut files = if sub.is_dir() {
+        sources(&sub)
+    } else {
+        Vec::new()
+    };
+    let file = dir.join(format!("{name}.rs"));
+    if file.is_file() {
+        files.push(file);
+    }
+    files
+}
+
 /// A circle in `graph`, as the chain of its modules, if there is one.
 fn circle(graph: &Graph) -> Option<Vec<String>> {
     fn visit(
@@ -116,18 +131,8 @@ fn stages_depend_on_each_other_in_one_direction() {
     );
     let mut graph = Graph::new();
     for stage in &stages {
-        let file = src().join(format!("{stage}.rs"));
-        let dir = src().join(stage);
-        let mut files = if dir.is_dir() {
-            sources(&dir)
-        } else {
-            Vec::new()
-        };
-        if file.is_file() {
-            files.push(file);
-        }
         let uses = graph.entry(stage.clone()).or_default();
-        for f in files {
+        for f in module_files(&src(), stage) {
             let text = code_of(&f);
             for used in used_after(&text, "crate::") {
                 if stages.contains(&used) && &used != stage {
@@ -174,18 +179,8 @@ fn files_of_each_folder_depend_on_each_other_in_one_direction() {
         // The folder's `mod.rs` is its root: it declares and calls the others.
         modules.remove("mod");
         for module in &modules {
-            let file = dir.join(format!("{module}.rs"));
-            let sub = dir.join(module);
-            let mut files = if sub.is_dir() {
-                sources(&sub)
-            } else {
-                Vec::new()
-            };
-            if file.is_file() {
-                files.push(file);
-            }
             let uses = graph.entry(module.clone()).or_default();
-            for f in files {
+            for f in module_files(&dir, module) {
                 let text = code_of(&f);
                 // Only the folder's own files use `super::` for a sibling (a file in a
                 // subfolder reaches its siblings the same way, one level down).
