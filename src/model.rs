@@ -55,7 +55,7 @@ pub struct Container {
     pub name: String,
     /// Where the `container` or `init` statement is, for findings on the final object.
     pub span: Span,
-    /// The full reference as emitted (`latest` added when no tag or digest was given).
+    /// The full reference as emitted: as written, a missing tag left missing.
     pub image: String,
     pub pull_policy: PullPolicy,
     pub command: Vec<String>,

@@ -1,12 +1,13 @@
-//! Image references: `[registry/]repository[:tag][@digest]`, the `latest` default (F8) and the
-//! pull-policy default rule (F9), which the compiler writes out explicitly.
+//! Image references: `[registry/]repository[:tag][@digest]`, written as given (the API server
+//! adds no tag: a runtime reads none as `latest`, F8), and the pull-policy default rule (F9).
 
 use crate::model::PullPolicy;
 
 /// A checked image reference.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageRef {
-    /// The reference as emitted: `:latest` is added when neither tag nor digest was given.
+    /// The reference as emitted: as written (no `:latest` is added; the runtime reads a missing
+    /// tag as `latest`, and the lint `floating-tag` warns).
     pub full: String,
     pub tag: Option<String>,
     pub digest: Option<String>,
@@ -125,13 +126,8 @@ pub fn parse_image(text: &str) -> Result<ImageRef, String> {
             });
         }
     }
-    let full = if tag.is_none() && digest.is_none() {
-        format!("{text}:latest")
-    } else {
-        text.to_string()
-    };
     Ok(ImageRef {
-        full,
+        full: text.to_string(),
         tag: tag.map(str::to_string),
         digest: digest.map(str::to_string),
         parsed: true,
@@ -148,7 +144,7 @@ mod tests {
         assert_eq!(i.tag.as_deref(), Some("2.2.0"));
         assert_eq!(i.default_pull_policy(), PullPolicy::IfNotPresent);
         let i = parse_image("localhost:5000/agent").unwrap();
-        assert_eq!(i.full, "localhost:5000/agent:latest");
+        assert_eq!(i.full, "localhost:5000/agent");
         assert_eq!(i.default_pull_policy(), PullPolicy::Always);
         let digest = format!("busybox@sha256:{}", "a".repeat(64));
         let i = parse_image(&digest).unwrap();

@@ -69,11 +69,6 @@ fn image(c: &Json, out: &mut Vec<Node>) {
     };
     let placeholder = format!("{PLACEHOLDER}/{}", str_at(c, "name").unwrap_or("image"));
     let (image, parsed, comment) = match parse_image(given) {
-        Ok(parsed) if parsed.tag.is_none() && parsed.digest.is_none() => (
-            given,
-            Ok(parsed),
-            Some("# no tag: the override keeps the image as written"),
-        ),
         Ok(parsed) => (given, Ok(parsed), None),
         // Not a reference, but the API server takes it: the statement keeps it, with a warning.
         Err(_) if relaxed_image(given).is_ok() => (given, Ok(unparsed_image(given)), None),
