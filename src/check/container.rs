@@ -205,7 +205,11 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                 .help("add `image REGISTRY/REPOSITORY:TAG` inside the block"),
         ),
     }
-    if !init && !c.resources.limits.contains_key("memory") && !c.image.is_empty() {
+    // A `memory` statement whose value is wrong is reported as such, not as a missing limit.
+    let memory_unread = block.statements.iter().any(|s| s.keyword == "memory")
+        && !c.resources.requests.contains_key("memory");
+    if !init && !memory_unread && !c.resources.limits.contains_key("memory") && !c.image.is_empty()
+    {
         cx.push(
             Diagnostic::warning(
                 "DS0902",

@@ -35,10 +35,8 @@ impl Cx {
         // A setting of another block is a surer diagnosis than a close spelling here.
         d = if let Some(k) = elsewhere {
             d.help(format!("`{}` belongs in {}, not {place}", k.name, k.place))
-        } else if let Some(k) = crate::diagnostics::did_you_mean(word, known.iter().map(|k| k.name))
-        {
-            let k = known.iter().find(|x| x.name == k).map_or(k, |x| x.usage);
-            d.help(format!("did you mean `{k}`?"))
+        } else if let Some(k) = keywords::closest(word, known) {
+            d.help(format!("did you mean `{}`?", k.usage))
         } else {
             d.help(keywords::listing(known))
         };

@@ -79,6 +79,23 @@ pub fn check_env(
             }
         }
     }
+    // `env FOO: bar`: YAML's `:` instead of `=`.
+    if let [name, value] = stmt.args.as_slice() {
+        if let (Some(n), Some(v)) = (
+            name.as_word().and_then(|w| w.strip_suffix(':')),
+            value.as_text(),
+        ) {
+            cx.push(
+                Diagnostic::error("DS0202", "expected `NAME=VALUE`")
+                    .at(
+                        name.span.to(value.span),
+                        "`NAME: VALUE` is YAML; a spec writes `=`",
+                    )
+                    .help(format!("write `env {n}={v}`")),
+            );
+            return;
+        }
+    }
     // `env FOO bar`: the `=` forgotten.
     if let [name, value] = stmt.args.as_slice() {
         if let (Some(n), Some(v)) = (name.as_word(), value.as_text()) {

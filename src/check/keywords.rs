@@ -265,3 +265,38 @@ pub fn listing(known: &'static [Keyword]) -> &'static str {
     built.push((key, text));
     text
 }
+
+/// Words other tools use for a setting, and the keyword dsc has for it: a near spelling of one
+/// ("enviroment") is a surer guess than the closest keyword by letters (`env-from`).
+pub static ALIASES: &[(&str, &str)] = &[
+    ("environment", "env"),
+    ("environ", "env"),
+    ("variables", "env"),
+    ("volumemount", "mount"),
+    ("volume-mount", "mount"),
+    ("volumemounts", "mount"),
+    ("volume-mounts", "mount"),
+    ("imagepullpolicy", "pull"),
+    ("pull-policy", "pull"),
+    ("nodeselector", "node-selector"),
+    ("serviceaccount", "service-account"),
+    ("hostnetwork", "host-network"),
+];
+
+/// The keyword of `known` that `word` most likely means: the closest keyword by letters, unless
+/// an [`ALIASES`] entry is closer still (`enviroment` is `environment` misspelled, so `env`).
+pub fn closest(word: &str, known: &'static [Keyword]) -> Option<&'static Keyword> {
+    use crate::diagnostics::did_you_mean;
+    let similarity = |a: &str| strsim::jaro_winkler(&word.to_ascii_lowercase(), a);
+    let direct = did_you_mean(word, known.iter().map(|k| k.name))
+        .and_then(|name| known.iter().find(|k| k.name == name));
+    let alias = did_you_mean(word, ALIASES.iter().map(|(a, _)| *a)).and_then(|alias| {
+        let (_, target) = ALIASES.iter().find(|(a, _)| *a == alias)?;
+        Some((alias, known.iter().find(|k| k.name == *target)?))
+    });
+    match (direct, alias) {
+        (Some(d), Some((a, k))) if similarity(a) > similarity(d.name) => Some(k),
+        (Some(d), _) => Some(d),
+        (None, alias) => alias.map(|(_, k)| k),
+    }
+}

@@ -35,10 +35,20 @@ pub fn check_request_limit(cx: &mut Cx, stmt: &Statement, c: &mut Container) {
     };
     let (request, limit) = match &value.kind {
         ArgKind::Range(bounds) => (
-            bounds.low.as_ref().and_then(|(t, s)| quantity(cx, t, *s)),
-            bounds.high.as_ref().and_then(|(t, s)| quantity(cx, t, *s)),
+            bounds
+                .low
+                .as_ref()
+                .and_then(|(t, s)| quantity(cx, &name, t, *s)),
+            bounds
+                .high
+                .as_ref()
+                .and_then(|(t, s)| quantity(cx, &name, t, *s)),
         ),
-        ArgKind::Number(t) => (quantity(cx, t, value.span), None),
+        ArgKind::Number(t) => (quantity(cx, &name, t, value.span), None),
+        // A quoted quantity reads as the same quantity, as a quoted port number does.
+        ArgKind::Str { value: t, .. } if Quantity::parse(t).is_ok() => {
+            (quantity(cx, &name, t, value.span), None)
+        }
         _ => {
             cx.push(
                 Diagnostic::error(
@@ -148,17 +158,61 @@ fn example(name: &str) -> &'static str {
     }
 }
 
-fn quantity(cx: &mut Cx, text: &str, span: Span) -> Option<(Quantity, Span)> {
+fn quantity(cx: &mut Cx, name: &str, text: &str, span: Span) -> Option<(Quantity, Span)> {
     match Quantity::parse(text) {
         Ok(q) => Some((q, span)),
         Err(why) => {
+            let (label, help) = match byte_unit_fix(name, text) {
+                Some(fix) => (
+                    "units take no `b` for bytes".to_string(),
+                    format!("write `{fix}`: {}", unit_meaning(name, &fix)),
+                ),
+                None => (
+                    why,
+                    "quantities are a number and an optional unit: `250m`, `0.5`, `128Mi`, `1Gi`"
+                        .to_string(),
+                ),
+            };
             cx.push(
                 Diagnostic::error("DS0410", format!("invalid quantity `{text}`"))
-                    .at(span, why)
-                    .help("quantities are a number and an optional unit: `250m`, `0.5`, `128Mi`, `1Gi`"),
+                    .at(span, label)
+                    .help(help),
             );
             None
         }
+    }
+}
+
+/// The quantity meant by a unit written with a `b` for bytes (`100mb`, `512MB`, `1gb`):
+/// for memory and storage the binary unit (`100Mi`), for cpu the millicores `100m` when the
+/// letter before the `b` is an `m`.
+fn byte_unit_fix(name: &str, text: &str) -> Option<String> {
+    let base = text.strip_suffix(['b', 'B'])?;
+    let unit = base.chars().last()?;
+    let number = &base[..base.len() - unit.len_utf8()];
+    if number.is_empty() || Quantity::parse(number).is_err() {
+        return None;
+    }
+    let fix = match (name, unit.to_ascii_lowercase()) {
+        ("cpu", 'm') => format!("{number}m"),
+        ("cpu", _) => return None,
+        (_, 'k') => format!("{number}Ki"),
+        (_, 'm') => format!("{number}Mi"),
+        (_, 'g') => format!("{number}Gi"),
+        (_, 't') => format!("{number}Ti"),
+        _ => return None,
+    };
+    Quantity::parse(&fix).is_ok().then_some(fix)
+}
+
+fn unit_meaning(name: &str, fix: &str) -> String {
+    if name == "cpu" {
+        format!(
+            "`m` is a thousandth of a core, so `{fix}` is {} cores",
+            Quantity::parse(fix).map_or(0.0, |q| q.as_f64())
+        )
+    } else {
+        "Kubernetes writes bytes without a `b`: `Ki`, `Mi`, `Gi` are powers of 1024 (`K`, `M`, `G` powers of 1000)".to_string()
     }
 }
 
