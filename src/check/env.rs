@@ -79,6 +79,12 @@ pub fn check_env(
             }
         }
     }
+    // `env "LOG LEVEL"=info` (a quoted name) and `env É=1` (a name outside ASCII): say what is
+    // wrong with the name, and the name to write.
+    if let Some(d) = bad_name(stmt.args.as_slice()) {
+        cx.push(d);
+        return;
+    }
     // `env FOO: bar`: YAML's `:` instead of `=`.
     if let [name, value] = stmt.args.as_slice() {
         if let (Some(n), Some(v)) = (
@@ -393,4 +399,60 @@ fn secret_looking(cx: &mut Cx, name: &str, value: &str, arg: &Arg) {
             )),
         );
     }
+}
+
+/// A name the grammar cannot read as one: quoted (`"LOG LEVEL"=info`, read as a string and a
+/// word), or with a character outside ASCII (`É=1`, read as one word).
+fn bad_name(args: &[Arg]) -> Option<Diagnostic> {
+    let (name, span, value) = match args {
+        [first, second, ..] if matches!(first.kind, ArgKind::Str { .. }) => {
+            let value = second.as_word()?.strip_prefix('=')?;
+            (
+                first.as_text()?,
+                first.span.to(second.span),
+                value.to_string(),
+            )
+        }
+        [first, ..] => {
+            let (name, value) = first.as_word()?.split_once('=')?;
+            if name.is_ascii() {
+                return None;
+            }
+            (name.to_string(), first.span, value.to_string())
+        }
+        _ => return None,
+    };
+    let fix: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "_.-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let quoted_only = fix == name;
+    let why = if quoted_only {
+        "an env name is written without quotes"
+    } else if !name.is_ascii() {
+        "an env name is ASCII: letters, digits, `_`, `-` and `.`"
+    } else {
+        "an env name holds letters, digits, `_`, `-` and `.`, and no quotes"
+    };
+    let help = if fix.chars().any(|c| c.is_ascii_alphanumeric()) {
+        format!("write `env {fix}={value}`")
+    } else {
+        format!("name it in ASCII letters, digits and `_`: `env NAME={value}`")
+    };
+    let message = if quoted_only {
+        format!("the env name `{name}` is quoted")
+    } else {
+        format!("`{name}` cannot be an env name")
+    };
+    Some(
+        Diagnostic::error("DS0202", message)
+            .at(span, why)
+            .help(help),
+    )
 }
