@@ -85,33 +85,19 @@ pub fn check_env(
         cx.push(d);
         return;
     }
-    // `env FOO: bar`: YAML's `:` instead of `=`.
+    // `env FOO: bar` (YAML's `:`) or `env FOO bar` (the `=` forgotten).
     if let [name, value] = stmt.args.as_slice() {
-        if let (Some(n), Some(v)) = (
-            name.as_word().and_then(|w| w.strip_suffix(':')),
-            value.as_text(),
-        ) {
-            cx.push(
-                Diagnostic::error("DS0202", "expected `NAME=VALUE`")
-                    .at(
-                        name.span.to(value.span),
-                        "`NAME: VALUE` is YAML; a spec writes `=`",
-                    )
-                    .help(format!("write `env {n}={v}`")),
-            );
-            return;
-        }
-    }
-    // `env FOO bar`: the `=` forgotten.
-    if let [name, value] = stmt.args.as_slice() {
-        if let (Some(n), Some(v)) = (name.as_word(), value.as_text()) {
-            if names::env_name(n).is_ok() && !matches!(value.kind, ArgKind::Pair { .. }) {
+        if let (Some(word), Some(v)) = (name.as_word(), value.as_text()) {
+            let (n, why) = match word.strip_suffix(':') {
+                Some(n) => (n, "`NAME: VALUE` is YAML; a spec writes `=`"),
+                None => (word, "no `=` between the name and the value"),
+            };
+            let missing_equals =
+                names::env_name(n).is_ok() && !matches!(value.kind, ArgKind::Pair { .. });
+            if n.len() < word.len() || missing_equals {
                 cx.push(
                     Diagnostic::error("DS0202", "expected `NAME=VALUE`")
-                        .at(
-                            name.span.to(value.span),
-                            "no `=` between the name and the value",
-                        )
+                        .at(name.span.to(value.span), why)
                         .help(format!("write `env {n}={v}`")),
                 );
                 return;

@@ -173,11 +173,18 @@ fn normalize_values(v: &mut Value, key: &str) {
     }
 }
 
+/// The text of a quantity written as a string or a bare number.
+pub(super) fn quantity_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 fn normalize_quantity(v: &mut Value, rounding: Rounding) {
-    let text = match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        _ => return,
+    let Some(text) = quantity_text(v) else {
+        return;
     };
     if let Some(canonical) = canonical_quantity(&text, rounding) {
         *v = Value::String(canonical);

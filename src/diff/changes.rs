@@ -8,6 +8,7 @@
 //! items are matched by value. When one side lacks a value the server defaults, the default
 //! stands in for it (`maxUnavailable: 1 (default) → 10%`).
 
+use super::canonical::quantity_text;
 use super::defaults::default_for;
 use super::path::{item_key, ItemKey, Path, Segment};
 use serde_json::{Map, Value};
@@ -159,12 +160,7 @@ fn holds_quantity(path: &Path) -> bool {
 
 /// The exact value of a quantity written as a string or a number, in billionths.
 fn quantity_value(v: &Value) -> Option<i128> {
-    let text = match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        _ => return None,
-    };
-    crate::api::quantity::exact::parse(text.trim())?.nanos()
+    crate::api::quantity::exact::parse(quantity_text(v)?.trim())?.nanos()
 }
 
 /// The merge keys of all items, if the list is keyed and no key repeats.
