@@ -72,7 +72,7 @@ pub fn objects_to_findings(
         .iter()
         .filter(|d| d.severity == diagnostics::Severity::Error)
         .filter_map(|d| d.labels.first())
-        .map(|l| (l.span.start, l.span.end))
+        .map(|l| (l.span.start(), l.span.end()))
         .collect();
     let mut seen = std::collections::HashSet::new();
     for (ds, manifest) in spec.daemonsets.iter().zip(manifests) {
@@ -102,7 +102,7 @@ pub fn objects_to_findings(
             let Some(label) = d.labels.first() else {
                 continue;
             };
-            let place = (label.span.start, label.span.end);
+            let place = (label.span.start(), label.span.end());
             if !blocked.contains(&place) && seen.insert((place, label.message.clone())) {
                 out.push(d);
             }

@@ -4,24 +4,45 @@ use std::fmt;
 use std::sync::OnceLock;
 
 /// A byte range `start..end` in one source file.
+///
+/// Offsets are kept as 32 bits: every value of the checked model and every node of the syntax
+/// tree carries a span, and the inputs dsc reads are capped far below 4 GiB
+/// ([`MAX_SPEC_BYTES`], [`MAX_MANIFEST_BYTES`]). An offset beyond that range is clamped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    lo: u32,
+    hi: u32,
 }
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
+        let clamp = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        Span {
+            lo: clamp(start),
+            hi: clamp(end),
+        }
+    }
+
+    /// The offset of the first byte.
+    pub fn start(self) -> usize {
+        self.lo as usize
+    }
+
+    /// The offset just past the last byte.
+    pub fn end(self) -> usize {
+        self.hi as usize
     }
 
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
+        Span {
+            lo: self.lo.min(other.lo),
+            hi: self.hi.max(other.hi),
+        }
     }
 
     pub fn len(self) -> usize {
-        self.end.saturating_sub(self.start)
+        self.hi.saturating_sub(self.lo) as usize
     }
 
     pub fn is_empty(self) -> bool {
@@ -114,7 +135,7 @@ impl SourceFile {
 
     /// The text a span covers (empty when the span is out of range).
     pub fn slice(&self, span: Span) -> &str {
-        self.text.get(span.start..span.end).unwrap_or("")
+        self.text.get(span.start()..span.end()).unwrap_or("")
     }
 }
 

@@ -14,7 +14,7 @@ fn compile(text: &str) {
     for d in &compiled.diagnostics {
         for label in &d.labels {
             assert!(
-                label.span.start <= label.span.end && label.span.end <= text.len(),
+                label.span.start() <= label.span.end() && label.span.end() <= text.len(),
                 "{d:?}"
             );
         }

@@ -100,12 +100,12 @@ pub fn compile(data: &[u8]) {
         for label in &d.labels {
             let span = label.span;
             assert!(
-                span.start <= span.end && span.end <= text.len(),
+                span.start() <= span.end() && span.end() <= text.len(),
                 "label outside the text ({} bytes): {d:?}",
                 text.len()
             );
             assert!(
-                text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+                text.is_char_boundary(span.start()) && text.is_char_boundary(span.end()),
                 "label not on character boundaries: {d:?}"
             );
         }
@@ -196,7 +196,7 @@ pub fn import(data: &[u8]) {
         for d in dsc::manifest::check_manifest(&file, versions).diagnostics {
             for label in &d.labels {
                 assert!(
-                    label.span.end <= text.len() && label.span.start <= label.span.end,
+                    label.span.end() <= text.len() && label.span.start() <= label.span.end(),
                     "a label outside the manifest: {d:?}"
                 );
             }

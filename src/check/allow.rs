@@ -24,7 +24,7 @@ impl Allowances {
                 let at = d.primary_span();
                 d.severity == Severity::Error
                     || !self.scopes.iter().any(|(scope, code)| {
-                        *code == d.code && scope.start <= at.start && at.end <= scope.end
+                        *code == d.code && scope.start() <= at.start() && at.end() <= scope.end()
                     })
             })
             .collect()

@@ -20,7 +20,7 @@ impl Cx {
             let at = stmt.args.last().map_or(stmt.keyword_span, |a| a.span);
             self.push(
                 Diagnostic::error("DS0202", format!("`{}` needs a value", stmt.keyword))
-                    .at(Span::new(at.end, at.end), "value missing here")
+                    .at(Span::new(at.end(), at.end()), "value missing here")
                     .help(format!("write `{}`", usage(&stmt.keyword))),
             );
             return false;

@@ -58,10 +58,10 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
         name,
         // The head (`container NAME`), not the block: findings point at one line.
         span: Span::new(
-            stmt.keyword_span.start,
+            stmt.keyword_span.start(),
             stmt.args
                 .first()
-                .map_or(stmt.keyword_span.end, |a| a.span.end),
+                .map_or(stmt.keyword_span.end(), |a| a.span.end()),
         ),
         ..Default::default()
     };

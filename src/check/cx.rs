@@ -67,7 +67,7 @@ impl Cx {
                     format!("`{}` does not take a block", stmt.keyword),
                 )
                 .at(
-                    Span::new(block.span.start, block.span.start + 1),
+                    Span::new(block.span.start(), block.span.start() + 1),
                     "unexpected block",
                 )
                 .help(format!(

@@ -56,7 +56,7 @@ pub fn locate_offset(
     whole: Span,
 ) -> Span {
     let offset = offset.min(text.len());
-    let mut source = layout.body_start;
+    let mut source = layout.body_start();
     let mut line_start = 0;
     for line in text[..offset].split_inclusive('\n') {
         if !line.ends_with('\n') {
@@ -66,7 +66,7 @@ pub fn locate_offset(
         source += if body.is_empty() {
             1
         } else {
-            layout.indent + body.len() + 1
+            layout.indent() + body.len() + 1
         };
         line_start += line.len();
     }
@@ -74,7 +74,7 @@ pub fn locate_offset(
         .split('\n')
         .next()
         .is_none_or(str::is_empty);
-    let start = source + if line_is_blank { 0 } else { layout.indent } + (offset - line_start);
-    let start = start.clamp(whole.start, whole.end);
-    Span::new(start, (start + len.max(1)).min(whole.end))
+    let start = source + if line_is_blank { 0 } else { layout.indent() } + (offset - line_start);
+    let start = start.clamp(whole.start(), whole.end());
+    Span::new(start, (start + len.max(1)).min(whole.end()))
 }

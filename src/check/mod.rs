@@ -49,7 +49,7 @@ pub use keywords::{Keyword, CONTAINER, TOP_LEVEL, WORKLOAD};
 /// are errors; callers must not emit it unless the diagnostics hold no error.
 pub fn check(ast: &Ast) -> (CheckedSpec, Vec<Diagnostic>) {
     let mut cx = Cx::default();
-    let file_end = ast.statements.last().map_or(0, |s| s.span.end);
+    let file_end = ast.statements.last().map_or(0, |s| s.span.end());
     let (stripped, allowances) = allow::extract(ast, file_end, &mut cx);
     let ast = &stripped;
     let mut spec = CheckedSpec::default();

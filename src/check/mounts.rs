@@ -103,7 +103,7 @@ pub fn check_mount(cx: &mut Cx, stmt: &Statement) -> Option<PendingMount> {
         [at] if at.as_word() == Some("at") => {
             cx.push(
                 Diagnostic::error("DS0202", "`at` needs a mount path")
-                    .at(Span::new(at.span.end, at.span.end), "path missing here")
+                    .at(Span::new(at.span.end(), at.span.end()), "path missing here")
                     .help("write `at /PATH`, the directory inside the container"),
             );
             return None;
@@ -147,7 +147,7 @@ pub fn check_mount(cx: &mut Cx, stmt: &Statement) -> Option<PendingMount> {
                 }
                 _ => Diagnostic::error("DS0202", "the mount has no path in the container")
                     .at(
-                        Span::new(target_span.end, target_span.end),
+                        Span::new(target_span.end(), target_span.end()),
                         "`at PATH` missing",
                     )
                     .help(format!("write `mount {shown} at /PATH`")),

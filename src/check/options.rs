@@ -153,7 +153,10 @@ impl Cx {
                 };
                 self.push(
                     Diagnostic::error("DS0202", format!("`{}` needs {what}", opt.name))
-                        .at(Span::new(arg.span.end, arg.span.end), "value missing here")
+                        .at(
+                            Span::new(arg.span.end(), arg.span.end()),
+                            "value missing here",
+                        )
                         .help(format!("write `{}`", opt.usage)),
                 );
                 continue;

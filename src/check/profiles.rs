@@ -37,7 +37,7 @@ pub fn profile(cx: &mut Cx, s: &Statement) -> Option<Profile> {
             let at = s.args[0].span;
             cx.push(
                 Diagnostic::error("DS0715", format!("a localhost {} profile needs its name", s.keyword))
-                    .at(Span::new(at.end, at.end), "profile missing here")
+                    .at(Span::new(at.end(), at.end()), "profile missing here")
                     .help(if s.keyword == "seccomp" {
                         "write `seccomp localhost profiles/agent.json`, a path under the kubelet's seccomp directory"
                     } else {

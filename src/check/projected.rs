@@ -137,7 +137,7 @@ pub fn check(
 
 fn empty(span: Span, kind: &str, example: &str) -> Diagnostic {
     Diagnostic::error("DS0204", format!("the `{kind}` volume has nothing in it"))
-        .at(Span::new(span.start, span.start + 1), "empty block")
+        .at(Span::new(span.start(), span.start() + 1), "empty block")
         .help(format!("write `{example}`"))
 }
 

@@ -431,7 +431,7 @@ fn value_after<'a>(cx: &mut Cx, s: &'a Statement, i: usize, example: &str) -> Op
                     s.args[i].as_text().unwrap_or_default()
                 ),
             )
-            .at(Span::new(at.end, at.end), "value missing here")
+            .at(Span::new(at.end(), at.end()), "value missing here")
             .help(format!("write `{example}`")),
         );
     }

@@ -105,7 +105,7 @@ pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Opt
         cx.push(
             Diagnostic::error("DS0710", format!("`{key}` needs an operator"))
                 .at(
-                    Span::new(first.span.end, first.span.end),
+                    Span::new(first.span.end(), first.span.end()),
                     "operator missing here",
                 )
                 .help(format!(
@@ -150,7 +150,7 @@ pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Opt
             cx.push(
                 Diagnostic::error("DS0710", format!("`{op}` needs a value"))
                     .at(
-                        Span::new(op_arg.span.end, op_arg.span.end),
+                        Span::new(op_arg.span.end(), op_arg.span.end()),
                         "value missing here",
                     )
                     .help(match takes {

@@ -70,7 +70,10 @@ pub fn check_update(cx: &mut Cx, s: &Statement, st: &mut StrategyState) {
         let Some(value) = rest.next() else {
             cx.push(
                 Diagnostic::error("DS0202", format!("`{name}` needs a value"))
-                    .at(Span::new(opt.span.end, opt.span.end), "value missing here")
+                    .at(
+                        Span::new(opt.span.end(), opt.span.end()),
+                        "value missing here",
+                    )
                     .help(format!("write `{name} 1` or `{name} 10%`")),
             );
             return;

@@ -27,7 +27,7 @@ pub fn keyed(
         let item = at.field("items").index(items.len());
         let (path, mode) = match text.rsplit_once(':') {
             Some((path, mode)) if mode.starts_with('0') => {
-                let mode_span = Span::new(value.span.end - mode.len(), value.span.end);
+                let mode_span = Span::new(value.span.end() - mode.len(), value.span.end());
                 match paths::file_mode(mode) {
                     Ok(m) => {
                         o.record(item.field("mode"), mode_span);

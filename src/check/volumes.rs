@@ -151,7 +151,7 @@ pub fn build_source(
         (None, false) => {
             cx.push(
                 Diagnostic::error("DS0202", format!("`{kind}` needs {what}"))
-                    .at(Span::new(kind_span.end, kind_span.end), "missing here")
+                    .at(Span::new(kind_span.end(), kind_span.end()), "missing here")
                     .help(format!("write `{kind} {placeholder}`")),
             );
             return None;

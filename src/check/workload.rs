@@ -24,10 +24,10 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
         namespace: "default".into(),
         // The head (`daemonset NAME in NAMESPACE`), not the block: findings point at one line.
         span: Span::new(
-            stmt.keyword_span.start,
+            stmt.keyword_span.start(),
             stmt.args
                 .last()
-                .map_or(stmt.keyword_span.end, |a| a.span.end),
+                .map_or(stmt.keyword_span.end(), |a| a.span.end()),
         ),
         ..Default::default()
     };

@@ -110,7 +110,7 @@ impl<'a> SpecLocator<'a> {
 }
 
 fn locate(text: &str, layout: StrLayout, s: Span, whole: Span) -> Span {
-    crate::check::fragment_span::locate_offset(text, layout, s.start, s.end - s.start, whole)
+    crate::check::fragment_span::locate_offset(text, layout, s.start(), s.end() - s.start(), whole)
 }
 
 impl Locator for SpecLocator<'_> {

@@ -94,8 +94,8 @@ impl Diagnostic {
     /// can land inside a character; a report must not.
     pub fn fit_to(&mut self, text: &str) {
         for label in &mut self.labels {
-            let start = clamp_to_char_boundary(text, label.span.start);
-            let mut end = label.span.end.clamp(start, text.len());
+            let start = clamp_to_char_boundary(text, label.span.start());
+            let mut end = label.span.end().clamp(start, text.len());
             while !text.is_char_boundary(end) {
                 end += 1;
             }
@@ -154,7 +154,7 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 
 /// Sorts diagnostics by position, keeping the order of those at the same place.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by_key(|d| d.primary_span().start);
+    diagnostics.sort_by_key(|d| d.primary_span().start());
 }
 
 /// "did you mean `x`?" for the closest candidate, when one is close enough.

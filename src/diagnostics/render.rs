@@ -24,7 +24,7 @@ pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
     let spans: Vec<(usize, usize)> = d
         .labels
         .iter()
-        .map(|l| (l.span.start, l.span.end))
+        .map(|l| (l.span.start(), l.span.end()))
         .collect();
     // miette sees only the lines the labels are on, so a report costs the size of its lines.
     let (excerpt, spans) = Excerpt::new(file, &spans);
@@ -64,7 +64,7 @@ pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
 
 /// `file:line:col: severity[CODE]: message`
 pub fn short(file: &SourceFile, d: &Diagnostic) -> String {
-    let (line, col) = file.line_col(d.primary_span().start);
+    let (line, col) = file.line_col(d.primary_span().start());
     format!(
         "{}:{line}:{col}: {}[{}]: {}\n",
         file.name,
@@ -76,8 +76,8 @@ pub fn short(file: &SourceFile, d: &Diagnostic) -> String {
 
 /// GitHub Actions annotation: `::error file=F,line=L,col=C,title=CODE::message`.
 pub fn github(file: &SourceFile, d: &Diagnostic) -> String {
-    let (line, col) = file.line_col(d.primary_span().start);
-    let (end_line, end_col) = file.line_col(d.primary_span().end);
+    let (line, col) = file.line_col(d.primary_span().start());
+    let (end_line, end_col) = file.line_col(d.primary_span().end());
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
@@ -108,8 +108,8 @@ pub fn json(file: &SourceFile, d: &Diagnostic) -> serde_json::Value {
         "labels": d.labels.iter().map(|l| serde_json::json!({
             "message": l.message,
             "primary": l.primary,
-            "start": position(l.span.start),
-            "end": position(l.span.end),
+            "start": position(l.span.start()),
+            "end": position(l.span.end()),
         })).collect::<Vec<_>>(),
     })
 }

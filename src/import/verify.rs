@@ -50,7 +50,7 @@ pub fn round_trip(
                     .labels
                     .iter()
                     .find(|l| l.primary)
-                    .map_or(0, |l| l.span.start);
+                    .map_or(0, |l| l.span.start());
                 let culprit = statement_at(&node, &text, at).ok_or_else(rejected)?;
                 let Some(leaf) = culprit.last() else {
                     return Err(rejected());
@@ -107,7 +107,7 @@ fn statement_at(node: &Node, text: &str, offset: usize) -> Option<Vec<Node>> {
     loop {
         let i = statements
             .iter()
-            .position(|s| s.span.start <= offset && offset <= s.span.end)?;
+            .position(|s| s.span.start() <= offset && offset <= s.span.end())?;
         let found = nodes.get(i)?;
         path.push(found.clone());
         let inner = statements[i]
@@ -118,7 +118,7 @@ fn statement_at(node: &Node, text: &str, offset: usize) -> Option<Vec<Node>> {
             (Some(inner), Some(body))
                 if inner
                     .iter()
-                    .any(|s| s.span.start <= offset && offset <= s.span.end) =>
+                    .any(|s| s.span.start() <= offset && offset <= s.span.end()) =>
             {
                 statements = inner;
                 nodes = &body.statements;

@@ -307,7 +307,7 @@ impl Locator for ManifestLocator<'_> {
         self.key_span(&FieldPath::default().key("kind"))
             .or_else(|| {
                 self.doc
-                    .map(|d| Span::new(d.whole.start, d.whole.start + 1))
+                    .map(|d| Span::new(d.whole.start(), d.whole.start() + 1))
             })
             .unwrap_or(self.whole)
     }

@@ -60,7 +60,7 @@ impl Gaps<'_> {
     fn token(&mut self, token: Span) {
         let text = self.text;
         let mut at = self.from;
-        while let Some(hash) = text.get(at..token.start).and_then(|gap| gap.find('#')) {
+        while let Some(hash) = text.get(at..token.start()).and_then(|gap| gap.find('#')) {
             let start = at + hash;
             let end = text[start..]
                 .find(['\n', '\r'])
@@ -71,7 +71,7 @@ impl Gaps<'_> {
             });
             at = end;
         }
-        self.from = self.from.max(token.end);
+        self.from = self.from.max(token.end());
     }
 
     fn statement(&mut self, s: &Statement) {
@@ -105,10 +105,10 @@ impl Gaps<'_> {
 
 /// The spans of the opening and closing bracket of a block or list.
 fn brackets(span: Span) -> (Span, Span) {
-    let close = span.end.saturating_sub(1).max(span.start);
+    let close = span.end().saturating_sub(1).max(span.start());
     (
-        Span::new(span.start, span.start + 1),
-        Span::new(close, span.end),
+        Span::new(span.start(), span.start() + 1),
+        Span::new(close, span.end()),
     )
 }
 
@@ -129,11 +129,11 @@ impl Walker<'_> {
     /// The next comment, if it is on the line of the last token and before `boundary`.
     fn same_line(&mut self, boundary: usize) -> Option<String> {
         let c = self.comments.get(self.next)?;
-        if c.span.start >= boundary || self.gap(c.span.start).contains(['\n', '\r']) {
+        if c.span.start() >= boundary || self.gap(c.span.start()).contains(['\n', '\r']) {
             return None;
         }
         let text = c.text.clone();
-        self.pos = c.span.end;
+        self.pos = c.span.end();
         self.next += 1;
         Some(text)
     }
@@ -144,9 +144,9 @@ impl Walker<'_> {
         while let Some(c) = self
             .comments
             .get(self.next)
-            .filter(|c| c.span.start < boundary)
+            .filter(|c| c.span.start() < boundary)
         {
-            let (start, end, text) = (c.span.start, c.span.end, c.text.clone());
+            let (start, end, text) = (c.span.start(), c.span.end(), c.text.clone());
             out.push(Comment {
                 text,
                 blank_before: self.blank_before(start),
@@ -175,7 +175,7 @@ impl Walker<'_> {
         while let Some(s) = statements.next() {
             let boundary = statements
                 .peek()
-                .map_or(close, |next| next.keyword_span.start);
+                .map_or(close, |next| next.keyword_span.start());
             nodes.push(self.node(s, boundary));
         }
         Body {
@@ -186,9 +186,9 @@ impl Walker<'_> {
     }
 
     fn node(&mut self, s: Statement, boundary: usize) -> Node {
-        let above = self.own_lines(s.keyword_span.start);
-        let blank_before = self.blank_before(s.keyword_span.start);
-        self.pos = s.keyword_span.end;
+        let above = self.own_lines(s.keyword_span.start());
+        let blank_before = self.blank_before(s.keyword_span.start());
+        self.pos = s.keyword_span.end();
         let mut args = Vec::with_capacity(s.args.len());
         for arg in s.args {
             args.push(self.value(arg));
@@ -206,15 +206,15 @@ impl Walker<'_> {
 
     fn block(&mut self, block: Block) -> Body {
         let (open, close) = brackets(block.span);
-        self.pos = open.end;
+        self.pos = open.end();
         let first = block
             .statements
             .first()
-            .map_or(close.start, |s| s.keyword_span.start);
+            .map_or(close.start(), |s| s.keyword_span.start());
         let comment = self.same_line(first);
-        let mut body = self.body(block.statements, close.start);
+        let mut body = self.body(block.statements, close.start());
         body.open = comment;
-        self.pos = close.end;
+        self.pos = close.end();
         body
     }
 
@@ -223,20 +223,20 @@ impl Walker<'_> {
         let items = match arg.kind {
             ArgKind::List(items) => items,
             kind => {
-                self.pos = self.pos.max(span.end);
+                self.pos = self.pos.max(span.end());
                 return Value::from_arg(Arg { kind, span });
             }
         };
         let (open, close) = brackets(span);
-        self.pos = open.end;
-        let first = items.first().map_or(close.start, |i| i.span.start);
+        self.pos = open.end();
+        let first = items.first().map_or(close.start(), |i| i.span.start());
         let open = self.same_line(first);
         let mut list = Vec::with_capacity(items.len());
         let mut items = items.into_iter().peekable();
         while let Some(item) = items.next() {
-            let boundary = items.peek().map_or(close.start, |n| n.span.start);
-            let above = self.own_lines(item.span.start);
-            let blank_before = self.blank_before(item.span.start);
+            let boundary = items.peek().map_or(close.start(), |n| n.span.start());
+            let above = self.own_lines(item.span.start());
+            let blank_before = self.blank_before(item.span.start());
             let value = self.value(item);
             let comments = ItemComments {
                 above,
@@ -245,8 +245,8 @@ impl Walker<'_> {
             };
             list.push(Item::with_comments(value, comments));
         }
-        let end = self.own_lines(close.start);
-        self.pos = close.end;
+        let end = self.own_lines(close.start());
+        self.pos = close.end();
         Value::List(List::with_comments(list, ListComments { open, end }))
     }
 }

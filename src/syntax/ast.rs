@@ -33,18 +33,35 @@ pub struct Block {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StrLayout {
     /// The source offset of the value's first line.
-    pub body_start: usize,
+    body_start: u32,
     /// The indentation removed from each line of a `"""` string.
-    pub indent: usize,
+    indent: u32,
 }
 
 impl StrLayout {
+    /// The layout of a value whose first line starts at `body_start` with `indent` removed
+    /// from each line. Offsets are 32-bit, as a [`Span`]'s are.
+    pub fn new(body_start: usize, indent: usize) -> Self {
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        StrLayout {
+            body_start: clamp(body_start),
+            indent: clamp(indent),
+        }
+    }
+
     /// A one-line quoted string: the value starts after the quote.
     pub fn single(span: Span) -> Self {
-        StrLayout {
-            body_start: span.start + 1,
-            indent: 0,
-        }
+        StrLayout::new(span.start() + 1, 0)
+    }
+
+    /// The source offset of the value's first line.
+    pub fn body_start(self) -> usize {
+        self.body_start as usize
+    }
+
+    /// The indentation removed from each line of a `"""` string.
+    pub fn indent(self) -> usize {
+        self.indent as usize
     }
 }
 

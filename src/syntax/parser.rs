@@ -53,11 +53,11 @@ pub fn parse(text: &str) -> (Ast, Vec<Diagnostic>) {
     if let Some(at) = diagnostics
         .iter()
         .filter(|d| d.code == "DS0103")
-        .map(|d| d.primary_span().start)
+        .map(|d| d.primary_span().start())
         .min()
     {
-        statements.retain(|s| s.span.end <= at);
-        diagnostics.retain(|d| d.primary_span().start <= at);
+        statements.retain(|s| s.span.end() <= at);
+        diagnostics.retain(|d| d.primary_span().start() <= at);
     }
     (Ast { statements }, diagnostics)
 }
@@ -246,10 +246,10 @@ fn unclosed_block(at: usize) -> Diagnostic {
 fn bad_statement(pair: &Pair<'_, Rule>, base: usize) -> Diagnostic {
     let span = span_of(pair, base);
     if let Some(open) = unclosed_brace(pair.as_str()) {
-        return unclosed_block(span.start + open);
+        return unclosed_block(span.start() + open);
     }
     match DsParser::parse(Rule::lone_statement, pair.as_str()) {
-        Err(error) => syntax_error(pair.as_str(), span.start, &error),
+        Err(error) => syntax_error(pair.as_str(), span.start(), &error),
         Ok(_) => Diagnostic::error("DS0101", "this statement cannot be parsed here")
             .at(span, "not a valid statement")
             .help("a statement is a setting name, its values, and an optional `{ ... }` block"),
@@ -350,7 +350,7 @@ fn argument(pair: Pair<'_, Rule>, base: usize, out: &mut Vec<Diagnostic>) -> Opt
                     layout: StrLayout::single(span),
                 },
                 Err(at) => {
-                    let at = span.start + 1 + at;
+                    let at = span.start() + 1 + at;
                     out.push(
                         Diagnostic::error("DS0105", "invalid escape in string")
                             .at(Span::new(at, at + 2), "not a valid escape")
@@ -378,7 +378,7 @@ fn argument(pair: Pair<'_, Rule>, base: usize, out: &mut Vec<Diagnostic>) -> Opt
             let raw = inner.as_ref().map_or("", |p| p.as_str());
             let start = inner
                 .as_ref()
-                .map_or(span.start + 3, |p| base + p.as_span().start());
+                .map_or(span.start() + 3, |p| base + p.as_span().start());
             ArgKind::Str {
                 value: dedent_multiline(raw),
                 multiline: true,
@@ -388,10 +388,10 @@ fn argument(pair: Pair<'_, Rule>, base: usize, out: &mut Vec<Diagnostic>) -> Opt
         Rule::range => {
             let mut low = None;
             let mut high = None;
-            let dots = pair.as_str().find("..").unwrap_or(0) + span.start;
+            let dots = pair.as_str().find("..").unwrap_or(0) + span.start();
             for p in pair.into_inner() {
                 let item = (p.as_str().to_string(), span_of(&p, base));
-                if item.1.start < dots {
+                if item.1.start() < dots {
                     low = Some(item);
                 } else {
                     high = Some(item);
@@ -406,7 +406,7 @@ fn argument(pair: Pair<'_, Rule>, base: usize, out: &mut Vec<Diagnostic>) -> Opt
                 Some(v) => argument(v, base, out)?,
                 None => Arg {
                     kind: ArgKind::Empty,
-                    span: Span::new(span.end, span.end),
+                    span: Span::new(span.end(), span.end()),
                 },
             };
             ArgKind::Pair {

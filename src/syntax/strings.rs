@@ -95,10 +95,7 @@ impl<'a> Multiline<'a> {
 /// first line begins and how much indentation [`dedent_multiline`] removes.
 pub fn multiline_layout(raw: &str, start: usize) -> super::StrLayout {
     let m = Multiline::split(raw);
-    super::StrLayout {
-        body_start: start + m.skipped,
-        indent: m.indent,
-    }
+    super::StrLayout::new(start + m.skipped, m.indent)
 }
 
 #[cfg(test)]

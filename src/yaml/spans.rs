@@ -127,7 +127,7 @@ impl Builder<'_> {
                 collection,
                 plain,
             });
-            doc.whole.end = doc.whole.end.max(value.end);
+            doc.whole = doc.whole.to(value);
         }
         Some(path)
     }
@@ -197,7 +197,7 @@ impl MarkedEventReceiver for Builder<'_> {
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();
                 if let Some(doc) = self.docs.last_mut() {
-                    doc.whole.end = doc.whole.end.max(at);
+                    doc.whole = doc.whole.to(Span::new(at, at));
                 }
             }
             _ => {}
@@ -213,8 +213,8 @@ mod tests {
         let w = docs[doc].fields[&FieldPath::parse(path)];
         let key = w
             .key
-            .map_or(String::new(), |k| text[k.start..k.end].to_string());
-        (key, text[w.value.start..w.value.end].to_string())
+            .map_or(String::new(), |k| text[k.start()..k.end()].to_string());
+        (key, text[w.value.start()..w.value.end()].to_string())
     }
 
     #[test]
