@@ -36,11 +36,11 @@ fn string() -> BoxedStrategy<Value> {
     let lines = re("(( {1,3}|\t)?[a-z\"'#{} \\\\]{0,6}\n){0,3}[a-z\"'#{} \\\\]{0,6}\n?");
     prop_oneof![
         one_line.prop_map(|value| Value::Str {
-            value,
+            value: value.into(),
             multiline: false
         }),
         lines.prop_map(|value| Value::Str {
-            value,
+            value: value.into(),
             multiline: true
         }),
     ]
@@ -50,9 +50,9 @@ fn string() -> BoxedStrategy<Value> {
 /// Values that are not lists; words as the parser would read them at that place.
 fn scalar(word: BoxedStrategy<String>) -> BoxedStrategy<Value> {
     prop_oneof![
-        3 => word.prop_map(Value::Word),
+        3 => word.prop_map(Value::word),
         2 => string(),
-        1 => number().prop_map(Value::Number),
+        1 => number().prop_map(|n| Value::Number(n.into())),
         1 => (prop::option::of(number()), prop::option::of(number()))
             .prop_map(|(low, high)| Value::Range { low, high }),
     ]
@@ -126,7 +126,7 @@ fn node(depth: u32) -> BoxedStrategy<Node> {
             |(above, blank_before, keyword, args, block, trailing)| Node {
                 above,
                 blank_before,
-                keyword,
+                keyword: keyword.into(),
                 args,
                 block,
                 trailing,
@@ -305,8 +305,8 @@ fn unglued(mut body: Body) -> Body {
         }
         for arg in &mut node.args {
             let here = match &*arg {
-                Value::Word(w) => Some(w.clone()),
-                Value::Number(n) => Some(n.clone()),
+                Value::Word(w) => Some(w.to_string()),
+                Value::Number(n) => Some(n.to_string()),
                 Value::Range { low, high } => Some(format!(
                     "{}..{}",
                     low.as_deref().unwrap_or(""),

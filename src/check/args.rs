@@ -40,8 +40,8 @@ impl Cx {
     /// A single textual value: a word, a string or a number.
     pub fn scalar(&mut self, arg: &Arg, what: &str) -> Option<String> {
         match &arg.kind {
-            ArgKind::Word(s) | ArgKind::Number(s) => Some(s.clone()),
-            ArgKind::Str { value, .. } => Some(value.clone()),
+            ArgKind::Word(s) | ArgKind::Number(s) => Some(s.to_string()),
+            ArgKind::Str { value, .. } => Some(value.to_string()),
             _ => {
                 self.push(
                     Diagnostic::error(
@@ -121,7 +121,7 @@ impl Cx {
                 );
                 continue;
             };
-            if let Some(first) = spans.get(key) {
+            if let Some(first) = spans.get(key.as_str()) {
                 let noun = match stmt.keyword.ends_with("annotations") {
                     true => "annotation",
                     false => "label",
@@ -134,12 +134,12 @@ impl Cx {
                 );
                 continue;
             }
-            spans.insert(key.clone(), *key_span);
+            spans.insert(key.to_string(), *key_span);
             for target in targets {
                 origins.record(target.key(key), value.span);
                 origins.record_key(target.key(key), *key_span);
             }
-            into.insert(key.clone(), value_text);
+            into.insert(key.to_string(), value_text);
         }
     }
 }

@@ -45,7 +45,7 @@ impl Cx {
 
     /// Reports a second occurrence of a setting that may appear once.
     pub fn once(&mut self, seen: &mut HashMap<String, Span>, stmt: &Statement) -> bool {
-        if let Some(first) = seen.get(&stmt.keyword) {
+        if let Some(first) = seen.get(stmt.keyword.as_str()) {
             self.push(
                 Diagnostic::error("DS0203", format!("`{}` is set twice", stmt.keyword))
                     .at(stmt.keyword_span, "set again here")
@@ -54,7 +54,7 @@ impl Cx {
             );
             return false;
         }
-        seen.insert(stmt.keyword.clone(), stmt.keyword_span);
+        seen.insert(stmt.keyword.to_string(), stmt.keyword_span);
         true
     }
 

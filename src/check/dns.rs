@@ -122,7 +122,7 @@ fn st_check(
                         origins.record(item.field("value"), value.span);
                         config
                             .options
-                            .push((key.clone(), value.as_text().filter(|v| !v.is_empty())));
+                            .push((key.to_string(), value.as_text().filter(|v| !v.is_empty())));
                     }
                     _ => {
                         origins.record(item.field("name"), a.span);

@@ -157,7 +157,7 @@ pub fn check_fragment(cx: &mut Cx, s: &Statement, target: Target) -> Option<Frag
     let fragment = Fragment {
         value,
         origin: Some(crate::model::FragmentOrigin {
-            text: text.clone(),
+            text: text.to_string(),
             layout: *layout,
             span: arg.span,
         }),

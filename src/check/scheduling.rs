@@ -29,7 +29,11 @@ pub fn check_tolerate(cx: &mut Cx, s: &Statement, pod: &mut PodSettings, origins
         ArgKind::Pair { key, value, .. } => {
             let text = value.as_text().unwrap_or_default();
             let (v, effect) = split_effect(&text);
-            (key.clone(), Some(v.to_string()), effect.map(str::to_string))
+            (
+                key.to_string(),
+                Some(v.to_string()),
+                effect.map(str::to_string),
+            )
         }
         _ => {
             let text = arg.as_text().unwrap_or_default();

@@ -78,10 +78,10 @@ pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Opt
     {
         let value_text = value.as_text().unwrap_or_default();
         return Some(match kind {
-            SelectorKind::Pod => Item::Label(key.clone(), value_text, *key_span, value.span),
+            SelectorKind::Pod => Item::Label(key.to_string(), value_text, *key_span, value.span),
             SelectorKind::Node => Item::Requirement(
                 Requirement {
-                    key: key.clone(),
+                    key: key.to_string(),
                     operator: "In",
                     values: vec![value_text],
                 },

@@ -159,7 +159,7 @@ fn resources(r: &Json, gpu_type: &Option<String>, out: &mut Vec<Node>) {
 /// `100m`, `100m..500m` or `..500m`.
 fn range(low: Option<String>, high: Option<String>) -> Value {
     match (low, high) {
-        (Some(low), None) => Value::Number(low),
+        (Some(low), None) => Value::Number(low.into()),
         (low, high) => Value::Range { low, high },
     }
 }

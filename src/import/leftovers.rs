@@ -167,7 +167,7 @@ impl Overrides {
         };
         for stmt in block.statements.iter_mut() {
             let name = stmt.args.first().and_then(value_text).unwrap_or_default();
-            let key = (stmt.keyword.clone(), name);
+            let key = (stmt.keyword.to_string(), name);
             let (Some(patch), Some(inner)) = (self.containers.get(&key), stmt.block.as_mut())
             else {
                 continue;
@@ -303,8 +303,8 @@ fn put_back(v: &mut Json, list: &str, items: Vec<Json>) {
 
 fn value_text(v: &Value) -> Option<String> {
     match v {
-        Value::Word(w) | Value::Number(w) => Some(w.clone()),
-        Value::Str { value, .. } => Some(value.clone()),
+        Value::Word(w) | Value::Number(w) => Some(w.to_string()),
+        Value::Str { value, .. } => Some(value.to_string()),
         _ => None,
     }
 }

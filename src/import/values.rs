@@ -17,7 +17,7 @@ pub fn text(s: &str) -> Value {
         return Value::string(s);
     }
     if is_number(s) {
-        Value::Number(s.to_string())
+        Value::Number(s.into())
     } else {
         Value::word(s)
     }
@@ -115,7 +115,7 @@ pub fn duration(seconds: i64) -> Value {
 
 /// A file mode as people write it: 420 → `0644`.
 pub fn mode(value: i64) -> Value {
-    Value::Number(format!("0{value:o}"))
+    Value::Number(compact_str::format_compact!("0{value:o}"))
 }
 
 /// A list of words: `[a, b]`.

@@ -13,6 +13,8 @@ mod layout;
 mod quote;
 mod verify;
 
+use compact_str::CompactString;
+
 use crate::diagnostics::{has_errors, Diagnostic};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Ast, Block, Bounds, Statement, StrLayout};
@@ -37,7 +39,7 @@ pub struct Node {
     pub above: Vec<Comment>,
     /// A blank line right above the statement (below its comments).
     pub blank_before: bool,
-    pub keyword: String,
+    pub keyword: CompactString,
     pub args: Vec<Value>,
     pub block: Option<Body>,
     /// The comment at the end of the statement's last line (after the `}` of a block).
@@ -57,15 +59,15 @@ pub struct Comment {
 pub enum Value {
     /// Printed bare when it reads back as the same word where it stands, else quoted as a
     /// string with the same text is (and then it reads back as that string).
-    Word(String),
+    Word(CompactString),
     /// Printed with quotes; `multiline` asks for `"""` quotes, used when the text fits them
     /// ([`fits_triple_quotes`]).
     Str {
-        value: String,
+        value: CompactString,
         multiline: bool,
     },
     /// Printed as written: `2020`, `250m`, `1Gi`.
-    Number(String),
+    Number(CompactString),
     /// `low..high`, printed as written.
     Range {
         low: Option<String>,
@@ -73,7 +75,7 @@ pub enum Value {
     },
     /// `key=value`; the value is never a list.
     Pair {
-        key: String,
+        key: CompactString,
         value: Box<Value>,
     },
     List(List),
@@ -201,7 +203,7 @@ impl Body {
 
 impl Node {
     /// `keyword args...`, without comments or block.
-    pub fn new(keyword: impl Into<String>, args: Vec<Value>) -> Node {
+    pub fn new(keyword: impl Into<CompactString>, args: Vec<Value>) -> Node {
         Node {
             keyword: keyword.into(),
             args,
@@ -231,19 +233,19 @@ impl Node {
 
 impl Value {
     /// A word, printed bare where it can be.
-    pub fn word(text: impl Into<String>) -> Value {
+    pub fn word(text: impl Into<CompactString>) -> Value {
         Value::Word(text.into())
     }
 
     /// A quoted string; text over several lines asks for `"""` quotes when it fits them.
-    pub fn string(text: impl Into<String>) -> Value {
+    pub fn string(text: impl Into<CompactString>) -> Value {
         let value = text.into();
         let multiline = value.contains('\n') && fits_triple_quotes(&value);
         Value::Str { value, multiline }
     }
 
     /// `key=value`.
-    pub fn pair(key: impl Into<String>, value: Value) -> Value {
+    pub fn pair(key: impl Into<CompactString>, value: Value) -> Value {
         Value::Pair {
             key: key.into(),
             value: Box::new(value),

@@ -3,6 +3,8 @@
 //! The tree is deliberately generic (a keyword, arguments, an optional block): the semantic pass
 //! decides what each keyword means, so it can suggest the right spelling of a misspelled one.
 
+use compact_str::CompactString;
+
 use crate::source::Span;
 
 /// A parsed file: its top-level statements.
@@ -14,7 +16,7 @@ pub struct Ast {
 /// `keyword arg arg { ... }`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Statement {
-    pub keyword: String,
+    pub keyword: CompactString,
     pub keyword_span: Span,
     pub args: Vec<Arg>,
     pub block: Option<Block>,
@@ -82,21 +84,21 @@ pub struct Arg {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ArgKind {
     /// A bare word: `fluent-bit`, `/var/log`, `--flag=x`, `spec.nodeName`.
-    Word(String),
+    Word(CompactString),
     /// A quoted string, escapes resolved. `multiline` is true for `"""` strings.
     Str {
-        value: String,
+        value: CompactString,
         multiline: bool,
         layout: StrLayout,
     },
     /// A number with an optional unit: `2020`, `250m`, `1Gi`, `10s`, `25%`, `0644`.
-    Number(String),
+    Number(CompactString),
     /// `low..high`, either side optional: `100m..500m`. Boxed: ranges are rare, and every
     /// other argument would otherwise carry their size.
     Range(Box<Bounds>),
     /// `key=value`.
     Pair {
-        key: String,
+        key: CompactString,
         key_span: Span,
         value: Box<Arg>,
     },
@@ -111,8 +113,8 @@ impl Arg {
     /// written, strings unquoted, pairs as `key=value`. `None` for lists.
     pub fn as_text(&self) -> Option<String> {
         match &self.kind {
-            ArgKind::Word(w) | ArgKind::Number(w) => Some(w.clone()),
-            ArgKind::Str { value, .. } => Some(value.clone()),
+            ArgKind::Word(w) | ArgKind::Number(w) => Some(w.to_string()),
+            ArgKind::Str { value, .. } => Some(value.to_string()),
             ArgKind::Pair { key, value, .. } => Some(format!("{key}={}", value.as_text()?)),
             ArgKind::Empty => Some(String::new()),
             ArgKind::Range(bounds) => {

@@ -158,7 +158,7 @@ impl Reader<'_> {
         }
         match self.text.as_bytes().get(self.at) {
             None | Some(b'\n' | b'\r' | b';' | b'}') => Some(Statement {
-                keyword,
+                keyword: keyword.into(),
                 keyword_span,
                 args,
                 block,
@@ -338,14 +338,14 @@ fn unclosed_brace(text: &str) -> Option<usize> {
 fn argument(pair: Pair<'_, Rule>, base: usize, out: &mut Vec<Diagnostic>) -> Option<Arg> {
     let span = span_of(&pair, base);
     let kind = match pair.as_rule() {
-        Rule::word | Rule::list_word => ArgKind::Word(pair.as_str().to_string()),
-        Rule::number => ArgKind::Number(pair.as_str().to_string()),
+        Rule::word | Rule::list_word => ArgKind::Word(pair.as_str().into()),
+        Rule::number => ArgKind::Number(pair.as_str().into()),
         Rule::empty_value => ArgKind::Empty,
         Rule::double_string => {
             let body = pair.into_inner().next().map_or("", |p| p.as_str());
             match unescape(body) {
                 Ok(value) => ArgKind::Str {
-                    value,
+                    value: value.as_str().into(),
                     multiline: false,
                     layout: StrLayout::single(span),
                 },
@@ -357,7 +357,7 @@ fn argument(pair: Pair<'_, Rule>, base: usize, out: &mut Vec<Diagnostic>) -> Opt
                             .help("write `\\\\` for a backslash, or use single quotes, where nothing is escaped: `'\\d+'`"),
                     );
                     ArgKind::Str {
-                        value: body.to_string(),
+                        value: body.into(),
                         multiline: false,
                         layout: StrLayout::single(span),
                     }
@@ -365,11 +365,7 @@ fn argument(pair: Pair<'_, Rule>, base: usize, out: &mut Vec<Diagnostic>) -> Opt
             }
         }
         Rule::single_string => ArgKind::Str {
-            value: pair
-                .into_inner()
-                .next()
-                .map_or("", |p| p.as_str())
-                .to_string(),
+            value: pair.into_inner().next().map_or("", |p| p.as_str()).into(),
             multiline: false,
             layout: StrLayout::single(span),
         },
@@ -380,7 +376,7 @@ fn argument(pair: Pair<'_, Rule>, base: usize, out: &mut Vec<Diagnostic>) -> Opt
                 .as_ref()
                 .map_or(span.start() + 3, |p| base + p.as_span().start());
             ArgKind::Str {
-                value: dedent_multiline(raw),
+                value: dedent_multiline(raw).as_str().into(),
                 multiline: true,
                 layout: multiline_layout(raw, start),
             }
@@ -410,7 +406,7 @@ fn argument(pair: Pair<'_, Rule>, base: usize, out: &mut Vec<Diagnostic>) -> Opt
                 },
             };
             ArgKind::Pair {
-                key: key.as_str().to_string(),
+                key: key.as_str().into(),
                 key_span: span_of(&key, base),
                 value: Box::new(value),
             }
