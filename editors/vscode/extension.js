@@ -15,7 +15,7 @@ const CRASH_WINDOW_MS = 3 * 60 * 1000;
 let client;
 let output;
 
-/** The command the `dsc.path` setting names, else `dsc` (found on the PATH when spawned). */
+/** The command the `dsc.path` setting names (`~` and `${workspaceFolder}` expanded), else `dsc`. */
 function serverCommand() {
   const configured = (vscode.workspace.getConfiguration('dsc').get('path') || '').trim();
   if (!configured) {
@@ -26,7 +26,12 @@ function serverCommand() {
     command = path.join(os.homedir(), command.slice(1));
   }
   const folder = vscode.workspace.workspaceFolders && vscode.workspace.workspaceFolders[0];
-  if (!path.isAbsolute(command) && command.includes('/') && folder) {
+  if (folder) {
+    command = command.replace('${workspaceFolder}', folder.uri.fsPath);
+  }
+  // A bare name (`dsc-dev`) is looked up on the PATH; a relative path is taken from the workspace.
+  const relative = !path.isAbsolute(command) && (command.includes('/') || command.includes(path.sep));
+  if (relative && folder) {
     command = path.join(folder.uri.fsPath, command);
   }
   return { command, configured: true };
