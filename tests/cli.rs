@@ -188,6 +188,14 @@ fn check_formats() {
         .collect();
     assert_eq!(codes, ["DS0204", "DS0201", "DS1003"]);
     assert_eq!(json[1]["labels"][0]["start"]["line"], 3);
+    // The "did you mean" carries its edit: `imagee` becomes `image`.
+    let fix = &json[1]["fix"];
+    assert_eq!(fix["replacement"], "image");
+    assert_eq!(
+        (&fix["start"]["column"], &fix["end"]["column"]),
+        (&serde_json::json!(5), &serde_json::json!(11))
+    );
+    assert!(json[0]["fix"].is_null());
 }
 
 #[test]

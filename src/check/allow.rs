@@ -96,7 +96,7 @@ fn record(s: &Statement, scope: Span, out: &mut Allowances, cx: &mut Cx) {
                 let mut d = Diagnostic::error("DS0209", format!("unknown lint `{name}`"))
                     .at(arg.span, "not a lint");
                 d = match did_you_mean(&name, lints().map(|c| c.name)) {
-                    Some(n) => d.help(format!("did you mean `{n}`?")),
+                    Some(n) => d.suggest(n),
                     None => d.help(format!(
                         "lints: {}",
                         lints().map(|c| c.name).collect::<Vec<_>>().join(", ")

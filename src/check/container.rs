@@ -264,7 +264,7 @@ fn pull_policy(cx: &mut Cx, arg: &Arg) -> Option<PullPolicy> {
             let mut d = Diagnostic::error("DS0407", format!("unknown pull policy `{text}`"))
                 .at(arg.span, "not a pull policy");
             d = match did_you_mean(&text, choices) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
+                Some(s) => d.suggest(s),
                 None => d.help("use `always`, `if-not-present` or `never`"),
             };
             cx.push(d);
@@ -304,12 +304,12 @@ fn port(cx: &mut Cx, s: &Statement, c: &mut Container) -> Option<Port> {
             cx.push(
                 Diagnostic::error("DS0402", format!("unknown protocol `{other}`"))
                     .at(number_arg.span, "not TCP, UDP or SCTP")
-                    .help(match did_you_mean(other, ["tcp", "udp", "sctp"]) {
-                        Some(p) => format!("did you mean `{number}/{p}`?"),
-                        None => {
-                            format!("write `{number}/udp`, `{number}/sctp`, or `{number}` for TCP")
-                        }
-                    }),
+                    .suggest_or(
+                        did_you_mean(other, ["tcp", "udp", "sctp"])
+                            .map(|p| format!("{number}/{p}"))
+                            .as_deref(),
+                        format!("write `{number}/udp`, `{number}/sctp`, or `{number}` for TCP"),
+                    ),
             );
             return None;
         }

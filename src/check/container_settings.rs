@@ -86,7 +86,7 @@ fn termination_message(cx: &mut Cx, s: &Statement, c: &mut Container) {
             )
             .at(s.args[0].span, "not `file` or `fallback-to-logs`");
             d = match did_you_mean(&text, ["file", "fallback-to-logs"]) {
-                Some(w) => d.help(format!("did you mean `{w}`?")),
+                Some(w) => d.suggest(w),
                 None => d.help("use `file` (read the message file only) or `fallback-to-logs` (use the log tail when the file is empty and the container failed)"),
             };
             cx.push(d);

@@ -37,6 +37,7 @@ impl Cx {
             d.help(format!("`{}` belongs in {}, not {place}", k.name, k.place))
         } else if let Some(k) = keywords::closest(word, known) {
             d.help(format!("did you mean `{}`?", k.usage))
+                .fix(stmt.keyword_span, k.name)
         } else {
             d.help(keywords::listing(known))
         };

@@ -251,7 +251,7 @@ impl<'a> Options<'a> {
                 let mut d = Diagnostic::error("DS0202", format!("unexpected value for `{kw}`"))
                     .at(args[i].span, "not an option here");
                 d = match crate::diagnostics::did_you_mean(name, allowed.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    Some(s) => d.suggest(s),
                     None if allowed.is_empty() => d.help(format!("`{kw}` takes only a count")),
                     None => d.help(format!("options of `{kw}`: {}", allowed.join(", "))),
                 };

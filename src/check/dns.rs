@@ -29,7 +29,7 @@ pub fn check_dns(cx: &mut Cx, s: &Statement, pod: &mut PodSettings, origins: &mu
         let mut d = Diagnostic::error("DS0407", format!("unknown DNS policy `{text}`"))
             .at(s.args[0].span, "not a DNS policy");
         d = match did_you_mean(&text, POLICIES.iter().map(|(w, _)| *w)) {
-            Some(w) => d.help(format!("did you mean `{w}`?")),
+            Some(w) => d.suggest(w),
             None => {
                 d.help("use `cluster-first`, `cluster-first-with-host-net`, `default` or `none`")
             }

@@ -73,7 +73,7 @@ pub fn check_env(
                             value.span,
                             "not `field`, `secret`, `configmap` or `resource`",
                         )
-                        .help(format!("did you mean `{s}`?")),
+                        .suggest(s),
                 );
                 return;
             }
@@ -286,10 +286,10 @@ pub fn check_env_from(cx: &mut Cx, stmt: &Statement, c: &mut Container) {
             cx.push(
                 Diagnostic::error("DS0202", "`env-from` reads a config map or a secret")
                     .at(stmt.args[0].span, "expected `configmap` or `secret`")
-                    .help(match did_you_mean(word, ["configmap", "secret"]) {
-                        Some(k) => format!("did you mean `{k}`?"),
-                        None => "write `env-from configmap NAME` or `env-from secret NAME`".into(),
-                    }),
+                    .suggest_or(
+                        did_you_mean(word, ["configmap", "secret"]),
+                        "write `env-from configmap NAME` or `env-from secret NAME`",
+                    ),
             );
             return;
         }

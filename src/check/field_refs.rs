@@ -41,17 +41,15 @@ pub(super) fn resource_field(
                 // of them (well formed or not) is reported here, with the closest one.
                 if !cx.container_names.contains(&c) {
                     let known = cx.container_names.iter().map(String::as_str);
-                    let help = match did_you_mean(&c, known) {
-                        Some(n) => format!("did you mean `{n}`?"),
-                        None => format!(
-                            "name one of the daemonset's containers: {}",
-                            cx.container_names.join(", ")
-                        ),
-                    };
+                    let close = did_you_mean(&c, known).map(str::to_string);
+                    let all = cx.container_names.join(", ");
                     cx.push(
                         Diagnostic::error("DS0405", format!("no container named `{c}`"))
                             .at(cspan, "not a container of this daemonset")
-                            .help(help),
+                            .suggest_or(
+                                close.as_deref(),
+                                format!("name one of the daemonset's containers: {all}"),
+                            ),
                     );
                     return None;
                 }

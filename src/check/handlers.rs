@@ -192,7 +192,7 @@ fn method(cx: &mut Cx, kw: &str, arg: &Arg, used: Use) -> Option<&'static str> {
         let d = Diagnostic::error("DS0407", format!("unknown `{kw}` method `{text}`"))
             .at(arg.span, "not a method");
         match did_you_mean(&text, allowed.iter().copied()) {
-            Some(m) => d.help(format!("did you mean `{m}`?")),
+            Some(m) => d.suggest(m),
             None => d.help(format!("`{kw}` takes one of: {list}")),
         }
     };

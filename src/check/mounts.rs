@@ -92,7 +92,7 @@ pub fn check_mount(cx: &mut Cx, stmt: &Statement) -> Option<PendingMount> {
         cx.push(
             Diagnostic::error("DS0407", format!("unknown mount source `{first_text}`"))
                 .at(first.span, "not a kind of source")
-                .help(format!("did you mean `{k}`?")),
+                .suggest(k),
         );
         return None;
     }
@@ -238,7 +238,7 @@ fn propagation(cx: &mut Cx, arg: &Arg) -> Option<Propagation> {
     let mut d = Diagnostic::error("DS0407", format!("unknown mount propagation `{text}`"))
         .at(arg.span, "not a propagation mode");
     d = match did_you_mean(&text, words) {
-        Some(w) => d.help(format!("did you mean `{w}`?")),
+        Some(w) => d.suggest(w),
         None => d.help("use `none`, `host-to-container` or `bidirectional`"),
     };
     cx.push(d);

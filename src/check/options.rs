@@ -216,7 +216,9 @@ fn unknown_option<'o>(keyword: &str, arg: &Arg, known: &'o [Opt]) -> (Diagnostic
         })
         .and_then(|name| known.iter().find(|o| o.name == name));
     let d = match (suggestion, known.is_empty()) {
-        (Some(o), _) => d.help(format!("did you mean `{}`?", o.usage)),
+        (Some(o), _) => d
+            .help(format!("did you mean `{}`?", o.usage))
+            .fix(arg.span, o.name),
         (None, true) => d.help(format!("`{keyword}` takes no options here; remove it")),
         (None, false) => {
             let all: Vec<&str> = known.iter().map(|o| o.usage).collect();

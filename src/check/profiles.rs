@@ -24,7 +24,7 @@ pub fn profile(cx: &mut Cx, s: &Statement) -> Option<Profile> {
                 Diagnostic::error("DS0407", format!("unknown {} profile `{text}`", s.keyword))
                     .at(s.args[0].span, "not a profile type");
             d = match did_you_mean(&text, choices) {
-                Some(c) => d.help(format!("did you mean `{c}`?")),
+                Some(c) => d.suggest(c),
                 None => d.help("use `runtime-default`, `unconfined`, or `localhost PROFILE`"),
             };
             cx.push(d);
@@ -116,7 +116,7 @@ pub fn selinux(cx: &mut Cx, s: &Statement, sec: &mut Security) {
                 let mut d = Diagnostic::error("DS0716", format!("unknown SELinux option `{key}`"))
                     .at(*key_span, "not an SELinux option");
                 d = match did_you_mean(key, ["user", "role", "type", "level"]) {
-                    Some(k) => d.help(format!("did you mean `{k}`?")),
+                    Some(k) => d.suggest(k),
                     None => d.help("use `user`, `role`, `type` or `level`"),
                 };
                 cx.push(d);

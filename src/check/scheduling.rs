@@ -68,7 +68,7 @@ pub fn check_tolerate(cx: &mut Cx, s: &Statement, pod: &mut PodSettings, origins
                     let mut d = Diagnostic::error("DS0407", format!("unknown taint effect `{e}`"))
                         .at(arg.span, "not a taint effect");
                     d = match did_you_mean(&e, EFFECTS.iter().copied()) {
-                        Some(x) => d.help(format!("did you mean `{x}`?")),
+                        Some(x) => d.suggest(x),
                         None => d.help("use `NoSchedule`, `PreferNoSchedule` or `NoExecute`, or leave the effect out to match all"),
                     };
                     cx.push(d);
@@ -294,7 +294,7 @@ fn mode(cx: &mut Cx, s: &Statement) -> Option<Option<i32>> {
             )
             .at(first.span, "not `require` or `prefer`");
             d = match did_you_mean(&text, ["require", "prefer"]) {
-                Some(w) => d.help(format!("did you mean `{w}`?")),
+                Some(w) => d.suggest(w),
                 None => d.help(format!("write `{} require ...` for a hard rule or `{} prefer WEIGHT ...` for a soft one", s.keyword, s.keyword)),
             };
             cx.push(d);

@@ -240,7 +240,7 @@ fn caps(cx: &mut Cx, s: &Statement, sec: &mut Security, spans: &mut SecuritySpan
                             Diagnostic::warning("DS0717", format!("unknown capability `{raw}`"))
                                 .at(c.span, "not a Linux capability");
                         d = match did_you_mean(&name, CAPABILITIES.iter().copied()) {
-                            Some(x) => d.help(format!("did you mean `{x}`?")),
+                            Some(x) => d.suggest(x),
                             None => d.help("capabilities are named as in capabilities(7) without `CAP_`, such as `NET_ADMIN`"),
                         };
                         cx.push(d);

@@ -122,7 +122,7 @@ pub fn item(cx: &mut Cx, args: &[Arg], i: &mut usize, kind: SelectorKind) -> Opt
         let mut d = Diagnostic::error("DS0407", format!("unknown operator `{op_text}`"))
             .at(op_arg.span, "not a selector operator");
         d = match did_you_mean(&op_text, ops.iter().copied()) {
-            Some(o) => d.help(format!("did you mean `{o}`?")),
+            Some(o) => d.suggest(o),
             None if matches!(normalized.as_str(), "equals" | "eq" | "=" | "==" | "is") => {
                 d.help(format!("write `{key}=VALUE`, or `{key} in [A, B]`"))
             }

@@ -224,7 +224,7 @@ fn unknown_volume(name: &str, span: Span, names: &HashMap<String, Span>) -> Diag
     let mut known: Vec<&str> = names.keys().map(String::as_str).collect();
     known.sort_unstable();
     if let Some(close) = did_you_mean(name, known.iter().copied()) {
-        return d.help(format!("did you mean `{close}`?"));
+        return d.suggest(close);
     }
     if name.contains('/') {
         return d.help(format!("a host path starts with `/`: `mount /{name}`"));

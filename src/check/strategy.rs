@@ -40,7 +40,7 @@ pub fn check_update(cx: &mut Cx, s: &Statement, st: &mut StrategyState) {
             let mut d = Diagnostic::error("DS0701", format!("unknown update strategy `{word}`"))
                 .at(kind.span, "not `rolling` or `on-delete`");
             d = match did_you_mean(&word, ["rolling", "on-delete"]) {
-                Some(w) => d.help(format!("did you mean `{w}`?")),
+                Some(w) => d.suggest(w),
                 None => d.help("write `update rolling [max-unavailable N|N%] [max-surge N|N%]` or `update on-delete`"),
             };
             cx.push(d);
@@ -60,10 +60,10 @@ pub fn check_update(cx: &mut Cx, s: &Statement, st: &mut StrategyState) {
                     ),
                 )
                 .at(opt.span, "expected `max-unavailable` or `max-surge`")
-                .help(match did_you_mean(name, ["max-unavailable", "max-surge"]) {
-                    Some(w) => format!("did you mean `{w}`?"),
-                    None => "write `update rolling max-unavailable 10%`".to_string(),
-                }),
+                .suggest_or(
+                    did_you_mean(name, ["max-unavailable", "max-surge"]),
+                    "write `update rolling max-unavailable 10%`",
+                ),
             );
             return;
         }

@@ -106,7 +106,7 @@ fn source_kind(cx: &mut Cx, arg: &Arg) -> Option<&'static str> {
     let mut d = Diagnostic::error("DS0407", format!("unknown volume type `{text}`"))
         .at(arg.span, "not a volume type");
     d = match did_you_mean(&text, KINDS.iter().copied()) {
-        Some(k) => d.help(format!("did you mean `{k}`?")),
+        Some(k) => d.suggest(k),
         None => d.help(format!("volume types: {}", KINDS.join(", "))),
     };
     cx.push(d);
@@ -275,7 +275,7 @@ fn host_path_type(cx: &mut Cx, arg: &Arg) -> Option<HostPathType> {
     let mut d = Diagnostic::error("DS0407", format!("unknown host path type `{text}`"))
         .at(arg.span, "not a host path type");
     d = match did_you_mean(&text, words) {
-        Some(w) => d.help(format!("did you mean `{w}`?")),
+        Some(w) => d.suggest(w),
         None => d.help(format!("host path types: {}", words.join(", "))),
     };
     cx.push(d);

@@ -34,6 +34,14 @@ pub struct Label {
     pub primary: bool,
 }
 
+/// An edit that applies the help: the text at `span` becomes `replacement`. Editors offer it as
+/// a quick fix, and `--format json` carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub span: Span,
+    pub replacement: String,
+}
+
 /// One finding: a stable code, a one-line message, labelled spans and a concrete fix.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -43,6 +51,8 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// Borrowed when fixed text (most helps are), owned when formatted.
     pub help: Option<Cow<'static, str>>,
+    /// The edit the help describes, when it is exact. Boxed: most diagnostics have none.
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Diagnostic {
@@ -54,6 +64,7 @@ impl Diagnostic {
             message: message.into(),
             labels: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 
@@ -89,6 +100,30 @@ impl Diagnostic {
         self
     }
 
+    /// The exact edit of the help: the text at `span` becomes `replacement`.
+    pub fn fix(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.fix = Some(Box::new(Fix {
+            span,
+            replacement: replacement.into(),
+        }));
+        self
+    }
+
+    /// "did you mean `word`?", with the edit that writes `word` in place of the primary label's
+    /// text (call it after [`Diagnostic::at`]).
+    pub fn suggest(self, word: &str) -> Self {
+        let at = self.primary_span();
+        self.help(format!("did you mean `{word}`?")).fix(at, word)
+    }
+
+    /// [`Diagnostic::suggest`] when there is a suggestion, else the help `otherwise`.
+    pub fn suggest_or(self, word: Option<&str>, otherwise: impl Into<Cow<'static, str>>) -> Self {
+        match word {
+            Some(word) => self.suggest(word),
+            None => self.help(otherwise),
+        }
+    }
+
     /// Moves every label inside `text` and onto character boundaries (the start back, the end
     /// forward). Stages that map positions through an embedded document (an override's YAML)
     /// can land inside a character; a report must not.
@@ -100,6 +135,11 @@ impl Diagnostic {
                 end += 1;
             }
             label.span = Span::new(start, end);
+        }
+        if let Some(fix) = &mut self.fix {
+            let start = clamp_to_char_boundary(text, fix.span.start());
+            let end = clamp_to_char_boundary(text, fix.span.end().clamp(start, text.len()));
+            fix.span = Span::new(start, end);
         }
     }
 

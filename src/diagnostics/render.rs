@@ -111,6 +111,11 @@ pub fn json(file: &SourceFile, d: &Diagnostic) -> serde_json::Value {
             "start": position(l.span.start()),
             "end": position(l.span.end()),
         })).collect::<Vec<_>>(),
+        "fix": d.fix.as_ref().map(|f| serde_json::json!({
+            "start": position(f.span.start()),
+            "end": position(f.span.end()),
+            "replacement": f.replacement,
+        })),
     })
 }
 
