@@ -7,6 +7,7 @@ pub mod codegen;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
+pub mod ide;
 pub mod import;
 pub mod manifest;
 pub mod model;

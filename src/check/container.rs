@@ -253,6 +253,9 @@ fn words(args: &[Arg]) -> Vec<String> {
     out
 }
 
+/// The words of `pull`.
+pub(super) const PULL_POLICIES: [&str; 3] = ["always", "if-not-present", "never"];
+
 fn pull_policy(cx: &mut Cx, arg: &Arg) -> Option<PullPolicy> {
     let text = arg.as_text().unwrap_or_default();
     let policy = match text.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
@@ -260,7 +263,7 @@ fn pull_policy(cx: &mut Cx, arg: &Arg) -> Option<PullPolicy> {
         "ifnotpresent" => PullPolicy::IfNotPresent,
         "never" => PullPolicy::Never,
         _ => {
-            let choices = ["always", "if-not-present", "never"];
+            let choices = PULL_POLICIES;
             let mut d = Diagnostic::error("DS0407", format!("unknown pull policy `{text}`"))
                 .at(arg.span, "not a pull policy");
             d = match did_you_mean(&text, choices) {

@@ -11,7 +11,7 @@ use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{rel, DnsConfig, HostAlias, Origins, PodSettings};
 use crate::syntax::{Arg, ArgKind, Statement};
 
-const POLICIES: &[(&str, &str)] = &[
+pub(super) const POLICIES: &[(&str, &str)] = &[
     ("cluster-first", "ClusterFirst"),
     ("cluster-first-with-host-net", "ClusterFirstWithHostNet"),
     ("default", "Default"),

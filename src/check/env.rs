@@ -12,7 +12,7 @@ use crate::model::{rel, Container, EnvFrom, EnvFromKind, EnvSource, EnvVar};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Statement};
 
-const SOURCES: &[&str] = &["field", "secret", "configmap", "resource"];
+pub(super) const SOURCES: &[&str] = &["field", "secret", "configmap", "resource"];
 
 /// `env ...`: one reference, or one or more `NAME=VALUE` literals.
 pub fn check_env(

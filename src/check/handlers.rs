@@ -19,8 +19,8 @@ pub enum Use {
     Hook,
 }
 
-const PROBE_METHODS: &[&str] = &["http", "https", "tcp", "grpc", "exec"];
-const HOOK_METHODS: &[&str] = &["exec", "http", "https", "sleep"];
+pub(super) const PROBE_METHODS: &[&str] = &["http", "https", "tcp", "grpc", "exec"];
+pub(super) const HOOK_METHODS: &[&str] = &["exec", "http", "https", "sleep"];
 
 const HTTP_OPTS: &[Opt] = &[
     value("host", "host HOST"),

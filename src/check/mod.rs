@@ -3,6 +3,7 @@
 
 mod allow;
 mod args;
+pub mod choices;
 mod container;
 mod container_settings;
 mod cx;
@@ -43,7 +44,7 @@ use crate::source::Span;
 use crate::syntax::Ast;
 use cx::Cx;
 
-pub use keywords::{Keyword, CONTAINER, TOP_LEVEL, WORKLOAD};
+pub use keywords::{Keyword, CONTAINER, DNS, DOWNWARD, PROJECTED, TOP_LEVEL, WORKLOAD};
 
 /// Checks a parsed file. The model holds every daemonset that could be built, even when there
 /// are errors; callers must not emit it unless the diagnostics hold no error.

@@ -47,7 +47,7 @@ const MOUNT_OPTS: &[Opt] = &[
 /// The sources a mount can declare where it is used.
 pub const INLINE_KINDS: &[&str] = &["host", "configmap", "secret", "pvc", "empty-dir"];
 
-const PROPAGATIONS: &[(&str, Propagation)] = &[
+pub(super) const PROPAGATIONS: &[(&str, Propagation)] = &[
     ("none", Propagation::None),
     ("host-to-container", Propagation::HostToContainer),
     ("bidirectional", Propagation::Bidirectional),

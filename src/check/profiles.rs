@@ -9,6 +9,9 @@ use crate::source::Span;
 use crate::syntax::{ArgKind, Statement};
 
 /// `seccomp|apparmor runtime-default|unconfined|localhost PROFILE`.
+/// The kinds of `seccomp` and `apparmor` profile.
+pub(super) const PROFILE_KINDS: [&str; 3] = ["runtime-default", "unconfined", "localhost"];
+
 pub fn profile(cx: &mut Cx, s: &Statement) -> Option<Profile> {
     if !cx.arity(s, 1, 2) {
         return None;
@@ -19,7 +22,7 @@ pub fn profile(cx: &mut Cx, s: &Statement) -> Option<Profile> {
         "unconfined" => "Unconfined",
         "localhost" => "Localhost",
         _ => {
-            let choices = ["runtime-default", "unconfined", "localhost"];
+            let choices = PROFILE_KINDS;
             let mut d =
                 Diagnostic::error("DS0407", format!("unknown {} profile `{text}`", s.keyword))
                     .at(s.args[0].span, "not a profile type");

@@ -9,6 +9,9 @@ use crate::model::{rel, IntOrPercent, Origins, UpdateStrategy};
 use crate::source::Span;
 use crate::syntax::{Arg, Statement};
 
+/// The words of `update`.
+pub(super) const STRATEGIES: [&str; 2] = ["rolling", "on-delete"];
+
 /// What the strategy statements said, with where.
 #[derive(Default)]
 pub struct StrategyState {
@@ -39,7 +42,7 @@ pub fn check_update(cx: &mut Cx, s: &Statement, st: &mut StrategyState) {
         _ => {
             let mut d = Diagnostic::error("DS0701", format!("unknown update strategy `{word}`"))
                 .at(kind.span, "not `rolling` or `on-delete`");
-            d = match did_you_mean(&word, ["rolling", "on-delete"]) {
+            d = match did_you_mean(&word, STRATEGIES) {
                 Some(w) => d.suggest(w),
                 None => d.help("write `update rolling [max-unavailable N|N%] [max-surge N|N%]` or `update on-delete`"),
             };

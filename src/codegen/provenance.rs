@@ -77,6 +77,21 @@ impl<'a> SpecLocator<'a> {
         }
     }
 
+    /// The field of the object that the text around `offset` sets, from the root, with the
+    /// span of that text: the narrowest one when several hold the offset.
+    pub fn field_at(&self, offset: usize) -> Option<(FieldPath, Span)> {
+        let own = self.origins.at(offset).map(|(p, s)| (p.clone(), s));
+        let in_containers = self.containers.iter().filter_map(|(prefix, _, origins)| {
+            let (rel, span) = origins.at(offset)?;
+            let mut path = prefix.clone();
+            path.0.extend(rel.0.iter().cloned());
+            Some((path, span))
+        });
+        own.into_iter()
+            .chain(in_containers)
+            .min_by_key(|(_, s)| s.len())
+    }
+
     /// The override that wrote `path`, with the key and value spans in the spec.
     fn in_override(&self, path: &FieldPath) -> Option<(Option<Span>, Span, bool)> {
         self.overrides.iter().find_map(|o| {

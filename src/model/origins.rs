@@ -60,6 +60,17 @@ impl Origins {
         find(&self.values, path)
     }
 
+    /// The field set by the narrowest text around `offset`, with that text's span (the last
+    /// record wins among equals, as in [`Origins::get`]).
+    pub fn at(&self, offset: usize) -> Option<(&FieldPath, Span)> {
+        self.values
+            .iter()
+            .rev()
+            .filter(|(_, s)| s.start() <= offset && offset < s.end())
+            .min_by_key(|(_, s)| s.len())
+            .map(|(p, s)| (p, *s))
+    }
+
     /// Where the key of `path` was written: its own record, else where the value was.
     pub fn get_key(&self, path: &FieldPath) -> Option<Span> {
         find(&self.keys, path).or_else(|| self.get(path))

@@ -13,6 +13,24 @@ use crate::source::Span;
 
 /// Parses a whole file. Statements that do not parse are reported and left out of the tree.
 pub fn parse(text: &str) -> (Ast, Vec<Diagnostic>) {
+    let (mut ast, mut diagnostics) = parse_tree(text);
+    // After an unclosed block the rest of the file is read out of context: its findings would
+    // be noise, so they are dropped.
+    if let Some(at) = diagnostics
+        .iter()
+        .filter(|d| d.code == "DS0103")
+        .map(|d| d.primary_span().start())
+        .min()
+    {
+        ast.statements.retain(|s| s.span.end() <= at);
+        diagnostics.retain(|d| d.primary_span().start() <= at);
+    }
+    (ast, diagnostics)
+}
+
+/// Parses a whole file for an editor, which needs the tree of a file being typed: a block
+/// left open holds the rest of the file (where [`parse`] drops it with its findings).
+pub fn parse_tree(text: &str) -> (Ast, Vec<Diagnostic>) {
     // Nesting is limited before pest sees the text: the parser and every later stage recurse
     // once per level, and a hostile file must not overflow the stack.
     if let Some(at) = too_deep(text) {
@@ -34,7 +52,7 @@ pub fn parse(text: &str) -> (Ast, Vec<Diagnostic>) {
         at: 0,
         out: Vec::new(),
     };
-    let mut statements = match reader.body(None) {
+    let statements = match reader.body(None) {
         Ok(statements) => statements,
         // A `}` that closes nothing at the top level: the file's structure cannot be trusted,
         // so that one error is all that is reported.
@@ -47,19 +65,7 @@ pub fn parse(text: &str) -> (Ast, Vec<Diagnostic>) {
             )
         }
     };
-    let mut diagnostics = reader.out;
-    // After an unclosed block the rest of the file is read out of context: its findings would
-    // be noise, so they are dropped.
-    if let Some(at) = diagnostics
-        .iter()
-        .filter(|d| d.code == "DS0103")
-        .map(|d| d.primary_span().start())
-        .min()
-    {
-        statements.retain(|s| s.span.end() <= at);
-        diagnostics.retain(|d| d.primary_span().start() <= at);
-    }
-    (Ast { statements }, diagnostics)
+    (Ast { statements }, reader.out)
 }
 
 /// The vector without spare room. Collecting starts with room for four and a block's

@@ -1,0 +1,69 @@
+//! Go to definition: from a `mount` to its `volume`, from a probe's `port NAME` to the
+//! container's `port`, and from `container NAME` (an env's resource) to the container.
+
+use super::place::{port_name, statements_of, Place};
+use crate::source::Span;
+
+/// Where the name at `offset` is declared.
+pub fn definition(text: &str, offset: usize) -> Option<Span> {
+    let (ast, _) = crate::syntax::parse_tree(text);
+    let place = Place::find(&ast, text, offset);
+    let s = place.statement?;
+    let i = s
+        .args
+        .iter()
+        .position(|a| a.span.start() <= offset && offset <= a.span.end())?;
+    let name = s.args[i].as_text()?;
+    let previous = i.checked_sub(1).and_then(|p| s.args[p].as_word());
+    let daemonset = place.enclosing(&["daemonset"])?;
+    let named = |keyword: &'static str| {
+        statements_of(daemonset, keyword)
+            .filter_map(|v| v.args.first())
+            .find(|a| a.as_text().as_deref() == Some(name.as_str()))
+            .map(|a| a.span)
+    };
+    match (s.keyword.as_str(), previous) {
+        ("mount", None) => named("volume"),
+        ("liveness" | "readiness" | "startup" | "post-start" | "pre-stop", Some("port")) => {
+            let container = place.enclosing(&["container", "init"])?;
+            statements_of(container, "port")
+                .filter_map(port_name)
+                .find(|(n, _)| *n == name)
+                .map(|(_, span)| span)
+        }
+        ("env", Some("container")) => named("container").or_else(|| named("init")),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::definition;
+
+    fn target(text: &str) -> Option<String> {
+        let offset = text.find('|').unwrap();
+        let text = text.replacen('|', "", 1);
+        definition(&text, offset).map(|s| format!("{}@{}", &text[s.start()..s.end()], s.start()))
+    }
+
+    #[test]
+    fn names_lead_to_their_declarations() {
+        let spec = "daemonset a {\n  volume logs host /var/log\n  container b {\n    port metrics 9100\n    mount lo|gs\n    readiness http /x port met|rics\n    env C = resource limits.cpu container |b\n  }\n}\n";
+        let only = |keep: usize| {
+            let mut n = 0;
+            spec.chars()
+                .filter(|&c| {
+                    if c != '|' {
+                        return true;
+                    }
+                    n += 1;
+                    n == keep
+                })
+                .collect::<String>()
+        };
+        assert_eq!(target(&only(1)), Some("logs@23".into()));
+        assert_eq!(target(&only(2)), Some("metrics@67".into()));
+        assert_eq!(target(&only(3)), Some("b@54".into()));
+        assert_eq!(target("daemonset a {\n  host-net|work\n}\n"), None);
+    }
+}
