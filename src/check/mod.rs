@@ -43,7 +43,7 @@ use crate::source::Span;
 use crate::syntax::Ast;
 use cx::Cx;
 
-pub use keywords::{Keyword, CONTAINER, TOP_LEVEL, WORKLOAD};
+pub use keywords::{find, Keyword, CONTAINER, TOP_LEVEL, WORKLOAD};
 
 /// Checks a parsed file. The model holds every daemonset that could be built, even when there
 /// are errors; callers must not emit it unless the diagnostics hold no error.
