@@ -1,16 +1,30 @@
-//! The settings each block accepts, with their usage line (shown in help and the reference).
+//! The settings each block accepts, with their usage line (shown in help and the reference) and
+//! a one-line meaning (shown on hover in an editor).
 
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-/// One setting: its keyword, a usage line, and where it belongs.
+/// One setting: its keyword, a usage line, where it belongs, and what it means.
 pub struct Keyword {
     pub name: &'static str,
     pub usage: &'static str,
     pub place: &'static str,
+    /// One or two sentences: what the setting does and the Kubernetes field(s) it compiles to,
+    /// in Markdown backquotes.
+    pub doc: &'static str,
 }
 
-const fn kw(name: &'static str, usage: &'static str, place: &'static str) -> Keyword {
-    Keyword { name, usage, place }
+const fn kw(
+    name: &'static str,
+    usage: &'static str,
+    place: &'static str,
+    doc: &'static str,
+) -> Keyword {
+    Keyword {
+        name,
+        usage,
+        place,
+        doc,
+    }
 }
 
 const FILE: &str = "the top level of a file";
@@ -19,195 +33,511 @@ const CT: &str = "a `container` or `init` block";
 const BOTH: &str = "a `daemonset` block (for the pod) or a `container` block";
 const DNS_BLOCK: &str = "a `dns` block";
 
+// The meanings of the settings a pod and a container share.
+const USER_DOC: &str = "The user ID the processes run as, for the whole pod or one container: `securityContext.runAsUser`.";
+const GROUP_DOC: &str = "The primary group ID of the processes, for the whole pod or one container: `securityContext.runAsGroup`.";
+const NON_ROOT_DOC: &str = "The kubelet refuses to start a container that would run as root: `securityContext.runAsNonRoot: true` (`false` with `run-as-non-root false`).";
+const SECCOMP_DOC: &str = "The seccomp profile that filters system calls: `securityContext.seccompProfile` (`RuntimeDefault`, `Unconfined`, or `Localhost` with `localhostProfile`).";
+const APPARMOR_DOC: &str = "The AppArmor profile that confines the processes: `securityContext.appArmorProfile` (`RuntimeDefault`, `Unconfined`, or `Localhost` with `localhostProfile`).";
+const SELINUX_DOC: &str = "The SELinux context of the processes (`type=spc_t`, for instance): `securityContext.seLinuxOptions`.";
+
 pub static TOP_LEVEL: &[Keyword] = &[kw(
     "daemonset",
     "daemonset NAME [in NAMESPACE] { ... }",
     FILE,
+    "A DaemonSet: one pod of the agent on every matching node. Compiles to `kind: DaemonSet` with `metadata.name` and `metadata.namespace` (`default` unless `in NAMESPACE`).",
 )];
 
 pub static WORKLOAD: &[Keyword] = &[
-    kw("allow", "allow LINT ...", DS),
-    kw("namespace", "namespace NAME", DS),
-    kw("labels", "labels KEY=VALUE ...", DS),
-    kw("daemonset-labels", "daemonset-labels KEY=VALUE ...", DS),
-    kw("annotations", "annotations KEY=VALUE ...", DS),
-    kw("selector", "selector KEY=VALUE ...", DS),
-    kw("pod-labels", "pod-labels KEY=VALUE ...", DS),
-    kw("pod-annotations", "pod-annotations KEY=VALUE ...", DS),
-    kw("pull-secret", "pull-secret NAME ...", DS),
+    kw(
+        "allow",
+        "allow LINT ...",
+        DS,
+        "Silences the named lints (warnings, never errors) in this block, as in `allow floating-tag`. Compiles to nothing.",
+    ),
+    kw(
+        "namespace",
+        "namespace NAME",
+        DS,
+        "The namespace the agent runs in, instead of `in NAMESPACE`: `metadata.namespace`.",
+    ),
+    kw(
+        "labels",
+        "labels KEY=VALUE ...",
+        DS,
+        "Workload labels, also the pod labels and, without `selector`, the selector: `metadata.labels`, `spec.template.metadata.labels` and `spec.selector.matchLabels`.",
+    ),
+    kw(
+        "daemonset-labels",
+        "daemonset-labels KEY=VALUE ...",
+        DS,
+        "Labels of the DaemonSet object only, neither on the pods nor in the selector: `metadata.labels`.",
+    ),
+    kw(
+        "annotations",
+        "annotations KEY=VALUE ...",
+        DS,
+        "Annotations of the DaemonSet object: `metadata.annotations`.",
+    ),
+    kw(
+        "selector",
+        "selector KEY=VALUE ...",
+        DS,
+        "An explicit selector of the agent's pods; its pairs are added to the pod labels: `spec.selector.matchLabels`. A selector must never change.",
+    ),
+    kw(
+        "pod-labels",
+        "pod-labels KEY=VALUE ...",
+        DS,
+        "Labels only on the pods, not in the selector (versions, for instance): `spec.template.metadata.labels`.",
+    ),
+    kw(
+        "pod-annotations",
+        "pod-annotations KEY=VALUE ...",
+        DS,
+        "Annotations of the pods: `spec.template.metadata.annotations`.",
+    ),
+    kw(
+        "pull-secret",
+        "pull-secret NAME ...",
+        DS,
+        "Secrets with the credentials to pull the images from private registries: `imagePullSecrets`.",
+    ),
     // Update strategy, pod settings, scheduling, security, VKE, escape hatch (issue 4).
     kw(
         "update",
         "update rolling [max-unavailable N|N%] [max-surge N|N%] | update on-delete",
         DS,
+        "How a new version reaches the nodes: `spec.updateStrategy`, `RollingUpdate` (the default) or `OnDelete` (a pod is replaced only once deleted).",
     ),
-    kw("max-unavailable", "max-unavailable N|N%", DS),
-    kw("max-surge", "max-surge N|N%", DS),
-    kw("min-ready", "min-ready DURATION", DS),
-    kw("history", "history COUNT", DS),
-    kw("grace", "grace DURATION", DS),
+    kw(
+        "max-unavailable",
+        "max-unavailable N|N%",
+        DS,
+        "How many nodes may be without a ready pod during a rolling update: `updateStrategy.rollingUpdate.maxUnavailable`.",
+    ),
+    kw(
+        "max-surge",
+        "max-surge N|N%",
+        DS,
+        "How many nodes may run the new pod beside the old one during a rolling update: `rollingUpdate.maxSurge`, with `maxUnavailable: 0`.",
+    ),
+    kw(
+        "min-ready",
+        "min-ready DURATION",
+        DS,
+        "How long a new pod must be ready before it counts as available in a rollout: `spec.minReadySeconds`.",
+    ),
+    kw(
+        "history",
+        "history COUNT",
+        DS,
+        "How many old revisions are kept for a rollback: `spec.revisionHistoryLimit`.",
+    ),
+    kw(
+        "grace",
+        "grace DURATION",
+        DS,
+        "How long a stopping pod gets to exit before it is killed (30 s unless set): `terminationGracePeriodSeconds`.",
+    ),
     kw(
         "dns",
         "dns cluster-first|cluster-first-with-host-net|default|none [{ nameservers IP ... }]",
         DS,
+        "How the pod resolves names: `dnsPolicy` (`ClusterFirst`, `ClusterFirstWithHostNet`, `Default` or `None`); the block sets `dnsConfig`.",
     ),
-    kw("host-network", "host-network", DS),
-    kw("host-pid", "host-pid", DS),
-    kw("host-ipc", "host-ipc", DS),
-    kw("share-process-namespace", "share-process-namespace", DS),
-    kw("priority", "priority CLASS", DS),
-    kw("service-account", "service-account NAME", DS),
-    kw("automount-token", "automount-token true|false", DS),
-    kw("scheduler", "scheduler NAME", DS),
-    kw("runtime-class", "runtime-class NAME", DS),
-    kw("host-alias", "host-alias IP HOSTNAME ...", DS),
-    kw("node-selector", "node-selector KEY=VALUE ...", DS),
+    kw(
+        "host-network",
+        "host-network",
+        DS,
+        "The pod uses the node's network: `hostNetwork: true`, and every port's `hostPort` is its `containerPort`.",
+    ),
+    kw(
+        "host-pid",
+        "host-pid",
+        DS,
+        "The pod sees the node's processes: `hostPID: true`.",
+    ),
+    kw(
+        "host-ipc",
+        "host-ipc",
+        DS,
+        "The pod shares the node's IPC namespace: `hostIPC: true`.",
+    ),
+    kw(
+        "share-process-namespace",
+        "share-process-namespace",
+        DS,
+        "The pod's containers see each other's processes: `shareProcessNamespace: true` (not with `host-pid`).",
+    ),
+    kw(
+        "priority",
+        "priority CLASS",
+        DS,
+        "The pod's priority class, such as `system-node-critical` for an agent the node needs: `priorityClassName`.",
+    ),
+    kw(
+        "service-account",
+        "service-account NAME",
+        DS,
+        "The service account the pod runs as, for its access to the API: `serviceAccountName`.",
+    ),
+    kw(
+        "automount-token",
+        "automount-token true|false",
+        DS,
+        "Whether the service account's API token is mounted into the containers: `automountServiceAccountToken`.",
+    ),
+    kw(
+        "scheduler",
+        "scheduler NAME",
+        DS,
+        "The scheduler that places the pods: `schedulerName`.",
+    ),
+    kw(
+        "runtime-class",
+        "runtime-class NAME",
+        DS,
+        "The RuntimeClass that runs the pod's containers (gVisor, Kata, the NVIDIA runtime): `runtimeClassName`.",
+    ),
+    kw(
+        "host-alias",
+        "host-alias IP HOSTNAME ...",
+        DS,
+        "Host names for an IP address in the pod's `/etc/hosts`: `hostAliases` (`ip` and `hostnames`).",
+    ),
+    kw(
+        "node-selector",
+        "node-selector KEY=VALUE ...",
+        DS,
+        "Runs the agent only on nodes with these labels: `nodeSelector`.",
+    ),
     kw(
         "tolerate",
         "tolerate all[:EFFECT] | tolerate KEY[=VALUE][:EFFECT] [for DURATION]",
         DS,
+        "Lets the pods run on nodes with a matching taint (`all`: every taint): `tolerations`, and `tolerationSeconds` with `for DURATION`.",
     ),
     kw(
         "node-affinity",
         "node-affinity require|prefer WEIGHT KEY in|not-in [V, ...]|exists|does-not-exist|gt N|lt N [and ...] [or ...]",
         DS,
+        "The nodes the pods must (`require`) or should (`prefer`) run on, by node labels: `affinity.nodeAffinity`.",
     ),
     kw(
         "pod-affinity",
         "pod-affinity require|prefer WEIGHT KEY=VALUE|KEY in [V, ...] ... [topology KEY] [namespaces [NS, ...]]",
         DS,
+        "Runs the pods where pods with these labels run, in the same `topology` domain (the node by default): `affinity.podAffinity`.",
     ),
     kw(
         "pod-anti-affinity",
         "pod-anti-affinity require|prefer WEIGHT KEY=VALUE|KEY in [V, ...] ... [topology KEY] [namespaces [NS, ...]]",
         DS,
+        "Keeps the pods away from pods with these labels, by `topology` domain (the node by default): `affinity.podAntiAffinity`.",
     ),
-    kw("user", "user UID", BOTH),
-    kw("group", "group GID", BOTH),
-    kw("fs-group", "fs-group GID", DS),
-    kw("supplemental-groups", "supplemental-groups GID ...", DS),
-    kw("run-as-non-root", "run-as-non-root [false]", BOTH),
+    kw("user", "user UID", BOTH, USER_DOC),
+    kw("group", "group GID", BOTH, GROUP_DOC),
     kw(
-        "seccomp",
-        "seccomp runtime-default|unconfined|localhost PROFILE",
-        BOTH,
-    ),
-    kw(
-        "apparmor",
-        "apparmor runtime-default|unconfined|localhost PROFILE",
-        BOTH,
-    ),
-    kw("selinux", "selinux type=T [level=L] [user=U] [role=R]", BOTH),
-    kw("image-cache", "image-cache auto", DS),
-    kw("vci", "vci enforce", DS),
-    kw("pod-override", "pod-override \"\"\" YAML \"\"\"", DS),
-    kw("spec-override", "spec-override \"\"\" YAML \"\"\"", DS),
-    kw("container", "container NAME { image IMAGE ... }", DS),
-    kw("init", "init NAME { image IMAGE ... }", DS),
-    kw(
-        "volume",
-        "volume NAME host|configmap|secret|pvc|empty-dir|projected|downward ...",
+        "fs-group",
+        "fs-group GID",
         DS,
-    ),
-    kw("timezone", "timezone host", DS),
-];
-
-pub static CONTAINER: &[Keyword] = &[
-    kw("allow", "allow LINT ...", CT),
-    kw("image", "image REGISTRY/REPOSITORY[:TAG][@DIGEST]", CT),
-    kw("pull", "pull always|if-not-present|never", CT),
-    kw("command", "command PROGRAM ARG ...", CT),
-    kw("args", "args ARG ...", CT),
-    kw("cpu", "cpu REQUEST[..LIMIT]", CT),
-    kw("memory", "memory REQUEST[..LIMIT]", CT),
-    kw("resource", "resource NAME REQUEST[..LIMIT]", CT),
-    kw("gpu", "gpu COUNT [type CARD]", CT),
-    kw("mgpu", "mgpu core PERCENT [memory MiB] [type CARD]", CT),
-    kw("rdma", "rdma COUNT", CT),
-    kw("privileged", "privileged", CT),
-    kw("port", "port [NAME] NUMBER[/udp|/sctp] [host NUMBER]", CT),
-    kw(
-        "env",
-        "env NAME=VALUE | env NAME = field|secret|configmap|resource REF",
-        CT,
+        "A group that owns the pod's volumes and is added to every process: `securityContext.fsGroup`.",
     ),
     kw(
-        "env-from",
-        "env-from configmap|secret NAME [prefix PREFIX] [optional]",
-        CT,
+        "supplemental-groups",
+        "supplemental-groups GID ...",
+        DS,
+        "More groups for every process of the pod: `securityContext.supplementalGroups`.",
     ),
-    kw(
-        "mount",
-        "mount /HOST/PATH [ro] | mount VOLUME at PATH [ro] [sub-path PATH]",
-        CT,
-    ),
-    kw(
-        "liveness",
-        "liveness http PORT [PATH] | tcp PORT | grpc PORT | exec [COMMAND ...] [period 10s] [failure 3]",
-        CT,
-    ),
-    kw(
-        "readiness",
-        "readiness http PORT [PATH] | tcp PORT | grpc PORT | exec [COMMAND ...] [period 10s] [success 1]",
-        CT,
-    ),
-    kw(
-        "startup",
-        "startup http PORT [PATH] | tcp PORT | grpc PORT | exec [COMMAND ...] [period 10s] [failure 3]",
-        CT,
-    ),
-    kw(
-        "post-start",
-        "post-start exec [COMMAND ...] | http PORT [PATH] | sleep DURATION",
-        CT,
-    ),
-    kw(
-        "pre-stop",
-        "pre-stop exec [COMMAND ...] | http PORT [PATH] | sleep DURATION",
-        CT,
-    ),
-    // Security context, working directory, sidecar, escape hatch (issue 4).
-    kw("user", "user UID", BOTH),
-    kw("group", "group GID", BOTH),
-    kw("run-as-non-root", "run-as-non-root [false]", BOTH),
-    kw("caps", "caps [add [CAP, ...]] [drop [CAP, ...]]", CT),
-    kw("read-only-root", "read-only-root", CT),
-    kw("no-privilege-escalation", "no-privilege-escalation", CT),
-    kw(
-        "allow-privilege-escalation",
-        "allow-privilege-escalation true|false",
-        CT,
-    ),
+    kw("run-as-non-root", "run-as-non-root [false]", BOTH, NON_ROOT_DOC),
     kw(
         "seccomp",
         "seccomp runtime-default|unconfined|localhost PROFILE",
         BOTH,
+        SECCOMP_DOC,
     ),
     kw(
         "apparmor",
         "apparmor runtime-default|unconfined|localhost PROFILE",
         BOTH,
+        APPARMOR_DOC,
     ),
     kw(
         "selinux",
         "selinux type=T [level=L] [user=U] [role=R]",
         BOTH,
+        SELINUX_DOC,
     ),
-    kw("workdir", "workdir PATH", CT),
+    kw(
+        "image-cache",
+        "image-cache auto",
+        DS,
+        "VKE: image caches created for the pods on VCI: pod annotation `vci.vke.volcengine.com/enable-auto-create-imc: \"true\"`.",
+    ),
+    kw(
+        "vci",
+        "vci enforce",
+        DS,
+        "VKE: runs the pods on VCI virtual nodes: pod annotation `vke.volcengine.com/burst-to-vci: enforce`.",
+    ),
+    kw(
+        "pod-override",
+        "pod-override \"\"\" YAML \"\"\"",
+        DS,
+        "YAML merged into the pod spec after everything dsc generates, as a JSON merge patch: `spec.template.spec`.",
+    ),
+    kw(
+        "spec-override",
+        "spec-override \"\"\" YAML \"\"\"",
+        DS,
+        "YAML merged into the DaemonSet spec after everything dsc generates, as a JSON merge patch: `spec`.",
+    ),
+    kw(
+        "container",
+        "container NAME { image IMAGE ... }",
+        DS,
+        "A container of the pod, running for the pod's whole life: an entry of `containers[]`.",
+    ),
+    kw(
+        "init",
+        "init NAME { image IMAGE ... }",
+        DS,
+        "An init container, run to completion before the containers start (unless a `sidecar`): an entry of `initContainers[]`.",
+    ),
+    kw(
+        "volume",
+        "volume NAME host|configmap|secret|pvc|empty-dir|projected|downward ...",
+        DS,
+        "A volume the containers mount by name: an entry of `volumes[]` (`hostPath`, `configMap`, `secret`, `persistentVolumeClaim`, `emptyDir`, `projected` or `downwardAPI`).",
+    ),
+    kw(
+        "timezone",
+        "timezone host",
+        DS,
+        "Every container sees the node's time zone: a `hostPath` volume `host-localtime` of `/etc/localtime`, mounted read-only at `/etc/localtime`.",
+    ),
+];
+
+pub static CONTAINER: &[Keyword] = &[
+    kw(
+        "allow",
+        "allow LINT ...",
+        CT,
+        "Silences the named lints (warnings, never errors) in this container, as in `allow floating-tag`. Compiles to nothing.",
+    ),
+    kw(
+        "image",
+        "image REGISTRY/REPOSITORY[:TAG][@DIGEST]",
+        CT,
+        "The image the container runs, written as given (no tag means `latest`): `image`.",
+    ),
+    kw(
+        "pull",
+        "pull always|if-not-present|never",
+        CT,
+        "When the image is pulled: `imagePullPolicy` (`Always`, `IfNotPresent` or `Never`); without it, `Always` for `latest` or no tag, else `IfNotPresent`.",
+    ),
+    kw(
+        "command",
+        "command PROGRAM ARG ...",
+        CT,
+        "The program the container runs instead of the image's entrypoint, with its arguments: `command`.",
+    ),
+    kw(
+        "args",
+        "args ARG ...",
+        CT,
+        "The arguments of the entrypoint (or of `command`): `args`.",
+    ),
+    kw(
+        "cpu",
+        "cpu REQUEST[..LIMIT]",
+        CT,
+        "The container's CPU request and limit: `resources.requests.cpu` and `resources.limits.cpu`. A container over its limit is throttled.",
+    ),
+    kw(
+        "memory",
+        "memory REQUEST[..LIMIT]",
+        CT,
+        "The container's memory request and limit: `resources.requests.memory` and `resources.limits.memory`. A container over its limit is killed.",
+    ),
+    kw(
+        "resource",
+        "resource NAME REQUEST[..LIMIT]",
+        CT,
+        "The request and limit of any other resource (`ephemeral-storage`, `hugepages-2Mi`, an extended resource): `resources.requests` and `resources.limits`.",
+    ),
+    kw(
+        "gpu",
+        "gpu COUNT [type CARD]",
+        CT,
+        "Whole NVIDIA GPUs: `nvidia.com/gpu` in `resources.limits`; `type CARD` pins the pods to nodes whose `machine.cluster.vke.volcengine.com/gpu-name` is that card.",
+    ),
+    kw(
+        "mgpu",
+        "mgpu core PERCENT [memory MiB] [type CARD]",
+        CT,
+        "VKE shared GPU, a share of a card's cores and memory: `vke.volcengine.com/mgpu-core` and `vke.volcengine.com/mgpu-memory` (requests = limits).",
+    ),
+    kw(
+        "rdma",
+        "rdma COUNT",
+        CT,
+        "VKE RDMA devices: `vke.volcengine.com/rdma` in `resources.limits`.",
+    ),
+    kw(
+        "privileged",
+        "privileged",
+        CT,
+        "Runs the container with the node's devices and every capability: `securityContext.privileged: true`.",
+    ),
+    kw(
+        "port",
+        "port [NAME] NUMBER[/udp|/sctp] [host NUMBER]",
+        CT,
+        "A port the container listens on, TCP unless `/udp` or `/sctp`: an entry of `ports[]` (`containerPort`, `protocol`, `name`, and `hostPort` with `host`).",
+    ),
+    kw(
+        "env",
+        "env NAME=VALUE | env NAME = field|secret|configmap|resource REF",
+        CT,
+        "An environment variable, literal or from a pod field, a secret, a config map or a resource: `env[].value` or `env[].valueFrom`.",
+    ),
+    kw(
+        "env-from",
+        "env-from configmap|secret NAME [prefix PREFIX] [optional]",
+        CT,
+        "Every key of a config map or secret as an environment variable: an entry of `envFrom[]` (`configMapRef` or `secretRef`, and `prefix`).",
+    ),
+    kw(
+        "mount",
+        "mount /HOST/PATH [ro] | mount VOLUME at PATH [ro] [sub-path PATH]",
+        CT,
+        "Mounts a host path, a declared `volume` or an inline source in the container: an entry of `volumeMounts[]`, and of `volumes[]` for an inline source.",
+    ),
+    kw(
+        "liveness",
+        "liveness http PORT [PATH] | tcp PORT | grpc PORT | exec [COMMAND ...] [period 10s] [failure 3]",
+        CT,
+        "A health check that restarts the container when it fails: `livenessProbe`.",
+    ),
+    kw(
+        "readiness",
+        "readiness http PORT [PATH] | tcp PORT | grpc PORT | exec [COMMAND ...] [period 10s] [success 1]",
+        CT,
+        "A health check that takes the pod out of service while it fails: `readinessProbe`.",
+    ),
+    kw(
+        "startup",
+        "startup http PORT [PATH] | tcp PORT | grpc PORT | exec [COMMAND ...] [period 10s] [failure 3]",
+        CT,
+        "A check that holds the other checks until it passes once: `startupProbe`.",
+    ),
+    kw(
+        "post-start",
+        "post-start exec [COMMAND ...] | http PORT [PATH] | sleep DURATION",
+        CT,
+        "A hook run when the container starts: `lifecycle.postStart`.",
+    ),
+    kw(
+        "pre-stop",
+        "pre-stop exec [COMMAND ...] | http PORT [PATH] | sleep DURATION",
+        CT,
+        "A hook run before the container is stopped (`sleep 5s` lets load balancers drain): `lifecycle.preStop`.",
+    ),
+    // Security context, working directory, sidecar, escape hatch (issue 4).
+    kw("user", "user UID", BOTH, USER_DOC),
+    kw("group", "group GID", BOTH, GROUP_DOC),
+    kw("run-as-non-root", "run-as-non-root [false]", BOTH, NON_ROOT_DOC),
+    kw(
+        "caps",
+        "caps [add [CAP, ...]] [drop [CAP, ...]]",
+        CT,
+        "Linux capabilities added to or dropped from the processes (`NET_ADMIN`, `ALL`): `securityContext.capabilities` (`add` and `drop`).",
+    ),
+    kw(
+        "read-only-root",
+        "read-only-root",
+        CT,
+        "The container's root filesystem is read-only: `securityContext.readOnlyRootFilesystem: true`.",
+    ),
+    kw(
+        "no-privilege-escalation",
+        "no-privilege-escalation",
+        CT,
+        "No process can gain more privileges than its parent (through setuid files): `securityContext.allowPrivilegeEscalation: false`.",
+    ),
+    kw(
+        "allow-privilege-escalation",
+        "allow-privilege-escalation true|false",
+        CT,
+        "Whether a process can gain more privileges than its parent (through setuid files): `securityContext.allowPrivilegeEscalation`.",
+    ),
+    kw(
+        "seccomp",
+        "seccomp runtime-default|unconfined|localhost PROFILE",
+        BOTH,
+        SECCOMP_DOC,
+    ),
+    kw(
+        "apparmor",
+        "apparmor runtime-default|unconfined|localhost PROFILE",
+        BOTH,
+        APPARMOR_DOC,
+    ),
+    kw(
+        "selinux",
+        "selinux type=T [level=L] [user=U] [role=R]",
+        BOTH,
+        SELINUX_DOC,
+    ),
+    kw(
+        "workdir",
+        "workdir PATH",
+        CT,
+        "The directory the container's command starts in: `workingDir`.",
+    ),
     kw(
         "termination-message",
         "termination-message file|fallback-to-logs [path PATH]",
         CT,
+        "Where the container's last words are read when it ends: `terminationMessagePolicy` (`File` or `FallbackToLogsOnError`) and `terminationMessagePath`.",
     ),
-    kw("sidecar", "sidecar", CT),
-    kw("override", "override \"\"\" YAML \"\"\"", CT),
+    kw(
+        "sidecar",
+        "sidecar",
+        CT,
+        "Makes an init container a sidecar that starts first and keeps running beside the containers: `restartPolicy: Always`.",
+    ),
+    kw(
+        "override",
+        "override \"\"\" YAML \"\"\"",
+        CT,
+        "YAML merged into this container after everything dsc generates, as a JSON merge patch: its entry of `containers[]` or `initContainers[]`.",
+    ),
 ];
 
 /// The settings of the block after `dns POLICY`.
 pub static DNS: &[Keyword] = &[
-    kw("nameservers", "nameservers IP ...", DNS_BLOCK),
-    kw("searches", "searches DOMAIN ...", DNS_BLOCK),
-    kw("options", "options NAME[=VALUE] ...", DNS_BLOCK),
+    kw(
+        "nameservers",
+        "nameservers IP ...",
+        DNS_BLOCK,
+        "The DNS servers of the pod (at most 3; `dns none` needs one): `dnsConfig.nameservers`.",
+    ),
+    kw(
+        "searches",
+        "searches DOMAIN ...",
+        DNS_BLOCK,
+        "The search domains tried for a short host name: `dnsConfig.searches`.",
+    ),
+    kw(
+        "options",
+        "options NAME[=VALUE] ...",
+        DNS_BLOCK,
+        "Options of the pod's resolver, such as `ndots=2`: `dnsConfig.options` (`name` and `value`).",
+    ),
 ];
 
 const PV: &str = "a `projected` volume block";
@@ -220,14 +550,26 @@ pub static PROJECTED: &[Keyword] = &[
         "token",
         "token PATH [expires DURATION] [audience AUDIENCE]",
         PV,
+        "A file with a service-account token for the pod's identity (1 h unless `expires`): a `serviceAccountToken` source (`path`, `expirationSeconds`, `audience`).",
     ),
     kw(
         "configmap",
         "configmap NAME [items KEY=PATH ...] [optional]",
         PV,
+        "A config map's keys as files, all of them or the chosen `items`: a `configMap` source.",
     ),
-    kw("secret", "secret NAME [items KEY=PATH ...] [optional]", PV),
-    kw("file", FILE_USAGE, PV),
+    kw(
+        "secret",
+        "secret NAME [items KEY=PATH ...] [optional]",
+        PV,
+        "A secret's keys as files, all of them or the chosen `items`: a `secret` source.",
+    ),
+    kw(
+        "file",
+        FILE_USAGE,
+        PV,
+        "A file holding a pod field or a container's resource; the files form one `downwardAPI` source (`items[].fieldRef` or `items[].resourceFieldRef`).",
+    ),
 ];
 
 /// The files of a `volume NAME downward { ... }`.
@@ -235,15 +577,26 @@ pub static DOWNWARD: &[Keyword] = &[kw(
     "file",
     FILE_USAGE,
     "a `projected` or `downward` volume block",
+    "A file holding a pod field (`metadata.labels`, ...) or a container's resource (`limits.cpu`, ...): `items[].fieldRef` or `items[].resourceFieldRef`.",
 )];
+
+/// Every table, in the order a name is looked up.
+fn tables() -> [&'static [Keyword]; 6] {
+    [TOP_LEVEL, WORKLOAD, CONTAINER, PROJECTED, DNS, DOWNWARD]
+}
+
+/// The keyword of that name, from any table (the first where several tables have it): its
+/// usage line and meaning, for an editor's hover.
+pub fn find(name: &str) -> Option<&'static Keyword> {
+    tables()
+        .into_iter()
+        .flat_map(|t| t.iter())
+        .find(|k| k.name == name)
+}
 
 /// The usage line of a keyword, from any table.
 pub fn usage(name: &str) -> &'static str {
-    [TOP_LEVEL, WORKLOAD, CONTAINER, PROJECTED, DNS]
-        .iter()
-        .flat_map(|t| t.iter())
-        .find(|k| k.name == name)
-        .map_or("", |k| k.usage)
+    find(name).map_or("", |k| k.usage)
 }
 
 /// "valid settings here: ..." for one table, built once per table and shared by every report
@@ -298,5 +651,51 @@ pub fn closest(word: &str, known: &'static [Keyword]) -> Option<&'static Keyword
         (Some(d), Some((a, k))) if similarity(a) > similarity(d.name) => Some(k),
         (Some(d), _) => Some(d),
         (None, alias) => alias.map(|(_, k)| k),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_keyword_has_a_short_doc_that_names_a_field() {
+        for table in tables() {
+            for k in table {
+                let doc = k.doc;
+                assert!(!doc.trim().is_empty(), "`{}` has no doc", k.name);
+                let quoted = doc.split('`').skip(1).step_by(2);
+                assert!(
+                    doc.matches('`').count() % 2 == 0 && quoted.clone().any(|q| !q.is_empty()),
+                    "`{}`: the doc names no field or value in backquotes: {doc}",
+                    k.name
+                );
+                assert!(
+                    doc.chars().count() <= 240,
+                    "`{}`: the doc is {} characters long, more than 240",
+                    k.name,
+                    doc.chars().count()
+                );
+                assert_eq!(doc, doc.trim(), "`{}`: spaces around the doc", k.name);
+            }
+        }
+    }
+
+    #[test]
+    fn find_searches_every_table() {
+        for table in tables() {
+            for k in table {
+                let found = find(k.name).expect("every keyword is found");
+                assert_eq!(found.name, k.name);
+                assert_eq!(usage(k.name), found.usage);
+            }
+        }
+        assert!(find("memory")
+            .unwrap()
+            .doc
+            .contains("`resources.limits.memory`"));
+        assert!(find("nameservers").is_some());
+        assert!(find("no-such-setting").is_none());
+        assert_eq!(usage("no-such-setting"), "");
     }
 }

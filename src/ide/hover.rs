@@ -17,7 +17,7 @@ pub struct Hover {
 
 /// A keyword's usage line and meaning, in Markdown.
 pub fn keyword_markdown(k: &Keyword) -> String {
-    format!("```ds\n{}\n```\nA setting of {}.", k.usage, k.place)
+    format!("```ds\n{}\n```\n{}\n\nA setting of {}.", k.usage, k.doc, k.place)
 }
 
 /// What to show over `offset`; `diagnostics` are the document's current findings.
