@@ -16,6 +16,7 @@ mod diff;
 mod explain;
 mod fmt;
 mod import;
+mod lsp;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -65,6 +66,8 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Turn DaemonSet manifests into specs: print a .ds for every DaemonSet in the input
     Import(import::ImportArgs),
+    /// Serve the Language Server Protocol over stdio, for editors
+    Lsp(lsp::LspArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -86,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Import(args) => import::run(args),
+        Command::Lsp(args) => lsp::run(args),
     }
 }
 

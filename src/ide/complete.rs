@@ -71,7 +71,7 @@ fn complete(ast: &Ast, text: &str, offset: usize) -> Vec<Completion> {
             )
         })
         .collect();
-    for (name, what) in declared_names(&place, keyword, args.len(), previous) {
+    for (name, what) in declared_names(&place, keyword, args, previous) {
         out.push(item(&name, CompletionKind::Name, what, None));
     }
     out
@@ -81,16 +81,12 @@ fn complete(ast: &Ast, text: &str, offset: usize) -> Vec<Completion> {
 fn declared_names(
     place: &Place,
     keyword: &str,
-    index: usize,
+    args: &[&str],
     previous: &str,
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let daemonset = place.enclosing(&["daemonset"]);
-    let probe = matches!(
-        keyword,
-        "liveness" | "readiness" | "startup" | "post-start" | "pre-stop"
-    );
-    if keyword == "mount" && index == 0 {
+    if keyword == "mount" && args.is_empty() {
         for v in daemonset
             .into_iter()
             .flat_map(|d| statements_of(d, "volume"))
@@ -99,7 +95,7 @@ fn declared_names(
                 out.push((name, "a volume of this daemonset".to_string()));
             }
         }
-    } else if probe && previous == "port" {
+    } else if args.len() == 1 && super::place::names_a_port(keyword, args[0]) {
         let container = place.enclosing(&["container", "init"]);
         for p in container.into_iter().flat_map(|c| statements_of(c, "port")) {
             if let Some((name, _)) = port_name(p) {
@@ -167,7 +163,7 @@ mod tests {
             "daemonset a {\n  container b {\n    liveness |\n  }\n}\n",
             "grpc"
         ));
-        let spec = "daemonset a {\n  volume logs host /var/log\n  container b {\n    port metrics 9100\n    mount |\n    readiness http /x port |\n  }\n}\n";
+        let spec = "daemonset a {\n  volume logs host /var/log\n  container b {\n    port metrics 9100\n    mount |\n    readiness http |\n  }\n}\n";
         let last = spec.rfind('|').unwrap();
         let first = format!("{}{}", &spec[..last], &spec[last + 1..]);
         assert!(labels(&first).contains(&("logs".to_string(), CompletionKind::Name)));

@@ -1,7 +1,8 @@
-//! Go to definition: from a `mount` to its `volume`, from a probe's `port NAME` to the
-//! container's `port`, and from `container NAME` (an env's resource) to the container.
+//! Go to definition: from a `mount` to its `volume`, from a probe's or hook's port
+//! (`readiness http metrics`) to the container's `port`, and from `container NAME` (an env's
+//! resource) to the container.
 
-use super::place::{port_name, statements_of, Place};
+use super::place::{names_a_port, port_name, statements_of, Place};
 use crate::source::Span;
 
 /// Where the name at `offset` is declared.
@@ -15,6 +16,7 @@ pub fn definition(text: &str, offset: usize) -> Option<Span> {
         .position(|a| a.span.start() <= offset && offset <= a.span.end())?;
     let name = s.args[i].as_text()?;
     let previous = i.checked_sub(1).and_then(|p| s.args[p].as_word());
+    let method = s.args.first().and_then(|a| a.as_word()).unwrap_or_default();
     let daemonset = place.enclosing(&["daemonset"])?;
     let named = |keyword: &'static str| {
         statements_of(daemonset, keyword)
@@ -24,7 +26,7 @@ pub fn definition(text: &str, offset: usize) -> Option<Span> {
     };
     match (s.keyword.as_str(), previous) {
         ("mount", None) => named("volume"),
-        ("liveness" | "readiness" | "startup" | "post-start" | "pre-stop", Some("port")) => {
+        (keyword, Some(_)) if i == 1 && names_a_port(keyword, method) => {
             let container = place.enclosing(&["container", "init"])?;
             statements_of(container, "port")
                 .filter_map(port_name)
@@ -48,7 +50,7 @@ mod tests {
 
     #[test]
     fn names_lead_to_their_declarations() {
-        let spec = "daemonset a {\n  volume logs host /var/log\n  container b {\n    port metrics 9100\n    mount lo|gs\n    readiness http /x port met|rics\n    env C = resource limits.cpu container |b\n  }\n}\n";
+        let spec = "daemonset a {\n  volume logs host /var/log\n  container b {\n    port metrics 9100\n    mount lo|gs at /logs\n    readiness http met|rics /x\n    env C = resource limits.cpu container |b\n  }\n}\n";
         let only = |keep: usize| {
             let mut n = 0;
             spec.chars()

@@ -17,7 +17,10 @@ pub struct Hover {
 
 /// A keyword's usage line and meaning, in Markdown.
 pub fn keyword_markdown(k: &Keyword) -> String {
-    format!("```ds\n{}\n```\n{}\n\nA setting of {}.", k.usage, k.doc, k.place)
+    format!(
+        "```ds\n{}\n```\n{}\n\nA setting of {}.",
+        k.usage, k.doc, k.place
+    )
 }
 
 /// What to show over `offset`; `diagnostics` are the document's current findings.
@@ -53,7 +56,7 @@ pub fn hover(text: &str, offset: usize, diagnostics: &[Diagnostic]) -> Option<Ho
 }
 
 /// The setting whose keyword is at `offset`, looked up in its block's table.
-fn keyword_at<'a>(ast: &'a Ast, text: &str, offset: usize) -> Option<(&'static Keyword, Span)> {
+fn keyword_at(ast: &Ast, text: &str, offset: usize) -> Option<(&'static Keyword, Span)> {
     let place = Place::find(ast, text, offset);
     let s = place.statement?;
     let at = s.keyword_span;

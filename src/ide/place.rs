@@ -108,6 +108,14 @@ pub fn statements_of<'a>(
         .filter(move |s| s.keyword == keyword)
 }
 
+/// True when the argument after `method` of `keyword` is a port (`readiness http PORT`).
+pub fn names_a_port(keyword: &str, method: &str) -> bool {
+    matches!(
+        keyword,
+        "liveness" | "readiness" | "startup" | "post-start" | "pre-stop"
+    ) && matches!(method, "http" | "https" | "tcp" | "grpc")
+}
+
 /// The name a `port` statement declares: `port http 2020` names `http`; `port 9100` none.
 pub fn port_name(port: &Statement) -> Option<(&str, Span)> {
     let first = port.args.first()?;
