@@ -80,6 +80,53 @@ fn errors(file: &SourceFile, compiled: &dsc::Compiled) -> String {
 
 /// Target `compile`: the whole pipeline on a spec, then every renderer on its diagnostics and
 /// the emitter on its manifests.
+/// What `dsc lsp` answers at a few places of the text (its start, middle and end, and after
+/// the first `{`, `[` or space of the first line): spans inside the text, edits on character boundaries,
+/// positions that convert to UTF-16 and back.
+fn editor(text: &str, diagnostics: &[dsc::diagnostics::Diagnostic]) {
+    use dsc::ide;
+    let inside = |s: dsc::source::Span| {
+        s.start() <= s.end()
+            && s.end() <= text.len()
+            && text.is_char_boundary(s.start())
+            && text.is_char_boundary(s.end())
+    };
+    let first_line = text.lines().next().unwrap_or("");
+    let offsets = [0, text.len() / 2, text.len()].into_iter().chain(
+        first_line
+            .match_indices(['{', '[', ' '])
+            .map(|(i, _)| i + 1)
+            .take(1),
+    );
+    let lines = ide::lines::LineIndex::new(text);
+    for offset in offsets {
+        if let Some(h) = ide::hover(text, offset, diagnostics) {
+            assert!(inside(h.span), "hover span {:?} outside the text", h.span);
+        }
+        for c in ide::completions(text, offset) {
+            assert!(inside(c.replace), "completion replaces {:?}", c.replace);
+        }
+        if let Some(target) = ide::definition(text, offset) {
+            assert!(inside(target), "definition {target:?} outside the text");
+        }
+        let at = dsc::source::clamp_to_char_boundary(text, offset);
+        let (line, column) = lines.position(text, at);
+        let back = lines.offset(text, line, column);
+        assert!(
+            back == at || text[back..at].trim_start_matches('\r').is_empty(),
+            "offset {at} is ({line}, {column}), which is offset {back}"
+        );
+    }
+    let whole = dsc::source::Span::new(0, text.len());
+    for action in ide::quick_fixes(text, diagnostics, whole) {
+        assert!(
+            inside(action.fix.span),
+            "fix {:?} outside the text",
+            action.fix
+        );
+    }
+}
+
 pub fn compile(data: &[u8]) {
     let file = SourceFile::new(FILE, text_of(data));
     let compiled = dsc::compile(&file, &LintLevels::default());
@@ -121,6 +168,7 @@ pub fn compile(data: &[u8]) {
             m.name
         );
     }
+    editor(text, &compiled.diagnostics);
     let yaml = dsc::objects_to_yaml(&compiled.manifests, &file.name);
     if compiled.has_errors() {
         return;
