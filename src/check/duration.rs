@@ -86,7 +86,8 @@ impl Cx {
                 self.push(
                     error(format!("{what} `{text}` is not a whole number of seconds"))
                         .at(arg.span, "Kubernetes counts this in whole seconds")
-                        .help(format!("write `{up}s`")),
+                        .help(format!("write `{up}s`"))
+                        .fix(arg.span, format!("{up}s")),
                 );
                 None
             }

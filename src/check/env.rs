@@ -95,11 +95,15 @@ pub fn check_env(
             let missing_equals =
                 names::env_name(n).is_ok() && !matches!(value.kind, ArgKind::Pair { .. });
             if n.len() < word.len() || missing_equals {
-                cx.push(
-                    Diagnostic::error("DS0202", "expected `NAME=VALUE`")
-                        .at(name.span.to(value.span), why)
-                        .help(format!("write `env {n}={v}`")),
-                );
+                let at = name.span.to(value.span);
+                let mut d = Diagnostic::error("DS0202", "expected `NAME=VALUE`")
+                    .at(at, why)
+                    .help(format!("write `env {n}={v}`"));
+                // A bare value reads the same after `=`; a quoted one keeps its quotes.
+                if matches!(value.kind, ArgKind::Word(_) | ArgKind::Number(_)) {
+                    d = d.fix(at, format!("{n}={v}"));
+                }
+                cx.push(d);
                 return;
             }
         }

@@ -137,7 +137,8 @@ pub fn check_handler<'a>(
                             cx.push(
                                 Diagnostic::error("DS0202", "an HTTP path starts with `/`")
                                     .at(a.span, "expected a path or an option")
-                                    .help(format!("write `/{text}`")),
+                                    .help(format!("write `/{text}`"))
+                                    .fix(a.span, format!("/{text}")),
                             );
                             return None;
                         }

@@ -125,7 +125,8 @@ pub fn check_mount(cx: &mut Cx, stmt: &Statement) -> Option<PendingMount> {
                         &first_text,
                         "must be an absolute path, starting with `/`",
                     )
-                    .help(format!("write `mount /{first_text}`")),
+                    .help(format!("write `mount /{first_text}`"))
+                    .fix(first.span, format!("/{first_text}")),
                 );
                 return None;
             }

@@ -162,10 +162,11 @@ fn quantity(cx: &mut Cx, name: &str, text: &str, span: Span) -> Option<(Quantity
     match Quantity::parse(text) {
         Ok(q) => Some((q, span)),
         Err(why) => {
-            let (label, help) = match byte_unit_fix(name, text) {
+            let fix = byte_unit_fix(name, text);
+            let (label, help) = match &fix {
                 Some(fix) => (
                     "units take no `b` for bytes".to_string(),
-                    format!("write `{fix}`: {}", unit_meaning(name, &fix)),
+                    format!("write `{fix}`: {}", unit_meaning(name, fix)),
                 ),
                 None => (
                     why,
@@ -173,11 +174,13 @@ fn quantity(cx: &mut Cx, name: &str, text: &str, span: Span) -> Option<(Quantity
                         .to_string(),
                 ),
             };
-            cx.push(
-                Diagnostic::error("DS0410", format!("invalid quantity `{text}`"))
-                    .at(span, label)
-                    .help(help),
-            );
+            let mut d = Diagnostic::error("DS0410", format!("invalid quantity `{text}`"))
+                .at(span, label)
+                .help(help);
+            if let Some(fix) = fix {
+                d = d.fix(span, fix);
+            }
+            cx.push(d);
             None
         }
     }
