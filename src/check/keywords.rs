@@ -34,12 +34,28 @@ const BOTH: &str = "a `daemonset` block (for the pod) or a `container` block";
 const DNS_BLOCK: &str = "a `dns` block";
 
 // The meanings of the settings a pod and a container share.
-const USER_DOC: &str = "The user ID the processes run as, for the whole pod or one container: `securityContext.runAsUser`.";
-const GROUP_DOC: &str = "The primary group ID of the processes, for the whole pod or one container: `securityContext.runAsGroup`.";
-const NON_ROOT_DOC: &str = "The kubelet refuses to start a container that would run as root: `securityContext.runAsNonRoot: true` (`false` with `run-as-non-root false`).";
-const SECCOMP_DOC: &str = "The seccomp profile that filters system calls: `securityContext.seccompProfile` (`RuntimeDefault`, `Unconfined`, or `Localhost` with `localhostProfile`).";
-const APPARMOR_DOC: &str = "The AppArmor profile that confines the processes: `securityContext.appArmorProfile` (`RuntimeDefault`, `Unconfined`, or `Localhost` with `localhostProfile`).";
-const SELINUX_DOC: &str = "The SELinux context of the processes (`type=spc_t`, for instance): `securityContext.seLinuxOptions`.";
+// The security settings a pod and a container share, one entry for both tables.
+const USER: Keyword = kw("user", "user UID", BOTH, "The user ID the processes run as, for the whole pod or one container: `securityContext.runAsUser`.");
+const GROUP: Keyword = kw("group", "group GID", BOTH, "The primary group ID of the processes, for the whole pod or one container: `securityContext.runAsGroup`.");
+const NON_ROOT: Keyword = kw("run-as-non-root", "run-as-non-root [false]", BOTH, "The kubelet refuses to start a container that would run as root: `securityContext.runAsNonRoot: true` (`false` with `run-as-non-root false`).");
+const SECCOMP: Keyword = kw(
+    "seccomp",
+    "seccomp runtime-default|unconfined|localhost PROFILE",
+    BOTH,
+    "The seccomp profile that filters system calls: `securityContext.seccompProfile` (`RuntimeDefault`, `Unconfined`, or `Localhost` with `localhostProfile`).",
+);
+const APPARMOR: Keyword = kw(
+    "apparmor",
+    "apparmor runtime-default|unconfined|localhost PROFILE",
+    BOTH,
+    "The AppArmor profile that confines the processes: `securityContext.appArmorProfile` (`RuntimeDefault`, `Unconfined`, or `Localhost` with `localhostProfile`).",
+);
+const SELINUX: Keyword = kw(
+    "selinux",
+    "selinux type=T [level=L] [user=U] [role=R]",
+    BOTH,
+    "The SELinux context of the processes (`type=spc_t`, for instance): `securityContext.seLinuxOptions`.",
+);
 
 pub static TOP_LEVEL: &[Keyword] = &[kw(
     "daemonset",
@@ -236,8 +252,8 @@ pub static WORKLOAD: &[Keyword] = &[
         DS,
         "Keeps the pods away from pods with these labels, by `topology` domain (the node by default): `affinity.podAntiAffinity`.",
     ),
-    kw("user", "user UID", BOTH, USER_DOC),
-    kw("group", "group GID", BOTH, GROUP_DOC),
+    USER,
+    GROUP,
     kw(
         "fs-group",
         "fs-group GID",
@@ -250,25 +266,10 @@ pub static WORKLOAD: &[Keyword] = &[
         DS,
         "More groups for every process of the pod: `securityContext.supplementalGroups`.",
     ),
-    kw("run-as-non-root", "run-as-non-root [false]", BOTH, NON_ROOT_DOC),
-    kw(
-        "seccomp",
-        "seccomp runtime-default|unconfined|localhost PROFILE",
-        BOTH,
-        SECCOMP_DOC,
-    ),
-    kw(
-        "apparmor",
-        "apparmor runtime-default|unconfined|localhost PROFILE",
-        BOTH,
-        APPARMOR_DOC,
-    ),
-    kw(
-        "selinux",
-        "selinux type=T [level=L] [user=U] [role=R]",
-        BOTH,
-        SELINUX_DOC,
-    ),
+    NON_ROOT,
+    SECCOMP,
+    APPARMOR,
+    SELINUX,
     kw(
         "image-cache",
         "image-cache auto",
@@ -447,9 +448,9 @@ pub static CONTAINER: &[Keyword] = &[
         "A hook run before the container is stopped (`sleep 5s` lets load balancers drain): `lifecycle.preStop`.",
     ),
     // Security context, working directory, sidecar, escape hatch (issue 4).
-    kw("user", "user UID", BOTH, USER_DOC),
-    kw("group", "group GID", BOTH, GROUP_DOC),
-    kw("run-as-non-root", "run-as-non-root [false]", BOTH, NON_ROOT_DOC),
+    USER,
+    GROUP,
+    NON_ROOT,
     kw(
         "caps",
         "caps [add [CAP, ...]] [drop [CAP, ...]]",
@@ -474,24 +475,9 @@ pub static CONTAINER: &[Keyword] = &[
         CT,
         "Whether a process can gain more privileges than its parent (through setuid files): `securityContext.allowPrivilegeEscalation`.",
     ),
-    kw(
-        "seccomp",
-        "seccomp runtime-default|unconfined|localhost PROFILE",
-        BOTH,
-        SECCOMP_DOC,
-    ),
-    kw(
-        "apparmor",
-        "apparmor runtime-default|unconfined|localhost PROFILE",
-        BOTH,
-        APPARMOR_DOC,
-    ),
-    kw(
-        "selinux",
-        "selinux type=T [level=L] [user=U] [role=R]",
-        BOTH,
-        SELINUX_DOC,
-    ),
+    SECCOMP,
+    APPARMOR,
+    SELINUX,
     kw(
         "workdir",
         "workdir PATH",
