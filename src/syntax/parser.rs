@@ -105,7 +105,7 @@ impl Reader<'_> {
             match self.text.as_bytes().get(self.at) {
                 None => {
                     if let Some(open) = open {
-                        self.out.push(unclosed_block(open));
+                        self.out.push(unclosed_block_in(self.text, open));
                     }
                     return Ok(exact(statements));
                 }
@@ -248,6 +248,33 @@ fn unclosed_block(at: usize) -> Diagnostic {
         .help("add the matching `}` after the last statement of the block")
 }
 
+/// The block left open at `open`, reported where the `}` is most likely missing: a block
+/// inside it that a later line leaves by its indentation (the braces then close the wrong
+/// blocks, and only the outermost is left open).
+fn unclosed_block_in(text: &str, open: usize) -> Diagnostic {
+    let Some((inner, line)) = misindented_open(text, open) else {
+        return unclosed_block(open);
+    };
+    let width = text[line..].find(['\n', '\r']).unwrap_or(text.len() - line);
+    let line_number = text[..line].matches('\n').count() + 1;
+    Diagnostic::error("DS0103", "unclosed block")
+        .at(
+            Span::new(inner, inner + 1),
+            "this `{` is probably never closed",
+        )
+        .also(
+            Span::new(line, line + width.max(1)),
+            "this line is outside it by its indentation",
+        )
+        .also(
+            Span::new(open, open + 1),
+            "so the `}` below close the wrong blocks, and this one is left open",
+        )
+        .help(format!(
+            "add `}}` on a line of its own before line {line_number}"
+        ))
+}
+
 /// Re-parses a statement that failed inside the file on its own, for a precise message.
 fn bad_statement(pair: &Pair<'_, Rule>, base: usize) -> Diagnostic {
     let span = span_of(pair, base);
@@ -270,32 +297,9 @@ const MAX_DEPTH: usize = 16;
 
 /// The offset of the first `{` or `[` beyond [`MAX_DEPTH`] levels, outside strings and comments.
 fn too_deep(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' if text[i..].starts_with("\"\"\"") => {
-                i = text[i + 3..]
-                    .find("\"\"\"")
-                    .map_or(bytes.len(), |e| i + 3 + e + 3);
-                continue;
-            }
-            b'"' | b'\'' => {
-                let quote = bytes[i];
-                i += 1;
-                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' && quote == b'"' {
-                        2
-                    } else {
-                        1
-                    };
-                }
-            }
-            b'#' if i == 0 || bytes[i - 1].is_ascii_whitespace() => {
-                i = text[i..].find('\n').map_or(bytes.len(), |e| i + e);
-                continue;
-            }
+    for (i, b) in structure(text) {
+        match b {
             b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
@@ -305,7 +309,85 @@ fn too_deep(text: &str) -> Option<usize> {
             b'}' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
-        i += 1;
+    }
+    None
+}
+
+/// The brackets and line ends of a text, with their offsets, outside strings and comments.
+fn structure(text: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let at = i;
+            match bytes[i] {
+                b'"' if text[i..].starts_with("\"\"\"") => {
+                    i = text[i + 3..]
+                        .find("\"\"\"")
+                        .map_or(bytes.len(), |e| i + 3 + e + 3);
+                    continue;
+                }
+                b'"' | b'\'' => {
+                    let quote = bytes[i];
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
+                        i += if bytes[i] == b'\\' && quote == b'"' {
+                            2
+                        } else {
+                            1
+                        };
+                    }
+                }
+                b'#' if i == 0 || bytes[i - 1].is_ascii_whitespace() => {
+                    i = text[i..].find('\n').map_or(bytes.len(), |e| i + e);
+                    continue;
+                }
+                b @ (b'{' | b'[' | b'}' | b']' | b'\n') => {
+                    i += 1;
+                    return Some((at, b));
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    })
+}
+
+/// Inside the block left open at `open`, the inner `{` most likely missing its `}`, judged by
+/// indentation as a reader would: the first block that a later line leaves by indentation (a
+/// line indented no deeper than the line that opened it) while the braces say it is still open.
+/// Also that line's offset.
+fn misindented_open(text: &str, open: usize) -> Option<(usize, usize)> {
+    let indent = |line_start: usize| {
+        let line = &text[line_start..];
+        let body = line.trim_start_matches([' ', '\t']);
+        (line.len() - body.len(), body)
+    };
+    let line_of = |at: usize| text[..at].rfind('\n').map_or(0, |n| n + 1);
+    // Indentation says something only where blocks are indented deeper than the outer one.
+    let outer = indent(line_of(open)).0;
+    // Each open brace inside, with the indentation of its line.
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for (i, b) in structure(&text[open + 1..]).map(|(i, b)| (open + 1 + i, b)) {
+        match b {
+            b'{' => stack.push((i, indent(line_of(i)).0)),
+            b'}' => {
+                stack.pop();
+            }
+            b'\n' => {
+                let (depth, body) = indent(i + 1);
+                let ignored = body.is_empty()
+                    || body.starts_with(['}', '#', '\n', '\r'])
+                    || body.starts_with(']');
+                if let Some(&(brace, opener)) = stack.last() {
+                    if !ignored && depth <= opener && opener > outer {
+                        return Some((brace, i + 1 + depth));
+                    }
+                }
+            }
+            _ => {}
+        }
     }
     None
 }
@@ -476,6 +558,23 @@ mod tests {
         assert_eq!(diags.len(), 1, "{diags:#?}");
         assert_eq!(diags[0].code, "DS0103");
         assert_eq!(diags[0].primary_span(), Span::new(6, 7));
+    }
+
+    #[test]
+    fn a_missing_brace_is_found_by_indentation() {
+        let text =
+            "daemonset a {\n  container b {\n    image x\n\n  container c {\n    image y\n  }\n}\n";
+        let (_, diags) = parse(text);
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        let at = text.find("b {").unwrap() + 2;
+        assert_eq!(diags[0].primary_span(), Span::new(at, at + 1));
+        assert_eq!(
+            diags[0].help.as_deref(),
+            Some("add `}` on a line of its own before line 5")
+        );
+        // Without indentation, the outermost block is reported.
+        let (_, diags) = parse("a {\nb {\nc 1\nd {\n}\n}\n");
+        assert_eq!(diags[0].primary_span(), Span::new(2, 3));
     }
 
     #[test]
