@@ -6,7 +6,7 @@
 //! dash line, `{}` and `[]` for empty collections. Object keys keep their order. How each
 //! string is written (plain, quoted, literal block) is decided in [`scalar`].
 
-mod scalar;
+pub(crate) mod scalar;
 
 use scalar::StringStyle;
 use serde_json::{Map, Value};

@@ -627,3 +627,89 @@ fn a_closed_stdout_ends_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+/// A spec with a secret-looking env value.
+fn with_token(value: &str) -> String {
+    format!(
+        "daemonset agent in monitoring {{\n  container agent {{\n    image registry.example.com/agent:1.0\n    memory 64Mi..128Mi\n    env API_TOKEN={value}\n  }}\n}}\n"
+    )
+}
+
+#[test]
+fn build_check_redacts_secrets_in_its_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let spec = write(dir.path(), "agent.ds", &with_token("s3cr3t-old"));
+    dsc()
+        .arg("build")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    write(dir.path(), "agent.ds", &with_token("s3cr3t-new"));
+    let run = |show: bool| {
+        let mut cmd = dsc();
+        cmd.arg("build")
+            .arg(&spec)
+            .arg("-o")
+            .arg(&out)
+            .arg("--check");
+        if show {
+            cmd.arg("--show-secrets");
+        }
+        let output = cmd.output().unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr)
+    };
+    let redacted = run(false);
+    assert!(!redacted.contains("s3cr3t"), "{redacted}");
+    assert!(
+        redacted.contains("-          value: \"<redacted #1>\""),
+        "{redacted}"
+    );
+    assert!(
+        redacted.contains("+          value: \"<redacted #2>\""),
+        "{redacted}"
+    );
+    let shown = run(true);
+    assert!(shown.contains("-          value: s3cr3t-old"), "{shown}");
+    assert!(shown.contains("+          value: s3cr3t-new"), "{shown}");
+}
+
+#[test]
+fn diagnostics_never_print_a_secret_literal() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "agent.ds", &with_token("s3cr3t-value"));
+    for format in ["human", "short", "github", "json"] {
+        let output = dsc()
+            .arg("check")
+            .arg(&spec)
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        let all = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        assert!(all.contains("DS0903"), "{format}: {all}");
+        assert!(!all.contains("s3cr3t-value"), "{format}: {all}");
+    }
+    for command in ["build", "diff"] {
+        let mut cmd = dsc();
+        cmd.arg(command).arg(&spec);
+        if command == "diff" {
+            cmd.args(["--against", "-"]).write_stdin("");
+        }
+        let output = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("DS0903"), "{command}: {stderr}");
+        assert!(!stderr.contains("s3cr3t-value"), "{command}: {stderr}");
+    }
+    dsc()
+        .arg("check")
+        .arg(&spec)
+        .arg("--show-secrets")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("API_TOKEN=s3cr3t-value"));
+}

@@ -16,9 +16,15 @@ fn rendered(path: &std::path::Path) -> String {
     } else {
         dsc::compile(&file, &LintLevels::default()).diagnostics
     };
+    // As the command line prints them: secret literals masked.
+    let masked = dsc::diagnostics::mask_secrets(&file, &diagnostics);
+    let (file, diagnostics) = match &masked {
+        Some((f, d)) => (f, d.as_slice()),
+        None => (&file, diagnostics.as_slice()),
+    };
     diagnostics
         .iter()
-        .map(|d| render::human(&file, d, false))
+        .map(|d| render::human(file, d, false))
         .collect()
 }
 

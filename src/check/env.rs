@@ -384,6 +384,7 @@ fn secret_looking(cx: &mut Cx, name: &str, value: &str, arg: &Arg) {
                 format!("`{name}` looks like a secret written in the spec"),
             )
             .at(arg.span, "literal value")
+            .secret(arg.span)
             .help(format!(
                 "keep it in a Secret and write `env {name} = secret SECRET-NAME/KEY`"
             )),

@@ -23,6 +23,9 @@ pub struct BuildArgs {
     /// what the specs compile to (for CI)
     #[arg(long, requires = "output")]
     check: bool,
+    /// Print secret-looking env values and args instead of `<redacted #N>`
+    #[arg(long)]
+    show_secrets: bool,
     #[command(flatten)]
     report: ReportArgs,
     #[command(flatten)]
@@ -35,7 +38,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Err(e) => return fatal(e.0),
     };
     let levels = args.lints.levels();
-    let mut reporter = args.report.reporter();
+    let mut reporter = args.report.reporter().show_secrets(args.show_secrets);
     // file name → (yaml, source) for -o; documents in order for stdout.
     let mut outputs: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut documents = Vec::new();
@@ -81,7 +84,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
                 return ExitCode::from(1);
             }
             if args.check {
-                return check_committed(dir, &outputs);
+                return check_committed(dir, &outputs, args.show_secrets);
             }
             if let Err(e) = write_all(dir, &outputs) {
                 return fatal(e);
@@ -92,8 +95,13 @@ pub fn run(args: BuildArgs) -> ExitCode {
 }
 
 /// `--check`: compares the files in `dir` with what would be written; prints a unified diff of
-/// each difference, lists missing and stale files, and exits 1 when anything differs.
-fn check_committed(dir: &Path, outputs: &BTreeMap<String, (String, String)>) -> ExitCode {
+/// each difference (secret-looking values redacted as `dsc diff` redacts them, unless
+/// `show_secrets`), lists missing and stale files, and exits 1 when anything differs.
+fn check_committed(
+    dir: &Path,
+    outputs: &BTreeMap<String, (String, String)>,
+    show_secrets: bool,
+) -> ExitCode {
     let mut differ = 0;
     let mut out = String::new();
     for (name, (yaml, source)) in outputs {
@@ -102,9 +110,14 @@ fn check_committed(dir: &Path, outputs: &BTreeMap<String, (String, String)>) -> 
             Ok(current) if current == *yaml => {}
             Ok(current) => {
                 differ += 1;
+                let (current, yaml) = if show_secrets {
+                    (current, yaml.clone())
+                } else {
+                    dsc::diff::redact_yaml_texts(&current, yaml)
+                };
                 out.push_str(&dsc::diff::unified_diff(
                     Some(&current),
-                    yaml,
+                    &yaml,
                     (
                         &format!("{} (committed)", path.display()),
                         &format!("{} (compiled from {source})", path.display()),

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use dsc::diagnostics::render::{self, Format};
+use dsc::diagnostics::render::Format;
 
 use super::{collect_inputs, fatal, read_source, LintArgs, ReportArgs};
 
@@ -14,6 +14,9 @@ pub struct CheckArgs {
     /// `.json`) whose DaemonSets are checked with the API server's rules
     #[arg(required = true, value_name = "FILE|DIR")]
     inputs: Vec<PathBuf>,
+    /// Print secret-looking literals in diagnostics as written instead of masked with `*`
+    #[arg(long)]
+    show_secrets: bool,
     #[command(flatten)]
     report: ReportArgs,
     #[command(flatten)]
@@ -33,7 +36,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Err(e) => return fatal(e.0),
     };
     let levels = args.lints.levels();
-    let mut reporter = args.report.reporter();
+    let mut reporter = args.report.reporter().show_secrets(args.show_secrets);
     let mut json = Vec::new();
     for path in &files {
         let manifest = is_manifest(path);
@@ -53,7 +56,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             dsc::compile(&file, &levels).diagnostics
         };
         if args.report.format == Format::Json {
-            json.extend(diagnostics.iter().map(|d| render::json(&file, d)));
+            json.extend(reporter.json(&file, &diagnostics));
         }
         reporter.report(&file, &diagnostics);
     }

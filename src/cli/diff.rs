@@ -73,7 +73,9 @@ pub fn run(args: DiffArgs) -> ExitCode {
         Err(e) => return fatal(e.0),
     };
     let compiled = dsc::compile(&file, &LintLevels::default());
-    Reporter::new(Format::Human, DEFAULT_MAX_DIAGNOSTICS).report(&file, &compiled.diagnostics);
+    Reporter::new(Format::Human, DEFAULT_MAX_DIAGNOSTICS)
+        .show_secrets(args.show_secrets)
+        .report(&file, &compiled.diagnostics);
     if compiled.has_errors() {
         eprintln!("error: {} has errors; nothing to compare", file.name);
         return ExitCode::from(2);

@@ -199,10 +199,12 @@ impl ReportArgs {
 }
 
 /// Prints diagnostics to stderr in one format, at most `limit` in a run for the text formats
-/// (0: all; JSON always has all), and counts errors, warnings and what was left out.
+/// (0: all; JSON always has all), and counts errors, warnings and what was left out. Secret
+/// literals print masked (see [`dsc::diagnostics::mask_secrets`]) unless `show_secrets`.
 pub struct Reporter {
     format: render::Format,
     color: bool,
+    show_secrets: bool,
     limit: usize,
     shown: usize,
     hidden: usize,
@@ -216,12 +218,42 @@ impl Reporter {
             format,
             color: std::io::stderr().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            show_secrets: false,
             limit,
             shown: 0,
             hidden: 0,
             errors: 0,
             warnings: 0,
         }
+    }
+
+    /// Print secret-looking literals in clear (`--show-secrets`).
+    pub fn show_secrets(mut self, show: bool) -> Self {
+        self.show_secrets = show;
+        self
+    }
+
+    /// The source and diagnostics to print: with secrets masked unless shown.
+    fn printable(
+        &self,
+        file: &SourceFile,
+        diags: &[Diagnostic],
+    ) -> Option<(SourceFile, Vec<Diagnostic>)> {
+        if self.show_secrets {
+            None
+        } else {
+            dsc::diagnostics::mask_secrets(file, diags)
+        }
+    }
+
+    /// The JSON objects of the diagnostics of one file, for the command to print at the end.
+    pub fn json(&self, file: &SourceFile, diags: &[Diagnostic]) -> Vec<serde_json::Value> {
+        let masked = self.printable(file, diags);
+        let (file, diags) = match &masked {
+            Some((f, d)) => (f, d.as_slice()),
+            None => (file, diags),
+        };
+        diags.iter().map(|d| render::json(file, d)).collect()
     }
 
     /// Prints the diagnostics of one file (JSON is printed whole by the command, at the end);
@@ -245,6 +277,11 @@ impl Reporter {
             diags.len()
         } else {
             self.limit.saturating_sub(self.shown).min(diags.len())
+        };
+        let masked = self.printable(file, diags);
+        let (file, diags) = match &masked {
+            Some((f, d)) => (f, d.as_slice()),
+            None => (file, diags),
         };
         let out: String = diags[..room]
             .iter()

@@ -8,7 +8,7 @@ pub use codes::{lookup, CodeInfo, CODES, RETIRED};
 
 use std::borrow::Cow;
 
-use crate::source::{clamp_to_char_boundary, Span};
+use crate::source::{clamp_to_char_boundary, SourceFile, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -53,6 +53,9 @@ pub struct Diagnostic {
     pub help: Option<Cow<'static, str>>,
     /// The edit the help describes, when it is exact. Boxed: most diagnostics have none.
     pub fix: Option<Box<Fix>>,
+    /// A secret-looking literal this diagnostic found: masked wherever diagnostics are printed
+    /// (see [`mask_secrets`]) unless asked to show secrets.
+    pub secret: Option<Span>,
 }
 
 impl Diagnostic {
@@ -65,6 +68,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             fix: None,
+            secret: None,
         }
     }
 
@@ -109,6 +113,12 @@ impl Diagnostic {
         self
     }
 
+    /// Marks `span` as a secret-looking literal, masked when diagnostics are printed.
+    pub fn secret(mut self, span: Span) -> Self {
+        self.secret = Some(span);
+        self
+    }
+
     /// "did you mean `word`?", with the edit that writes `word` in place of the primary label's
     /// text (call it after [`Diagnostic::at`]).
     pub fn suggest(self, word: &str) -> Self {
@@ -129,12 +139,10 @@ impl Diagnostic {
     /// can land inside a character; a report must not.
     pub fn fit_to(&mut self, text: &str) {
         for label in &mut self.labels {
-            let start = clamp_to_char_boundary(text, label.span.start());
-            let mut end = label.span.end().clamp(start, text.len());
-            while !text.is_char_boundary(end) {
-                end += 1;
-            }
-            label.span = Span::new(start, end);
+            label.span = widen_to_chars(text, label.span);
+        }
+        if let Some(secret) = &mut self.secret {
+            *secret = widen_to_chars(text, *secret);
         }
         if let Some(fix) = &mut self.fix {
             let start = clamp_to_char_boundary(text, fix.span.start());
@@ -151,6 +159,78 @@ impl Diagnostic {
             .or(self.labels.first())
             .map_or(Span::default(), |l| l.span)
     }
+}
+
+/// `span` inside `text` and onto character boundaries, the start back and the end forward.
+fn widen_to_chars(text: &str, span: Span) -> Span {
+    let start = clamp_to_char_boundary(text, span.start());
+    let mut end = span.end().clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(start, end)
+}
+
+/// What to print when secrets stay hidden: a copy of the source whose secret spans (those the
+/// diagnostics mark, see [`Diagnostic::secret`]) are masked byte for byte with `*`, so every
+/// span still points at the same text, and the diagnostics with each secret's text masked in
+/// their message, labels, help and fix. `None` when no diagnostic marks a secret.
+pub fn mask_secrets(
+    file: &SourceFile,
+    diagnostics: &[Diagnostic],
+) -> Option<(SourceFile, Vec<Diagnostic>)> {
+    let spans: Vec<Span> = diagnostics
+        .iter()
+        .filter_map(|d| d.secret)
+        .map(|s| widen_to_chars(&file.text, s))
+        .filter(|s| s.end() > s.start())
+        .collect();
+    if spans.is_empty() {
+        return None;
+    }
+    let mut secrets: Vec<&str> = Vec::new();
+    for span in &spans {
+        let text = &file.text[span.start()..span.end()];
+        secrets.push(text);
+        let unquoted = text.trim_matches(['"', '\'']);
+        if !unquoted.is_empty() && unquoted != text {
+            secrets.push(unquoted);
+        }
+    }
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mask = |text: &str| -> String {
+        secrets.iter().fold(text.to_string(), |out, secret| {
+            out.replace(secret, &"*".repeat(secret.len()))
+        })
+    };
+    let masked: Vec<Diagnostic> = diagnostics
+        .iter()
+        .map(|d| {
+            let mut d = d.clone();
+            d.message = mask(&d.message);
+            for label in &mut d.labels {
+                if secrets.iter().any(|s| label.message.contains(s)) {
+                    label.message = Cow::Owned(mask(&label.message));
+                }
+            }
+            if let Some(help) = &mut d.help {
+                if secrets.iter().any(|s| help.contains(s)) {
+                    *help = Cow::Owned(mask(help));
+                }
+            }
+            if let Some(fix) = &mut d.fix {
+                fix.replacement = mask(&fix.replacement);
+            }
+            d
+        })
+        .collect();
+    let mut bytes = file.text.clone().into_bytes();
+    for span in spans {
+        bytes[span.start()..span.end()].fill(b'*');
+    }
+    // Whole characters became `*`, so the text is still UTF-8 and keeps its length.
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Some((SourceFile::new(file.name.clone(), text), masked))
 }
 
 /// How lints are treated: allowed (silenced), warned, or denied (made errors).

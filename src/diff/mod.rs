@@ -54,7 +54,7 @@ pub use input::{
 pub use live::{fetch_live, Kubectl, LiveError, KUBECTL_ENV};
 pub use path::{item_key, ItemKey, Path as FieldPath, Segment};
 pub use pattern::{PathPattern, PatternError};
-pub use redact::{secret_name, secret_value, Redactor};
+pub use redact::{redact_yaml_texts, secret_name, secret_value, Redactor};
 pub use render::{auto_color, unified_diff};
 
 use serde_json::Value;

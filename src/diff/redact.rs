@@ -12,8 +12,16 @@
 //! name), or a value that looks like a credential whatever its name: a PEM block, a JWT, a
 //! cloud or forge token prefix, a URL with a password, or a long high-entropy string.
 //! References are shown: `valueFrom.secretKeyRef` and `$(VAR)` are not secrets.
+//!
+//! A text diff of manifests (`dsc build -o DIR --check`) is redacted by the same rules:
+//! [`redact_yaml_texts`] runs the [`Redactor`] on the objects each YAML text holds and writes
+//! the markers over the scalars they replace, so the text keeps every other line as written.
 
+use serde::Deserialize;
 use serde_json::Value;
+
+use crate::api::FieldPath;
+use crate::source::Span;
 
 /// Hands out `<redacted #N>` markers, one number per distinct value.
 #[derive(Debug, Default)]
@@ -119,6 +127,170 @@ impl Redactor {
             }
         }
         out
+    }
+}
+
+/// Both sides of a text diff of YAML manifests, old first, with every value [`Redactor::redact`]
+/// replaces in their objects written as its marker (`"<redacted #N>"`, numbered across both
+/// sides as `dsc diff` numbers them). A side that is not YAML has the secrets found on the other
+/// side masked wherever they occur.
+pub fn redact_yaml_texts(old: &str, new: &str) -> (String, String) {
+    let mut redactor = Redactor::new();
+    let old_redacted = redactor.redact_yaml(old);
+    let new_redacted = redactor.redact_yaml(new);
+    let or_known = |redacted: Option<String>, text: &str| {
+        redacted.unwrap_or_else(|| redactor.mask_known(text))
+    };
+    (or_known(old_redacted, old), or_known(new_redacted, new))
+}
+
+impl Redactor {
+    /// `text` with each scalar the redactor replaces in its documents rewritten as the
+    /// replacement, double-quoted; `None` when the text cannot be read as YAML objects.
+    fn redact_yaml(&mut self, text: &str) -> Option<String> {
+        let docs = crate::yaml::spans::index(text);
+        let values = serde_yaml::Deserializer::from_str(text)
+            .map(Value::deserialize)
+            .collect::<Result<Vec<Value>, _>>()
+            .ok()?;
+        if values.len() != docs.len() {
+            return None;
+        }
+        let mut edits = Vec::new();
+        for (value, doc) in values.iter().zip(&docs) {
+            let mut redacted = value.clone();
+            self.redact(&mut redacted);
+            let mut changed = Vec::new();
+            changed_strings(value, &redacted, FieldPath::default(), &mut changed);
+            for (path, replacement) in changed {
+                let written = doc.fields.get(&path)?;
+                let quoted = crate::emit::scalar::double_quoted(&replacement);
+                edits.push((scalar_extent(text, written.value), quoted));
+            }
+        }
+        edits.sort_by_key(|(span, _)| span.start());
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (span, replacement) in edits {
+            if span.start() < at {
+                return None;
+            }
+            out.push_str(&text[at..span.start()]);
+            out.push_str(&replacement);
+            at = span.end();
+        }
+        out.push_str(&text[at..]);
+        Some(out)
+    }
+
+    /// `text` with every secret seen so far replaced by its marker, longest first.
+    fn mask_known(&self, text: &str) -> String {
+        let mut seen: Vec<(usize, &String)> = self.seen.iter().enumerate().collect();
+        seen.sort_by_key(|(_, s)| std::cmp::Reverse(s.len()));
+        let mut out = text.to_string();
+        for (i, secret) in seen {
+            for part in secret.lines().map(str::trim).filter(|p| !p.is_empty()) {
+                out = out.replace(part, &format!("<redacted #{}>", i + 1));
+            }
+        }
+        out
+    }
+}
+
+/// The paths of the strings that differ between `old` and its redacted copy `new`, with the
+/// redacted text.
+fn changed_strings(old: &Value, new: &Value, path: FieldPath, out: &mut Vec<(FieldPath, String)>) {
+    match (old, new) {
+        (Value::String(a), Value::String(b)) if a != b => out.push((path, b.clone())),
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, child) in a {
+                if let Some(other) = b.get(key) {
+                    changed_strings(child, other, path.key(key), out);
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (child, other)) in a.iter().zip(b).enumerate() {
+                changed_strings(child, other, path.index(i), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The whole text of the scalar whose first line `span` covers: a quoted scalar to its closing
+/// quote, a block scalar (`|`, `>`) or a plain one with its continuation lines (the following
+/// lines indented deeper than the line it starts on, blank lines inside included).
+fn scalar_extent(text: &str, span: Span) -> Span {
+    let start = span.start().min(text.len());
+    let rest = &text[start..];
+    match rest.chars().next() {
+        Some('"') => {
+            let mut escaped = false;
+            for (i, c) in rest.char_indices().skip(1) {
+                match c {
+                    '\\' if !escaped => escaped = true,
+                    '"' if !escaped => return Span::new(start, start + i + 1),
+                    _ => escaped = false,
+                }
+            }
+            span
+        }
+        Some('\'') => {
+            let bytes = rest.as_bytes();
+            let mut i = 1;
+            while i < bytes.len() {
+                if bytes[i] == b'\'' {
+                    if bytes.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    return Span::new(start, start + i + 1);
+                }
+                i += 1;
+            }
+            span
+        }
+        _ => {
+            let mut start = start;
+            let mut line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            if line_start > 0 && text[line_start..start].trim().is_empty() {
+                // A block scalar: the parser marks its first line of content; the scalar
+                // starts at its indicator (`|`, `>-`, `|2`) at the end of the line before.
+                let prev_start = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
+                let prev = &text[prev_start..line_start - 1];
+                if let Some(i) = prev.rfind(['|', '>']) {
+                    let header = prev[i + 1..].trim();
+                    if header
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+                    {
+                        start = prev_start + i;
+                        line_start = prev_start;
+                    }
+                }
+            }
+            let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+            let own = indent(&text[line_start..]);
+            let mut end = span.end().max(start);
+            let mut next = text[start..]
+                .find('\n')
+                .map_or(text.len(), |i| start + i + 1);
+            while next < text.len() {
+                let line_end = text[next..].find('\n').map_or(text.len(), |i| next + i);
+                let line = &text[next..line_end];
+                if line.trim().is_empty() {
+                    next = line_end + 1;
+                    continue;
+                }
+                if indent(line) <= own {
+                    break;
+                }
+                end = line_end;
+                next = line_end + 1;
+            }
+            Span::new(start, end)
+        }
     }
 }
 
@@ -390,5 +562,28 @@ mod tests {
             c["command"],
             json!(["sh", "-c", "run --secret=<redacted #4>"])
         );
+    }
+
+    #[test]
+    fn yaml_texts_keep_their_lines_and_mask_whole_scalars() {
+        let old = "# header\nenv:\n- name: DB_PASSWORD\n  value: 'hunter2'\n- name: CERT\n  value: |\n    -----BEGIN PRIVATE KEY-----\n    MIIabc\n    -----END PRIVATE KEY-----\n- name: MODE\n  value: fast\n";
+        let new =
+            "# header\nenv:\n- name: DB_PASSWORD\n  value: hunter3\n- name: MODE\n  value: fast\n";
+        let (old, new) = redact_yaml_texts(old, new);
+        assert_eq!(
+            old,
+            "# header\nenv:\n- name: DB_PASSWORD\n  value: \"<redacted #1>\"\n- name: CERT\n  value: \"<redacted #2>\"\n- name: MODE\n  value: fast\n"
+        );
+        assert_eq!(
+            new,
+            "# header\nenv:\n- name: DB_PASSWORD\n  value: \"<redacted #3>\"\n- name: MODE\n  value: fast\n"
+        );
+        // A side that is not YAML still hides what the other side called secret.
+        let (broken, _) = redact_yaml_texts("env: [\n  value: hunter2\n", new_side());
+        assert!(!broken.contains("hunter2"), "{broken}");
+    }
+
+    fn new_side() -> &'static str {
+        "env:\n- name: DB_PASSWORD\n  value: hunter2\n"
     }
 }
