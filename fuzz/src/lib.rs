@@ -78,11 +78,9 @@ fn errors(file: &SourceFile, compiled: &dsc::Compiled) -> String {
         .collect()
 }
 
-/// Target `compile`: the whole pipeline on a spec, then every renderer on its diagnostics and
-/// the emitter on its manifests.
-/// What `dsc lsp` answers at a few places of the text (its start, middle and end, and after
-/// the first `{`, `[` or space of the first line): spans inside the text, edits on character boundaries,
-/// positions that convert to UTF-16 and back.
+/// What `dsc lsp` answers at one place of the text, chosen by the input's first byte (so the
+/// fuzzer moves it, and each input costs one parse per request): spans inside the text, edits
+/// on character boundaries, positions that convert to UTF-16 and back.
 fn editor(text: &str, diagnostics: &[dsc::diagnostics::Diagnostic]) {
     use dsc::ide;
     let inside = |s: dsc::source::Span| {
@@ -91,32 +89,25 @@ fn editor(text: &str, diagnostics: &[dsc::diagnostics::Diagnostic]) {
             && text.is_char_boundary(s.start())
             && text.is_char_boundary(s.end())
     };
-    let first_line = text.lines().next().unwrap_or("");
-    let offsets = [0, text.len() / 2, text.len()].into_iter().chain(
-        first_line
-            .match_indices(['{', '[', ' '])
-            .map(|(i, _)| i + 1)
-            .take(1),
-    );
+    let choice = text.bytes().next().map_or(0, usize::from);
+    let offset = choice * text.len() / 255;
     let lines = ide::lines::LineIndex::new(text);
-    for offset in offsets {
-        if let Some(h) = ide::hover(text, offset, diagnostics) {
-            assert!(inside(h.span), "hover span {:?} outside the text", h.span);
-        }
-        for c in ide::completions(text, offset) {
-            assert!(inside(c.replace), "completion replaces {:?}", c.replace);
-        }
-        if let Some(target) = ide::definition(text, offset) {
-            assert!(inside(target), "definition {target:?} outside the text");
-        }
-        let at = dsc::source::clamp_to_char_boundary(text, offset);
-        let (line, column) = lines.position(text, at);
-        let back = lines.offset(text, line, column);
-        assert!(
-            back == at || text[back..at].trim_start_matches('\r').is_empty(),
-            "offset {at} is ({line}, {column}), which is offset {back}"
-        );
+    if let Some(h) = ide::hover(text, offset, diagnostics) {
+        assert!(inside(h.span), "hover span {:?} outside the text", h.span);
     }
+    for c in ide::completions(text, offset) {
+        assert!(inside(c.replace), "completion replaces {:?}", c.replace);
+    }
+    if let Some(target) = ide::definition(text, offset) {
+        assert!(inside(target), "definition {target:?} outside the text");
+    }
+    let at = dsc::source::clamp_to_char_boundary(text, offset);
+    let (line, column) = lines.position(text, at);
+    let back = lines.offset(text, line, column);
+    assert!(
+        back == at || text[back..at].trim_start_matches('\r').is_empty(),
+        "offset {at} is ({line}, {column}), which is offset {back}"
+    );
     let whole = dsc::source::Span::new(0, text.len());
     for action in ide::quick_fixes(text, diagnostics, whole) {
         assert!(
@@ -127,6 +118,8 @@ fn editor(text: &str, diagnostics: &[dsc::diagnostics::Diagnostic]) {
     }
 }
 
+/// Target `compile`: the whole pipeline on a spec, then every renderer on its diagnostics and
+/// the emitter on its manifests, and the editor's answers.
 pub fn compile(data: &[u8]) {
     let file = SourceFile::new(FILE, text_of(data));
     let compiled = dsc::compile(&file, &LintLevels::default());
