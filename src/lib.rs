@@ -98,7 +98,7 @@ pub fn objects_to_findings(
             if earlier_errors && !about_a_written_value {
                 continue;
             }
-            let mut d = validate::locate::to_diagnostic(finding, &locator);
+            let mut d = validate::locate::to_diagnostic(finding, &locator, &file.text);
             d.fit_to(&file.text);
             let Some(label) = d.labels.first() else {
                 continue;

@@ -1,12 +1,18 @@
-//! Every quick fix does what its help says: for each failing spec of `tests/cases/ui/`, each
-//! diagnostic's edit, applied alone, makes that diagnostic go away (no finding with the same
-//! code stays at that place).
+//! Every quick fix does what its help says: for each failing spec and manifest of
+//! `tests/cases/ui/`, each diagnostic's edit, applied alone, makes that diagnostic go away (no
+//! finding with the same code stays at that place).
 
 use dsc::diagnostics::LintLevels;
+use dsc::manifest::{check_manifest, Versions};
 use dsc::source::SourceFile;
 
 fn findings(name: &str, text: &str) -> Vec<dsc::diagnostics::Diagnostic> {
-    dsc::compile(&SourceFile::new(name, text), &LintLevels::default()).diagnostics
+    let file = SourceFile::new(name, text);
+    if name.ends_with(".ds") {
+        dsc::compile(&file, &LintLevels::default()).diagnostics
+    } else {
+        check_manifest(&file, Versions::Served).diagnostics
+    }
 }
 
 #[test]
@@ -15,7 +21,7 @@ fn every_fix_removes_its_diagnostic() {
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ds"))
+        .filter(|p| p.extension().is_some_and(|e| e == "ds" || e == "yaml"))
         .collect();
     paths.sort();
     let mut applied = 0;
@@ -40,7 +46,10 @@ fn every_fix_removes_its_diagnostic() {
             }
         }
     }
-    eprintln!("{applied} fixes applied over {} specs", paths.len());
+    eprintln!(
+        "{applied} fixes applied over {} specs and manifests",
+        paths.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(applied >= 10, "only {applied} fixes among the UI cases");
 }

@@ -85,7 +85,9 @@ pub fn check_manifest(file: &SourceFile, versions: Versions) -> ManifestReport {
             .diagnostics
             .extend(unknown_fields(&object.value, &locator));
         for finding in object_findings(&object.value, versions) {
-            report.diagnostics.push(to_diagnostic(&finding, &locator));
+            report
+                .diagnostics
+                .push(to_diagnostic(&finding, &locator, &file.text));
         }
     }
     for d in &mut report.diagnostics {

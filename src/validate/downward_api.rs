@@ -105,14 +105,14 @@ fn object_field_selector(selector: &Node, out: &mut Findings) {
         out.not_supported(&path, VOLUME_FIELDS)
             .help("a downward-API volume holds pod metadata only; pass this field in an environment variable instead");
     } else {
-        out.invalid(
+        let f = out.invalid(
             &path,
             format!("error converting fieldPath: field label not supported: {text}"),
-        )
-        .help(match did_you_mean(text, VOLUME_FIELDS.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!("use one of: {}", VOLUME_FIELDS.join(", ")),
-        });
+        );
+        match did_you_mean(text, VOLUME_FIELDS.iter().copied()) {
+            Some(near) => f.suggest(text, near),
+            None => f.help(format!("use one of: {}", VOLUME_FIELDS.join(", "))),
+        };
     }
 }
 

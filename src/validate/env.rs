@@ -140,17 +140,17 @@ fn object_field_selector(selector: &Node, out: &mut Findings) {
         };
         out.not_supported(&path_node, ENV_FIELD_PATHS).help(help);
     } else {
-        out.invalid(
+        let f = out.invalid(
             &path_node,
             format!("error converting fieldPath: field label not supported: {path}"),
-        )
-        .help(match did_you_mean(path, ENV_FIELD_PATHS.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!(
+        );
+        match did_you_mean(path, ENV_FIELD_PATHS.iter().copied()) {
+            Some(near) => f.suggest(path, near),
+            None => f.help(format!(
                 "use one of {}, `metadata.labels['<key>']`, `metadata.annotations['<key>']`",
                 ENV_FIELD_PATHS.join(", ")
-            ),
-        });
+            )),
+        };
     }
 }
 

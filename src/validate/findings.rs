@@ -54,12 +54,21 @@ pub struct Finding {
     pub related: Option<(FieldPath, String)>,
     /// The finding is about the key of `path` (a resource or label name), not its value.
     pub on_key: bool,
+    /// The value as written and the one meant, for a "did you mean": an edit when the value
+    /// is found as written at the finding's place.
+    pub replacement: Option<Box<(String, String)>>,
 }
 
 impl Finding {
     pub fn help(&mut self, help: impl Into<String>) -> &mut Finding {
         self.help = Some(help.into());
         self
+    }
+
+    /// "did you mean `meant`?", with the edit from `written` to `meant`.
+    pub fn suggest(&mut self, written: &str, meant: &str) -> &mut Finding {
+        self.replacement = Some(Box::new((written.to_string(), meant.to_string())));
+        self.help(format!("did you mean `{meant}`?"))
     }
 
     pub fn related(&mut self, path: &FieldPath, label: impl Into<String>) -> &mut Finding {
@@ -82,6 +91,7 @@ impl Findings {
             help: None,
             related: None,
             on_key: false,
+            replacement: None,
         });
         let last = self.0.len() - 1;
         &mut self.0[last]

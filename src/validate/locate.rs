@@ -37,8 +37,8 @@ pub fn nearest(locator: &dyn Locator, path: &FieldPath) -> (Span, bool) {
     (locator.whole(), false)
 }
 
-/// One finding as a diagnostic, placed by `locator`.
-pub fn to_diagnostic(finding: &Finding, locator: &dyn Locator) -> Diagnostic {
+/// One finding as a diagnostic, placed by `locator` in `text`.
+pub fn to_diagnostic(finding: &Finding, locator: &dyn Locator, text: &str) -> Diagnostic {
     let path = &finding.path;
     let (span, exact) = match finding.kind {
         // A missing field has no value of its own: the key that named it, if one did (a spec
@@ -94,12 +94,20 @@ pub fn to_diagnostic(finding: &Finding, locator: &dyn Locator) -> Diagnostic {
         let (span, _) = nearest(locator, related);
         d = d.also(span, text.clone());
     }
-    d.help(
+    d = d.help(
         finding
             .help
             .clone()
             .unwrap_or_else(|| default_help(finding)),
-    )
+    );
+    // The edit of a "did you mean", where the value stands exactly as written (not quoted,
+    // not inside a larger statement).
+    match finding.replacement.as_deref() {
+        Some((written, meant)) if exact && text.get(span.start()..span.end()) == Some(written) => {
+            d.fix(span, meant.clone())
+        }
+        _ => d,
+    }
 }
 
 /// The help of a finding whose rule gave none: what to do about each kind of error.

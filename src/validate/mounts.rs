@@ -70,9 +70,7 @@ fn matched(name: &Node, volumes: &Volumes, device: bool, out: &mut Findings) -> 
             .keys()
             .min_by_key(|k| strsim::levenshtein(k, n))
         {
-            Some(close) if strsim::levenshtein(close, n) <= 2 => {
-                f.help(format!("did you mean `{close}`?"))
-            }
+            Some(close) if strsim::levenshtein(close, n) <= 2 => f.suggest(n, close),
             _ => f.help(format!("add a volume named `{n}` to the pod's `volumes`")),
         };
     }
