@@ -580,6 +580,19 @@ pub fn find(name: &str) -> Option<&'static Keyword> {
         .find(|k| k.name == name)
 }
 
+/// The settings of the block a statement opens: `daemonset`, `container` or `init`, `dns`, and
+/// a `volume` whose second argument (`kind`) is `projected` or `downward`; none for others.
+pub fn block_settings(keyword: &str, kind: Option<&str>) -> &'static [Keyword] {
+    match (keyword, kind) {
+        ("daemonset", _) => WORKLOAD,
+        ("container" | "init", _) => CONTAINER,
+        ("dns", _) => DNS,
+        ("volume", Some("projected")) => PROJECTED,
+        ("volume", Some("downward")) => DOWNWARD,
+        _ => &[],
+    }
+}
+
 /// The usage line of a keyword, from any table.
 pub fn usage(name: &str) -> &'static str {
     find(name).map_or("", |k| k.usage)

@@ -44,7 +44,7 @@ use crate::source::Span;
 use crate::syntax::Ast;
 use cx::Cx;
 
-pub use keywords::{find, Keyword, CONTAINER, DNS, DOWNWARD, PROJECTED, TOP_LEVEL, WORKLOAD};
+pub use keywords::{block_settings, find, Keyword, CONTAINER, TOP_LEVEL, WORKLOAD};
 
 /// Checks a parsed file. The model holds every daemonset that could be built, even when there
 /// are errors; callers must not emit it unless the diagnostics hold no error.

@@ -3,7 +3,7 @@
 //! unclosed block runs to the end, a line that does not parse is missing), so the words are
 //! read from the text.
 
-use crate::check::{Keyword, CONTAINER, DNS, DOWNWARD, PROJECTED, TOP_LEVEL, WORKLOAD};
+use crate::check::{block_settings, Keyword, TOP_LEVEL};
 use crate::source::Span;
 use crate::syntax::{Ast, Statement};
 
@@ -79,20 +79,11 @@ impl<'a> Place<'a> {
     }
 }
 
-/// The settings a block takes, by the statement that opens it.
+/// The settings a block takes, by the statement that opens it (none: the top level).
 pub fn table_of(owner: Option<&Statement>) -> &'static [Keyword] {
-    let Some(owner) = owner else {
-        return TOP_LEVEL;
-    };
-    match owner.keyword.as_str() {
-        "daemonset" => WORKLOAD,
-        "container" | "init" => CONTAINER,
-        "dns" => DNS,
-        "volume" => match owner.args.get(1).and_then(|a| a.as_word()) {
-            Some("downward") => DOWNWARD,
-            _ => PROJECTED,
-        },
-        _ => &[],
+    match owner {
+        None => TOP_LEVEL,
+        Some(s) => block_settings(&s.keyword, s.args.get(1).and_then(|a| a.as_word())),
     }
 }
 
