@@ -100,7 +100,9 @@ fn capabilities() -> lsp::ServerCapabilities {
 
 fn serve(connection: &Connection) -> Result<(), String> {
     let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
-    connection.initialize(caps).map_err(|e| e.to_string())?;
+    connection
+        .initialize(caps)
+        .map_err(|e| format!("no `initialize` request from the client ({e})"))?;
     let mut docs: Docs = HashMap::new();
     for message in &connection.receiver {
         match message {
