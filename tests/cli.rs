@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{dsc, GOOD};
+use common::{build_into, dsc, GOOD};
 use predicates::prelude::*;
 
 const BAD: &str = "daemonset agent in monitoring {\n  container agent {\n    imagee registry.example.com/agent:1.0\n    port http 99999\n  }\n}\n";
@@ -65,14 +65,7 @@ fn build_writes_one_file_per_daemonset() {
         ),
     );
     let out = dir.path().join("out");
-    dsc()
-        .arg("build")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success()
-        .stdout("");
+    build_into(&spec, &out).assert().success().stdout("");
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -282,29 +275,15 @@ fn build_check_compares_committed_manifests() {
     let dir = tempfile::tempdir().unwrap();
     let spec = write(dir.path(), "agent.ds", GOOD);
     let out = dir.path().join("out");
-    dsc()
-        .arg("build")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
-    dsc()
-        .arg("build")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
+    build_into(&spec, &out).assert().success();
+    build_into(&spec, &out)
         .arg("--check")
         .assert()
         .success()
         .stdout("");
     let changed = GOOD.replace(":1.0", ":1.1");
     std::fs::write(&spec, changed).unwrap();
-    dsc()
-        .arg("build")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
+    build_into(&spec, &out)
         .arg("--check")
         .assert()
         .code(1)
@@ -321,11 +300,7 @@ fn build_check_compares_committed_manifests() {
         "--check writes nothing"
     );
     std::fs::write(out.join("old.yaml"), "x").unwrap();
-    dsc()
-        .arg("build")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
+    build_into(&spec, &out)
         .arg("--check")
         .assert()
         .code(1)
@@ -640,21 +615,11 @@ fn build_check_redacts_secrets_in_its_diff() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let spec = write(dir.path(), "agent.ds", &with_token("s3cr3t-old"));
-    dsc()
-        .arg("build")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    build_into(&spec, &out).assert().success();
     write(dir.path(), "agent.ds", &with_token("s3cr3t-new"));
     let run = |show: bool| {
-        let mut cmd = dsc();
-        cmd.arg("build")
-            .arg(&spec)
-            .arg("-o")
-            .arg(&out)
-            .arg("--check");
+        let mut cmd = build_into(&spec, &out);
+        cmd.arg("--check");
         if show {
             cmd.arg("--show-secrets");
         }

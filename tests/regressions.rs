@@ -5,17 +5,16 @@
 
 mod common;
 
-use common::{dsc, GOOD};
+use common::{build_into, dsc, GOOD};
 use predicates::prelude::*;
 
 /// `dsc build SPEC -o OUT`, with `--check` when asked.
-fn build_into(
+fn build_checked(
     spec: &std::path::Path,
     out: &std::path::Path,
     check: bool,
 ) -> assert_cmd::assert::Assert {
-    let mut command = dsc();
-    command.arg("build").arg(spec).arg("-o").arg(out);
+    let mut command = build_into(spec, out);
     if check {
         command.arg("--check");
     }
@@ -126,35 +125,23 @@ fn temporary_files_of_an_interrupted_build_are_reported_then_removed() {
     let spec = dir.path().join("agent.ds");
     std::fs::write(&spec, GOOD).unwrap();
     let out = dir.path().join("out");
-    dsc()
-        .arg("build")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    build_into(&spec, &out).assert().success();
     // What `kill -9` between write and rename leaves: a temporary file of a process now gone.
     let leftover = out.join(".dsc-tmp-4294967295-Ab12Cd");
     std::fs::write(&leftover, "apiVersion: apps/v1\nkind: Daem").unwrap();
     let hand_written = out.join(".tmp-notes");
     std::fs::write(&hand_written, "mine").unwrap();
-    build_into(&spec, &out, true)
+    build_checked(&spec, &out, true)
         .code(1)
         .stdout(predicate::str::contains("leftover:"))
         .stdout(predicate::str::contains(".dsc-tmp-4294967295-Ab12Cd"));
-    dsc()
-        .arg("build")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    build_into(&spec, &out).assert().success();
     assert!(!leftover.exists());
     assert!(
         hand_written.exists(),
         "only dsc's own temporary files are removed"
     );
-    build_into(&spec, &out, true).success();
+    build_checked(&spec, &out, true).success();
     // Writes leave nothing behind.
     let names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()

@@ -63,3 +63,10 @@ pub const GOOD: &str = "daemonset agent in monitoring {\n  container agent {\n  
 pub fn dsc() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("dsc").unwrap()
 }
+
+/// `dsc build SPEC -o OUT`, to add flags to and run.
+pub fn build_into(spec: &Path, out: &Path) -> assert_cmd::Command {
+    let mut command = dsc();
+    command.arg("build").arg(spec).arg("-o").arg(out);
+    command
+}
