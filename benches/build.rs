@@ -1,0 +1,58 @@
+//! Whole-directory builds, as CI runs them: `dsc build DIR -o OUT` as a process over 200, 2,000
+//! and 10,000 generated agents, into a fresh folder and into one that is already up to date.
+//! Run with `cargo bench --bench build`; `DSC_BENCH_MAX=2000` skips the larger fleets.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+
+#[path = "fleet/mod.rs"]
+mod fleet;
+
+fn build(specs: &Path, out: &Path) {
+    let status = Command::new(env!("CARGO_BIN_EXE_dsc"))
+        .arg("build")
+        .arg(specs)
+        .arg("-o")
+        .arg(out)
+        .status()
+        .expect("dsc runs");
+    assert!(status.success(), "the fleet builds");
+}
+
+fn bench(c: &mut Criterion) {
+    let max: usize = std::env::var("DSC_BENCH_MAX")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let mut group = c.benchmark_group("build");
+    group.sample_size(10);
+    for n in [200, 2_000, 10_000].into_iter().filter(|n| *n <= max) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let specs = dir.path().join("specs");
+        fleet::write_agents(&specs, n);
+        group.measurement_time(Duration::from_secs(if n > 2_000 { 30 } else { 10 }));
+        group.bench_with_input(BenchmarkId::new("fresh folder", n), &n, |b, _| {
+            b.iter_batched(
+                || {
+                    let out = dir.path().join("out");
+                    let _ = std::fs::remove_dir_all(&out);
+                    out
+                },
+                |out| build(&specs, &out),
+                criterion::BatchSize::PerIteration,
+            )
+        });
+        let out = dir.path().join("out");
+        build(&specs, &out);
+        group.bench_with_input(BenchmarkId::new("up to date", n), &n, |b, _| {
+            b.iter(|| build(&specs, &out))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,38 @@
+//! A generated fleet of agents for the whole-directory benches and tests: the bundled examples
+//! in turn, each renamed `NAME-I`, so `n` specs compile to `n` distinct DaemonSets.
+
+use std::path::Path;
+
+const EXAMPLES: [&str; 4] = ["fluent-bit", "node-exporter", "gpu-health", "cello"];
+
+/// `n` specs as (file name, text).
+pub fn agents(n: usize) -> Vec<(String, String)> {
+    let sources: Vec<(&str, String)> = EXAMPLES
+        .iter()
+        .map(|name| {
+            let path = format!("{}/examples/{name}.ds", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).expect("the bundled examples exist");
+            (*name, text)
+        })
+        .collect();
+    (0..n)
+        .map(|i| {
+            let (name, text) = &sources[i % sources.len()];
+            let renamed = text.replacen(
+                &format!("\ndaemonset {name} "),
+                &format!("\ndaemonset {name}-{i} "),
+                1,
+            );
+            assert_ne!(&renamed, text, "{name}.ds starts its daemonset on a line");
+            (format!("{name}-{i}.ds"), renamed)
+        })
+        .collect()
+}
+
+/// Writes `n` specs into `dir` (created).
+pub fn write_agents(dir: &Path, n: usize) {
+    std::fs::create_dir_all(dir).expect("the fleet folder can be created");
+    for (name, text) in agents(n) {
+        std::fs::write(dir.join(name), text).expect("a spec can be written");
+    }
+}
