@@ -192,6 +192,28 @@ fn check_formats() {
 }
 
 #[test]
+fn build_prints_json_diagnostics_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.ds", BAD);
+    let out = dsc()
+        .arg("build")
+        .arg(&bad)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let json: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    let codes: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["DS0204", "DS0201", "DS1003"]);
+}
+
+#[test]
 fn lints_can_be_allowed_and_denied() {
     let dir = tempfile::tempdir().unwrap();
     let spec = write(dir.path(), "latest.ds", &GOOD.replace(":1.0", ""));

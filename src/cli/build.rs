@@ -1,15 +1,19 @@
 //! `dsc build`: compile specs to YAML on stdout or, with `-o DIR`, one file per DaemonSet,
-//! written atomically, and nothing at all when any input has an error.
+//! written atomically, and nothing at all when any input has an error. Specs compile on every
+//! core; what is printed and written follows the order of the inputs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
+use dsc::diagnostics::{render::Format, Diagnostic, LintLevels};
+use dsc::source::SourceFile;
 
-use super::atomic;
-use super::{collect_inputs, fatal, read_source, LintArgs, ReportArgs};
+use super::folder::{self, OutputFolder, Staged};
+use super::jobs::JobsArgs;
+use super::{atomic, collect_inputs, fatal, read_source, LintArgs, ReportArgs};
 
 #[derive(Args)]
 pub struct BuildArgs {
@@ -27,9 +31,36 @@ pub struct BuildArgs {
     #[arg(long)]
     show_secrets: bool,
     #[command(flatten)]
+    jobs: JobsArgs,
+    #[command(flatten)]
     report: ReportArgs,
     #[command(flatten)]
     lints: LintArgs,
+}
+
+/// Where the YAML goes.
+enum Target {
+    Stdout,
+    Folder(OutputFolder),
+    Check { dir: PathBuf, show_secrets: bool },
+}
+
+/// What one spec gave: its diagnostics (with the source, to print them; a spec without any
+/// keeps only its name) and its outputs, each already staged or compared.
+struct Unit {
+    file: SourceFile,
+    diagnostics: Vec<Diagnostic>,
+    outputs: Vec<(String, Made)>,
+}
+
+/// One output file, by target.
+enum Made {
+    /// The YAML document, for stdout.
+    Document(String),
+    /// The file in the output folder.
+    Staged(Staged),
+    /// `--check`: the difference from the committed file, if any.
+    Compared(Option<String>),
 }
 
 pub fn run(args: BuildArgs) -> ExitCode {
@@ -39,36 +70,57 @@ pub fn run(args: BuildArgs) -> ExitCode {
     };
     let levels = args.lints.levels();
     let mut reporter = args.report.reporter().show_secrets(args.show_secrets);
-    // file name → (yaml, source) for -o; documents in order for stdout.
-    let mut outputs: BTreeMap<String, (String, String)> = BTreeMap::new();
-    let mut documents = Vec::new();
-    let mut collisions = Vec::new();
-    for path in &files {
-        let file = match read_source(path, false) {
-            Ok(f) => f,
-            Err(e) => return fatal(e.0),
-        };
-        let compiled = dsc::compile(&file, &levels);
-        reporter.report(&file, &compiled.diagnostics);
-        for m in &compiled.manifests {
-            let yaml = m.yaml_with_header(&file.name);
-            let out_name = output_file_name(&m.name);
-            if let Some((_, first)) = outputs.get(&out_name) {
-                collisions.push(format!(
-                    "{out_name} would be written for both {first} and {}",
-                    file.name
-                ));
+    let target = match &args.output {
+        None => Target::Stdout,
+        Some(dir) if args.check => Target::Check {
+            dir: dir.clone(),
+            show_secrets: args.show_secrets,
+        },
+        Some(dir) => match OutputFolder::prepare(dir) {
+            Ok(folder) => Target::Folder(folder),
+            Err(e) => return fatal(e),
+        },
+    };
+    let units = args
+        .jobs
+        .map(&files, |path| compile_one(path, &target, &levels));
+    let units = match units.into_iter().collect::<Result<Vec<Unit>, String>>() {
+        Ok(units) => units,
+        Err(e) => return abandon(target, fatal(e)),
+    };
+    let mut json = Vec::new();
+    let mut outputs = Vec::new();
+    for unit in units {
+        if !unit.diagnostics.is_empty() {
+            if args.report.format == Format::Json {
+                json.extend(reporter.json(&unit.file, &unit.diagnostics));
             }
-            outputs.insert(out_name, (yaml.clone(), file.name.clone()));
-            documents.push(yaml);
+            reporter.report(&unit.file, &unit.diagnostics);
         }
+        outputs.extend(
+            unit.outputs
+                .into_iter()
+                .map(|(name, made)| (name, unit.file.name.clone(), made)),
+        );
+    }
+    if args.report.format == Format::Json {
+        // stdout carries the YAML: the diagnostics go to stderr, as one array.
+        eprintln!("{}", serde_json::Value::Array(json));
     }
     reporter.finish(files.len());
     if reporter.errors > 0 {
-        return ExitCode::from(1);
+        drop(outputs);
+        return abandon(target, ExitCode::from(1));
     }
-    match &args.output {
-        None => {
+    match target {
+        Target::Stdout => {
+            let documents: Vec<String> = outputs
+                .into_iter()
+                .filter_map(|(_, _, made)| match made {
+                    Made::Document(yaml) => Some(yaml),
+                    _ => None,
+                })
+                .collect();
             let mut stdout = std::io::stdout().lock();
             if stdout
                 .write_all(documents.join("---\n").as_bytes())
@@ -77,78 +129,112 @@ pub fn run(args: BuildArgs) -> ExitCode {
             {
                 return fatal("cannot write to stdout");
             }
+            ExitCode::SUCCESS
         }
-        Some(dir) => {
-            if let Some(c) = collisions.first() {
+        Target::Folder(folder) => {
+            if let Some(c) = collision(&outputs) {
                 eprintln!("error: two daemonsets have one name: {c}; nothing was written");
+                drop(outputs);
+                return abandon(Target::Folder(folder), ExitCode::from(1));
+            }
+            let staged = outputs
+                .into_iter()
+                .filter_map(|(name, _, made)| match made {
+                    Made::Staged(staged) => Some((name, staged)),
+                    _ => None,
+                })
+                .collect();
+            match folder.commit(staged) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fatal(e),
+            }
+        }
+        Target::Check { dir, .. } => {
+            if let Some(c) = collision(&outputs) {
+                eprintln!("error: two daemonsets have one name: {c}");
                 return ExitCode::from(1);
             }
-            if args.check {
-                return check_committed(dir, &outputs, args.show_secrets);
-            }
-            if let Err(e) = write_all(dir, &outputs) {
-                return fatal(e);
-            }
+            report_check(&dir, outputs)
         }
     }
-    ExitCode::SUCCESS
 }
 
-/// `--check`: compares the files in `dir` with what would be written; prints a unified diff of
-/// each difference (secret-looking values redacted as `dsc diff` redacts them, unless
-/// `show_secrets`), lists missing and stale files, and exits 1 when anything differs.
-fn check_committed(
-    dir: &Path,
-    outputs: &BTreeMap<String, (String, String)>,
-    show_secrets: bool,
-) -> ExitCode {
-    let mut differ = 0;
-    let mut out = String::new();
-    for (name, (yaml, source)) in outputs {
-        let path = dir.join(name);
-        match std::fs::read_to_string(&path) {
-            Ok(current) if current == *yaml => {}
-            Ok(current) => {
-                differ += 1;
-                let (current, yaml) = if show_secrets {
-                    (current, yaml.clone())
-                } else {
-                    dsc::diff::redact_yaml_texts(&current, yaml)
-                };
-                out.push_str(&dsc::diff::unified_diff(
-                    Some(&current),
-                    &yaml,
-                    (
-                        &format!("{} (committed)", path.display()),
-                        &format!("{} (compiled from {source})", path.display()),
-                    ),
-                    3,
-                ));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                differ += 1;
-                out.push_str(&format!(
-                    "missing: {} (compiled from {source})\n",
-                    path.display()
-                ));
-            }
-            Err(e) => return fatal(format!("cannot read {}: {e}", path.display())),
-        }
+/// Reads and compiles one spec and makes its outputs for `target`.
+fn compile_one(path: &Path, target: &Target, levels: &LintLevels) -> Result<Unit, String> {
+    let file = read_source(path, false).map_err(|e| e.0)?;
+    let compiled = dsc::compile(&file, levels);
+    let mut outputs = Vec::with_capacity(compiled.manifests.len());
+    for m in &compiled.manifests {
+        let yaml = m.yaml_with_header(&file.name);
+        let name = folder::output_file_name(&m.name);
+        let made = match target {
+            Target::Stdout => Made::Document(yaml),
+            Target::Folder(folder) => Made::Staged(folder.stage(&name, &yaml)?),
+            Target::Check { dir, show_secrets } => Made::Compared(folder::compare(
+                dir,
+                &name,
+                &yaml,
+                &file.name,
+                *show_secrets,
+            )?),
+        };
+        outputs.push((name, made));
     }
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        let mut stale: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".yaml") && !outputs.contains_key(n))
-            .collect();
-        stale.sort();
-        for name in stale {
-            differ += 1;
-            out.push_str(&format!(
-                "stale: {} (no spec compiles to it)\n",
-                dir.join(name).display()
+    let file = if compiled.diagnostics.is_empty() {
+        // Nothing to print: the text is not kept until the end of the run.
+        SourceFile::new(file.name, String::new())
+    } else {
+        file
+    };
+    Ok(Unit {
+        file,
+        diagnostics: compiled.diagnostics,
+        outputs,
+    })
+}
+
+/// Nothing is written: any folder this run created is removed (the staged files are gone by
+/// then, as the caller dropped them).
+fn abandon(target: Target, code: ExitCode) -> ExitCode {
+    if let Target::Folder(folder) = target {
+        folder.abandon();
+    }
+    code
+}
+
+/// The first output file name that two daemonsets would both be written to.
+fn collision(outputs: &[(String, String, Made)]) -> Option<String> {
+    let mut first: BTreeMap<&str, &str> = BTreeMap::new();
+    for (name, source, _) in outputs {
+        if let Some(earlier) = first.insert(name, source) {
+            return Some(format!(
+                "{name} would be written for both {earlier} and {source}"
             ));
         }
+    }
+    None
+}
+
+/// `--check`: prints the difference of each output from the committed file, then the stale
+/// files no spec compiles to and the leftovers of interrupted runs; exits 1 when anything
+/// differs.
+fn report_check(dir: &Path, mut outputs: Vec<(String, String, Made)>) -> ExitCode {
+    outputs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut differ = 0;
+    let mut out = String::new();
+    for (_, _, made) in &outputs {
+        if let Made::Compared(Some(difference)) = made {
+            differ += 1;
+            out.push_str(difference);
+        }
+    }
+    let names: BTreeSet<&str> = outputs.iter().map(|(name, _, _)| name.as_str()).collect();
+    for path in folder::stale(dir, &names) {
+        differ += 1;
+        out.push_str(&format!(
+            "stale: {} (no spec compiles to it)\n",
+            path.display()
+        ));
     }
     for path in atomic::leftovers(dir) {
         differ += 1;
@@ -163,61 +249,5 @@ fn check_committed(
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
-}
-
-/// Writes every file that changes through a temporary file in the same directory, then renames
-/// it; first removes the temporary files an interrupted run left there. A file that already
-/// holds its output is left alone, modification time included, so tools that watch the folder
-/// see only real changes. Staged files are closed, so any number can wait for their rename.
-fn write_all(dir: &Path, outputs: &BTreeMap<String, (String, String)>) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    atomic::sweep(dir);
-    let mut staged = Vec::new();
-    for (name, (yaml, _)) in outputs {
-        if std::fs::read(dir.join(name)).is_ok_and(|current| current == yaml.as_bytes()) {
-            continue;
-        }
-        let tmp = atomic::stage(dir, yaml, None)
-            .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))?;
-        staged.push((tmp, dir.join(name)));
-    }
-    for (tmp, path) in staged {
-        atomic::commit(tmp, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    }
-    Ok(())
-}
-
-/// `NAME.yaml`, or, for a name too long for a file name (a daemonset name may have 253
-/// characters, a file name 255 bytes), its first 200 characters, a hash of the whole name and
-/// `.yaml`: still deterministic, so `--check` finds the file again.
-fn output_file_name(name: &str) -> String {
-    if name.len() + ".yaml".len() <= 255 {
-        return format!("{name}.yaml");
-    }
-    // FNV-1a: a stable hash without a dependency.
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    let cut = (0..=200)
-        .rev()
-        .find(|i| name.is_char_boundary(*i))
-        .unwrap_or(0);
-    let stem = name[..cut].trim_end_matches(['-', '.']);
-    format!("{stem}-{:08x}.yaml", hash as u32)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::output_file_name;
-
-    #[test]
-    fn long_names_fit_in_a_file_name() {
-        assert_eq!(output_file_name("fluent-bit"), "fluent-bit.yaml");
-        let long = "a".repeat(253);
-        let file = output_file_name(&long);
-        assert!(file.len() <= 255, "{file}");
-        assert_eq!(file, output_file_name(&long));
-        assert_ne!(file, output_file_name(&format!("{}b", "a".repeat(252))));
     }
 }

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::Args;
 use dsc::diagnostics::render::Format;
 
-use super::{collect_inputs, fatal, read_source, LintArgs, ReportArgs};
+use super::jobs::JobsArgs;
+use super::{collect_inputs, fatal, read_source, Fatal, LintArgs, ReportArgs};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -17,6 +18,8 @@ pub struct CheckArgs {
     /// Print secret-looking literals in diagnostics as written instead of masked with `*`
     #[arg(long)]
     show_secrets: bool,
+    #[command(flatten)]
+    jobs: JobsArgs,
     #[command(flatten)]
     report: ReportArgs,
     #[command(flatten)]
@@ -37,24 +40,30 @@ pub fn run(args: CheckArgs) -> ExitCode {
     };
     let levels = args.lints.levels();
     let mut reporter = args.report.reporter().show_secrets(args.show_secrets);
-    let mut json = Vec::new();
-    for path in &files {
+    // Each input is checked on its own thread; what is printed follows the input order.
+    let checked = args.jobs.map(&files, |path| {
         let manifest = is_manifest(path);
-        let file = match read_source(path, manifest) {
-            Ok(f) => f,
-            Err(e) => return fatal(e.0),
-        };
-        let diagnostics = if manifest {
+        let file = read_source(path, manifest)?;
+        Ok(if manifest {
             let report = dsc::manifest::check_manifest(&file, dsc::manifest::Versions::Served);
-            if args.report.format == Format::Human {
-                for note in &report.notes {
-                    eprintln!("note: {}: {note}", file.name);
-                }
-            }
-            levels.apply(report.diagnostics)
+            let diagnostics = levels.apply(report.diagnostics);
+            (file, diagnostics, report.notes)
         } else {
-            dsc::compile(&file, &levels).diagnostics
+            let diagnostics = dsc::compile(&file, &levels).diagnostics;
+            (file, diagnostics, Vec::new())
+        })
+    });
+    let mut json = Vec::new();
+    for checked in checked {
+        let (file, diagnostics, notes) = match checked {
+            Ok(checked) => checked,
+            Err(Fatal(e)) => return fatal(e),
         };
+        if args.report.format == Format::Human {
+            for note in &notes {
+                eprintln!("note: {}: {note}", file.name);
+            }
+        }
         if args.report.format == Format::Json {
             json.extend(reporter.json(&file, &diagnostics));
         }

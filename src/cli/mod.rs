@@ -15,7 +15,9 @@ mod check;
 mod diff;
 mod explain;
 mod fmt;
+mod folder;
 mod import;
+mod jobs;
 mod lsp;
 
 use std::io::IsTerminal;
