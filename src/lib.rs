@@ -1,6 +1,9 @@
 #![doc = include_str!("../ARCHITECTURE.md")]
 #![forbid(unsafe_code)]
 
+// pest without its `std` feature (see Cargo.toml) generates code that names `alloc`.
+extern crate alloc;
+
 pub mod api;
 pub mod check;
 pub mod codegen;
