@@ -227,17 +227,21 @@ const STRING_MAPS: [&str; 7] = [
     "overhead",
 ];
 
-fn field_order(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 4);
-    for c in key.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
+/// The order of fields in a Kubernetes object as the API server writes them: by name, with
+/// each capital read as `_` and its lower case (`hostIPC` before `hostNetwork` before
+/// `hostPID`), compared without building the transformed names.
+fn field_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn spelled(key: &str) -> impl Iterator<Item = u8> + '_ {
+        key.bytes().flat_map(|c| {
+            let pair = if c.is_ascii_uppercase() {
+                [Some(b'_'), Some(c.to_ascii_lowercase())]
+            } else {
+                [Some(c), None]
+            };
+            pair.into_iter().flatten()
+        })
     }
-    out
+    spelled(a).cmp(spelled(b))
 }
 
 fn sort_keys_in(v: &mut Value, top: bool, string_map: bool) {
@@ -252,9 +256,9 @@ fn sort_keys_in(v: &mut Value, top: bool, string_map: bool) {
             }
             if string_map {
                 map.sort_keys();
-            } else {
+            } else if !map.keys().is_sorted_by(|a, b| field_order(a, b).is_le()) {
                 let mut entries: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
-                entries.sort_by_cached_key(|(k, _)| field_order(k));
+                entries.sort_by(|(a, _), (b, _)| field_order(a, b));
                 map.extend(entries);
             }
             if top {

@@ -183,22 +183,24 @@ fn remove_at(
         return;
     };
     match value {
-        Value::Object(map) => {
-            let keys: Vec<String> = match first {
-                PatternSegment::Any => map.keys().cloned().collect(),
-                PatternSegment::Name(n) if map.contains_key(n) => vec![n.clone()],
-                PatternSegment::Name(_) => Vec::new(),
-            };
-            for key in keys {
-                if rest.is_empty() {
-                    if map.get(&key).is_some_and(pred) {
-                        map.shift_remove(&key);
-                    }
-                } else if let Some(child) = map.get_mut(&key) {
-                    remove_at(child, rest, &key, pred);
+        Value::Object(map) => match first {
+            PatternSegment::Any if rest.is_empty() => map.retain(|_, child| !pred(child)),
+            PatternSegment::Any => {
+                for (key, child) in map.iter_mut() {
+                    remove_at(child, rest, key, pred);
                 }
             }
-        }
+            PatternSegment::Name(n) if rest.is_empty() => {
+                if map.get(n).is_some_and(pred) {
+                    map.shift_remove(n);
+                }
+            }
+            PatternSegment::Name(n) => {
+                if let Some(child) = map.get_mut(n) {
+                    remove_at(child, rest, n, pred);
+                }
+            }
+        },
         Value::Array(items) => {
             let selected = |i: usize, item: &Value| match first {
                 PatternSegment::Any => true,
