@@ -47,10 +47,13 @@ fn write_map(out: &mut String, map: &Map<String, Value>, indent: usize, inline: 
             push_indent(out, indent);
         }
         let key_text = match scalar::string_style(key) {
-            StringStyle::Plain => key.clone(),
-            StringStyle::DoubleQuoted | StringStyle::Literal => scalar::double_quoted(key),
+            StringStyle::Plain => std::borrow::Cow::Borrowed(key.as_str()),
+            StringStyle::DoubleQuoted | StringStyle::Literal => {
+                std::borrow::Cow::Owned(scalar::double_quoted(key))
+            }
         };
-        if key_text.chars().count() > LONGEST_IMPLICIT_KEY {
+        if key_text.len() > LONGEST_IMPLICIT_KEY && key_text.chars().count() > LONGEST_IMPLICIT_KEY
+        {
             out.push_str("? ");
             out.push_str(&key_text);
             out.push('\n');
@@ -139,7 +142,13 @@ fn write_literal_lines(out: &mut String, s: &str, indent: usize) {
 }
 
 fn push_indent(out: &mut String, indent: usize) {
-    out.push_str(&" ".repeat(indent));
+    const SPACES: &str = "                                                                ";
+    let mut left = indent;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        out.push_str(&SPACES[..n]);
+        left -= n;
+    }
 }
 
 #[cfg(test)]

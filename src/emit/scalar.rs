@@ -62,16 +62,23 @@ pub fn is_plain_safe(s: &str) -> bool {
         1 | 2 => bytes.get(dashes).is_some_and(u8::is_ascii_alphabetic),
         _ => false,
     };
-    let chars_ok = bytes
-        .iter()
-        .all(|&b| b.is_ascii_alphanumeric() || b" _./@:+-,=%".contains(&b));
+    // One pass over the bytes: the allowed characters, and no `: ` or two spaces in a row.
+    let mut previous = 0u8;
+    let chars_ok = bytes.iter().all(|&b| {
+        let allowed = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b' ' | b'_' | b'.' | b'/' | b'@' | b':' | b'+' | b'-' | b',' | b'=' | b'%'
+            );
+        let pair_ok = !(b == b' ' && matches!(previous, b':' | b' '));
+        previous = b;
+        allowed && pair_ok
+    });
     let word = s.trim_start_matches('-');
     starts_well
         && chars_ok
         && !s.ends_with(' ')
         && !s.ends_with(':')
-        && !s.contains(": ")
-        && !s.contains("  ")
         && !RESERVED_WORDS
             .iter()
             .any(|reserved| word.eq_ignore_ascii_case(reserved))
