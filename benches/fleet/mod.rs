@@ -1,6 +1,9 @@
 //! A generated fleet of agents for the whole-directory benches and tests: the bundled examples
 //! in turn, each renamed `NAME-I`, so `n` specs compile to `n` distinct DaemonSets.
 
+// Each bench or test that includes this module uses part of it.
+#![allow(dead_code)]
+
 use std::path::Path;
 
 const EXAMPLES: [&str; 4] = ["fluent-bit", "node-exporter", "gpu-health", "cello"];
