@@ -18,26 +18,28 @@ use serde_json::Value;
 #[path = "fleet/mod.rs"]
 mod fleet;
 
-/// A Pkl literal for a JSON value: objects as `Dynamic` entries, arrays as `Listing`s.
+/// A Pkl literal for a JSON value: objects as `Dynamic` entries, arrays as `Listing`s, a
+/// member per line.
 fn pkl(value: &Value, out: &mut String) {
     match value {
         Value::Object(map) => {
-            out.push_str("new Dynamic {");
+            out.push_str("new Dynamic {\n");
             for (key, v) in map {
-                out.push_str(" [");
+                out.push('[');
                 out.push_str(&pkl_string(key));
                 out.push_str("] = ");
                 pkl(v, out);
+                out.push('\n');
             }
-            out.push_str(" }");
+            out.push('}');
         }
         Value::Array(items) => {
-            out.push_str("new Listing {");
+            out.push_str("new Listing {\n");
             for v in items {
-                out.push(' ');
                 pkl(v, out);
+                out.push('\n');
             }
-            out.push_str(" }");
+            out.push('}');
         }
         Value::String(s) => out.push_str(&pkl_string(s)),
         other => out.push_str(&other.to_string()),
@@ -164,9 +166,12 @@ fn main() {
             println!("\n== {case}");
             let mut cmd = Command::new(&hyperfine);
             cmd.args(["-N", "--warmup", "3", "--runs", "20", "--style", "basic"]);
-            if fresh {
-                cmd.args(["--prepare", &format!("rm -rf {o}")]);
-            }
+            // jrsonnet writes only into a folder that exists.
+            let reset = if fresh { format!("rm -rf {o} && ") } else { String::new() };
+            cmd.args([
+                "--prepare",
+                &format!("sh -c '{reset}mkdir -p {o}/jrsonnet'"),
+            ]);
             for (name, command) in &commands {
                 cmd.args(["-n", name, command]);
             }
