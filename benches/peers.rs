@@ -167,7 +167,11 @@ fn main() {
             let mut cmd = Command::new(&hyperfine);
             cmd.args(["-N", "--warmup", "3", "--runs", "20", "--style", "basic"]);
             // jrsonnet writes only into a folder that exists.
-            let reset = if fresh { format!("rm -rf {o} && ") } else { String::new() };
+            let reset = if fresh {
+                format!("rm -rf {o} && ")
+            } else {
+                String::new()
+            };
             cmd.args([
                 "--prepare",
                 &format!("sh -c '{reset}mkdir -p {o}/jrsonnet'"),

@@ -144,7 +144,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
                     _ => None,
                 })
                 .collect();
-            match folder.commit(staged) {
+            match folder.commit(staged, &args.jobs) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fatal(e),
             }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use tempfile::TempPath;
 
 use super::atomic;
+use super::jobs::JobsArgs;
 
 /// A folder being written into.
 pub struct OutputFolder {
@@ -57,16 +58,22 @@ impl OutputFolder {
             .map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 
-    /// Renames every staged file into place, in order.
-    pub fn commit(&self, staged: Vec<(String, Staged)>) -> Result<(), String> {
-        for (name, staged) in staged {
-            if let Staged::Written(tmp) = staged {
-                let path = self.dir.join(name);
-                atomic::commit(tmp, &path)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            }
-        }
-        Ok(())
+    /// Renames every staged file into place, on the threads of `jobs`; the first failure in
+    /// order is the one reported.
+    pub fn commit(&self, staged: Vec<(String, Staged)>, jobs: &JobsArgs) -> Result<(), String> {
+        let written: Vec<(String, TempPath)> = staged
+            .into_iter()
+            .filter_map(|(name, staged)| match staged {
+                Staged::Written(tmp) => Some((name, tmp)),
+                Staged::Unchanged => None,
+            })
+            .collect();
+        jobs.map_owned(written, |(name, tmp)| {
+            let path = self.dir.join(name);
+            atomic::commit(tmp, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        })
+        .into_iter()
+        .collect()
     }
 
     /// Nothing is written after all: the folders this run created go again (staged files are
