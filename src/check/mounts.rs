@@ -84,11 +84,10 @@ pub fn check_mount(cx: &mut Cx, stmt: &Statement) -> Option<PendingMount> {
         .get(1)
         .and_then(Arg::as_text)
         .is_some_and(|t| !t.starts_with('/'));
-    if let (None, true, Some(k)) = (
-        kind,
-        second_is_name && !second_is_at,
-        did_you_mean(&first_text, INLINE_KINDS.iter().copied()),
-    ) {
+    let misspelled_kind = (kind.is_none() && second_is_name && !second_is_at)
+        .then(|| did_you_mean(&first_text, INLINE_KINDS.iter().copied()))
+        .flatten();
+    if let Some(k) = misspelled_kind {
         cx.push(
             Diagnostic::error("DS0407", format!("unknown mount source `{first_text}`"))
                 .at(first.span, "not a kind of source")

@@ -141,10 +141,41 @@ fn build_rules() -> Vec<Rule> {
 }
 
 /// Removes every value equal to its server default, including the conditional ones.
+/// The rules as [`normalize_defaults`] applies them: those under the pod spec relative to it
+/// (found once, not once per rule), the rest from the root.
+fn removal_rules() -> &'static (Vec<Rule>, Vec<Rule>) {
+    static SPLIT: OnceLock<(Vec<Rule>, Vec<Rule>)> = OnceLock::new();
+    SPLIT.get_or_init(|| {
+        let mut top = Vec::new();
+        let mut pod = Vec::new();
+        for rule in rules() {
+            let parts = rule.pattern.parts();
+            match parts.strip_prefix(&["spec", "template", "spec"][..]) {
+                Some(rest) => pod.push(Rule {
+                    pattern: PathPattern::from_parts(rest),
+                    default: rule.default.clone(),
+                }),
+                None => top.push(Rule {
+                    pattern: PathPattern::from_parts(&parts),
+                    default: rule.default.clone(),
+                }),
+            }
+        }
+        (top, pod)
+    })
+}
+
 pub(crate) fn normalize_defaults(obj: &mut Value) {
-    for rule in rules() {
+    let (top, pod_rules) = removal_rules();
+    for rule in top {
         rule.pattern
             .remove_where(obj, &|v| same_value(v, &rule.default));
+    }
+    if let Some(pod) = obj.pointer_mut("/spec/template/spec") {
+        for rule in pod_rules {
+            rule.pattern
+                .remove_where(pod, &|v| same_value(v, &rule.default));
+        }
     }
     if let Some(pod) = obj.pointer_mut("/spec/template/spec") {
         conditional_defaults(pod);

@@ -94,6 +94,17 @@ impl PathPattern {
         }
     }
 
+    /// The segments as written, `*` for any.
+    pub(crate) fn parts(&self) -> Vec<&str> {
+        self.segments
+            .iter()
+            .map(|s| match s {
+                PatternSegment::Any => "*",
+                PatternSegment::Name(n) => n.as_str(),
+            })
+            .collect()
+    }
+
     /// Whether this pattern names exactly `path`.
     pub fn matches(&self, path: &Path) -> bool {
         self.segments.len() == path.0.len()
