@@ -3,7 +3,7 @@
 //! model; the Kubernetes rules on the final object use them to point a finding at the exact
 //! argument the user wrote (see `codegen::provenance`).
 
-use crate::api::FieldPath;
+use crate::api::{FieldPath, Seg};
 use crate::source::Span;
 
 /// Field paths and the spans that set them. Paths are relative to what holds them: a
@@ -87,7 +87,10 @@ fn find(records: &[(FieldPath, Span)], path: &FieldPath) -> Option<Span> {
 
 /// A relative path written in code: `rel(&["ports"]).index(0).field("name")`.
 pub fn rel(fields: &[&'static str]) -> FieldPath {
-    fields
-        .iter()
-        .fold(FieldPath::default(), |path, field| path.field(field))
+    FieldPath(
+        fields
+            .iter()
+            .map(|field| Seg::Key(std::borrow::Cow::Borrowed(*field)))
+            .collect(),
+    )
 }

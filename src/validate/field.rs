@@ -52,7 +52,15 @@ impl<'a> Node<'a> {
 
     /// A field through several keys: `node.at(&["securityContext", "privileged"])`.
     pub fn at(&self, keys: &[&'static str]) -> Node<'a> {
-        keys.iter().fold(self.clone(), |n, k| n.get(k))
+        let mut path = Vec::with_capacity(self.path.0.len() + keys.len());
+        path.extend_from_slice(&self.path.0);
+        path.extend(keys.iter().map(|k| Seg::Key(std::borrow::Cow::Borrowed(*k))));
+        Node {
+            value: self
+                .value
+                .and_then(|v| keys.iter().try_fold(v, |v, k| v.get(*k))),
+            path: FieldPath(path),
+        }
     }
 
     /// Present and not `null`.

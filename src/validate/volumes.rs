@@ -158,10 +158,11 @@ fn claim_name(name_node: &Node, claim: &str, pod: &FieldPath, out: &mut Findings
 fn volume_source(volume: &Node, name: &str, out: &mut Findings) {
     let mut chosen: Option<Node> = None;
     for (key, check) in SOURCES {
-        let source = volume.get(key);
-        if !source.is_set() {
+        // Most kinds are absent: look before making the field's node (and its path).
+        if volume.value.and_then(|v| v.get(key)).is_none_or(|v| v.is_null()) {
             continue;
         }
+        let source = volume.get(key);
         if let Some(first) = &chosen {
             let first_key = first.path.last_key().unwrap_or("").to_string();
             out.forbidden(&source, "may not specify more than 1 volume type")
