@@ -19,15 +19,24 @@ pub const TEMP_PREFIX: &str = ".dsc-tmp-";
 const STALE_AFTER: Duration = Duration::from_secs(60 * 60);
 
 /// Writes `text` to a new temporary file in `dir` and closes it: staging many files holds no
-/// file descriptor open. Dropping the result removes the file.
+/// file descriptor open. Dropping the result removes the file. `permissions` are those of the
+/// file being replaced; without them, the mode of a new file under the process's umask.
 pub fn stage(
     dir: &Path,
     text: &str,
     permissions: Option<std::fs::Permissions>,
 ) -> std::io::Result<TempPath> {
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
-        .tempfile_in(dir)?;
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    // A new file gets the mode any other program's would (0666 less the umask), not the
+    // owner-only mode of a temporary file: the output is meant to be read.
+    #[cfg(unix)]
+    if permissions.is_none() {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(text.as_bytes())?;
     tmp.flush()?;
     if let Some(permissions) = permissions {
@@ -102,6 +111,26 @@ mod tests {
             "a: 1\n"
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_gets_the_mode_of_any_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("plain"), "x").unwrap();
+        commit(
+            stage(dir.path(), "x", None).unwrap(),
+            &dir.path().join("staged"),
+        )
+        .unwrap();
+        let mode = |name: &str| {
+            std::fs::metadata(dir.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+        };
+        assert_eq!(mode("staged"), mode("plain"));
     }
 
     #[test]

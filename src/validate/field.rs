@@ -54,7 +54,10 @@ impl<'a> Node<'a> {
     pub fn at(&self, keys: &[&'static str]) -> Node<'a> {
         let mut path = Vec::with_capacity(self.path.0.len() + keys.len());
         path.extend_from_slice(&self.path.0);
-        path.extend(keys.iter().map(|k| Seg::Key(std::borrow::Cow::Borrowed(*k))));
+        path.extend(
+            keys.iter()
+                .map(|k| Seg::Key(std::borrow::Cow::Borrowed(*k))),
+        );
         Node {
             value: self
                 .value

@@ -159,7 +159,11 @@ fn volume_source(volume: &Node, name: &str, out: &mut Findings) {
     let mut chosen: Option<Node> = None;
     for (key, check) in SOURCES {
         // Most kinds are absent: look before making the field's node (and its path).
-        if volume.value.and_then(|v| v.get(key)).is_none_or(|v| v.is_null()) {
+        if volume
+            .value
+            .and_then(|v| v.get(key))
+            .is_none_or(|v| v.is_null())
+        {
             continue;
         }
         let source = volume.get(key);
