@@ -140,7 +140,6 @@ fn build_rules() -> Vec<Rule> {
     rules
 }
 
-/// Removes every value equal to its server default, including the conditional ones.
 /// The rules as [`normalize_defaults`] applies them: those under the pod spec relative to it
 /// (found once, not once per rule), the rest from the root.
 fn removal_rules() -> &'static (Vec<Rule>, Vec<Rule>) {
@@ -165,6 +164,7 @@ fn removal_rules() -> &'static (Vec<Rule>, Vec<Rule>) {
     })
 }
 
+/// Removes every value equal to its server default, including the conditional ones.
 pub(crate) fn normalize_defaults(obj: &mut Value) {
     let (top, pod_rules) = removal_rules();
     for rule in top {
@@ -176,8 +176,6 @@ pub(crate) fn normalize_defaults(obj: &mut Value) {
             rule.pattern
                 .remove_where(pod, &|v| same_value(v, &rule.default));
         }
-    }
-    if let Some(pod) = obj.pointer_mut("/spec/template/spec") {
         conditional_defaults(pod);
     }
 }
