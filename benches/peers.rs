@@ -46,7 +46,8 @@ fn pkl(value: &Value, out: &mut String) {
     }
 }
 
-/// A Pkl string literal: JSON's escapes, which Pkl shares, with `\u{…}` for the rest.
+/// A Pkl string literal: `\"`, `\\`, `\n`, `\r`, `\t`, and `\u{…}` for other control
+/// characters (Pkl has neither JSON's `\b`, `\f`, `\uXXXX` nor the spec language's `\0`).
 fn pkl_string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {

@@ -173,13 +173,7 @@ fn check_formats() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["DS0204", "DS0201", "DS1003"]);
+    assert_eq!(codes(&json), ["DS0204", "DS0201", "DS1003"]);
     assert_eq!(json[1]["labels"][0]["start"]["line"], 3);
     // The "did you mean" carries its edit: `imagee` becomes `image`.
     let fix = &json[1]["fix"];
@@ -204,13 +198,16 @@ fn build_prints_json_diagnostics_on_stderr() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let json: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
-    let codes: Vec<&str> = json
-        .as_array()
+    assert_eq!(codes(&json), ["DS0204", "DS0201", "DS1003"]);
+}
+
+/// The codes of a JSON array of diagnostics, in order.
+fn codes(json: &serde_json::Value) -> Vec<&str> {
+    json.as_array()
         .unwrap()
         .iter()
         .map(|d| d["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["DS0204", "DS0201", "DS1003"]);
+        .collect()
 }
 
 #[test]
