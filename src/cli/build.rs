@@ -13,7 +13,7 @@ use dsc::source::SourceFile;
 
 use super::folder::{self, OutputFolder, Staged};
 use super::jobs::JobsArgs;
-use super::{atomic, collect_inputs, fatal, read_source, LintArgs, ReportArgs};
+use super::{atomic, collect_inputs, fatal, keep_for_reports, read_source, LintArgs, ReportArgs};
 
 #[derive(Args)]
 pub struct BuildArgs {
@@ -180,14 +180,8 @@ fn compile_one(path: &Path, target: &Target, levels: &LintLevels) -> Result<Unit
         };
         outputs.push((name, made));
     }
-    let file = if compiled.diagnostics.is_empty() {
-        // Nothing to print: the text is not kept until the end of the run.
-        SourceFile::new(file.name, String::new())
-    } else {
-        file
-    };
     Ok(Unit {
-        file,
+        file: keep_for_reports(file, &compiled.diagnostics),
         diagnostics: compiled.diagnostics,
         outputs,
     })

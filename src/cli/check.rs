@@ -7,7 +7,7 @@ use clap::Args;
 use dsc::diagnostics::render::Format;
 
 use super::jobs::JobsArgs;
-use super::{collect_inputs, fatal, read_source, Fatal, LintArgs, ReportArgs};
+use super::{collect_inputs, fatal, keep_for_reports, read_source, Fatal, LintArgs, ReportArgs};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -44,14 +44,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let checked = args.jobs.map(&files, |path| {
         let manifest = is_manifest(path);
         let file = read_source(path, manifest)?;
-        Ok(if manifest {
+        let (diagnostics, notes) = if manifest {
             let report = dsc::manifest::check_manifest(&file, dsc::manifest::Versions::Served);
-            let diagnostics = levels.apply(report.diagnostics);
-            (file, diagnostics, report.notes)
+            (levels.apply(report.diagnostics), report.notes)
         } else {
-            let diagnostics = dsc::compile(&file, &levels).diagnostics;
-            (file, diagnostics, Vec::new())
-        })
+            (dsc::compile(&file, &levels).diagnostics, Vec::new())
+        };
+        Ok((keep_for_reports(file, &diagnostics), diagnostics, notes))
     });
     let mut json = Vec::new();
     for checked in checked {

@@ -179,6 +179,16 @@ pub fn read_source(path: &Path, manifest: bool) -> Result<SourceFile, Fatal> {
     ))
 }
 
+/// The file as it is kept until its reports are printed at the end of a run: whole when it
+/// has diagnostics (their excerpts need the text), else only its name.
+pub fn keep_for_reports(file: SourceFile, diagnostics: &[Diagnostic]) -> SourceFile {
+    if diagnostics.is_empty() {
+        SourceFile::new(file.name, String::new())
+    } else {
+        file
+    }
+}
+
 /// How many diagnostics a run prints unless told otherwise: enough to work through, not a
 /// flood (a file of a thousand broken lines would otherwise print a thousand reports).
 pub const DEFAULT_MAX_DIAGNOSTICS: usize = 100;
