@@ -33,15 +33,25 @@ struct Rule {
     default: Value,
 }
 
-fn rules() -> &'static [Rule] {
-    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
+/// Where the pod spec sits in a DaemonSet.
+const POD_SPEC: [&str; 3] = ["spec", "template", "spec"];
+
+/// The rules, built on first use: those of the DaemonSet from its root, those of the pod from
+/// the pod spec (found once, not once per rule).
+struct Rules {
+    top: Vec<Rule>,
+    pod: Vec<Rule>,
+}
+
+fn rules() -> &'static Rules {
+    static RULES: OnceLock<Rules> = OnceLock::new();
     RULES.get_or_init(build_rules)
 }
 
-fn build_rules() -> Vec<Rule> {
-    let mut rules = Vec::new();
+fn build_rules() -> Rules {
+    let mut top = Vec::new();
     let mut add = |parts: &[&str], default: Value| {
-        rules.push(Rule {
+        top.push(Rule {
             pattern: PathPattern::from_parts(parts),
             default,
         })
@@ -57,10 +67,8 @@ fn build_rules() -> Vec<Rule> {
         json!(0),
     );
     add(&["spec", "revisionHistoryLimit"], json!(10));
-    // Pod spec (rows 6-10).
-    let pod = ["spec", "template", "spec"];
-    let at =
-        |rest: &[&str]| -> Vec<String> { pod.iter().chain(rest).map(|s| s.to_string()).collect() };
+    // Pod spec (rows 6-10), from the pod spec.
+    let at = |rest: &[&str]| -> Vec<String> { rest.iter().map(|s| s.to_string()).collect() };
     let mut pod_rules: Vec<(Vec<String>, Value)> = vec![
         (at(&["dnsPolicy"]), json!("ClusterFirst")),
         (at(&["restartPolicy"]), json!("Always")),
@@ -133,46 +141,28 @@ fn build_rules() -> Vec<Rule> {
     pod_rules.push((v(&["azureDisk", "kind"]), json!("Shared")));
     pod_rules.push((v(&["scaleIO", "storageMode"]), json!("ThinProvisioned")));
     pod_rules.push((v(&["scaleIO", "fsType"]), json!("xfs")));
-    for (parts, default) in pod_rules {
-        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-        add(&parts, default);
-    }
-    rules
-}
-
-/// The rules as [`normalize_defaults`] applies them: those under the pod spec relative to it
-/// (found once, not once per rule), the rest from the root.
-fn removal_rules() -> &'static (Vec<Rule>, Vec<Rule>) {
-    static SPLIT: OnceLock<(Vec<Rule>, Vec<Rule>)> = OnceLock::new();
-    SPLIT.get_or_init(|| {
-        let mut top = Vec::new();
-        let mut pod = Vec::new();
-        for rule in rules() {
-            let parts = rule.pattern.parts();
-            match parts.strip_prefix(&["spec", "template", "spec"][..]) {
-                Some(rest) => pod.push(Rule {
-                    pattern: PathPattern::from_parts(rest),
-                    default: rule.default.clone(),
-                }),
-                None => top.push(Rule {
-                    pattern: PathPattern::from_parts(&parts),
-                    default: rule.default.clone(),
-                }),
+    let pod = pod_rules
+        .into_iter()
+        .map(|(parts, default)| {
+            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+            Rule {
+                pattern: PathPattern::from_parts(&parts),
+                default,
             }
-        }
-        (top, pod)
-    })
+        })
+        .collect();
+    Rules { top, pod }
 }
 
 /// Removes every value equal to its server default, including the conditional ones.
 pub(crate) fn normalize_defaults(obj: &mut Value) {
-    let (top, pod_rules) = removal_rules();
-    for rule in top {
+    let rules = rules();
+    for rule in &rules.top {
         rule.pattern
             .remove_where(obj, &|v| same_value(v, &rule.default));
     }
     if let Some(pod) = obj.pointer_mut("/spec/template/spec") {
-        for rule in pod_rules {
+        for rule in &rules.pod {
             rule.pattern
                 .remove_where(pod, &|v| same_value(v, &rule.default));
         }
@@ -182,9 +172,15 @@ pub(crate) fn normalize_defaults(obj: &mut Value) {
 
 /// The server default standing in for an absent value at `path`, for display only.
 pub(crate) fn default_for(path: &Path) -> Option<&'static Value> {
-    rules()
+    let rules = rules();
+    let (candidates, rest) = if path.starts_with_keys(&POD_SPEC) {
+        (&rules.pod, &path.0[POD_SPEC.len()..])
+    } else {
+        (&rules.top, &path.0[..])
+    };
+    candidates
         .iter()
-        .find(|r| r.pattern.matches(path))
+        .find(|r| r.pattern.matches_segments(rest))
         .map(|r| &r.default)
 }
 

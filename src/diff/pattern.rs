@@ -94,24 +94,18 @@ impl PathPattern {
         }
     }
 
-    /// The segments as written, `*` for any.
-    pub(crate) fn parts(&self) -> Vec<&str> {
-        self.segments
-            .iter()
-            .map(|s| match s {
-                PatternSegment::Any => "*",
-                PatternSegment::Name(n) => n.as_str(),
-            })
-            .collect()
-    }
-
     /// Whether this pattern names exactly `path`.
     pub fn matches(&self, path: &Path) -> bool {
-        self.segments.len() == path.0.len()
+        self.matches_segments(&path.0)
+    }
+
+    /// Whether this pattern names exactly the path of these segments.
+    pub(crate) fn matches_segments(&self, path: &[Segment]) -> bool {
+        self.segments.len() == path.len()
             && self
                 .segments
                 .iter()
-                .zip(&path.0)
+                .zip(path)
                 .all(|(pat, seg)| match (pat, seg) {
                     (PatternSegment::Any, _) => true,
                     (PatternSegment::Name(n), Segment::Key(k)) => n == k,
