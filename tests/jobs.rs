@@ -130,3 +130,22 @@ fn a_folder_that_exists_keeps_only_its_own_files_after_a_failed_build() {
         vec![("rbac.yaml".to_string(), b"kind: ClusterRole\n".to_vec())]
     );
 }
+
+#[test]
+fn an_unreadable_spec_in_a_parallel_build_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    fleet::write_agents(&specs, 100);
+    // Read first, so the specs after it are staged by the time it fails.
+    std::fs::write(specs.join("a-not-utf8.ds"), b"\xff\xfe").unwrap();
+    let out = dir.path().join("out/deeper");
+    dsc()
+        .args(["build", "-j", "3"])
+        .arg(&specs)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("a-not-utf8.ds"));
+    assert!(!dir.path().join("out").exists());
+}
