@@ -16,15 +16,17 @@ pub fn unescape(body: &str) -> Result<String, usize> {
             Some('r') => out.push('\r'),
             Some('0') => out.push('\0'),
             Some('u') => {
-                let rest = &body[i + 2..];
-                let close = rest.find('}').ok_or(i)?;
-                let hex = &rest[1..close];
-                let c = u32::from_str_radix(hex, 16)
+                // `\u` then `{HEX}`; the text after `\u` may be any character, so it is
+                // matched, not sliced at byte offsets.
+                let inner = body[i + 2..].strip_prefix('{').ok_or(i)?;
+                let close = inner.find('}').ok_or(i)?;
+                let c = u32::from_str_radix(&inner[..close], 16)
                     .ok()
                     .and_then(char::from_u32)
                     .ok_or(i)?;
                 out.push(c);
-                for _ in 0..=close {
+                // `{`, the hex digits (ASCII, since they parsed) and `}`.
+                for _ in 0..close + 2 {
                     chars.next();
                 }
             }
@@ -106,6 +108,13 @@ mod tests {
     fn escapes() {
         assert_eq!(unescape(r#"a\"b\\c\n\u{e9}"#).unwrap(), "a\"b\\c\né");
         assert!(unescape(r"\u{110000}").is_err());
+        // `\u` must be followed by `{`; whatever follows instead is an error at the escape,
+        // a character of several bytes too (the fuzzer found a panic there).
+        assert_eq!(unescape("caf\\u\u{FFFD}e9}"), Err(3));
+        assert_eq!(unescape(r"x\u0041}"), Err(1));
+        assert_eq!(unescape(r"\u{}"), Err(0));
+        assert_eq!(unescape(r"\u{e9"), Err(0));
+        assert_eq!(unescape(r"\u{1F600}!").unwrap(), "\u{1F600}!");
     }
 
     #[test]
