@@ -15,7 +15,7 @@ use super::jobs::JobsArgs;
 /// A folder being written into.
 pub struct OutputFolder {
     dir: PathBuf,
-    /// The folders this run created (outermost first), removed again if nothing is written.
+    /// The folders this run created (innermost first), removed again if nothing is written.
     created: Vec<PathBuf>,
 }
 
@@ -34,9 +34,6 @@ impl OutputFolder {
             .ancestors()
             .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
             .map(Path::to_path_buf)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
             .collect();
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -79,7 +76,7 @@ impl OutputFolder {
     /// Nothing is written after all: the folders this run created go again (staged files are
     /// removed when dropped).
     pub fn abandon(self) {
-        for dir in self.created.iter().rev() {
+        for dir in &self.created {
             let _ = std::fs::remove_dir(dir);
         }
     }

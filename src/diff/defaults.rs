@@ -68,8 +68,8 @@ fn build_rules() -> Rules {
     );
     add(&["spec", "revisionHistoryLimit"], json!(10));
     // Pod spec (rows 6-10), from the pod spec.
-    let at = |rest: &[&str]| -> Vec<String> { rest.iter().map(|s| s.to_string()).collect() };
-    let mut pod_rules: Vec<(Vec<String>, Value)> = vec![
+    let at = |rest: &[&'static str]| -> Vec<&'static str> { rest.to_vec() };
+    let mut pod_rules: Vec<(Vec<&str>, Value)> = vec![
         (at(&["dnsPolicy"]), json!("ClusterFirst")),
         (at(&["restartPolicy"]), json!("Always")),
         (at(&["terminationGracePeriodSeconds"]), json!(30)),
@@ -77,7 +77,7 @@ fn build_rules() -> Rules {
     ];
     // Containers (rows 12-27, S14).
     for list in CONTAINER_LISTS {
-        let c = |rest: &[&str]| at(&[&[list, "*"], rest].concat());
+        let c = |rest: &[&'static str]| [&[list, "*"], rest].concat();
         pod_rules.push((
             c(&["terminationMessagePath"]),
             json!("/dev/termination-log"),
@@ -103,7 +103,7 @@ fn build_rules() -> Rules {
         }
     }
     // Volumes (rows 29-49).
-    let v = |rest: &[&str]| at(&[&["volumes", "*"], rest].concat());
+    let v = |rest: &[&'static str]| [&["volumes", "*"], rest].concat();
     pod_rules.push((v(&["hostPath", "type"]), json!("")));
     for source in ["configMap", "secret", "downwardAPI", "projected"] {
         pod_rules.push((v(&[source, "defaultMode"]), json!(420)));
@@ -143,12 +143,9 @@ fn build_rules() -> Rules {
     pod_rules.push((v(&["scaleIO", "fsType"]), json!("xfs")));
     let pod = pod_rules
         .into_iter()
-        .map(|(parts, default)| {
-            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-            Rule {
-                pattern: PathPattern::from_parts(&parts),
-                default,
-            }
+        .map(|(parts, default)| Rule {
+            pattern: PathPattern::from_parts(&parts),
+            default,
         })
         .collect();
     Rules { top, pod }
