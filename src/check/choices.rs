@@ -8,7 +8,7 @@ use crate::model::HostPathType;
 /// the place takes a free value (a name, a path, a quantity).
 pub fn choices(keyword: &str, index: usize, previous: &str) -> Vec<&'static str> {
     match (keyword, index, previous) {
-        ("pull", 0, _) => super::container::PULL_POLICIES.to_vec(),
+        ("pull", 0, _) => super::image::PULL_POLICIES.to_vec(),
         ("dns", 0, _) => super::dns::POLICIES.iter().map(|(w, _)| *w).collect(),
         ("update", 0, _) => super::strategy::STRATEGIES.to_vec(),
         ("update", _, "rolling") => vec!["max-unavailable", "max-surge"],

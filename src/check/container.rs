@@ -7,14 +7,14 @@ use super::container_settings::{check_container_setting, finish_container, Conta
 use super::cx::Cx;
 use super::devices::{check_device, check_mgpu_resources, DeviceFacts};
 use super::env::{check_env, check_env_from};
-use super::image::{parse_image, relaxed_image, unparsed_image};
+use super::image::{parse_image, pull_policy, relaxed_image, unparsed_image};
 use super::keywords::CONTAINER;
 use super::mounts::{check_mount, PendingMount};
 use super::probes::{check_health, check_port_refs, resolve_implicit_ports, HealthRefs};
 use super::resources::{check_request_limit, set_once};
 use crate::api::names;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::model::{rel, Container, Port, Protocol, PullPolicy};
+use crate::model::{rel, Container, Port, Protocol};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Statement};
 
@@ -119,12 +119,15 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
                 cx.no_block(s);
                 if cx.arity(s, 1, 1) {
                     pull = pull_policy(cx, &s.args[0]);
+                    c.origins.record(rel(&["imagePullPolicy"]), s.args[0].span);
                 }
             }
             "command" | "args" => {
                 cx.no_block(s);
                 if cx.arity(s, 1, usize::MAX) {
                     let words = words(&s.args);
+                    let field = if kw == "command" { "command" } else { "args" };
+                    c.origins.record(rel(&[field]), s.span);
                     if kw == "command" {
                         c.command = words;
                     } else {
@@ -145,7 +148,17 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
             }
             "gpu" | "mgpu" | "rdma" => {
                 cx.no_block(s);
+                let before = c.resources.clone();
                 check_device(cx, s, &mut c.resources, &mut devices);
+                for (list, map, was) in [
+                    ("requests", &c.resources.requests, &before.requests),
+                    ("limits", &c.resources.limits, &before.limits),
+                ] {
+                    for name in map.keys().filter(|k| !was.contains_key(*k)) {
+                        c.origins
+                            .record(rel(&["resources", list]).key(name), s.span);
+                    }
+                }
             }
             "privileged" => {
                 cx.no_block(s);
@@ -254,29 +267,6 @@ fn words(args: &[Arg]) -> Vec<String> {
 }
 
 /// The words of `pull`.
-pub(super) const PULL_POLICIES: [&str; 3] = ["always", "if-not-present", "never"];
-
-fn pull_policy(cx: &mut Cx, arg: &Arg) -> Option<PullPolicy> {
-    let text = arg.as_text().unwrap_or_default();
-    let policy = match text.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
-        "always" => PullPolicy::Always,
-        "ifnotpresent" => PullPolicy::IfNotPresent,
-        "never" => PullPolicy::Never,
-        _ => {
-            let choices = PULL_POLICIES;
-            let mut d = Diagnostic::error("DS0407", format!("unknown pull policy `{text}`"))
-                .at(arg.span, "not a pull policy");
-            d = match did_you_mean(&text, choices) {
-                Some(s) => d.suggest(s),
-                None => d.help("use `always`, `if-not-present` or `never`"),
-            };
-            cx.push(d);
-            return None;
-        }
-    };
-    Some(policy)
-}
-
 /// `port [NAME] NUMBER[/tcp|/udp|/sctp] [host NUMBER]`: the shape of the statement. What the
 /// API server checks (the name's format, the number's range, names unique in the container,
 /// host ports) is checked on the compiled object, at the arguments recorded here.

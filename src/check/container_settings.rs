@@ -43,6 +43,7 @@ pub fn check_container_setting(
             if cx.arity(s, 1, 1) {
                 if let Some(p) = absolute_path(cx, &s.args[0], "working directory") {
                     settings.working_dir = Some(p);
+                    c.origins.record(rel(&["workingDir"]), s.args[0].span);
                 }
             }
         }
@@ -53,6 +54,7 @@ pub fn check_container_setting(
             if cx.arity(s, 0, 0) {
                 if init {
                     settings.sidecar = true;
+                    c.origins.record(rel(&["restartPolicy"]), s.keyword_span);
                 } else {
                     cx.push(
                         Diagnostic::error("DS0718", "only an init container can be a sidecar")
@@ -94,10 +96,13 @@ fn termination_message(cx: &mut Cx, s: &Statement, c: &mut Container) {
         }
     };
     c.settings.termination_message_policy = Some(policy);
+    c.origins
+        .record(rel(&["terminationMessagePolicy"]), s.args[0].span);
     match &s.args[1..] {
         [] => {}
         [kw, p] if kw.as_word() == Some("path") => {
             c.settings.termination_message_path = absolute_path(cx, p, "termination message path");
+            c.origins.record(rel(&["terminationMessagePath"]), p.span);
         }
         [other, ..] => cx.push(
             Diagnostic::error("DS0202", "unexpected value after the policy")

@@ -1,7 +1,10 @@
 //! Image references: `[registry/]repository[:tag][@digest]`, written as given (the API server
 //! adds no tag: a runtime reads none as `latest`, F8), and the pull-policy default rule (F9).
 
+use super::cx::Cx;
+use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::PullPolicy;
+use crate::syntax::Arg;
 
 /// A checked image reference.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,6 +135,30 @@ pub fn parse_image(text: &str) -> Result<ImageRef, String> {
         digest: digest.map(str::to_string),
         parsed: true,
     })
+}
+
+pub(super) const PULL_POLICIES: [&str; 3] = ["always", "if-not-present", "never"];
+
+/// `pull always|if-not-present|never` (any case, `_` or `-`) → the policy; `DS0407` else.
+pub(super) fn pull_policy(cx: &mut Cx, arg: &Arg) -> Option<PullPolicy> {
+    let text = arg.as_text().unwrap_or_default();
+    let policy = match text.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+        "always" => PullPolicy::Always,
+        "ifnotpresent" => PullPolicy::IfNotPresent,
+        "never" => PullPolicy::Never,
+        _ => {
+            let choices = PULL_POLICIES;
+            let mut d = Diagnostic::error("DS0407", format!("unknown pull policy `{text}`"))
+                .at(arg.span, "not a pull policy");
+            d = match did_you_mean(&text, choices) {
+                Some(s) => d.suggest(s),
+                None => d.help("use `always`, `if-not-present` or `never`"),
+            };
+            cx.push(d);
+            return None;
+        }
+    };
+    Some(policy)
 }
 
 #[cfg(test)]

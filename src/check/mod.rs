@@ -24,6 +24,7 @@ pub(crate) mod pod;
 mod probes;
 mod profiles;
 mod projected;
+mod replaced;
 mod resources;
 mod scheduling;
 mod schema;
@@ -33,6 +34,7 @@ pub(crate) mod storage;
 mod strategy;
 pub(crate) mod vke;
 mod volume_files;
+mod volume_kinds;
 mod volumes;
 mod workload;
 

@@ -14,7 +14,7 @@
 //!    values...). Since codegen's object has at least those fields, its merge then succeeds too.
 
 use k8s_openapi::api::apps::v1::DaemonSetSpec;
-use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::api::core::v1::{Container, PodSpec, Volume};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
@@ -24,7 +24,7 @@ use super::schema::{required_at, shape_at, Shape, Step};
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::Fragment;
 use crate::source::Span;
-use crate::syntax::{ArgKind, Statement, StrLayout};
+use crate::syntax::{Arg, ArgKind, Statement, StrLayout};
 
 /// Which generated object a fragment is merged into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +35,8 @@ pub enum Target {
     Pod,
     /// `override` in a container: that container.
     Container,
+    /// `volume NAME override`: the volume, whose name the statement gives.
+    Volume,
 }
 
 impl Target {
@@ -43,6 +45,7 @@ impl Target {
             Target::Spec => "daemonset spec",
             Target::Pod => "pod spec",
             Target::Container => "container",
+            Target::Volume => "volume",
         }
     }
 
@@ -52,7 +55,7 @@ impl Target {
         match self {
             Target::Spec => json!({ "selector": {}, "template": { "spec": pod } }),
             Target::Pod => pod,
-            Target::Container => json!({ "name": "c" }),
+            Target::Container | Target::Volume => json!({ "name": "c" }),
         }
     }
 }
@@ -84,7 +87,11 @@ pub fn check_fragment(cx: &mut Cx, s: &Statement, target: Target) -> Option<Frag
     if !cx.arity(s, 1, 1) {
         return None;
     }
-    let arg = &s.args[0];
+    fragment_arg(cx, &s.keyword, &s.args[0], target)
+}
+
+/// Checks the YAML fragment `arg` given to `keyword`; the parsed fragment when it is valid.
+pub fn fragment_arg(cx: &mut Cx, keyword: &str, arg: &Arg, target: Target) -> Option<Fragment> {
     let ArgKind::Str {
         value: text,
         layout,
@@ -94,12 +101,11 @@ pub fn check_fragment(cx: &mut Cx, s: &Statement, target: Target) -> Option<Frag
         cx.push(
             Diagnostic::error(
                 "DS0750",
-                format!("`{}` takes a YAML fragment in quotes", s.keyword),
+                format!("`{keyword}` takes a YAML fragment in quotes"),
             )
             .at(arg.span, format!("{} is not a string", arg.describe()))
             .help(format!(
-                "write `{} \"\"\"`, the YAML fields on the next lines, and `\"\"\"`",
-                s.keyword
+                "write `{keyword} \"\"\"`, the YAML fields on the next lines, and `\"\"\"`"
             )),
         );
         return None;
@@ -145,6 +151,7 @@ pub fn check_fragment(cx: &mut Cx, s: &Statement, target: Target) -> Option<Frag
         Target::Spec => problems::<DaemonSetSpec>(&value),
         Target::Pod => problems::<PodSpec>(&value),
         Target::Container => problems::<Container>(&value),
+        Target::Volume => problems::<Volume>(&value),
     };
     let clean = problems.is_empty();
     for p in problems {
@@ -167,6 +174,7 @@ pub fn check_fragment(cx: &mut Cx, s: &Statement, target: Target) -> Option<Frag
         Target::Spec => fits::<DaemonSetSpec>(merged),
         Target::Pod => fits::<PodSpec>(merged),
         Target::Container => fits::<Container>(merged),
+        Target::Volume => fits::<Volume>(merged),
     };
     if let Err(e) = typed {
         cx.push(

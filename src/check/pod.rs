@@ -62,7 +62,10 @@ pub fn check_pod_setting(
         return true;
     }
     match kw {
-        "update" => strategy::check_update(cx, s, &mut st.strategy),
+        "update" => {
+            strategy::check_update(cx, s, &mut st.strategy);
+            ds.origins.record(rel(&["spec", "updateStrategy"]), s.span);
+        }
         "max-unavailable" | "max-surge" => strategy::check_limit(cx, s, &mut st.strategy),
         "min-ready" => {
             if cx.arity(s, 1, 1) {
@@ -137,6 +140,8 @@ pub fn check_pod_setting(
             // and an empty one is defaulted to `default-scheduler`.
             if cx.arity(s, 1, 1) {
                 pod.scheduler = cx.scalar(&s.args[0], "scheduler name");
+                let at = rel(&["spec", "template", "spec", "schedulerName"]);
+                ds.origins.record(at, s.args[0].span);
                 let effect = match pod.scheduler.as_deref() {
                     Some("") => Some("the API server uses `default-scheduler` for it"),
                     Some(n) if n.trim().is_empty() => {
@@ -155,6 +160,8 @@ pub fn check_pod_setting(
         }
         "automount-token" => {
             if cx.arity(s, 1, 1) {
+                let at = rel(&["spec", "template", "spec", "automountServiceAccountToken"]);
+                ds.origins.record(at, s.args[0].span);
                 match s.args[0].as_word() {
                     Some("true") => pod.automount_token = Some(true),
                     Some("false") => pod.automount_token = Some(false),
@@ -184,6 +191,12 @@ pub fn check_pod_setting(
             if cx.arity(s, 1, 1) {
                 if s.args[0].as_word() == Some(want) {
                     st.flags.insert(flag_name(kw), s.keyword_span);
+                    let key = match kw {
+                        "vci" => super::vke::VCI_ANNOTATION,
+                        _ => super::vke::IMAGE_CACHE_ANNOTATION,
+                    };
+                    let at = rel(&["spec", "template", "metadata", "annotations"]).key(key);
+                    ds.origins.record(at, s.span);
                 } else {
                     cx.push(
                         Diagnostic::error("DS0407", format!("expected `{kw} {want}`"))

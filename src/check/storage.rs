@@ -167,6 +167,20 @@ pub fn resolve(
         }
     }
 
+    // A container's override may mount a volume, or use a block volume as a device.
+    for c in containers.iter() {
+        let Some(f) = &c.container.settings.container_override else {
+            continue;
+        };
+        for list in ["volumeMounts", "volumeDevices"] {
+            let items = f.value.get(list).and_then(|l| l.as_array());
+            for item in items.into_iter().flatten() {
+                if let Some(name) = item.get("name").and_then(|n| n.as_str()) {
+                    used.insert(name.to_string());
+                }
+            }
+        }
+    }
     // After an error a mount may be missing only because it failed: no lint then.
     let lint = !crate::diagnostics::has_errors(&cx.diags);
     for v in declared.iter().filter(|_| lint) {

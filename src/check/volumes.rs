@@ -1,6 +1,7 @@
 //! `volume NAME SOURCE ...` at daemonset level (F24), and the sources it shares with inline
 //! `mount`s: host path, config map, secret, claim and empty dir. Projected and downward-API
-//! volumes, which take a block, are in `projected.rs`. The statements are read here; the API
+//! volumes, which take a block, are in `projected.rs`; NFS, CSI, ephemeral, image and raw
+//! volumes in `volume_kinds.rs`. The statements are read here; the API
 //! server's rules on paths, keys and modes run on the compiled object (`validate::volumes`),
 //! at the arguments recorded in each volume's origins.
 
@@ -10,6 +11,7 @@ use super::options::{flag, pairs, value, Opt, Options};
 use super::paths;
 use super::projected;
 use super::volume_files::keyed;
+use super::volume_kinds;
 use crate::api::quantity::Quantity;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{rel, HostPathType, Origins, VolumeSource};
@@ -37,6 +39,11 @@ pub const KINDS: &[&str] = &[
     "empty-dir",
     "projected",
     "downward",
+    "nfs",
+    "csi",
+    "ephemeral",
+    "image",
+    "override",
 ];
 
 const HOST_OPTS: &[Opt] = &[value(
@@ -76,6 +83,9 @@ pub fn check_volume(cx: &mut Cx, stmt: &Statement) -> Option<DeclaredVolume> {
     let source = match source_kind(cx, kind_arg) {
         Some(kind @ ("projected" | "downward")) => {
             projected::check(cx, stmt, kind, &stmt.args[2..], &mut origins)
+        }
+        Some(kind) if volume_kinds::KINDS.contains(&kind) => {
+            volume_kinds::check(cx, stmt, kind, &stmt.args[2..], &mut origins)
         }
         Some(kind) => {
             cx.no_block(stmt);

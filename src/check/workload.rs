@@ -170,6 +170,10 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
                 if cx.arity(s, 1, usize::MAX) {
                     for arg in &s.args {
                         if let Some(n) = cx.object_name(arg, "image pull secret name", false) {
+                            let at = rel(&["spec", "template", "spec", "imagePullSecrets"])
+                                .index(ds.pull_secrets.len());
+                            ds.origins.record(at.field("name"), arg.span);
+                            ds.origins.record(at, arg.span);
                             ds.pull_secrets.push(n);
                         }
                     }
@@ -212,6 +216,7 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
         }
     }
     selector(cx, &mut ds, name_span);
+    super::replaced::check_replaced(cx, &ds, stmt);
     Some((ds, name_span))
 }
 

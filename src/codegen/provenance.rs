@@ -55,6 +55,11 @@ impl<'a> SpecLocator<'a> {
             fragment_origin(&ds.pod.spec_override),
         );
         place(pod.clone(), fragment_origin(&ds.pod.pod_override));
+        for (i, v) in ds.volumes.iter().enumerate() {
+            if let crate::model::VolumeSource::Raw(f) = &v.source {
+                place(pod.key("volumes").index(i), f.origin.as_ref());
+            }
+        }
         let mut containers = Vec::new();
         for (list, items) in [
             ("initContainers", &ds.init_containers),

@@ -67,6 +67,59 @@ fn volume(v: &Volume) -> core::Volume {
                 items: Some(items.iter().map(downward_file).collect()),
             })
         }
+        VolumeSource::Nfs {
+            server,
+            path,
+            read_only,
+        } => {
+            out.nfs = Some(core::NFSVolumeSource {
+                path: path.clone(),
+                read_only: read_only.then_some(true),
+                server: server.clone(),
+            })
+        }
+        VolumeSource::Csi(c) => {
+            out.csi = Some(core::CSIVolumeSource {
+                driver: c.driver.clone(),
+                fs_type: c.fs_type.clone(),
+                node_publish_secret_ref: c
+                    .secret
+                    .clone()
+                    .map(|name| core::LocalObjectReference { name }),
+                read_only: c.read_only.then_some(true),
+                volume_attributes: (!c.attributes.is_empty())
+                    .then(|| c.attributes.iter().cloned().collect()),
+            })
+        }
+        VolumeSource::Ephemeral(t) => {
+            let storage = [("storage".to_string(), Quantity(t.size.clone()))];
+            out.ephemeral = Some(core::EphemeralVolumeSource {
+                volume_claim_template: Some(core::PersistentVolumeClaimTemplate {
+                    metadata: None,
+                    spec: core::PersistentVolumeClaimSpec {
+                        access_modes: Some(
+                            t.access.iter().map(|a| a.as_str().to_string()).collect(),
+                        ),
+                        resources: Some(core::VolumeResourceRequirements {
+                            limits: None,
+                            requests: Some(storage.into_iter().collect()),
+                        }),
+                        storage_class_name: t.class.clone(),
+                        volume_mode: t.block.then(|| "Block".to_string()),
+                        ..Default::default()
+                    },
+                }),
+            })
+        }
+        VolumeSource::Image { reference, pull } => {
+            out.image = Some(core::ImageVolumeSource {
+                pull_policy: pull.map(|p| p.as_str().to_string()),
+                reference: Some(reference.clone()),
+            })
+        }
+        VolumeSource::Raw(fragment) => {
+            return super::overrides::merged(out, Some(fragment));
+        }
     }
     out
 }

@@ -232,6 +232,13 @@ the closest field name.\n\nWrong:\n    override \"\"\"\n      stdinn: true\n    
 integers, so quote strings and write `true`/`false`. A list in an override replaces the generated \
 list, so each item needs its required fields; `null` removes a field and cannot remove a required \
 one.\n\nWrong:\n    pod-override \"\"\"\n      hostUsers: no\n      \"\"\"\n\nRight:\n    pod-override \"\"\"\n      hostUsers: false\n      \"\"\""),
+    code("DS0753", "override-replaces-statement", "an override replaces what a statement wrote",
+        "Overrides are merged last, as JSON merge patches: a list, a value or `null` in an override \
+replaces what the statements wrote at that field. The statement then never reaches the output, and \
+editing it changes nothing, silently. Set each field in one place: take the field out of the \
+override so the statements apply, or write it whole in the override and remove the statements.\n\n\
+Wrong:\n    volume data host /data\n    pod-override \"\"\"\n      volumes:\n      - name: cache\n        emptyDir: {}\n      \"\"\"\n\n\
+Right:\n    volume data host /data\n    volume cache empty-dir"),
     code("DS0801", "mixed-gpu", "a workload mixes whole GPUs and mGPU",
         "The VKE form allows one kind of GPU per workload: whole NVIDIA GPUs (`gpu`) or shared \
 mGPU (`mgpu`), not both (seed F15)."),
@@ -382,6 +389,15 @@ empty-scheduler-name`.\n\nWrong:\n    scheduler \"\"\n\nRight:\n    scheduler de
 privileges that turning escalation off meant to deny. Drop the capability or allow escalation; \
 allow with `allow sys-admin-escalation` where both are intended.\n\nWrong:\n    caps add \
 [SYS_ADMIN]\n    no-privilege-escalation\n\nRight:\n    caps add [SYS_ADMIN]"),
+    code("DS0924", "feature-gate", "a field the v1.33 API server drops unless a feature gate is on (lint)",
+        "Some fields belong to features that are off by default in Kubernetes 1.33: image volumes \
+(`ImageVolume`, beta) and a container's stop signal (`ContainerStopSignals`, alpha). Without the \
+gate the API server drops the field when the object is created (an image volume with its mounts), \
+silently, so the pods run without it. Turn the gate on in the cluster, or leave the field out; \
+allow with `allow feature-gate` where the cluster has the gate on.\n\nWrong (default cluster):\n    \
+volume models image registry.example.com/models:v1\n\nRight:\n    allow feature-gate   # the \
+cluster runs with --feature-gates=ImageVolume=true\n    volume models image \
+registry.example.com/models:v1"),
     code("DS1001", "required-field", "a field the API server requires is not set",
         "The object is checked with the rules the Kubernetes API server runs on create \
 (`ValidateDaemonSet` and the pod validation it reaches), after the server's defaults are applied. \

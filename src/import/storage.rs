@@ -1,9 +1,8 @@
 //! Volumes and mounts of a canonical pod spec → `volume` statements, `mount` lines and
 //! `timezone host`. A volume is written inline in its mounts (`mount /var/log`) when the
 //! compiler would give it the same name and the same place in the list; otherwise it is declared
-//! once and mounted by name. A source the language cannot write is declared as a placeholder
-//! `empty-dir`, so its mounts still resolve; the round trip then writes the real list in the
-//! pod override.
+//! once and mounted by name; a source without a keyword is declared with its YAML
+//! (`volume NAME override """..."""`).
 
 use std::collections::HashMap;
 
@@ -44,7 +43,7 @@ pub fn plan(pod: &Json) -> Plan {
     if timezone {
         volumes.pop();
     }
-    let sources: Vec<Option<Source>> = volumes.iter().map(|v| Source::of(v)).collect();
+    let sources: Vec<Source> = volumes.iter().map(|v| Source::of(v)).collect();
     let inline_count = (0..=volumes.len())
         .rev()
         .find(|k| inline_works(pod, &volumes, &sources, volumes.len() - k, timezone))
@@ -56,25 +55,17 @@ pub fn plan(pod: &Json) -> Plan {
     };
     for (i, (v, source)) in volumes.iter().zip(sources).enumerate() {
         let name = str_at(v, "name").unwrap_or_default().to_string();
-        match source {
-            Some(source) if i >= split => {
-                plan.inline.insert(name, source);
-            }
-            Some(source) => {
-                let mut args = vec![text(&name)];
-                args.extend(source.declared_args());
-                let node = Node::new("volume", args);
-                plan.declared.push(match source {
-                    Source::Block { block, .. } => node.with_block(block),
-                    _ => node,
-                });
-            }
-            // Left to the round trip: a placeholder keeps the mounts of the volume valid.
-            None => plan.declared.push(Node {
-                trailing: Some("# placeholder: the pod override holds this volume".into()),
-                ..Node::new("volume", vec![text(&name), Value::word("empty-dir")])
-            }),
+        if i >= split {
+            plan.inline.insert(name, source);
+            continue;
         }
+        let mut args = vec![text(&name)];
+        args.extend(source.declared_args());
+        let node = Node::new("volume", args);
+        plan.declared.push(match source {
+            Source::Block { block, .. } => node.with_block(block),
+            _ => node,
+        });
     }
     plan
 }
@@ -103,7 +94,7 @@ fn is_timezone(pod: &Json, volumes: &[&Json]) -> bool {
 fn inline_works(
     pod: &Json,
     volumes: &[&Json],
-    sources: &[Option<Source>],
+    sources: &[Source],
     split: usize,
     timezone: bool,
 ) -> bool {
@@ -127,7 +118,7 @@ fn inline_works(
         if generated.iter().any(|(n, _)| n == name) {
             continue;
         }
-        let Some((volume, Some(source))) = expected.next() else {
+        let Some((volume, source)) = expected.next() else {
             return false;
         };
         if name_of(volume) != *name
@@ -158,7 +149,7 @@ fn inlinable(source: &Source, mount_count: usize) -> bool {
     match source {
         Source::EmptyDir { .. } => mount_count == 1,
         Source::Pvc { read_only, .. } => !read_only,
-        Source::Block { .. } => false,
+        Source::Block { .. } | Source::Declared(_) => false,
         Source::Host { .. } | Source::Keyed { .. } => true,
     }
 }
@@ -228,7 +219,7 @@ fn mount(m: &Json, plan: &Plan) -> Node {
             at(&mut args);
             source_options = options.clone();
         }
-        Some(Source::Block { .. }) | None => {
+        Some(Source::Block { .. } | Source::Declared(_)) | None => {
             args.push(text(name));
             at(&mut args);
         }
@@ -308,9 +299,9 @@ mod tests {
     }
 
     #[test]
-    fn the_node_time_zone_is_timezone_host_and_unknown_sources_a_placeholder() {
+    fn the_node_time_zone_is_timezone_host_and_unknown_sources_their_yaml() {
         let pod = pod(
-            json!([{"name": "cache", "ephemeral": {"volumeClaimTemplate": {}}},
+            json!([{"name": "cache", "gitRepo": {"repository": "https://example.com/r.git"}},
                    {"name": "host-localtime", "hostPath": {"path": "/etc/localtime"}}]),
             json!([{"name": "cache", "mountPath": "/cache"},
                    {"name": "host-localtime", "mountPath": "/etc/localtime", "readOnly": true}]),
@@ -319,7 +310,7 @@ mod tests {
         assert!(plan.timezone);
         assert_eq!(
             printed(plan.declared.clone()),
-            "volume cache empty-dir # placeholder: the pod override holds this volume\n"
+            "volume cache override \"\"\"\n  gitRepo:\n    repository: https://example.com/r.git\n  \"\"\"\n"
         );
         assert_eq!(
             printed(mount_statements(&pod["containers"][0], &plan)),

@@ -1,7 +1,8 @@
 //! One canonical volume source → the words of the language: `host /PATH [type T]`,
 //! `configmap NAME [items k=p ...] [mode M] [optional]`, `secret ...`, `pvc CLAIM [ro]`,
-//! `empty-dir [memory] [size Q]`, and the blocks of `projected` and `downward` volumes. A source
-//! the language cannot write gives `None`.
+//! `empty-dir [memory] [size Q]`, the blocks of `projected` and `downward` volumes, `nfs`,
+//! `csi`, `ephemeral` and `image`; any other source is `override` with its YAML, so one unusual
+//! volume stays one statement.
 
 use serde_json::{Map, Value as Json};
 
@@ -35,11 +36,26 @@ pub enum Source {
         options: Vec<Value>,
         block: Vec<Node>,
     },
+    /// A kind only a `volume` statement declares (`nfs`, `csi`, `ephemeral`, `image`, or
+    /// `override` with the source's YAML): the words after the volume's name.
+    Declared(Vec<Value>),
 }
 
 impl Source {
-    /// The source as the language writes it, from a volume of the pod spec.
-    pub fn of(volume: &Json) -> Option<Source> {
+    /// The source as the language writes it, from a volume of the pod spec: its keyword
+    /// form, else `override` with the volume's fields as YAML.
+    pub fn of(volume: &Json) -> Source {
+        Source::keyword(volume).unwrap_or_else(|| {
+            let mut fields = volume.clone();
+            if let Some(map) = fields.as_object_mut() {
+                map.shift_remove("name");
+            }
+            let yaml = crate::emit::to_yaml(&fields);
+            Source::Declared(vec![Value::word("override"), Value::string(yaml)])
+        })
+    }
+
+    fn keyword(volume: &Json) -> Option<Source> {
         let map = volume.as_object()?;
         let (field, source) = map.iter().find(|(k, _)| *k != "name")?;
         if map.len() != 2 {
@@ -58,6 +74,10 @@ impl Source {
             "emptyDir" => empty_dir(source),
             "projected" => projected(source),
             "downwardAPI" => downward(source),
+            "nfs" => nfs(source),
+            "csi" => csi(source),
+            "ephemeral" => ephemeral(source),
+            "image" => image(source),
             _ => None,
         }
     }
@@ -92,8 +112,137 @@ impl Source {
             Source::Block { kind, options, .. } => {
                 [vec![Value::word(*kind)], options.clone()].concat()
             }
+            Source::Declared(args) => args.clone(),
         }
     }
+}
+
+/// `nfs SERVER /PATH [ro]`.
+fn nfs(source: &Json) -> Option<Source> {
+    if !only(source, &["server", "path", "readOnly"]) {
+        return None;
+    }
+    let mut args = vec![
+        Value::word("nfs"),
+        text(str_at(source, "server")?),
+        text(str_at(source, "path")?),
+    ];
+    match source.get("readOnly").and_then(Json::as_bool) {
+        Some(true) => args.push(Value::word("ro")),
+        Some(false) => return None,
+        None => {}
+    }
+    Some(Source::Declared(args))
+}
+
+/// `csi DRIVER [ro] [fs-type T] [secret NAME] [attributes K=V ...]`.
+fn csi(source: &Json) -> Option<Source> {
+    let fields = [
+        "driver",
+        "readOnly",
+        "fsType",
+        "nodePublishSecretRef",
+        "volumeAttributes",
+    ];
+    if !only(source, &fields) {
+        return None;
+    }
+    let mut args = vec![Value::word("csi"), text(str_at(source, "driver")?)];
+    match source.get("readOnly").and_then(Json::as_bool) {
+        Some(true) => args.push(Value::word("ro")),
+        Some(false) => return None,
+        None => {}
+    }
+    if let Some(fs) = str_at(source, "fsType") {
+        args.extend([Value::word("fs-type"), text(fs)]);
+    }
+    if let Some(secret) = source.get("nodePublishSecretRef") {
+        if !only(secret, &["name"]) {
+            return None;
+        }
+        args.extend([Value::word("secret"), text(str_at(secret, "name")?)]);
+    }
+    // The pairs go last: pairs at the end of a line are written without spaces.
+    if let Some(attributes) = source.get("volumeAttributes") {
+        args.push(Value::word("attributes"));
+        for (k, v) in attributes.as_object()? {
+            if !is_pair_key(k) {
+                return None;
+            }
+            args.push(super::values::pair(k, v.as_str()?));
+        }
+    }
+    Some(Source::Declared(args))
+}
+
+/// `ephemeral SIZE [class C] [access MODE|[MODE, ...]] [block]`, for a claim template with
+/// only those fields.
+fn ephemeral(source: &Json) -> Option<Source> {
+    use crate::model::AccessMode;
+    if !only(source, &["volumeClaimTemplate"]) {
+        return None;
+    }
+    let template = source.get("volumeClaimTemplate")?;
+    if !only(template, &["spec"]) {
+        return None;
+    }
+    let spec = template.get("spec")?;
+    let fields = ["accessModes", "resources", "storageClassName", "volumeMode"];
+    if !only(spec, &fields) || !only(spec.get("resources")?, &["requests"]) {
+        return None;
+    }
+    let requests = spec.pointer("/resources/requests")?;
+    if !only(requests, &["storage"]) {
+        return None;
+    }
+    let mut args = vec![Value::word("ephemeral"), text(str_at(requests, "storage")?)];
+    if let Some(class) = str_at(spec, "storageClassName") {
+        args.extend([Value::word("class"), text(class)]);
+    }
+    let modes = spec
+        .get("accessModes")?
+        .as_array()?
+        .iter()
+        .map(|m| {
+            AccessMode::ALL
+                .into_iter()
+                .find(|a| Some(a.as_str()) == m.as_str())
+        })
+        .collect::<Option<Vec<AccessMode>>>()?;
+    match modes.as_slice() {
+        [] => return None,
+        [AccessMode::ReadWriteOnce] => {}
+        [one] => args.extend([Value::word("access"), Value::word(one.keyword())]),
+        many => args.extend([
+            Value::word("access"),
+            Value::list(many.iter().map(|m| Value::word(m.keyword())).collect()),
+        ]),
+    }
+    match str_at(spec, "volumeMode") {
+        Some("Block") => args.push(Value::word("block")),
+        Some("Filesystem") | None => {}
+        Some(_) => return None,
+    }
+    Some(Source::Declared(args))
+}
+
+/// `image REFERENCE [pull POLICY]`.
+fn image(source: &Json) -> Option<Source> {
+    if !only(source, &["reference", "pullPolicy"]) {
+        return None;
+    }
+    let mut args = vec![Value::word("image"), text(str_at(source, "reference")?)];
+    let pull = match str_at(source, "pullPolicy") {
+        Some("Always") => Some("always"),
+        Some("IfNotPresent") => Some("if-not-present"),
+        Some("Never") => Some("never"),
+        Some(_) => return None,
+        None => None,
+    };
+    if let Some(p) = pull {
+        args.extend([Value::word("pull"), Value::word(p)]);
+    }
+    Some(Source::Declared(args))
 }
 
 /// Whether `source` has no fields other than `allowed`.

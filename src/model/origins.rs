@@ -71,6 +71,14 @@ impl Origins {
             .map(|(p, s)| (p, *s))
     }
 
+    /// Where every field at or below `prefix` was written: what a value at `prefix` replaces.
+    pub fn under<'a>(&'a self, prefix: &'a FieldPath) -> impl Iterator<Item = Span> + 'a {
+        self.values
+            .iter()
+            .filter(move |(p, _)| p.0.starts_with(&prefix.0))
+            .map(|(_, span)| *span)
+    }
+
     /// Where the key of `path` was written: its own record, else where the value was.
     pub fn get_key(&self, path: &FieldPath) -> Option<Span> {
         find(&self.keys, path).or_else(|| self.get(path))

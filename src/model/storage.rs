@@ -33,6 +33,82 @@ pub enum VolumeSource {
         items: Vec<DownwardFile>,
         mode: Option<i32>,
     },
+    /// An NFS export: `server` and the exported `path`.
+    Nfs {
+        server: String,
+        path: String,
+        read_only: bool,
+    },
+    Csi(CsiSource),
+    /// A claim made for each pod and deleted with it (generic ephemeral volume).
+    Ephemeral(ClaimTemplate),
+    /// An OCI image's content, read-only.
+    Image {
+        reference: String,
+        pull: Option<crate::model::PullPolicy>,
+    },
+    /// `volume NAME override """..."""`: any other source, as the fields of the API's `Volume`
+    /// (checked against the type; the API server's rules run on the object).
+    Raw(crate::model::Fragment),
+}
+
+/// A CSI driver's inline volume.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CsiSource {
+    pub driver: String,
+    pub read_only: bool,
+    pub fs_type: Option<String>,
+    /// `volumeAttributes`, in the order written.
+    pub attributes: Vec<(String, String)>,
+    /// `nodePublishSecretRef.name`.
+    pub secret: Option<String>,
+}
+
+/// The claim of an ephemeral volume: its size, storage class, access modes, and whether it
+/// is a raw block device.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClaimTemplate {
+    pub size: String,
+    pub class: Option<String>,
+    pub access: Vec<AccessMode>,
+    pub block: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessMode {
+    ReadWriteOnce,
+    ReadOnlyMany,
+    ReadWriteMany,
+    ReadWriteOncePod,
+}
+
+impl AccessMode {
+    pub const ALL: [AccessMode; 4] = [
+        AccessMode::ReadWriteOnce,
+        AccessMode::ReadOnlyMany,
+        AccessMode::ReadWriteMany,
+        AccessMode::ReadWriteOncePod,
+    ];
+
+    /// The API value: `ReadWriteOnce`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessMode::ReadWriteOnce => "ReadWriteOnce",
+            AccessMode::ReadOnlyMany => "ReadOnlyMany",
+            AccessMode::ReadWriteMany => "ReadWriteMany",
+            AccessMode::ReadWriteOncePod => "ReadWriteOncePod",
+        }
+    }
+
+    /// The spelling in a spec: `read-write-once`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            AccessMode::ReadWriteOnce => "read-write-once",
+            AccessMode::ReadOnlyMany => "read-only-many",
+            AccessMode::ReadWriteMany => "read-write-many",
+            AccessMode::ReadWriteOncePod => "read-write-once-pod",
+        }
+    }
 }
 
 /// A config map or secret: all keys, or chosen `items`; a default mode; optional or not.
