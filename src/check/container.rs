@@ -212,6 +212,12 @@ pub fn check_container(cx: &mut Cx, stmt: &Statement) -> Option<ContainerFacts> 
             c.image = i.full;
         }
         None if image_given => {}
+        // The override gives the image (one the language refuses, kept as the manifest had it).
+        None if c
+            .settings
+            .container_override
+            .as_ref()
+            .is_some_and(|f| f.value.get("image").is_some_and(|i| i.is_string())) => {}
         None => cx.push(
             Diagnostic::error("DS0204", format!("container `{}` has no image", c.name))
                 .at(name_span, "no `image` in this container")
