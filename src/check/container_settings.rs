@@ -64,6 +64,24 @@ pub fn check_container_setting(
                 }
             }
         }
+        "stdin" | "stdin-once" | "tty" => {
+            if cx.arity(s, 0, 0) {
+                let (flag, field) = match s.keyword.as_str() {
+                    "stdin" => (&mut settings.stdin, "stdin"),
+                    "stdin-once" => (&mut settings.stdin_once, "stdinOnce"),
+                    _ => (&mut settings.tty, "tty"),
+                };
+                *flag = true;
+                c.origins.record(rel(&[field]), s.keyword_span);
+            }
+        }
+        "stop-signal" => {
+            if cx.arity(s, 1, 1) {
+                settings.stop_signal = stop_signal(cx, &s.args[0]);
+                c.origins
+                    .record(rel(&["lifecycle", "stopSignal"]), s.args[0].span);
+            }
+        }
         "override" => {
             settings.container_override = check_fragment(cx, s, Target::Container);
         }
@@ -125,6 +143,90 @@ fn absolute_path(cx: &mut Cx, arg: &crate::syntax::Arg, what: &str) -> Option<St
         ));
     }
     Some(p)
+}
+
+/// The signals a Linux container may be stopped with (`supportedStopSignalsLinux`), without
+/// the real-time ones, which [`is_linux_signal`] adds.
+const LINUX_SIGNALS: &[&str] = &[
+    "SIGABRT", "SIGALRM", "SIGBUS", "SIGCHLD", "SIGCLD", "SIGCONT", "SIGFPE", "SIGHUP", "SIGILL",
+    "SIGINT", "SIGIO", "SIGIOT", "SIGKILL", "SIGPIPE", "SIGPOLL", "SIGPROF", "SIGPWR", "SIGQUIT",
+    "SIGSEGV", "SIGSTKFLT", "SIGSTOP", "SIGSYS", "SIGTERM", "SIGTRAP", "SIGTSTP", "SIGTTIN",
+    "SIGTTOU", "SIGURG", "SIGUSR1", "SIGUSR2", "SIGVTALRM", "SIGWINCH", "SIGXCPU", "SIGXFSZ",
+];
+
+/// The signals a Windows container may be stopped with (`supportedStopSignalsWindows`).
+pub const WINDOWS_SIGNALS: &[&str] = &["SIGKILL", "SIGTERM"];
+
+/// A Linux stop signal: one of [`LINUX_SIGNALS`], `SIGRTMIN`, `SIGRTMIN+1` to `+15`,
+/// `SIGRTMAX-14` to `-1`, `SIGRTMAX`.
+fn is_linux_signal(name: &str) -> bool {
+    let offset = |rest: &str, sign: char| {
+        rest.strip_prefix(sign)
+            .and_then(|n| n.parse::<u8>().ok())
+            .is_some_and(|n| (1..=15).contains(&n) && !(sign == '-' && n == 15))
+    };
+    LINUX_SIGNALS.contains(&name)
+        || match (name.strip_prefix("SIGRTMIN"), name.strip_prefix("SIGRTMAX")) {
+            (Some(""), _) | (_, Some("")) => true,
+            (Some(rest), _) => offset(rest, '+'),
+            (_, Some(rest)) => offset(rest, '-'),
+            _ => false,
+        }
+}
+
+/// `stop-signal SIGNAL`: `SIGTERM`, `TERM` or `term` are one signal, written `SIGTERM`.
+fn stop_signal(cx: &mut Cx, arg: &crate::syntax::Arg) -> Option<String> {
+    let text = cx.scalar(arg, "a signal")?;
+    let upper = text.to_ascii_uppercase();
+    let name = match upper.starts_with("SIG") {
+        true => upper,
+        false => format!("SIG{upper}"),
+    };
+    if is_linux_signal(&name) {
+        cx.push(
+            Diagnostic::warning(
+                "DS0924",
+                "a stop signal needs the `ContainerStopSignals` feature gate, off by default in Kubernetes 1.33",
+            )
+            .at(arg.span, "dropped by an API server without the gate")
+            .help("turn the gate on in the cluster and `allow feature-gate`, or handle SIGTERM in the agent (the default stop signal of most images)"),
+        );
+        return Some(name);
+    }
+    let d = Diagnostic::error("DS0407", format!("unknown signal `{text}`"))
+        .at(arg.span, "not a signal a container can be stopped with");
+    cx.push(d.suggest_or(
+        did_you_mean(&name, LINUX_SIGNALS.iter().copied()),
+        "write a signal name such as `SIGTERM`, `SIGINT` or `SIGQUIT`",
+    ));
+    None
+}
+
+/// The API server takes a stop signal only when the pod names its operating system, and a
+/// Windows pod only `SIGTERM` or `SIGKILL`.
+pub fn check_stop_signals(cx: &mut Cx, ds: &crate::model::DaemonSetModel) {
+    for c in ds.init_containers.iter().chain(&ds.containers) {
+        let Some(signal) = &c.settings.stop_signal else {
+            continue;
+        };
+        let at = c
+            .origins
+            .get(&rel(&["lifecycle", "stopSignal"]))
+            .unwrap_or(c.span);
+        match ds.pod.os {
+            None => cx.push(
+                Diagnostic::error("DS0204", "a stop signal needs the pods' operating system")
+                    .at(at, "the API server refuses it without `spec.os.name`")
+                    .help("add `os linux` to the daemonset"),
+            ),
+            Some("windows") if !WINDOWS_SIGNALS.contains(&signal.as_str()) => cx.push(
+                Diagnostic::error("DS0407", format!("a Windows container cannot be stopped with `{signal}`"))
+                    .at(at, "Windows supports `SIGTERM` and `SIGKILL` only")
+                    .help("write `stop-signal SIGTERM`, or remove the line"),
+            ),
+            _ => {}
+        }
+    }
 }
 
 /// The container-level rules, once the container has been read.

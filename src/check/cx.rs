@@ -32,9 +32,31 @@ impl Cx {
             .iter()
             .flat_map(|t| t.iter())
             .find(|k| k.name == word);
+        let norm = |s: &str| s.replace(['-', '_'], "").to_ascii_lowercase();
+        let same = known.iter().find(|k| norm(k.name) == norm(word));
+        // A field of the Kubernetes type that no keyword writes: the exact override.
+        let hatch = match known {
+            k if std::ptr::eq(k, WORKLOAD) => super::hatch::hatch_for(word, &stmt.args, false),
+            k if std::ptr::eq(k, CONTAINER) => super::hatch::hatch_for(word, &stmt.args, true),
+            _ => None,
+        };
         // A setting of another block is a surer diagnosis than a close spelling here.
         d = if let Some(k) = elsewhere {
             d.help(format!("`{}` belongs in {}, not {place}", k.name, k.place))
+        } else if let Some(k) = same {
+            d.help(format!("did you mean `{}`?", k.usage))
+                .fix(stmt.keyword_span, k.name)
+        } else if let Some((field, help)) = hatch {
+            // A keyword that writes the field, named in its meaning, comes first.
+            let writes = |k: &&Keyword| {
+                k.doc.contains(&format!("`{field}`")) || k.doc.contains(&format!(".{field}`"))
+            };
+            match known.iter().find(writes) {
+                Some(k) => d
+                    .help(format!("did you mean `{}`? it writes `{field}`", k.usage))
+                    .fix(stmt.keyword_span, k.name),
+                None => d.help(help),
+            }
         } else if let Some(k) = keywords::closest(word, known) {
             d.help(format!("did you mean `{}`?", k.usage))
                 .fix(stmt.keyword_span, k.name)

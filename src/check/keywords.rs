@@ -205,6 +205,24 @@ pub static WORKLOAD: &[Keyword] = &[
         "Whether the service account's API token is mounted into the containers: `automountServiceAccountToken`.",
     ),
     kw(
+        "host-users",
+        "host-users true|false",
+        DS,
+        "`false` runs the pods in a user namespace, so root in a container is not root on the node: `hostUsers`.",
+    ),
+    kw(
+        "os",
+        "os linux|windows",
+        DS,
+        "The operating system of the pods' nodes, which the API server checks the pod against: `os.name`.",
+    ),
+    kw(
+        "sysctl",
+        "sysctl NAME=VALUE ...",
+        DS,
+        "Namespaced kernel parameters set for the pod, such as `net.ipv4.ip_unprivileged_port_start=0`: `securityContext.sysctls`.",
+    ),
+    kw(
         "scheduler",
         "scheduler NAME",
         DS,
@@ -478,6 +496,30 @@ pub static CONTAINER: &[Keyword] = &[
     SECCOMP,
     APPARMOR,
     SELINUX,
+    kw(
+        "stdin",
+        "stdin",
+        CT,
+        "Keeps the container's standard input open: `stdin: true`.",
+    ),
+    kw(
+        "stdin-once",
+        "stdin-once",
+        CT,
+        "Closes standard input after the first client detaches: `stdinOnce: true` (with `stdin`).",
+    ),
+    kw(
+        "tty",
+        "tty",
+        CT,
+        "Gives the container a terminal: `tty: true`.",
+    ),
+    kw(
+        "stop-signal",
+        "stop-signal SIGNAL",
+        CT,
+        "The signal the runtime sends to stop the container, instead of the image's: `lifecycle.stopSignal` (needs `os` and the `ContainerStopSignals` feature gate).",
+    ),
     kw(
         "workdir",
         "workdir PATH",

@@ -14,6 +14,7 @@ mod env;
 pub(crate) mod field_refs;
 pub(crate) mod fragment_span;
 mod handlers;
+mod hatch;
 pub(crate) mod image;
 mod keywords;
 mod mounts;

@@ -11,10 +11,10 @@ use super::overrides::{check_fragment, Target};
 use super::scheduling::{check_node_affinity, check_pod_affinity, check_tolerate};
 use super::security::{check_conflicts, check_security, non_root_vs_user, SecuritySpans};
 use super::strategy::{self, StrategyState};
-use crate::diagnostics::Diagnostic;
-use crate::model::{rel, DaemonSetModel};
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::{rel, DaemonSetModel, Origins, PodSettings};
 use crate::source::Span;
-use crate::syntax::Statement;
+use crate::syntax::{ArgKind, Statement};
 
 /// Keywords that may be repeated: each adds an entry.
 const REPEATABLE: &[&str] = &[
@@ -173,6 +173,42 @@ pub fn check_pod_setting(
                 }
             }
         }
+        "host-users" => {
+            if cx.arity(s, 1, 1) {
+                let at = rel(&["spec", "template", "spec", "hostUsers"]);
+                ds.origins.record(at, s.args[0].span);
+                match s.args[0].as_word() {
+                    Some("true") => pod.host_users = Some(true),
+                    Some("false") => pod.host_users = Some(false),
+                    _ => cx.push(
+                        Diagnostic::error("DS0407", "expected `true` or `false`")
+                            .at(s.args[0].span, "not `true` or `false`")
+                            .help("write `host-users false` to run the pods in a user namespace (root in the container is not root on the node)"),
+                    ),
+                }
+            }
+        }
+        "os" => {
+            if cx.arity(s, 1, 1) {
+                let at = rel(&["spec", "template", "spec", "os"]);
+                ds.origins.record(at.field("name"), s.args[0].span);
+                ds.origins.record(at, s.args[0].span);
+                let text = s.args[0].as_text().unwrap_or_default();
+                match text.to_ascii_lowercase().as_str() {
+                    "linux" => pod.os = Some("linux"),
+                    "windows" => pod.os = Some("windows"),
+                    _ => {
+                        let d = Diagnostic::error("DS0407", format!("unknown operating system `{text}`"))
+                            .at(s.args[0].span, "not `linux` or `windows`");
+                        cx.push(d.suggest_or(
+                            did_you_mean(&text, ["linux", "windows"]),
+                            "write `os linux` or `os windows`: the pods then run only on nodes of that system",
+                        ));
+                    }
+                }
+            }
+        }
+        "sysctl" => check_sysctl(cx, s, pod, &mut ds.origins),
         "host-alias" => check_host_alias(cx, s, pod, &mut ds.origins),
         "node-selector" => cx.key_values(
             s,
@@ -297,5 +333,37 @@ fn host_ports(containers: &mut [ContainerFacts], st: &PodState) {
         for p in &mut c.container.ports {
             p.host_port.get_or_insert(p.number);
         }
+    }
+}
+
+/// `sysctl NAME=VALUE ...`: namespaced kernel parameters of the pod, in the order written. The
+/// names' format and which of them are namespaced are the API server's rules, on the object.
+fn check_sysctl(cx: &mut Cx, s: &Statement, pod: &mut PodSettings, origins: &mut Origins) {
+    if !cx.arity(s, 1, usize::MAX) {
+        return;
+    }
+    let list = rel(&["spec", "template", "spec", "securityContext", "sysctls"]);
+    for arg in &s.args {
+        let ArgKind::Pair {
+            key,
+            key_span,
+            value,
+        } = &arg.kind
+        else {
+            cx.push(
+                Diagnostic::error("DS0202", "expected `NAME=VALUE`")
+                    .at(arg.span, format!("{} is not a pair", arg.describe()))
+                    .help("write the parameter and its value: `sysctl net.ipv4.ip_unprivileged_port_start=0`"),
+            );
+            continue;
+        };
+        let Some(text) = cx.scalar(value, "a sysctl value") else {
+            continue;
+        };
+        let at = list.index(pod.security.sysctls.len());
+        origins.record(at.clone(), arg.span);
+        origins.record(at.field("name"), *key_span);
+        origins.record(at.field("value"), value.span);
+        pod.security.sysctls.push((key.to_string(), text));
     }
 }

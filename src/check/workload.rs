@@ -216,6 +216,7 @@ pub fn check_daemonset(cx: &mut Cx, stmt: &Statement) -> Option<(DaemonSetModel,
         }
     }
     selector(cx, &mut ds, name_span);
+    super::container_settings::check_stop_signals(cx, &ds);
     super::replaced::check_replaced(cx, &ds, stmt);
     Some((ds, name_span))
 }

@@ -60,6 +60,10 @@ pub fn apply(pod: &PodSettings, spec: &mut core::PodSpec) {
     spec.priority_class_name = pod.priority_class.clone();
     spec.service_account_name = pod.service_account.clone();
     spec.automount_service_account_token = pod.automount_token;
+    spec.host_users = pod.host_users;
+    spec.os = pod.os.map(|name| core::PodOS {
+        name: name.to_string(),
+    });
     spec.scheduler_name = pod.scheduler.clone();
     spec.runtime_class_name = pod.runtime_class.clone();
     spec.host_aliases = non_empty_vec(

@@ -17,6 +17,15 @@ pub fn pod_security(s: &Security) -> Option<core::PodSecurityContext> {
         seccomp_profile: s.seccomp.as_ref().map(seccomp),
         app_armor_profile: s.apparmor.as_ref().map(apparmor),
         se_linux_options: s.selinux.as_ref().map(selinux),
+        sysctls: non_empty_vec(
+            s.sysctls
+                .iter()
+                .map(|(name, value)| core::Sysctl {
+                    name: name.clone(),
+                    value: value.clone(),
+                })
+                .collect(),
+        ),
         ..Default::default()
     };
     (out != core::PodSecurityContext::default()).then_some(out)
@@ -45,6 +54,13 @@ pub fn apply_container(c: &Container, out: &mut core::Container) {
     out.termination_message_policy = c.settings.termination_message_policy.map(str::to_string);
     out.termination_message_path = c.settings.termination_message_path.clone();
     out.restart_policy = c.settings.sidecar.then(|| "Always".to_string());
+    let flag = |b: bool| b.then_some(true);
+    out.stdin = flag(c.settings.stdin);
+    out.stdin_once = flag(c.settings.stdin_once);
+    out.tty = flag(c.settings.tty);
+    if let Some(signal) = &c.settings.stop_signal {
+        out.lifecycle.get_or_insert_with(Default::default).stop_signal = Some(signal.clone());
+    }
 }
 
 fn seccomp(p: &Profile) -> core::SeccompProfile {

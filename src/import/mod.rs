@@ -172,10 +172,7 @@ metadata: {name: agent, namespace: monitoring}
             text.starts_with("daemonset agent in monitoring {\n  container agent {\n"),
             "{text}"
         );
-        assert!(
-            text.contains("override \"\"\"\n      stdin: true\n"),
-            "{text}"
-        );
+        assert!(text.contains("    stdin\n"), "{text}");
         assert!(imported.notes.iter().any(|n| n.contains("skipped Service")));
     }
 }

@@ -12,6 +12,20 @@ use crate::print::{Node, Value};
 /// The pod-level statements of `securityContext`.
 pub fn pod_statements(ctx: &Json, out: &mut Vec<Node>) {
     common(ctx, out);
+    if let Some(list) = ctx["sysctls"].as_array() {
+        let pairs: Option<Vec<Value>> = list
+            .iter()
+            .map(|s| {
+                let (name, value) = (str_at(s, "name")?, str_at(s, "value")?);
+                let plain = s.as_object().is_some_and(|m| m.len() == 2);
+                (plain && super::values::is_pair_key(name))
+                    .then(|| super::values::pair(name, value))
+            })
+            .collect();
+        if let Some(pairs) = pairs.filter(|p| !p.is_empty()) {
+            out.push(Node::new("sysctl", pairs));
+        }
+    }
     if let Some(g) = int_at(ctx, "fsGroup") {
         out.push(Node::new("fs-group", vec![text(&g.to_string())]));
     }

@@ -189,6 +189,18 @@ fn pod_settings(pod: &Json, out: &mut Vec<Node>) {
             vec![Value::word(if b { "true" } else { "false" })],
         ));
     }
+    if let Some(b) = pod["hostUsers"].as_bool() {
+        out.push(Node::new(
+            "host-users",
+            vec![Value::word(if b { "true" } else { "false" })],
+        ));
+    }
+    match pod["os"]["name"].as_str() {
+        Some(os @ ("linux" | "windows")) if pod["os"].as_object().is_some_and(|m| m.len() == 1) => {
+            out.push(Node::new("os", vec![Value::word(os)]));
+        }
+        _ => {}
+    }
     if let Some(n) = int_at(pod, "terminationGracePeriodSeconds") {
         out.push(Node::new("grace", vec![duration(n)]));
     }

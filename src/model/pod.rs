@@ -21,6 +21,10 @@ pub struct PodSettings {
     pub priority_class: Option<String>,
     pub service_account: Option<String>,
     pub automount_token: Option<bool>,
+    /// `hostUsers`: `false` runs the pod in a user namespace.
+    pub host_users: Option<bool>,
+    /// `os.name`: `linux` or `windows`.
+    pub os: Option<&'static str>,
     pub scheduler: Option<String>,
     pub runtime_class: Option<String>,
     pub host_aliases: Vec<HostAlias>,
@@ -129,6 +133,8 @@ pub struct Security {
     pub caps_drop: Vec<String>,
     pub read_only_root: bool,
     pub allow_privilege_escalation: Option<bool>,
+    /// Namespaced kernel parameters of the pod, in the order written.
+    pub sysctls: Vec<(String, String)>,
 }
 
 /// A seccomp or AppArmor profile: `RuntimeDefault`, `Unconfined` or `Localhost` with a path.
@@ -156,6 +162,11 @@ pub struct ContainerSettings {
     pub termination_message_path: Option<String>,
     /// An init container that keeps running (`restartPolicy: Always`).
     pub sidecar: bool,
+    pub stdin: bool,
+    pub stdin_once: bool,
+    pub tty: bool,
+    /// `lifecycle.stopSignal`: the signal the runtime sends to stop the container.
+    pub stop_signal: Option<String>,
     /// `override`: merged into the generated container.
     pub container_override: Option<Fragment>,
 }
