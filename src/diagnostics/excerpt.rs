@@ -40,8 +40,10 @@ struct Piece {
     /// Where it is in the file.
     from: usize,
     to: usize,
-    /// Where it starts in the excerpt.
+    /// Where it starts in the excerpt, and its length there (a control character is shown as
+    /// its three-byte picture, `␀`).
     at: usize,
+    len: usize,
     /// The 0-based column (in characters) of `from` in the file.
     column: usize,
 }
@@ -120,13 +122,7 @@ impl Excerpt {
         let at = self.text.len();
         let mut pieces: Vec<Piece> = Vec::new();
         if end - start <= LONG_LINE {
-            pieces.push(Piece {
-                from: start,
-                to: end,
-                at,
-                column: 0,
-            });
-            self.text.push_str(&source[start..end]);
+            self.push_visible(source, (start, end), 0, &mut pieces);
         } else {
             points.sort_unstable();
             let mut windows: Vec<(usize, usize)> = Vec::new();
@@ -148,13 +144,7 @@ impl Excerpt {
                     self.text.push_str(GAP);
                 }
                 column += source[counted..from].chars().count();
-                pieces.push(Piece {
-                    from,
-                    to,
-                    at: self.text.len(),
-                    column,
-                });
-                self.text.push_str(&source[from..to]);
+                self.push_visible(source, (from, to), column, &mut pieces);
                 column += source[from..to].chars().count();
                 counted = to;
             }
@@ -172,6 +162,57 @@ impl Excerpt {
         });
     }
 
+    /// Appends `source[from..to]` (starting at `column`) to the excerpt as pieces, each control
+    /// character as its own piece holding its picture (`␀` for NUL): an invisible character
+    /// would be shown as nothing and put every caret after it one column off.
+    fn push_visible(
+        &mut self,
+        source: &str,
+        (from, to): (usize, usize),
+        column: usize,
+        pieces: &mut Vec<Piece>,
+    ) {
+        let mut start = from;
+        let mut col = column;
+        let flush = |text: &mut String, pieces: &mut Vec<Piece>, a: usize, b: usize, col: usize| {
+            if a < b {
+                pieces.push(Piece {
+                    from: a,
+                    to: b,
+                    at: text.len(),
+                    len: b - a,
+                    column: col,
+                });
+                text.push_str(&source[a..b]);
+            }
+        };
+        for (i, c) in source[from..to].char_indices() {
+            let picture = match c {
+                '\0'..='\u{1f}' if c != '\t' => char::from_u32(0x2400 + c as u32),
+                '\u{7f}' => Some('\u{2421}'),
+                _ => None,
+            };
+            let Some(picture) = picture else {
+                continue;
+            };
+            let at = from + i;
+            flush(&mut self.text, pieces, start, at, col);
+            col += source[start..at].chars().count();
+            let before = self.text.len();
+            self.text.push(picture);
+            pieces.push(Piece {
+                from: at,
+                to: at + 1,
+                at: before,
+                len: picture.len_utf8(),
+                column: col,
+            });
+            col += 1;
+            start = at + 1;
+        }
+        flush(&mut self.text, pieces, start, to, col);
+    }
+
     /// A file offset (on a kept line) → the excerpt's offset; an offset left out of a long
     /// line goes to the gap that stands for it.
     fn to_excerpt(&self, file: &SourceFile, offset: usize) -> usize {
@@ -185,7 +226,10 @@ impl Excerpt {
             if offset < piece.from {
                 return at;
             }
-            at = piece.at + (offset.min(piece.to) - piece.from);
+            at = match offset >= piece.to {
+                true => piece.at + piece.len,
+                false => piece.at + (offset - piece.from),
+            };
             if offset <= piece.to {
                 return at;
             }
@@ -203,7 +247,7 @@ impl Excerpt {
             .find(|p| p.at <= at)
             .or(line.pieces.first());
         piece.map_or(0, |p| {
-            let at = at.clamp(p.at, p.at + (p.to - p.from));
+            let at = at.clamp(p.at, p.at + p.len);
             p.column + self.text[p.at..at].chars().count()
         })
     }

@@ -19,6 +19,19 @@ pub enum Format {
     Github,
 }
 
+/// `text` with each control character but line breaks and tabs shown as its picture (`␀` for
+/// NUL), as the source snippet shows them: a value quoted in a message stays readable.
+fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            '\0'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or(c),
+            '\u{7f}' => '\u{2421}',
+            _ => c,
+        })
+        .collect()
+}
+
 /// The rustc-like report: a title with the code, the source with labels, and the help line.
 pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
     let spans: Vec<(usize, usize)> = d
@@ -31,12 +44,12 @@ pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
     let labels = d.labels.iter().zip(spans).map(|(l, (start, end))| {
         let span = (start, end - start);
         if l.primary {
-            LabeledSpan::new_primary_with_span(Some(l.message.to_string()), span)
+            LabeledSpan::new_primary_with_span(Some(visible(&l.message)), span)
         } else {
-            LabeledSpan::new_with_span(Some(l.message.to_string()), span)
+            LabeledSpan::new_with_span(Some(visible(&l.message)), span)
         }
     });
-    let title = format!("{}[{}]: {}", d.severity.as_str(), d.code, d.message);
+    let title = format!("{}[{}]: {}", d.severity.as_str(), d.code, visible(&d.message));
     let mut md = MietteDiagnostic::new(title)
         .with_severity(match d.severity {
             Severity::Error => miette::Severity::Error,
@@ -44,7 +57,7 @@ pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
         })
         .with_labels(labels);
     if let Some(help) = &d.help {
-        md = md.with_help(help.clone());
+        md = md.with_help(visible(help));
     }
     let report = Report::new(md).with_source_code(excerpt);
     let theme = if color {
