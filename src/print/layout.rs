@@ -16,8 +16,8 @@ pub fn body_to_source(body: &Body) -> String {
     out.text
 }
 
-/// Text being printed, with the width of its widest line. Lines inside `"""` strings do not
-/// count: no layout can shorten them.
+/// Text being printed, with the width of its widest line since the layout being tried started
+/// ([`Out::mark`]). Lines inside `"""` strings do not count: no layout can shorten them.
 #[derive(Default)]
 struct Out {
     text: String,
@@ -66,19 +66,43 @@ impl Out {
         }
     }
 
+    /// Starts trying a layout, at the start of a line: until [`Out::keep`] or [`Out::undo`],
+    /// [`Out::fits`] measures only the lines printed from here.
+    fn mark(&mut self) -> Mark {
+        let mark = Mark {
+            len: self.text.len(),
+            line_start: self.line_start,
+            widest: self.widest,
+        };
+        self.widest = 0;
+        mark
+    }
+
+    /// Whether the lines printed since the last mark fit in [`WIDTH`] columns.
     fn fits(&self) -> bool {
         self.widest.max(self.column()) <= WIDTH
     }
 
-    /// Appends text printed on its own, starting at this output's column.
-    fn append(&mut self, other: Out) {
-        let base = self.text.len();
-        self.text.push_str(&other.text);
-        if let Some(last) = other.text.rfind('\n') {
-            self.line_start = base + last + 1;
-        }
-        self.widest = self.widest.max(other.widest);
+    /// Keeps the layout tried since `mark`.
+    fn keep(&mut self, mark: Mark) {
+        self.widest = self.widest.max(mark.widest);
     }
+
+    /// Takes back the layout tried since `mark`.
+    fn undo(&mut self, mark: Mark) {
+        self.text.truncate(mark.len);
+        self.line_start = mark.line_start;
+        self.widest = mark.widest;
+    }
+}
+
+/// Where a layout being tried started: it is printed in place, then kept or taken back, so
+/// trying one costs no copy of its text.
+#[derive(Clone, Copy)]
+struct Mark {
+    len: usize,
+    line_start: usize,
+    widest: usize,
 }
 
 /// Statements with their comments. At the top level, a statement with a block is set apart from
@@ -147,13 +171,14 @@ fn trailing(out: &mut Out, comment: &Option<String>) {
 /// list of the statement one item per line.
 fn print_header(out: &mut Out, node: &Node, level: usize) {
     let ends_line = node.block.is_none() && node.trailing.is_none();
-    let mut flat = Out::default();
-    flat.indent(level);
-    flat.push(&node.keyword);
-    if print_args(&mut flat, &node.args, level, true, ends_line) && flat.fits() {
-        out.append(flat);
+    let mark = out.mark();
+    out.indent(level);
+    out.push(&node.keyword);
+    if print_args(out, &node.args, level, true, ends_line) && out.fits() {
+        out.keep(mark);
         return;
     }
+    out.undo(mark);
     out.indent(level);
     out.push(&node.keyword);
     print_args(out, &node.args, level, false, ends_line);
@@ -280,11 +305,12 @@ fn print_item(out: &mut Out, item: &Item, level: usize, first: &mut bool) {
         out.blank_line();
     }
     *first = false;
-    let mut flat = Out::default();
-    flat.indent(level);
-    if print_value(&mut flat, &item.value, level, true, Place::ListItem) && flat.fits() {
-        out.append(flat);
+    let mark = out.mark();
+    out.indent(level);
+    if print_value(out, &item.value, level, true, Place::ListItem) && out.fits() {
+        out.keep(mark);
     } else {
+        out.undo(mark);
         out.indent(level);
         print_value(out, &item.value, level, false, Place::ListItem);
     }
