@@ -1,6 +1,7 @@
 //! [`Body`] → canonical `.ds` text: two spaces per block level, one statement per line, blocks
 //! always expanded, lists inline when they fit in [`WIDTH`] columns, comments where they were.
 
+use super::groups::is_reference;
 use super::quote::{self, Place};
 use super::{Body, Comment, Item, List, ListComments, Node, Value};
 
@@ -170,39 +171,47 @@ fn trailing(out: &mut Out, comment: &Option<String>) {
 /// The keyword and values: lists inline when every list can be and the lines fit, else every
 /// list of the statement one item per line.
 fn print_header(out: &mut Out, node: &Node, level: usize) {
-    let ends_line = node.block.is_none() && node.trailing.is_none();
+    let args = Args {
+        all: &node.args,
+        reference: is_reference(&node.args),
+        ends_line: node.block.is_none() && node.trailing.is_none(),
+    };
     let mark = out.mark();
     out.indent(level);
     out.push(&node.keyword);
-    if print_args(out, &node.args, level, true, ends_line) && out.fits() {
+    if print_args(out, &args, level, true) && out.fits() {
         out.keep(mark);
         return;
     }
     out.undo(mark);
     out.indent(level);
     out.push(&node.keyword);
-    print_args(out, &node.args, level, false, ends_line);
+    print_args(out, &args, level, false);
+}
+
+/// The values of a statement, and what decides how its pairs are written.
+struct Args<'a> {
+    all: &'a [Value],
+    /// The first value is the pair of a reference, written `NAME = field PATH`.
+    reference: bool,
+    /// Nothing follows the last value on its line (a bare `key=` can end it).
+    ends_line: bool,
 }
 
 /// Prints the values of a statement; `false` when `flat` was asked and a list cannot be flat.
-fn print_args(out: &mut Out, args: &[Value], level: usize, flat: bool, ends_line: bool) -> bool {
+fn print_args(out: &mut Out, args: &Args, level: usize, flat: bool) -> bool {
     let mut previous = out.text.len()..out.text.len();
-    for (i, arg) in args.iter().enumerate() {
+    for (i, arg) in args.all.iter().enumerate() {
         out.push(" ");
         let start = out.text.len();
-        let last = i + 1 == args.len();
+        let last = i + 1 == args.all.len();
         let ok = match arg {
-            // `NAME = field PATH`: a pair followed by more values reads as a sentence, so the
-            // `=` gets spaces; pairs that stand alone (`app=agent`) do not.
             Value::Pair { key, value } => {
-                let spaced = args
-                    .get(i + 1)
-                    .is_some_and(|v| !matches!(v, Value::Pair { .. }));
                 out.push(key);
-                out.push(if spaced { " = " } else { "=" });
+                out.push(if args.reference && i == 0 { " = " } else { "=" });
                 match value.as_ref() {
                     // `key=` parses only at the end of a line without a comment.
-                    Value::Empty if last && ends_line => true,
+                    Value::Empty if last && args.ends_line => true,
                     value => print_value(out, value, level, flat, Place::PairValue),
                 }
             }

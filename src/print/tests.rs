@@ -39,10 +39,19 @@ fn top_level_blocks_are_set_apart() {
 }
 
 #[test]
-fn pairs_take_spaces_only_before_more_values() {
+fn only_the_pair_of_a_reference_takes_spaces() {
     assert_eq!(
         fmt("env A = 1 B=\"x\"\nenv N=field spec.nodeName\n"),
         "env A=1 B=\"x\"\nenv N = field spec.nodeName\n"
+    );
+    // Pairs that other values follow are pairs all the same: one spacing on a line.
+    assert_eq!(
+        fmt("liveness http 80 header A=1 B = 2 period 5s\ntolerate k = v:NoSchedule for 5m\n"),
+        "liveness http 80 header A=1 B=2 period 5s\ntolerate k=v:NoSchedule for 5m\n"
+    );
+    assert_eq!(
+        fmt("env N = field x O = 1\nfile n=resource limits.cpu divisor 1m\n"),
+        "env N=field x O=1\nfile n = resource limits.cpu divisor 1m\n"
     );
 }
 
@@ -59,7 +68,7 @@ fn an_empty_pair_value_is_bare_only_at_the_end_of_a_line() {
     assert_eq!(body_to_source(&node(vec![empty()], None)), "env A=\n");
     assert_eq!(
         body_to_source(&node(vec![empty(), w("x")], None)),
-        "env A = \"\" x\n"
+        "env A=\"\" x\n"
     );
     assert_eq!(
         body_to_source(&node(vec![empty()], Some("# c"))),
