@@ -1,11 +1,12 @@
-//! [`Body`] → canonical `.ds` text: two spaces per block level, one statement per line, blocks
-//! always expanded, lists inline when they fit in [`WIDTH`] columns, comments where they were.
+//! [`Body`] → canonical `.ds` text: two spaces per block level, one statement per line (broken
+//! at its option groups with `\` when it does not fit in [`WIDTH`] columns), blocks always
+//! expanded, lists inline when they fit, comments where they were.
 
-use super::groups::is_reference;
+use super::groups::{is_reference, line_starts};
 use super::quote::{self, Place};
 use super::{Body, Comment, Item, List, ListComments, Node, Value};
 
-/// Lists stay on their statement's line when the line fits in this many columns.
+/// A statement stays on one line, and a list on its line, when the line fits in this many columns.
 pub const WIDTH: usize = 100;
 
 const INDENT: &str = "  ";
@@ -17,8 +18,8 @@ pub fn body_to_source(body: &Body) -> String {
     out.text
 }
 
-/// Text being printed, with the width of its widest line since the layout being tried started
-/// ([`Out::mark`]). Lines inside `"""` strings do not count: no layout can shorten them.
+/// Text being printed, with the width of its widest line. Lines inside `"""` strings do not
+/// count: no layout can shorten them.
 #[derive(Default)]
 struct Out {
     text: String,
@@ -168,25 +169,70 @@ fn trailing(out: &mut Out, comment: &Option<String>) {
     }
 }
 
-/// The keyword and values: lists inline when every list can be and the lines fit, else every
-/// list of the statement one item per line.
+/// The keyword and values: on one line with every list inline when that fits. Else, when the
+/// statement can break ([`line_starts`]), one `\` line per group of values, unless its lists
+/// could not be inline anyway and it fits with them one item per line; else on one line with
+/// every list one item per line.
 fn print_header(out: &mut Out, node: &Node, level: usize) {
     let args = Args {
         all: &node.args,
         reference: is_reference(&node.args),
         ends_line: node.block.is_none() && node.trailing.is_none(),
     };
+    let all = 0..node.args.len();
     let mark = out.mark();
     out.indent(level);
     out.push(&node.keyword);
-    if print_args(out, &args, level, true) && out.fits() {
+    let inline = print_args(out, &args, all.clone(), level, true);
+    if inline && out.fits() {
         out.keep(mark);
         return;
     }
     out.undo(mark);
-    out.indent(level);
-    out.push(&node.keyword);
-    print_args(out, &args, level, false);
+    let starts = line_starts(&node.keyword, &node.args);
+    if starts.len() < 2 || !inline {
+        let mark = out.mark();
+        out.indent(level);
+        out.push(&node.keyword);
+        print_args(out, &args, all, level, false);
+        if starts.len() < 2 || out.fits() {
+            out.keep(mark);
+            return;
+        }
+        out.undo(mark);
+    }
+    print_lines(out, node, &args, &starts, level);
+}
+
+/// A statement on a line per group of values (each starting at one of `starts`), the lines
+/// after the first one level deeper, each with its lists inline when the line fits.
+fn print_lines(out: &mut Out, node: &Node, args: &Args, starts: &[usize], level: usize) {
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied();
+        let range = start..end.unwrap_or(node.args.len());
+        let line_level = if n == 0 { level } else { level + 1 };
+        let print_line = |out: &mut Out, flat: bool| {
+            out.indent(line_level);
+            if n == 0 {
+                out.push(&node.keyword);
+            }
+            let ok = print_args(out, args, range.clone(), line_level, flat);
+            if end.is_some() {
+                out.push(" \\");
+            }
+            ok
+        };
+        let mark = out.mark();
+        if print_line(out, true) && out.fits() {
+            out.keep(mark);
+        } else {
+            out.undo(mark);
+            print_line(out, false);
+        }
+        if end.is_some() {
+            out.newline();
+        }
+    }
 }
 
 /// The values of a statement, and what decides how its pairs are written.
@@ -198,11 +244,23 @@ struct Args<'a> {
     ends_line: bool,
 }
 
-/// Prints the values of a statement; `false` when `flat` was asked and a list cannot be flat.
-fn print_args(out: &mut Out, args: &Args, level: usize, flat: bool) -> bool {
+/// Prints the values `range` of a statement, each after a space but the first of a continuation
+/// line; `false` when `flat` was asked and a list cannot be flat.
+fn print_args(
+    out: &mut Out,
+    args: &Args,
+    range: std::ops::Range<usize>,
+    level: usize,
+    flat: bool,
+) -> bool {
     let mut previous = out.text.len()..out.text.len();
-    for (i, arg) in args.all.iter().enumerate() {
-        out.push(" ");
+    let first = range.start;
+    for i in range {
+        let arg = &args.all[i];
+        // A continuation line starts with its first value.
+        if i > first || first == 0 {
+            out.push(" ");
+        }
         let start = out.text.len();
         let last = i + 1 == args.all.len();
         let ok = match arg {
@@ -214,6 +272,14 @@ fn print_args(out: &mut Out, args: &Args, level: usize, flat: bool) -> bool {
                     Value::Empty if last && args.ends_line => true,
                     value => print_value(out, value, level, flat, Place::PairValue),
                 }
+            }
+            // A word after a line break is decided as on one line: the layout never changes
+            // what a value is.
+            Value::Word(w) if w.starts_with('=') && i == first && i > 0 => {
+                let mut before = Out::default();
+                print_args(&mut before, args, i - 1..i, level, false);
+                out.push(&quote::word_after(before.text.trim_start(), w));
+                true
             }
             Value::Word(w) if w.starts_with('=') => {
                 out.push(&quote::word_after(&out.text[previous.clone()], w));
