@@ -1,10 +1,12 @@
-//! [`Body`] → canonical `.ds` text: two spaces per block level, one statement per line, blocks
-//! always expanded, lists inline when they fit in [`WIDTH`] columns, comments where they were.
+//! [`Body`] → canonical `.ds` text: two spaces per block level, one statement per line (broken
+//! at its option groups with `\` when it does not fit in [`WIDTH`] columns), blocks always
+//! expanded, lists inline when they fit, comments where they were.
 
+use super::groups::{is_reference, line_starts};
 use super::quote::{self, Place};
 use super::{Body, Comment, Item, List, ListComments, Node, Value};
 
-/// Lists stay on their statement's line when the line fits in this many columns.
+/// A statement stays on one line, and a list on its line, when the line fits in this many columns.
 pub const WIDTH: usize = 100;
 
 const INDENT: &str = "  ";
@@ -66,19 +68,43 @@ impl Out {
         }
     }
 
+    /// Starts trying a layout, at the start of a line: until [`Out::keep`] or [`Out::undo`],
+    /// [`Out::fits`] measures only the lines printed from here.
+    fn mark(&mut self) -> Mark {
+        let mark = Mark {
+            len: self.text.len(),
+            line_start: self.line_start,
+            widest: self.widest,
+        };
+        self.widest = 0;
+        mark
+    }
+
+    /// Whether the lines printed since the last mark fit in [`WIDTH`] columns.
     fn fits(&self) -> bool {
         self.widest.max(self.column()) <= WIDTH
     }
 
-    /// Appends text printed on its own, starting at this output's column.
-    fn append(&mut self, other: Out) {
-        let base = self.text.len();
-        self.text.push_str(&other.text);
-        if let Some(last) = other.text.rfind('\n') {
-            self.line_start = base + last + 1;
-        }
-        self.widest = self.widest.max(other.widest);
+    /// Keeps the layout tried since `mark`.
+    fn keep(&mut self, mark: Mark) {
+        self.widest = self.widest.max(mark.widest);
     }
+
+    /// Takes back the layout tried since `mark`.
+    fn undo(&mut self, mark: Mark) {
+        self.text.truncate(mark.len);
+        self.line_start = mark.line_start;
+        self.widest = mark.widest;
+    }
+}
+
+/// Where a layout being tried started: it is printed in place, then kept or taken back, so
+/// trying one costs no copy of its text.
+#[derive(Clone, Copy)]
+struct Mark {
+    len: usize,
+    line_start: usize,
+    widest: usize,
 }
 
 /// Statements with their comments. At the top level, a statement with a block is set apart from
@@ -143,43 +169,117 @@ fn trailing(out: &mut Out, comment: &Option<String>) {
     }
 }
 
-/// The keyword and values: lists inline when every list can be and the lines fit, else every
-/// list of the statement one item per line.
+/// The keyword and values: on one line with every list inline when that fits. Else, when the
+/// statement can break ([`line_starts`]), one `\` line per group of values, unless its lists
+/// could not be inline anyway and it fits with them one item per line; else on one line with
+/// every list one item per line.
 fn print_header(out: &mut Out, node: &Node, level: usize) {
-    let ends_line = node.block.is_none() && node.trailing.is_none();
-    let mut flat = Out::default();
-    flat.indent(level);
-    flat.push(&node.keyword);
-    if print_args(&mut flat, &node.args, level, true, ends_line) && flat.fits() {
-        out.append(flat);
-        return;
-    }
+    let args = Args {
+        all: &node.args,
+        reference: is_reference(&node.args),
+        ends_line: node.block.is_none() && node.trailing.is_none(),
+    };
+    let all = 0..node.args.len();
+    let mark = out.mark();
     out.indent(level);
     out.push(&node.keyword);
-    print_args(out, &node.args, level, false, ends_line);
+    let inline = print_args(out, &args, all.clone(), level, true);
+    if inline && out.fits() {
+        out.keep(mark);
+        return;
+    }
+    out.undo(mark);
+    let starts = line_starts(&node.keyword, &node.args);
+    if starts.len() < 2 || !inline {
+        let mark = out.mark();
+        out.indent(level);
+        out.push(&node.keyword);
+        print_args(out, &args, all, level, false);
+        if starts.len() < 2 || out.fits() {
+            out.keep(mark);
+            return;
+        }
+        out.undo(mark);
+    }
+    print_lines(out, node, &args, &starts, level);
 }
 
-/// Prints the values of a statement; `false` when `flat` was asked and a list cannot be flat.
-fn print_args(out: &mut Out, args: &[Value], level: usize, flat: bool, ends_line: bool) -> bool {
+/// A statement on a line per group of values (each starting at one of `starts`), the lines
+/// after the first one level deeper, each with its lists inline when the line fits.
+fn print_lines(out: &mut Out, node: &Node, args: &Args, starts: &[usize], level: usize) {
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied();
+        let range = start..end.unwrap_or(node.args.len());
+        let line_level = if n == 0 { level } else { level + 1 };
+        let print_line = |out: &mut Out, flat: bool| {
+            out.indent(line_level);
+            if n == 0 {
+                out.push(&node.keyword);
+            }
+            let ok = print_args(out, args, range.clone(), line_level, flat);
+            if end.is_some() {
+                out.push(" \\");
+            }
+            ok
+        };
+        let mark = out.mark();
+        if print_line(out, true) && out.fits() {
+            out.keep(mark);
+        } else {
+            out.undo(mark);
+            print_line(out, false);
+        }
+        if end.is_some() {
+            out.newline();
+        }
+    }
+}
+
+/// The values of a statement, and what decides how its pairs are written.
+struct Args<'a> {
+    all: &'a [Value],
+    /// The first value is the pair of a reference, written `NAME = field PATH`.
+    reference: bool,
+    /// Nothing follows the last value on its line (a bare `key=` can end it).
+    ends_line: bool,
+}
+
+/// Prints the values `range` of a statement, each after a space but the first of a continuation
+/// line; `false` when `flat` was asked and a list cannot be flat.
+fn print_args(
+    out: &mut Out,
+    args: &Args,
+    range: std::ops::Range<usize>,
+    level: usize,
+    flat: bool,
+) -> bool {
     let mut previous = out.text.len()..out.text.len();
-    for (i, arg) in args.iter().enumerate() {
-        out.push(" ");
+    let first = range.start;
+    for i in range {
+        let arg = &args.all[i];
+        // A continuation line starts with its first value.
+        if i > first || first == 0 {
+            out.push(" ");
+        }
         let start = out.text.len();
-        let last = i + 1 == args.len();
+        let last = i + 1 == args.all.len();
         let ok = match arg {
-            // `NAME = field PATH`: a pair followed by more values reads as a sentence, so the
-            // `=` gets spaces; pairs that stand alone (`app=agent`) do not.
             Value::Pair { key, value } => {
-                let spaced = args
-                    .get(i + 1)
-                    .is_some_and(|v| !matches!(v, Value::Pair { .. }));
                 out.push(key);
-                out.push(if spaced { " = " } else { "=" });
+                out.push(if args.reference && i == 0 { " = " } else { "=" });
                 match value.as_ref() {
                     // `key=` parses only at the end of a line without a comment.
-                    Value::Empty if last && ends_line => true,
+                    Value::Empty if last && args.ends_line => true,
                     value => print_value(out, value, level, flat, Place::PairValue),
                 }
+            }
+            // A word after a line break is decided as on one line: the layout never changes
+            // what a value is.
+            Value::Word(w) if w.starts_with('=') && i == first && i > 0 => {
+                let mut before = Out::default();
+                print_args(&mut before, args, i - 1..i, level, false);
+                out.push(&quote::word_after(before.text.trim_start(), w));
+                true
             }
             Value::Word(w) if w.starts_with('=') => {
                 out.push(&quote::word_after(&out.text[previous.clone()], w));
@@ -280,11 +380,12 @@ fn print_item(out: &mut Out, item: &Item, level: usize, first: &mut bool) {
         out.blank_line();
     }
     *first = false;
-    let mut flat = Out::default();
-    flat.indent(level);
-    if print_value(&mut flat, &item.value, level, true, Place::ListItem) && flat.fits() {
-        out.append(flat);
+    let mark = out.mark();
+    out.indent(level);
+    if print_value(out, &item.value, level, true, Place::ListItem) && out.fits() {
+        out.keep(mark);
     } else {
+        out.undo(mark);
         out.indent(level);
         print_value(out, &item.value, level, false, Place::ListItem);
     }

@@ -9,6 +9,7 @@
 //! tree must give valid ones.
 
 mod attach;
+mod groups;
 mod layout;
 mod quote;
 mod verify;

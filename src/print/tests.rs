@@ -39,10 +39,19 @@ fn top_level_blocks_are_set_apart() {
 }
 
 #[test]
-fn pairs_take_spaces_only_before_more_values() {
+fn only_the_pair_of_a_reference_takes_spaces() {
     assert_eq!(
         fmt("env A = 1 B=\"x\"\nenv N=field spec.nodeName\n"),
         "env A=1 B=\"x\"\nenv N = field spec.nodeName\n"
+    );
+    // Pairs that other values follow are pairs all the same: one spacing on a line.
+    assert_eq!(
+        fmt("liveness http 80 header A=1 B = 2 period 5s\ntolerate k = v:NoSchedule for 5m\n"),
+        "liveness http 80 header A=1 B=2 period 5s\ntolerate k=v:NoSchedule for 5m\n"
+    );
+    assert_eq!(
+        fmt("env N = field x O = 1\nfile n=resource limits.cpu divisor 1m\n"),
+        "env N=field x O=1\nfile n = resource limits.cpu divisor 1m\n"
     );
 }
 
@@ -59,7 +68,7 @@ fn an_empty_pair_value_is_bare_only_at_the_end_of_a_line() {
     assert_eq!(body_to_source(&node(vec![empty()], None)), "env A=\n");
     assert_eq!(
         body_to_source(&node(vec![empty(), w("x")], None)),
-        "env A = \"\" x\n"
+        "env A=\"\" x\n"
     );
     assert_eq!(
         body_to_source(&node(vec![empty()], Some("# c"))),
@@ -246,12 +255,122 @@ fn continuation_lines_join() {
     assert_eq!(fmt("args a \\\n  b \\\n  c\n"), "args a b c\n");
 }
 
+/// `liveness http 80 /healthz` and `n` options of eleven columns each (`period 001s`).
+fn probe(n: usize) -> Node {
+    let mut args = vec![w("http"), Value::Number("80".into()), w("/healthz")];
+    for i in 0..n {
+        args.extend([w("period"), Value::Number(format!("{i:03}s").into())]);
+    }
+    Node::new("liveness", args)
+}
+
+#[test]
+fn long_statements_break_at_option_groups() {
+    let print = |n| body_to_source(&Body::of(vec![probe(n)]));
+    // "liveness http 80 /healthz" is 25 columns, and each option 12 more: 6 options are 97.
+    assert_eq!(print(6).lines().count(), 1);
+    assert_eq!(print(6).len(), 25 + 6 * 12 + 1);
+    let broken = print(8);
+    assert!(
+        broken.starts_with("liveness http 80 /healthz \\\n  period 000s \\\n  period 001s \\\n"),
+        "{broken}"
+    );
+    assert!(broken.ends_with("\n  period 007s\n"), "{broken}");
+    // One level deeper than the statement, with its comment and block on the last line.
+    let mut node = probe(8);
+    node.trailing = Some("# c".into());
+    let body = Body::of(vec![
+        Node::new("container", vec![w("a")]).with_block(vec![node])
+    ]);
+    let nested = body_to_source(&body);
+    assert!(nested.contains("\n  liveness http 80 /healthz \\\n    period 000s \\\n"));
+    assert!(nested.ends_with("    period 007s # c\n}\n"), "{nested}");
+}
+
+#[test]
+fn a_continuation_is_kept_only_when_joining_would_exceed_the_width() {
+    // `labels ` and pairs of 30 columns: joined, three take 7 + 92 = 99 columns, and one
+    // more column in the last pair is 100. Two more do not fit: the continuations stay.
+    let pair = |i: usize| format!("k{i}={}", "v".repeat(27));
+    let text = format!("labels {} \\\n  {} \\\n  {}\n", pair(1), pair(2), pair(3));
+    assert_eq!(
+        fmt(&text),
+        format!("labels {} {} {}\n", pair(1), pair(2), pair(3))
+    );
+    let text = format!("labels {} {} \\\n  {}x\n", pair(1), pair(2), pair(3));
+    assert_eq!(
+        fmt(&text),
+        format!("labels {} {} {}x\n", pair(1), pair(2), pair(3))
+    );
+    let long = format!("labels {} {} \\\n  {}xx\n", pair(1), pair(2), pair(3));
+    assert_eq!(
+        fmt(&long),
+        format!("labels {} \\\n  {} \\\n  {}xx\n", pair(1), pair(2), pair(3))
+    );
+    assert_eq!(fmt(&fmt(&long)), fmt(&long));
+}
+
+#[test]
+fn lists_expand_only_when_their_line_does_not_fit() {
+    let list = |n: usize| Value::list((0..n).map(|i| w(&format!("item{i:04}"))).collect());
+    let node = |n| {
+        let mut args = vec![w("exec"), list(n)];
+        let seconds = |s: &str| Value::Number(s.into());
+        args.extend([w("period"), seconds("10s"), w("timeout"), seconds("2s")]);
+        Body::of(vec![Node::new("liveness", args)])
+    };
+    // The statement does not fit, its first line does: the list stays inline.
+    let inline = body_to_source(&node(8));
+    assert!(inline.starts_with("liveness exec [item0000, "), "{inline}");
+    assert!(
+        inline.contains("item0007] \\\n  period 10s \\\n  timeout 2s\n"),
+        "{inline}"
+    );
+    // Its first line does not fit either: that line's list goes one item per line.
+    let expanded = body_to_source(&node(12));
+    assert!(
+        expanded.starts_with("liveness exec [\n  item0000\n"),
+        "{expanded}"
+    );
+    assert!(
+        expanded.ends_with("  item0011\n] \\\n  period 10s \\\n  timeout 2s\n"),
+        "{expanded}"
+    );
+}
+
+#[test]
+fn broken_statements_keep_their_comments_and_strings() {
+    let text = format!(
+        "liveness exec [sh, # the shell\n -c, \"\"\"\n  exit 0\n  \"\"\"] period {} timeout 2s # end\n",
+        "1".repeat(90)
+    );
+    let out = fmt(&text);
+    assert_eq!(
+        out,
+        format!(
+            "liveness exec [\n  sh # the shell\n  -c\n  \"\"\"\n    exit 0\n    \"\"\"\n] \\\n  period {} \\\n  timeout 2s # end\n",
+            "1".repeat(90)
+        )
+    );
+    // A list that cannot be inline and fits without breaking the statement keeps it whole.
+    assert_eq!(
+        fmt("args [a, # c\n b] --x\n"),
+        "args [\n  a # c\n  b\n] --x\n"
+    );
+}
+
 #[test]
 fn a_word_after_a_possible_key_keeps_its_equals_sign_apart() {
     // Joined as `a =b`, the two words would read as the pair `a=b`.
     assert_eq!(fmt("k a \\\n  =b\n"), "k a \"=b\"\n");
     assert_eq!(fmt("k 1..2 \\\n  =\n"), "k 1..2 \"=\"\n");
     assert_eq!(fmt("k =b \"x\" =c\n"), "k =b \"x\" =c\n");
+    // On a line of its own it is quoted all the same: the layout never changes a value.
+    let long = format!("k {} a \\\n  =b\n", "x".repeat(95));
+    assert_eq!(
+        fmt(&long),
+        format!("k {} \\\n  a \\\n  \"=b\"\n", "x".repeat(95))
+    );
 }
 
 #[test]
