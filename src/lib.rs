@@ -195,11 +195,23 @@ pub fn compile(file: &SourceFile, lints: &LintLevels) -> Compiled {
     let (spec, check_diags) = ast_to_model(&ast);
     // The tree is not needed past checking: free it before lowering makes the objects.
     drop(ast);
-    // After a parse error, a "missing" finding is usually the statement that did not parse.
+    // After a parse error, a "missing" finding is usually the statement that did not parse; a
+    // finding on a `${NAME}` already reported is that report again.
+    let variables: Vec<source::Span> = diags
+        .iter()
+        .filter(|d| d.code == "DS0107")
+        .map(|d| d.primary_span())
+        .collect();
+    let on_variable = |d: &Diagnostic| {
+        let at = d.primary_span();
+        variables
+            .iter()
+            .any(|v| at.start() <= v.start() && v.end() <= at.end())
+    };
     diags.extend(
         check_diags
             .into_iter()
-            .filter(|d| !(parse_failed && d.code == "DS0204")),
+            .filter(|d| !(on_variable(d) || parse_failed && d.code == "DS0204")),
     );
     let mut diags = lints.apply(diags);
     for d in &mut diags {
@@ -208,6 +220,9 @@ pub fn compile(file: &SourceFile, lints: &LintLevels) -> Compiled {
     let mut manifests = model_to_objects(&spec);
     let findings = objects_to_findings(&spec, &manifests, file, &diags);
     diags.extend(findings);
+    for (ds, manifest) in spec.daemonsets.iter().zip(&manifests) {
+        diags.extend(validate::size::too_large(&manifest.object, ds.span));
+    }
     diagnostics::sort(&mut diags);
     if diagnostics::has_errors(&diags) {
         manifests.clear();

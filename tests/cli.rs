@@ -697,3 +697,29 @@ fn diagnostics_never_print_a_secret_literal() {
         .success()
         .stderr(predicate::str::contains("API_TOKEN=s3cr3t-value"));
 }
+
+/// A spec under the size limit can compile to an object over what etcd stores: a raw string of
+/// quotes doubles in JSON (`"` is written `\"`). The report names the field that holds the bytes.
+#[test]
+fn an_object_over_the_cluster_limit_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("big.ds");
+    let quotes = "\"".repeat(800 * 1024);
+    let text = format!(
+        "daemonset big in logging {{\n  container agent {{\n    image r/agent:1.0\n    memory 64Mi..128Mi\n    args '{quotes}'\n  }}\n}}\n"
+    );
+    std::fs::write(&spec, text).unwrap();
+    let out = dir.path().join("out");
+    dsc()
+        .args(["build", spec.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error[DS1010]: the compiled DaemonSet is 1.56 MiB, over the 1.5 MiB a cluster stores",
+        ))
+        .stderr(predicate::str::contains(
+            "`spec.template.spec.containers[0].args[0]` takes 1.56 MiB",
+        ))
+        .stderr(predicate::str::contains("big.ds:1:1"));
+    assert!(!out.exists(), "nothing is written");
+}

@@ -148,10 +148,40 @@ fn absolute_path(cx: &mut Cx, arg: &crate::syntax::Arg, what: &str) -> Option<St
 /// The signals a Linux container may be stopped with (`supportedStopSignalsLinux`), without
 /// the real-time ones, which [`is_linux_signal`] adds.
 const LINUX_SIGNALS: &[&str] = &[
-    "SIGABRT", "SIGALRM", "SIGBUS", "SIGCHLD", "SIGCLD", "SIGCONT", "SIGFPE", "SIGHUP", "SIGILL",
-    "SIGINT", "SIGIO", "SIGIOT", "SIGKILL", "SIGPIPE", "SIGPOLL", "SIGPROF", "SIGPWR", "SIGQUIT",
-    "SIGSEGV", "SIGSTKFLT", "SIGSTOP", "SIGSYS", "SIGTERM", "SIGTRAP", "SIGTSTP", "SIGTTIN",
-    "SIGTTOU", "SIGURG", "SIGUSR1", "SIGUSR2", "SIGVTALRM", "SIGWINCH", "SIGXCPU", "SIGXFSZ",
+    "SIGABRT",
+    "SIGALRM",
+    "SIGBUS",
+    "SIGCHLD",
+    "SIGCLD",
+    "SIGCONT",
+    "SIGFPE",
+    "SIGHUP",
+    "SIGILL",
+    "SIGINT",
+    "SIGIO",
+    "SIGIOT",
+    "SIGKILL",
+    "SIGPIPE",
+    "SIGPOLL",
+    "SIGPROF",
+    "SIGPWR",
+    "SIGQUIT",
+    "SIGSEGV",
+    "SIGSTKFLT",
+    "SIGSTOP",
+    "SIGSYS",
+    "SIGTERM",
+    "SIGTRAP",
+    "SIGTSTP",
+    "SIGTTIN",
+    "SIGTTOU",
+    "SIGURG",
+    "SIGUSR1",
+    "SIGUSR2",
+    "SIGVTALRM",
+    "SIGWINCH",
+    "SIGXCPU",
+    "SIGXFSZ",
 ];
 
 /// The signals a Windows container may be stopped with (`supportedStopSignalsWindows`).
@@ -220,9 +250,12 @@ pub fn check_stop_signals(cx: &mut Cx, ds: &crate::model::DaemonSetModel) {
                     .help("add `os linux` to the daemonset"),
             ),
             Some("windows") if !WINDOWS_SIGNALS.contains(&signal.as_str()) => cx.push(
-                Diagnostic::error("DS0407", format!("a Windows container cannot be stopped with `{signal}`"))
-                    .at(at, "Windows supports `SIGTERM` and `SIGKILL` only")
-                    .help("write `stop-signal SIGTERM`, or remove the line"),
+                Diagnostic::error(
+                    "DS0407",
+                    format!("a Windows container cannot be stopped with `{signal}`"),
+                )
+                .at(at, "Windows supports `SIGTERM` and `SIGKILL` only")
+                .help("write `stop-signal SIGTERM`, or remove the line"),
             ),
             _ => {}
         }

@@ -67,4 +67,3 @@ pub fn hatch_for(word: &str, args: &[Arg], in_container: bool) -> Option<(&'stat
     }
     None
 }
-

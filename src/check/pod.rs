@@ -198,8 +198,11 @@ pub fn check_pod_setting(
                     "linux" => pod.os = Some("linux"),
                     "windows" => pod.os = Some("windows"),
                     _ => {
-                        let d = Diagnostic::error("DS0407", format!("unknown operating system `{text}`"))
-                            .at(s.args[0].span, "not `linux` or `windows`");
+                        let d = Diagnostic::error(
+                            "DS0407",
+                            format!("unknown operating system `{text}`"),
+                        )
+                        .at(s.args[0].span, "not `linux` or `windows`");
                         cx.push(d.suggest_or(
                             did_you_mean(&text, ["linux", "windows"]),
                             "write `os linux` or `os windows`: the pods then run only on nodes of that system",

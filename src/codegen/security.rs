@@ -59,7 +59,9 @@ pub fn apply_container(c: &Container, out: &mut core::Container) {
     out.stdin_once = flag(c.settings.stdin_once);
     out.tty = flag(c.settings.tty);
     if let Some(signal) = &c.settings.stop_signal {
-        out.lifecycle.get_or_insert_with(Default::default).stop_signal = Some(signal.clone());
+        out.lifecycle
+            .get_or_insert_with(Default::default)
+            .stop_signal = Some(signal.clone());
     }
 }
 

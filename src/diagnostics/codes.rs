@@ -87,6 +87,12 @@ inside them.\n\nWrong:\n    args \"\\d+\"\n\nRight:\n    args '\\d+'"),
         "A spec uses a few levels of nesting: a daemonset, its containers, a probe, a list. More \
 than 16 levels is a file that lost its closing braces or brackets, or one made to break tools; \
 dsc stops before parsing it rather than spend stack, time and memory on it."),
+    code("DS0107", "variable", "a value holds `${NAME}`, which nothing replaces",
+        "Helm, Kustomize, shells and CI templates write variables as `${NAME}`; a spec has none, so \
+the characters would reach the cluster as written (an image `r/agent:${TAG}` no node can pull). \
+Write the value itself. To vary a value per environment, generate the spec, or keep one spec \
+per environment.\n\nWrong:\n    image registry.example.com/agent:${TAG}\n\nRight:\n    image \
+registry.example.com/agent:1.2.3"),
     code("DS0201", "unknown-setting", "a setting name is not known in this block",
         "Each block accepts its own settings: `daemonset` takes workload settings such as `labels` \
 and `container`; `container` takes container settings such as `image` and `port`. The help line \
@@ -439,6 +445,12 @@ Shorten the value the label points at."),
 separated by `---`, and `List`s) as kubectl does. The text at the label does not parse: \
 usually an indentation that does not line up, a tab, or a value with `: ` that needs quotes.\n\n\
 Wrong:\n    command: [sh, -c, echo a: b]\n\nRight:\n    command: [sh, -c, \"echo a: b\"]"),
+    code("DS1010", "object-too-large", "the compiled DaemonSet is larger than a cluster stores",
+        "etcd refuses a request over 1.5 MiB (its default `--max-request-bytes`), and the API server \
+then answers `etcdserver: request is too large`, however valid each field is. The report names \
+the part of the object that holds most of its bytes: usually a script in `args`, a configuration \
+in an annotation or an env value. Move such data into a ConfigMap and mount it as a volume \
+(`mount configmap NAME at /etc/agent`)."),
 ];
 
 #[cfg(test)]

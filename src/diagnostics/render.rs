@@ -49,7 +49,12 @@ pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
             LabeledSpan::new_with_span(Some(visible(&l.message)), span)
         }
     });
-    let title = format!("{}[{}]: {}", d.severity.as_str(), d.code, visible(&d.message));
+    let title = format!(
+        "{}[{}]: {}",
+        d.severity.as_str(),
+        d.code,
+        visible(&d.message)
+    );
     let mut md = MietteDiagnostic::new(title)
         .with_severity(match d.severity {
             Severity::Error => miette::Severity::Error,

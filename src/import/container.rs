@@ -278,14 +278,22 @@ fn settings(c: &Json, keyword: &str, out: &mut Vec<Node>) {
     if keyword == "init" && str_at(c, "restartPolicy") == Some("Always") {
         out.push(Node::new("sidecar", Vec::new()));
     }
-    for (field, flag) in [("stdin", "stdin"), ("stdinOnce", "stdin-once"), ("tty", "tty")] {
+    for (field, flag) in [
+        ("stdin", "stdin"),
+        ("stdinOnce", "stdin-once"),
+        ("tty", "tty"),
+    ] {
         if c[field] == Json::Bool(true) {
             out.push(Node::new(flag, Vec::new()));
         }
     }
     // Written as the API spells it; a name the language refuses is left to the override.
     if let Some(signal) = c["lifecycle"]["stopSignal"].as_str() {
-        if signal.starts_with("SIG") && signal.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'+' || b == b'-') {
+        if signal.starts_with("SIG")
+            && signal
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'+' || b == b'-')
+        {
             out.push(Node::new("stop-signal", vec![text(signal)]));
         }
     }

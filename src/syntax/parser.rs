@@ -426,7 +426,22 @@ fn unclosed_brace(text: &str) -> Option<usize> {
 fn argument(pair: Pair<'_, Rule>, base: usize, out: &mut Vec<Diagnostic>) -> Option<Arg> {
     let span = span_of(&pair, base);
     let kind = match pair.as_rule() {
-        Rule::word | Rule::list_word => ArgKind::Word(pair.as_str().into()),
+        Rule::word | Rule::list_word => {
+            let text = pair.as_str();
+            if let Some(at) = text.find("${") {
+                let end = text[at..].find('}').map_or(text.len(), |e| at + e + 1);
+                let start = span.start() + at;
+                out.push(
+                    Diagnostic::error(
+                        "DS0107",
+                        format!("`{}` is not replaced: a spec has no variables", &text[at..end]),
+                    )
+                    .at(Span::new(start, span.start() + end), "read as these characters")
+                    .help("write the value itself (`image registry.example.com/agent:1.2.3`); to vary it per environment, generate the spec or keep one spec per environment"),
+                );
+            }
+            ArgKind::Word(text.into())
+        }
         Rule::number => ArgKind::Number(pair.as_str().into()),
         Rule::empty_value => ArgKind::Empty,
         Rule::double_string => {

@@ -23,6 +23,7 @@
 pub mod field;
 pub mod findings;
 pub mod locate;
+pub mod size;
 
 mod affinity;
 mod claim_template;
