@@ -12,6 +12,7 @@ macro_rules! outln {
 mod atomic;
 mod build;
 mod check;
+mod completions;
 mod diff;
 mod explain;
 mod fmt;
@@ -24,7 +25,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use dsc::diagnostics::{render, Diagnostic, LintLevels, Severity};
 use dsc::source::SourceFile;
 
@@ -70,6 +71,14 @@ enum Command {
     Import(import::ImportArgs),
     /// Serve the Language Server Protocol over stdio, for editors
     Lsp(lsp::LspArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell
+    Completions(completions::CompletionsArgs),
+}
+
+/// The command line as clap defines it, as the completion scripts are generated from it, so
+/// they cannot drift from what `dsc` parses.
+pub fn command() -> clap::Command {
+    Cli::command()
 }
 
 pub fn main() -> ExitCode {
@@ -92,6 +101,7 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Import(args) => import::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Completions(args) => completions::run(args),
     }
 }
 
