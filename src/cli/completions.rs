@@ -72,4 +72,18 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn man_completes_the_command_names() {
+        let script = super::script(Shell::Zsh);
+        let names: Vec<String> = expected()
+            .into_iter()
+            .map(|(c, _)| c)
+            .filter(|c| c != "help")
+            .collect();
+        assert!(
+            script.contains(&format!("({})", names.join(" "))),
+            "{script}"
+        );
+    }
 }
