@@ -21,7 +21,7 @@ pub struct BuildArgs {
     #[arg(required = true, value_name = "FILE|DIR")]
     inputs: Vec<PathBuf>,
     /// Write `NAME.yaml` per DaemonSet into this directory instead of stdout
-    #[arg(short, long, value_name = "DIR")]
+    #[arg(short, long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     output: Option<PathBuf>,
     /// With -o: write nothing; exit 1 and show the difference when the files in DIR are not
     /// what the specs compile to (for CI)

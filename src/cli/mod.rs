@@ -12,6 +12,7 @@ macro_rules! outln {
 mod atomic;
 mod build;
 mod check;
+mod completions;
 mod diff;
 mod explain;
 mod fmt;
@@ -19,12 +20,13 @@ mod folder;
 mod import;
 mod jobs;
 mod lsp;
+mod man;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use dsc::diagnostics::{render, Diagnostic, LintLevels, Severity};
 use dsc::source::SourceFile;
 
@@ -70,19 +72,24 @@ enum Command {
     Import(import::ImportArgs),
     /// Serve the Language Server Protocol over stdio, for editors
     Lsp(lsp::LspArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page dsc(1), or a command's page; --out DIR writes them all
+    Man(man::ManArgs),
+}
+
+/// The command line as clap defines it, as the completion scripts and manual pages are
+/// generated from it (so they cannot drift from what `dsc` parses), with the names `dsc man`
+/// takes. Parsing leaves those out: start-up is the same with or without the generators.
+pub fn command() -> clap::Command {
+    static DEFINITION: std::sync::OnceLock<clap::Command> = std::sync::OnceLock::new();
+    man::name_commands(DEFINITION.get_or_init(Cli::command))
 }
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
+        Err(e) => return usage_error(e),
     };
     match cli.command {
         Command::Build(args) => build::run(args),
@@ -92,6 +99,18 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Import(args) => import::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
+    }
+}
+
+/// Prints a clap error (or the help or version it stands for): exit 2, or 0 for those.
+pub fn usage_error(e: clap::Error) -> ExitCode {
+    let _ = e.print();
+    if e.use_stderr() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
