@@ -9,28 +9,10 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use common::dsc;
+use common::{commands, dsc};
 use predicates::prelude::*;
 
 const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "elvish", "powershell"];
-
-/// The commands `dsc --help` lists, `help` left out: what the binary parses, not a list kept
-/// here.
-fn commands() -> Vec<String> {
-    let out = dsc().arg("--help").output().unwrap();
-    let help = String::from_utf8(out.stdout).unwrap();
-    let listed = help.split("Commands:\n").nth(1).unwrap();
-    let names: Vec<String> = listed
-        .lines()
-        .take_while(|l| !l.trim().is_empty())
-        .filter(|l| l.starts_with("  ") && !l.starts_with("    "))
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|n| *n != "help")
-        .map(str::to_string)
-        .collect();
-    assert!(names.len() > 5, "{help}");
-    names
-}
 
 fn stdout_of(args: &[&str]) -> String {
     let out = dsc().args(args).output().unwrap();
