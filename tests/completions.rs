@@ -140,9 +140,17 @@ fn fish_script_parses_and_completes() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("dsc.fish");
     std::fs::write(&script, stdout_of(&["completions", "fish"])).unwrap();
-    run_ok(Command::new("fish").arg("--no-execute").arg(&script));
+    // fish makes its folders in HOME: a scratch one, not the user's.
+    let fish = || {
+        let mut fish = Command::new("fish");
+        fish.env("HOME", dir.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_DATA_HOME");
+        fish
+    };
+    run_ok(fish().arg("--no-execute").arg(&script));
     let formats = run_ok(
-        Command::new("fish")
+        fish()
             .arg("--no-config")
             .arg("-c")
             .arg("source $argv[1]; complete -C 'dsc check --format '")
