@@ -9,28 +9,10 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use common::dsc;
+use common::{commands, dsc};
 use predicates::prelude::*;
 
 const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "elvish", "powershell"];
-
-/// The commands `dsc --help` lists, `help` left out: what the binary parses, not a list kept
-/// here.
-fn commands() -> Vec<String> {
-    let out = dsc().arg("--help").output().unwrap();
-    let help = String::from_utf8(out.stdout).unwrap();
-    let listed = help.split("Commands:\n").nth(1).unwrap();
-    let names: Vec<String> = listed
-        .lines()
-        .take_while(|l| !l.trim().is_empty())
-        .filter(|l| l.starts_with("  ") && !l.starts_with("    "))
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|n| *n != "help")
-        .map(str::to_string)
-        .collect();
-    assert!(names.len() > 5, "{help}");
-    names
-}
 
 fn stdout_of(args: &[&str]) -> String {
     let out = dsc().args(args).output().unwrap();
@@ -158,9 +140,17 @@ fn fish_script_parses_and_completes() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("dsc.fish");
     std::fs::write(&script, stdout_of(&["completions", "fish"])).unwrap();
-    run_ok(Command::new("fish").arg("--no-execute").arg(&script));
+    // fish makes its folders in HOME: a scratch one, not the user's.
+    let fish = || {
+        let mut fish = Command::new("fish");
+        fish.env("HOME", dir.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_DATA_HOME");
+        fish
+    };
+    run_ok(fish().arg("--no-execute").arg(&script));
     let formats = run_ok(
-        Command::new("fish")
+        fish()
             .arg("--no-config")
             .arg("-c")
             .arg("source $argv[1]; complete -C 'dsc check --format '")

@@ -64,6 +64,24 @@ pub fn dsc() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("dsc").unwrap()
 }
 
+/// The commands `dsc --help` lists, `help` left out: what the binary parses, not a list kept
+/// by the tests.
+pub fn commands() -> Vec<String> {
+    let out = dsc().arg("--help").output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    let listed = help.split("Commands:\n").nth(1).unwrap();
+    let names: Vec<String> = listed
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("    "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n != "help")
+        .map(str::to_string)
+        .collect();
+    assert!(names.len() > 5, "{help}");
+    names
+}
+
 /// `dsc build SPEC -o OUT`, to add flags to and run.
 pub fn build_into(spec: &Path, out: &Path) -> assert_cmd::Command {
     let mut command = dsc();
