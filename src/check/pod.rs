@@ -158,33 +158,29 @@ pub fn check_pod_setting(
                 }
             }
         }
-        "automount-token" => {
+        "automount-token" | "host-users" => {
             if cx.arity(s, 1, 1) {
-                let at = rel(&["spec", "template", "spec", "automountServiceAccountToken"]);
-                ds.origins.record(at, s.args[0].span);
-                match s.args[0].as_word() {
-                    Some("true") => pod.automount_token = Some(true),
-                    Some("false") => pod.automount_token = Some(false),
-                    _ => cx.push(
-                        Diagnostic::error("DS0407", "expected `true` or `false`")
-                            .at(s.args[0].span, "not `true` or `false`")
-                            .help("write `automount-token false` when the agent never calls the API server"),
-                    ),
-                }
-            }
-        }
-        "host-users" => {
-            if cx.arity(s, 1, 1) {
-                let at = rel(&["spec", "template", "spec", "hostUsers"]);
-                ds.origins.record(at, s.args[0].span);
-                match s.args[0].as_word() {
-                    Some("true") => pod.host_users = Some(true),
-                    Some("false") => pod.host_users = Some(false),
-                    _ => cx.push(
-                        Diagnostic::error("DS0407", "expected `true` or `false`")
-                            .at(s.args[0].span, "not `true` or `false`")
-                            .help("write `host-users false` to run the pods in a user namespace (root in the container is not root on the node)"),
-                    ),
+                let (field, help) = match kw {
+                    "automount-token" => ("automountServiceAccountToken", "write `automount-token false` when the agent never calls the API server"),
+                    _ => ("hostUsers", "write `host-users false` to run the pods in a user namespace (root in the container is not root on the node)"),
+                };
+                ds.origins
+                    .record(rel(&["spec", "template", "spec", field]), s.args[0].span);
+                let value = match s.args[0].as_word() {
+                    Some("true") => Some(true),
+                    Some("false") => Some(false),
+                    _ => {
+                        cx.push(
+                            Diagnostic::error("DS0407", "expected `true` or `false`")
+                                .at(s.args[0].span, "not `true` or `false`")
+                                .help(help),
+                        );
+                        None
+                    }
+                };
+                match kw {
+                    "automount-token" => pod.automount_token = value,
+                    _ => pod.host_users = value,
                 }
             }
         }
