@@ -7,7 +7,7 @@ use super::cx::Cx;
 use super::keywords::usage;
 use crate::api::names;
 use crate::api::FieldPath;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Labels, Origins};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Statement};
@@ -178,4 +178,32 @@ pub fn flatten(args: &[Arg]) -> Vec<&Arg> {
         }
     }
     out
+}
+/// The item of `all` whose spelling (`keyword`) `arg` is, ignoring case, `-` and `_`; else
+/// `DS0407` naming `what` with a "did you mean" or the list of spellings.
+pub(super) fn word_of<T: Copy>(
+    cx: &mut Cx,
+    arg: &Arg,
+    all: &[T],
+    keyword: fn(T) -> &'static str,
+    what: &str,
+) -> Option<T> {
+    let text = arg.as_text().unwrap_or_default();
+    let norm = |s: &str| s.to_ascii_lowercase().replace(['-', '_'], "");
+    if let Some(t) = all.iter().find(|t| norm(keyword(**t)) == norm(&text)) {
+        return Some(*t);
+    }
+    let words: Vec<&str> = all.iter().map(|t| keyword(*t)).collect();
+    let article = match what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        true => "an",
+        false => "a",
+    };
+    let mut d = Diagnostic::error("DS0407", format!("unknown {what} `{text}`"))
+        .at(arg.span, format!("not {article} {what}"));
+    d = match did_you_mean(&text, words.iter().copied()) {
+        Some(w) => d.suggest(w),
+        None => d.help(format!("{what}s: {}", words.join(", "))),
+    };
+    cx.push(d);
+    None
 }

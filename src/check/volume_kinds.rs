@@ -9,7 +9,7 @@ use super::fragment_span::locate_path;
 use super::options::{flag, pairs, value, Opt};
 use super::overrides::{fragment_arg, Target};
 use crate::api::quantity::Quantity;
-use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use crate::model::{rel, AccessMode, ClaimTemplate, CsiSource, Origins, VolumeSource};
 use crate::source::Span;
 use crate::syntax::{Arg, ArgKind, Statement};
@@ -188,23 +188,13 @@ fn size(cx: &mut Cx, arg: &Arg) -> Option<String> {
 }
 
 fn access_mode(cx: &mut Cx, arg: &Arg) -> Option<AccessMode> {
-    let text = arg.as_text().unwrap_or_default();
-    let norm = |s: &str| s.to_ascii_lowercase().replace(['-', '_'], "");
-    if let Some(m) = AccessMode::ALL
-        .iter()
-        .find(|m| norm(m.keyword()) == norm(&text))
-    {
-        return Some(*m);
-    }
-    let words = AccessMode::ALL.map(AccessMode::keyword);
-    let mut d = Diagnostic::error("DS0407", format!("unknown access mode `{text}`"))
-        .at(arg.span, "not an access mode");
-    d = match did_you_mean(&text, words) {
-        Some(w) => d.suggest(w),
-        None => d.help(format!("access modes: {}", words.join(", "))),
-    };
-    cx.push(d);
-    None
+    super::args::word_of(
+        cx,
+        arg,
+        &AccessMode::ALL,
+        AccessMode::keyword,
+        "access mode",
+    )
 }
 
 /// `image REFERENCE [pull POLICY]`: an OCI image or artifact, mounted read-only.

@@ -273,23 +273,13 @@ pub fn relative_path(span: Span, what: &str, path: &str, why: &str) -> Diagnosti
 }
 
 fn host_path_type(cx: &mut Cx, arg: &Arg) -> Option<HostPathType> {
-    let text = arg.as_text().unwrap_or_default();
-    let norm = |s: &str| s.to_ascii_lowercase().replace(['-', '_'], "");
-    if let Some(t) = HostPathType::ALL
-        .iter()
-        .find(|t| norm(t.keyword()) == norm(&text))
-    {
-        return Some(*t);
-    }
-    let words = HostPathType::ALL.map(HostPathType::keyword);
-    let mut d = Diagnostic::error("DS0407", format!("unknown host path type `{text}`"))
-        .at(arg.span, "not a host path type");
-    d = match did_you_mean(&text, words) {
-        Some(w) => d.suggest(w),
-        None => d.help(format!("host path types: {}", words.join(", "))),
-    };
-    cx.push(d);
-    None
+    super::args::word_of(
+        cx,
+        arg,
+        &HostPathType::ALL,
+        HostPathType::keyword,
+        "host path type",
+    )
 }
 
 fn size_limit(cx: &mut Cx, arg: &Arg) -> Option<String> {
