@@ -7,23 +7,7 @@ mod common;
 #[path = "../benches/fleet/mod.rs"]
 mod fleet;
 
-use common::dsc;
-
-/// The file names and contents of a folder, sorted.
-fn contents(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
+use common::{dsc, files_under as contents};
 
 #[test]
 fn a_folder_built_on_many_threads_is_byte_identical_to_one_built_on_one() {

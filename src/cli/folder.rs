@@ -3,9 +3,13 @@
 //! however many it writes), then renamed into place all together once every spec compiled, or
 //! removed when any failed. A file that already holds its output is neither staged nor touched.
 //! `--check` compares instead of writing.
+//!
+//! A DaemonSet is written to `NAMESPACE/NAME.yaml`: the path is a function of the object's
+//! identity alone, so two DaemonSets of one name in different namespaces share a folder, and
+//! adding a spec never moves another's file.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use tempfile::TempPath;
 
@@ -17,6 +21,8 @@ pub struct OutputFolder {
     dir: PathBuf,
     /// The folders this run created (innermost first), removed again if nothing is written.
     created: Vec<PathBuf>,
+    /// The subfolders (namespaces) this run created, in the order they were made.
+    created_inside: Mutex<Vec<PathBuf>>,
 }
 
 /// One output file, ready to be committed.
@@ -37,20 +43,42 @@ impl OutputFolder {
             .collect();
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        atomic::sweep(dir);
+        for folder in folders(dir) {
+            atomic::sweep(&folder);
+        }
         Ok(OutputFolder {
             dir: dir.to_path_buf(),
             created,
+            created_inside: Mutex::new(Vec::new()),
         })
     }
 
-    /// Stages `text` as `name` unless the file already holds it.
+    /// The folder written into.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Stages `text` as `name` (a path relative to the folder, as [`output_path`] gives)
+    /// unless the file already holds it; the subfolder is created if needed.
     pub fn stage(&self, name: &str, text: &str) -> Result<Staged, String> {
         let path = self.dir.join(name);
         if std::fs::read(&path).is_ok_and(|current| current == text.as_bytes()) {
             return Ok(Staged::Unchanged);
         }
-        atomic::stage(&self.dir, text, None)
+        let parent = path.parent().unwrap_or(&self.dir);
+        if parent != self.dir {
+            match std::fs::create_dir(parent) {
+                Ok(()) => self
+                    .created_inside
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(parent.to_path_buf()),
+                // Another spec of this run, or an earlier run, made it.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(format!("cannot create {}: {e}", parent.display())),
+            }
+        }
+        atomic::stage(parent, text, None)
             .map(Staged::Written)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
@@ -76,10 +104,30 @@ impl OutputFolder {
     /// Nothing is written after all: the folders this run created go again (staged files are
     /// removed when dropped).
     pub fn abandon(self) {
-        for dir in &self.created {
+        let inside = self
+            .created_inside
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        for dir in inside.iter().chain(&self.created) {
             let _ = std::fs::remove_dir(dir);
         }
     }
+}
+
+/// The folder and its subfolders (not following links): where outputs and the temporary files
+/// of interrupted runs may be.
+pub fn folders(dir: &Path) -> Vec<PathBuf> {
+    let mut found = vec![dir.to_path_buf()];
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let mut inside: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .collect();
+        inside.sort();
+        found.extend(inside);
+    }
+    found
 }
 
 /// `--check` for one output: `None` when `dir` holds it, else a unified diff of the committed
@@ -119,19 +167,10 @@ pub fn compare(
     }
 }
 
-/// The `.yaml` files in `dir` that no spec compiles to, sorted.
-pub fn stale(dir: &Path, outputs: &BTreeSet<&str>) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut stale: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yaml") && !outputs.contains(n.as_str()))
-        .map(|n| dir.join(n))
-        .collect();
-    stale.sort();
-    stale
+/// Where a DaemonSet is written, relative to the output folder: `NAMESPACE/NAME.yaml`. A
+/// namespace is a DNS label, so it never holds a `/` or `.` and is never `..`.
+pub fn output_path(namespace: &str, name: &str) -> String {
+    format!("{namespace}/{}", output_file_name(name))
 }
 
 /// `NAME.yaml`, or, for a name too long for a file name (a daemonset name may have 253
@@ -177,6 +216,24 @@ mod tests {
         drop(staged);
         folder.abandon();
         assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn namespace_folders_made_by_an_abandoned_run_go_too() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("kept")).unwrap();
+        let folder = OutputFolder::prepare(root.path()).unwrap();
+        let a = folder
+            .stage(&output_path("logging", "a"), "a: 1\n")
+            .unwrap();
+        let b = folder.stage(&output_path("kept", "b"), "b: 1\n").unwrap();
+        drop((a, b));
+        folder.abandon();
+        let left: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, vec!["kept"]);
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod import;
 mod jobs;
 mod lsp;
 mod man;
+mod stale;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

@@ -20,6 +20,31 @@ pub fn inputs(dir: &str, ext: &str) -> Vec<PathBuf> {
     files
 }
 
+/// Every file under `dir` (the output folder's `NAMESPACE/NAME.yaml`, and anything else),
+/// by path relative to `dir` with `/` between folders, with its bytes; sorted.
+pub fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap().to_string_lossy();
+                files.push((relative.replace('\\', "/"), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The paths of [`files_under`].
+pub fn paths_under(dir: &Path) -> Vec<String> {
+    files_under(dir).into_iter().map(|(path, _)| path).collect()
+}
+
 /// Compares `actual` with the golden file, or writes it under `BLESS=1`. Returns a failure
 /// message instead of panicking, so one run lists every mismatch.
 pub fn golden(path: &Path, actual: &str) -> Option<String> {
