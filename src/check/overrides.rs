@@ -255,9 +255,11 @@ fn walk<'a, T: DeserializeOwned + serde::Serialize>(
         kind,
     };
     if v.is_null() {
-        // `null` removes a field: fine for an optional one, not in a list or a required one.
+        // `null` removes a field: fine for an optional one or a key of a map (a merge patch
+        // deletes it), not in a list or a required one.
         let required = match steps.split_last() {
             Some((Step::Field(f), parent)) => required_at::<T>(parent).iter().any(|r| r == f),
+            Some((Step::Value, _)) => false,
             _ => true,
         };
         if in_list || required {
