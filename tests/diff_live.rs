@@ -1,6 +1,7 @@
 //! The live path end to end: the real kubectl, pointed by a test kubeconfig at a loopback HTTP
-//! server in this test that answers like the API server (discovery, GET of a DaemonSet, 404 and
-//! 403 `Status` objects). Skipped, with a note, when kubectl is not installed.
+//! server in this test that answers like the API server (discovery, GET of a DaemonSet, LIST of
+//! a namespace's DaemonSets, 404 and 403 `Status` objects). Skipped, with a note, when kubectl
+//! is not installed.
 
 mod support;
 
@@ -40,7 +41,7 @@ impl Routes {
             .lock()
             .ok()
             .and_then(|map| map.get(path).cloned());
-        known.unwrap_or_else(|| {
+        known.or_else(|| self.list(path)).unwrap_or_else(|| {
             let name = path.rsplit('/').next().unwrap_or("");
             let kind = if path.contains("/daemonsets/") {
                 "daemonsets.apps"
@@ -52,6 +53,39 @@ impl Routes {
                 status(404, "NotFound", &format!("{kind} \"{name}\" not found")),
             )
         })
+    }
+}
+
+impl Routes {
+    /// A LIST of the DaemonSets of a namespace, as the API server answers it: a
+    /// `DaemonSetList` of every DaemonSet known under the path (empty for a namespace without
+    /// any, even one that does not exist), its items without `kind` and `apiVersion`.
+    fn list(&self, path: &str) -> Option<(u16, Value)> {
+        path.strip_prefix("/apis/apps/v1/namespaces/")?
+            .strip_suffix("/daemonsets")?;
+        let map = self.responses.lock().ok()?;
+        let mut objects: Vec<(&String, &Value)> = map
+            .iter()
+            .filter(|(p, (code, _))| *code == 200 && p.starts_with(&format!("{path}/")))
+            .map(|(p, (_, body))| (p, body))
+            .collect();
+        objects.sort_by_key(|(p, _)| *p);
+        let items: Vec<Value> = objects
+            .into_iter()
+            .map(|(_, body)| {
+                let mut item = body.clone();
+                if let Some(fields) = item.as_object_mut() {
+                    fields.remove("kind");
+                    fields.remove("apiVersion");
+                }
+                item
+            })
+            .collect();
+        Some((
+            200,
+            json!({"kind": "DaemonSetList", "apiVersion": "apps/v1",
+                "metadata": {"resourceVersion": "7"}, "items": items}),
+        ))
     }
 }
 
@@ -378,5 +412,170 @@ fn dsc_diff_live_exit_codes() {
         Some(1),
         "{}",
         String::from_utf8_lossy(&missing.stderr)
+    );
+}
+
+const LOGGING: &str = "/apis/apps/v1/namespaces/logging/daemonsets";
+
+/// `get daemonsets` asks for the namespace's list once; its items come back as DaemonSets,
+/// and a namespace the server says does not exist holds none.
+#[test]
+fn a_namespace_is_listed_in_one_request() {
+    if !kubectl_installed() {
+        return;
+    }
+    let routes = Routes::default();
+    with_discovery(&routes, true);
+    let compiled = case("live-unchanged/new.yaml");
+    routes.add(AGENT, 200, case("live-unchanged/old.json"));
+    let mut other = compiled.clone();
+    other["metadata"]["name"] = json!("other");
+    routes.add(&format!("{LOGGING}/other"), 200, support::as_served(&other));
+    let gone = "/apis/apps/v1/namespaces/gone/daemonsets";
+    routes.add(
+        gone,
+        404,
+        status(404, "NotFound", "namespaces \"gone\" not found"),
+    );
+    let cluster = Cluster::new(serve(routes.clone()));
+    let kubectl = cluster.kubectl();
+
+    let listed = kubectl
+        .fetch_namespace("logging")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = listed
+        .iter()
+        .map(|o| o["metadata"]["name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(names, ["log-agent", "other"]);
+    assert!(
+        listed.iter().all(|o| o["kind"] == "DaemonSet"),
+        "{listed:?}"
+    );
+    let agent = listed.iter().find(|o| o["metadata"]["name"] == "log-agent");
+    assert!(!diff(agent, &compiled, &live_options()).has_changes());
+    let requested = routes.requested();
+    assert_eq!(
+        requested.iter().filter(|p| p.starts_with(LOGGING)).count(),
+        1,
+        "{requested:?}"
+    );
+    assert!(requested.iter().any(|p| p == LOGGING), "{requested:?}");
+
+    assert_eq!(kubectl.fetch_namespace("gone"), Ok(Vec::new()));
+    // A namespace without DaemonSets, as the server answers it: an empty list.
+    assert_eq!(kubectl.fetch_namespace("empty"), Ok(Vec::new()));
+}
+
+#[test]
+fn a_forbidden_list_is_an_error() {
+    if !kubectl_installed() {
+        return;
+    }
+    let routes = Routes::default();
+    with_discovery(&routes, true);
+    let denied = "daemonsets.apps is forbidden: User \"tester\" cannot list resource \"daemonsets\" in the namespace \"logging\"";
+    routes.add(LOGGING, 403, status(403, "Forbidden", denied));
+    let cluster = Cluster::new(serve(routes));
+    match cluster.kubectl().fetch_namespace("logging") {
+        Err(err @ LiveError::Failed { .. }) => {
+            assert!(err.to_string().contains("is forbidden"), "{err}");
+        }
+        other => panic!("expected a kubectl failure, got {other:?}"),
+    }
+}
+
+/// The binary over a directory of specs: one request per namespace, never one per object.
+#[test]
+fn dsc_diff_live_lists_each_namespace_once() {
+    if !kubectl_installed() {
+        return;
+    }
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/fluent-bit.ds"),
+    )
+    .unwrap();
+    let specs = tempfile::tempdir().unwrap();
+    let renamed = |name: &str, namespace: &str| {
+        text.replace(
+            "daemonset fluent-bit in logging",
+            &format!("daemonset {name} in {namespace}"),
+        )
+    };
+    std::fs::write(specs.path().join("a.ds"), renamed("fluent-bit", "logging")).unwrap();
+    std::fs::write(specs.path().join("b.ds"), renamed("second", "logging")).unwrap();
+    std::fs::write(specs.path().join("c.ds"), renamed("third", "gone")).unwrap();
+    let routes = Routes::default();
+    with_discovery(&routes, true);
+    let compile = |spec: &str| {
+        let file = dsc::source::SourceFile::new("x.ds", spec.to_string());
+        dsc::compile(&file, &Default::default())
+            .manifests
+            .remove(0)
+            .object
+    };
+    routes.add(
+        &format!("{LOGGING}/fluent-bit"),
+        200,
+        support::as_served(&compile(&renamed("fluent-bit", "logging"))),
+    );
+    let mut changed = support::as_served(&compile(&renamed("second", "logging")));
+    changed["spec"]["template"]["spec"]["containers"][0]["image"] =
+        json!("cr-cn-beijing.volces.com/obs/fluent-bit:2.1.0");
+    routes.add(&format!("{LOGGING}/second"), 200, changed);
+    routes.add(
+        "/apis/apps/v1/namespaces/gone/daemonsets",
+        404,
+        status(404, "NotFound", "namespaces \"gone\" not found"),
+    );
+    let cluster = Cluster::new(serve(routes.clone()));
+    let out = assert_cmd::Command::cargo_bin("dsc")
+        .unwrap()
+        .arg("diff")
+        .arg(specs.path())
+        .arg("--live")
+        .arg("--kubeconfig")
+        .arg(cluster.dir.path().join("kubeconfig"))
+        .args(["--context", "loopback", "--color", "never"])
+        .env("HOME", cluster.dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let heads: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("DaemonSet "))
+        .collect();
+    assert_eq!(
+        heads,
+        [
+            "DaemonSet logging/fluent-bit: no changes (live → compiled)",
+            "DaemonSet logging/second: 1 change (live → compiled)",
+            "DaemonSet gone/third: new object, not in live (live → compiled)",
+        ],
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with(
+            "\n3 daemonsets: 1 changed (restarts pods on every node), 1 new, 1 unchanged\n"
+        ),
+        "{stdout}"
+    );
+    let daemonsets: Vec<String> = routes
+        .requested()
+        .into_iter()
+        .filter(|p| p.contains("/daemonsets"))
+        .collect();
+    assert_eq!(
+        daemonsets,
+        [
+            "/apis/apps/v1/namespaces/gone/daemonsets",
+            "/apis/apps/v1/namespaces/logging/daemonsets"
+        ]
     );
 }

@@ -325,6 +325,11 @@ impl Reporter {
         (errors, diags.len() - errors)
     }
 
+    /// How many diagnostics were left out past the limit.
+    pub fn hidden(&self) -> usize {
+        self.hidden
+    }
+
     /// The closing lines: how many were not shown, then (human format) the summary.
     pub fn finish(&self, files: usize) {
         if self.hidden > 0 {

@@ -39,6 +39,22 @@ pub enum InputError {
         /// What was there instead, as `Kind namespace/name`.
         found: Vec<String>,
     },
+    /// A file of several could not be read as objects.
+    InFile {
+        /// The file.
+        file: String,
+        /// Why.
+        error: Box<InputError>,
+    },
+    /// Two DaemonSets of one identity (namespace and name) on the old side.
+    Duplicate {
+        /// The object, as `DaemonSet namespace/name`.
+        object: String,
+        /// Where the first one is.
+        first: String,
+        /// Where the second one is.
+        second: String,
+    },
 }
 
 impl fmt::Display for InputError {
@@ -61,6 +77,17 @@ impl fmt::Display for InputError {
                     write!(f, " (it holds {})", found.join(", "))
                 }
             }
+            InputError::InFile { file, error } => write!(f, "{file}: {error}"),
+            InputError::Duplicate {
+                object,
+                first,
+                second,
+            } if first == second => write!(f, "{object} is twice in {first}"),
+            InputError::Duplicate {
+                object,
+                first,
+                second,
+            } => write!(f, "{object} is in both {first} and {second}"),
         }
     }
 }

@@ -1,10 +1,11 @@
-//! Fetching the live DaemonSet through kubectl.
+//! Fetching live DaemonSets through kubectl.
 //!
-//! Input: a namespace and name, and how to reach the cluster (kubectl program, context,
-//! kubeconfig). Output: the live object as a JSON value, `None` when the cluster has no such
-//! DaemonSet (the diff then shows the object as new), or a [`LiveError`] saying what went wrong.
-//! kubectl runs without a shell, its arguments passed as a list, with stdin closed so that no
-//! credential prompt can hang the diff.
+//! Input: a namespace (and a name, for one object), and how to reach the cluster (kubectl
+//! program, context, kubeconfig). Output: the live object as a JSON value, `None` when the
+//! cluster has no such DaemonSet (the diff then shows the object as new), or every DaemonSet of
+//! the namespace in one call (none when the namespace does not exist); or a [`LiveError`] saying
+//! what went wrong. kubectl runs without a shell, its arguments passed as a list, with stdin
+//! closed so that no credential prompt can hang the diff.
 
 use serde_json::Value;
 use std::ffi::{OsStr, OsString};
@@ -63,13 +64,28 @@ impl Kubectl {
     /// The argument list for a GET of one DaemonSet. Every value is joined to its flag
     /// (`--context=VALUE`), so a value that starts with `-` cannot be read as another flag.
     pub fn args(&self, namespace: &str, name: &str) -> Vec<OsString> {
-        let mut args: Vec<OsString> = vec![
+        self.with_cluster(vec![
             "get".into(),
             "daemonset".into(),
             name.into(),
             flag("--namespace", namespace),
             "--output=json".into(),
-        ];
+        ])
+    }
+
+    /// The argument list for a LIST of every DaemonSet in a namespace, its values joined to
+    /// their flags as in [`Kubectl::args`].
+    pub fn list_args(&self, namespace: &str) -> Vec<OsString> {
+        self.with_cluster(vec![
+            "get".into(),
+            "daemonsets".into(),
+            flag("--namespace", namespace),
+            "--output=json".into(),
+        ])
+    }
+
+    /// `args` followed by the context, the kubeconfig and the extra arguments.
+    fn with_cluster(&self, mut args: Vec<OsString>) -> Vec<OsString> {
         if let Some(context) = &self.context {
             args.push(flag("--context", context));
         }
@@ -80,11 +96,16 @@ impl Kubectl {
         args
     }
 
-    /// The live DaemonSet, or `None` when the cluster has none by that name.
-    pub fn fetch(&self, namespace: &str, name: &str) -> Result<Option<Value>, LiveError> {
+    /// Runs kubectl with `args`: its JSON output, or `None` when it failed with a stderr that
+    /// `not_found` says means "does not exist".
+    fn run(
+        &self,
+        args: Vec<OsString>,
+        not_found: impl Fn(&str) -> bool,
+    ) -> Result<Option<Value>, LiveError> {
         let program = self.program.to_string_lossy().into_owned();
         let output = Command::new(&self.program)
-            .args(self.args(namespace, name))
+            .args(args)
             .stdin(Stdio::null())
             .output()
             .map_err(|e| match e.kind() {
@@ -98,7 +119,7 @@ impl Kubectl {
             })?;
         let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
         if !output.status.success() {
-            if is_object_not_found(&stderr, namespace, name) {
+            if not_found(&stderr) {
                 return Ok(None);
             }
             return Err(LiveError::Failed {
@@ -107,10 +128,19 @@ impl Kubectl {
                 stderr,
             });
         }
-        let live: Value =
-            serde_json::from_slice(&output.stdout).map_err(|e| LiveError::BadOutput {
+        serde_json::from_slice(&output.stdout)
+            .map(Some)
+            .map_err(|e| LiveError::BadOutput {
                 message: format!("kubectl printed no JSON object: {e}"),
-            })?;
+            })
+    }
+
+    /// The live DaemonSet, or `None` when the cluster has none by that name.
+    pub fn fetch(&self, namespace: &str, name: &str) -> Result<Option<Value>, LiveError> {
+        let args = self.args(namespace, name);
+        let Some(live) = self.run(args, |e| is_object_not_found(e, namespace, name))? else {
+            return Ok(None);
+        };
         if live["kind"] != "DaemonSet" {
             return Err(LiveError::BadOutput {
                 message: format!(
@@ -121,6 +151,57 @@ impl Kubectl {
         }
         Ok(Some(live))
     }
+
+    /// Every DaemonSet of `namespace`, in one call (`kubectl get daemonsets`); none when the
+    /// namespace does not exist, so every DaemonSet meant for it is new.
+    pub fn fetch_namespace(&self, namespace: &str) -> Result<Vec<Value>, LiveError> {
+        let args = self.list_args(namespace);
+        let Some(list) = self.run(args, |e| is_namespace_not_found(e, namespace))? else {
+            return Ok(Vec::new());
+        };
+        daemonsets_of_list(list)
+    }
+}
+
+/// The items of the `List` kubectl prints for `get daemonsets`, each a DaemonSet. An item
+/// without `kind` (the API server leaves it out of list items) is given the DaemonSet's.
+fn daemonsets_of_list(list: Value) -> Result<Vec<Value>, LiveError> {
+    let kind = list["kind"].as_str().unwrap_or("").to_string();
+    let Value::Object(mut list) = list else {
+        return Err(LiveError::BadOutput {
+            message: "expected a List of DaemonSets, kubectl printed no JSON object".to_string(),
+        });
+    };
+    let items = match list.remove("items") {
+        Some(Value::Array(items)) if kind.ends_with("List") => items,
+        Some(Value::Null) | None if kind.ends_with("List") => Vec::new(),
+        _ => {
+            return Err(LiveError::BadOutput {
+                message: format!(
+                    "expected a List of DaemonSets, kubectl returned kind {}",
+                    list.get("kind").unwrap_or(&Value::Null)
+                ),
+            })
+        }
+    };
+    items
+        .into_iter()
+        .map(|mut item| {
+            if let Value::Object(fields) = &mut item {
+                if !fields.contains_key("kind") {
+                    fields.insert("apiVersion".into(), Value::from("apps/v1"));
+                    fields.insert("kind".into(), Value::from("DaemonSet"));
+                }
+            }
+            if item["kind"] == "DaemonSet" {
+                Ok(item)
+            } else {
+                Err(LiveError::BadOutput {
+                    message: format!("expected DaemonSets, kubectl listed kind {}", item["kind"]),
+                })
+            }
+        })
+        .collect()
 }
 
 /// `--flag=value` as one argument.
@@ -149,10 +230,17 @@ pub fn fetch_live(
 /// "the server could not find the requested resource" is not enough: kubectl prints that too
 /// when the server lacks the API itself.
 fn is_object_not_found(stderr: &str, namespace: &str, name: &str) -> bool {
+    stderr
+        .lines()
+        .any(|line| line.contains("(NotFound)") && line.contains(&format!("\"{name}\" not found")))
+        || is_namespace_not_found(stderr, namespace)
+}
+
+/// Whether kubectl's stderr says the namespace does not exist (and nothing else).
+fn is_namespace_not_found(stderr: &str, namespace: &str) -> bool {
     stderr.lines().any(|line| {
         line.contains("(NotFound)")
-            && (line.contains(&format!("\"{name}\" not found"))
-                || line.contains(&format!("namespaces \"{namespace}\" not found")))
+            && line.contains(&format!("namespaces \"{namespace}\" not found"))
     })
 }
 
@@ -286,6 +374,68 @@ mod tests {
         assert!(is_object_not_found(object, "ns", "agent"));
         assert!(is_object_not_found(namespace, "ns", "agent"));
         assert!(!is_object_not_found(api, "ns", "agent"));
+    }
+
+    #[test]
+    fn a_namespace_is_listed_with_its_values_joined_to_flags() {
+        let args = Kubectl::new("kubectl")
+            .context(Some("-x"))
+            .kubeconfig(Some(Path::new("k.yaml")))
+            .list_args("-n");
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            args,
+            [
+                "get",
+                "daemonsets",
+                "--namespace=-n",
+                "--output=json",
+                "--context=-x",
+                "--kubeconfig=k.yaml"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_namespace_is_not_a_missing_api() {
+        let namespace = "Error from server (NotFound): namespaces \"ns\" not found";
+        let other = "Error from server (NotFound): namespaces \"other\" not found";
+        let api = "Error from server (NotFound): the server could not find the requested resource";
+        assert!(is_namespace_not_found(namespace, "ns"));
+        assert!(!is_namespace_not_found(other, "ns"));
+        assert!(!is_namespace_not_found(api, "ns"));
+    }
+
+    #[test]
+    fn list_items_are_daemonsets() {
+        let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "a"}},
+            {"metadata": {"name": "b"}}
+        ]});
+        let items = daemonsets_of_list(list).unwrap_or_default();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[1]["kind"], "DaemonSet");
+        assert_eq!(
+            daemonsets_of_list(serde_json::json!({"kind": "List"})),
+            Ok(Vec::new())
+        );
+        let pods = serde_json::json!({"kind": "List", "items": [{"kind": "Pod"}]});
+        assert!(matches!(
+            daemonsets_of_list(pods),
+            Err(LiveError::BadOutput { .. })
+        ));
+        let one = serde_json::json!({"kind": "DaemonSet", "items": []});
+        assert!(matches!(
+            daemonsets_of_list(one),
+            Err(LiveError::BadOutput { .. })
+        ));
+        assert!(matches!(
+            daemonsets_of_list(serde_json::json!([1])),
+            Err(LiveError::BadOutput { .. })
+        ));
     }
 
     #[test]

@@ -31,6 +31,12 @@
 //! * Live input: [`Kubectl`] (program from `DSC_KUBECTL` or given, `--context`,
 //!   `--kubeconfig`) and [`fetch_live`]; `Ok(None)` means the DaemonSet does not exist yet,
 //!   which [`diff`] shows as a new object when passed as `old: None`.
+//! * Many DaemonSets at once: [`OldSide`] reads the previous outputs (a file, `-`, or a
+//!   directory of `.yaml`/`.yml` files; other kinds than DaemonSet left out) or holds what
+//!   [`Kubectl::fetch_namespace`] lists (one call per namespace), and matches each compiled
+//!   DaemonSet by namespace and name ([`OldSide::take`]), never by file name; what nothing
+//!   matched is [`OldSide::unmatched`]. [`Summary`] counts the reports (new, changed by rollout
+//!   kind, unchanged) and the [`Removed`] objects, for the line closing a run.
 //! * Lower-level pieces for tools: [`compare`] and [`Change`], [`Rollout`], [`Redactor`].
 
 mod canonical;
@@ -39,11 +45,13 @@ mod defaults;
 mod impact;
 mod input;
 mod live;
+mod old_side;
 mod path;
 mod pattern;
 mod prune;
 mod redact;
 mod render;
+mod summary;
 
 pub use canonical::{canonicalize, canonicalize_noting};
 pub use changes::{compare, Change, Op};
@@ -52,10 +60,12 @@ pub use input::{
     describe, flatten_placed, read_all, read_objects, read_source, select_daemonset, InputError,
 };
 pub use live::{fetch_live, Kubectl, LiveError, KUBECTL_ENV};
+pub use old_side::{OldObject, OldSide};
 pub use path::{item_key, ItemKey, Path as FieldPath, Segment};
 pub use pattern::{PathPattern, PatternError};
 pub use redact::{redact_yaml_texts, secret_name, secret_value, Redactor};
 pub use render::{auto_color, unified_diff};
+pub use summary::{Removed, Summary};
 
 use serde_json::Value;
 
