@@ -7,6 +7,7 @@ extern crate alloc;
 pub mod api;
 pub mod check;
 pub mod codegen;
+pub mod compose;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
@@ -190,6 +191,8 @@ pub fn generated_from(text: &str) -> Option<&str> {
 pub struct Compiled {
     pub manifests: Vec<Manifest>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The parameters the file declares, with the values they took.
+    pub params: Vec<compose::Param>,
 }
 
 impl Compiled {
@@ -201,8 +204,18 @@ impl Compiled {
 /// The whole pipeline for one file. Each stage runs even after errors in the one before, so
 /// one run reports every problem; no manifest is returned when there is an error.
 pub fn compile(file: &SourceFile, lints: &LintLevels) -> Compiled {
-    let (ast, mut diags) = source_to_ast(file);
+    compile_with(file, lints, &compose::Definitions::default())
+}
+
+/// [`compile`] with parameters set on the command line (`-D NAME=VALUE`).
+pub fn compile_with(
+    file: &SourceFile,
+    lints: &LintLevels,
+    definitions: &compose::Definitions,
+) -> Compiled {
+    let (mut ast, mut diags) = source_to_ast(file);
     let parse_failed = diagnostics::has_errors(&diags);
+    let params = compose::apply(&mut ast, definitions, &mut diags);
     let (spec, check_diags) = ast_to_model(&ast);
     // The tree is not needed past checking: free it before lowering makes the objects.
     drop(ast);
@@ -241,5 +254,6 @@ pub fn compile(file: &SourceFile, lints: &LintLevels) -> Compiled {
     Compiled {
         manifests,
         diagnostics: diags,
+        params,
     }
 }

@@ -1,11 +1,23 @@
 //! UI tests of diagnostics: every `tests/cases/ui/*.ds` spec and `*.yaml` manifest renders
-//! exactly the `.stderr` beside it,
+//! exactly the `.stderr` beside it (a spec whose first line is `# args: -D NAME=VALUE ...` is
+//! compiled with those parameters),
 //! and every diagnostic code has at least one failing case.
 
 mod common;
 
+use dsc::compose::Definitions;
 use dsc::diagnostics::{render, LintLevels, CODES};
 use dsc::source::SourceFile;
+
+/// The parameters a case sets, as the command line would: a first line `# args: -D NAME=VALUE
+/// ...` (each item one word).
+fn definitions(text: &str) -> Definitions {
+    let args = text.lines().next().and_then(|l| l.strip_prefix("# args:"));
+    let items: Vec<&str> = args
+        .map(|a| a.split_whitespace().filter(|w| *w != "-D").collect())
+        .unwrap_or_default();
+    Definitions::parse(items).unwrap()
+}
 
 /// The reports of a spec, or of a manifest (`.yaml`: its DaemonSets checked on their own).
 fn rendered(path: &std::path::Path) -> String {
@@ -14,7 +26,8 @@ fn rendered(path: &std::path::Path) -> String {
     let diagnostics = if path.extension().is_some_and(|e| e == "yaml") {
         dsc::manifest::check_manifest(&file, dsc::manifest::Versions::Served).diagnostics
     } else {
-        dsc::compile(&file, &LintLevels::default()).diagnostics
+        let definitions = definitions(&file.text);
+        dsc::compile_with(&file, &LintLevels::default(), &definitions).diagnostics
     };
     // As the command line prints them: secret literals masked.
     let masked = dsc::diagnostics::mask_secrets(&file, &diagnostics);

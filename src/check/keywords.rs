@@ -57,12 +57,20 @@ const SELINUX: Keyword = kw(
     "The SELinux context of the processes (`type=spc_t`, for instance): `securityContext.seLinuxOptions`.",
 );
 
-pub static TOP_LEVEL: &[Keyword] = &[kw(
-    "daemonset",
-    "daemonset NAME [in NAMESPACE] { ... }",
-    FILE,
-    "A DaemonSet: one pod of the agent on every matching node. Compiles to `kind: DaemonSet` with `metadata.name` and `metadata.namespace` (`default` unless `in NAMESPACE`).",
-)];
+pub static TOP_LEVEL: &[Keyword] = &[
+    kw(
+        "daemonset",
+        "daemonset NAME [in NAMESPACE] { ... }",
+        FILE,
+        "A DaemonSet: one pod of the agent on every matching node. Compiles to `kind: DaemonSet` with `metadata.name` and `metadata.namespace` (`default` unless `in NAMESPACE`).",
+    ),
+    kw(
+        "param",
+        "param NAME [string|int|bool|quantity|duration|[WORD, ...]] = DEFAULT",
+        FILE,
+        "A parameter: `${NAME}` in any bare word of the file becomes its value, the default unless `-D NAME=VALUE` sets another on the command line. Compiles to nothing itself.",
+    ),
+];
 
 pub static WORKLOAD: &[Keyword] = &[
     kw(

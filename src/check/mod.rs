@@ -82,6 +82,8 @@ pub fn check(ast: &Ast) -> (CheckedSpec, Vec<Diagnostic>) {
                     spec.daemonsets.push(ds);
                 }
             }
+            // Declared and substituted before checking (src/compose).
+            "param" => {}
             _ => cx.unknown_keyword(stmt, TOP_LEVEL, "at the top level of a file"),
         }
     }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
+use dsc::compose::Definitions;
 use dsc::diagnostics::{render::Format, Diagnostic, LintLevels};
 use dsc::source::SourceFile;
 
@@ -56,6 +57,8 @@ struct Unit {
     file: SourceFile,
     diagnostics: Vec<Diagnostic>,
     outputs: Vec<(String, Made)>,
+    /// The parameters the spec declares.
+    params: Vec<String>,
 }
 
 /// One output file, by target.
@@ -74,6 +77,10 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Err(e) => return fatal(e.0),
     };
     let levels = args.lints.levels();
+    let definitions = match args.lints.definitions() {
+        Ok(d) => d,
+        Err(e) => return fatal(e.0),
+    };
     let mut reporter = args.report.reporter().show_secrets(args.show_secrets);
     let target = match &args.output {
         None => Target::Stdout,
@@ -86,16 +93,18 @@ pub fn run(args: BuildArgs) -> ExitCode {
             Err(e) => return fatal(e),
         },
     };
-    let units = args
-        .jobs
-        .map(&files, |path| compile_one(path, &target, &levels));
+    let units = args.jobs.map(&files, |path| {
+        compile_one(path, &target, &levels, &definitions)
+    });
     let units = match units.into_iter().collect::<Result<Vec<Unit>, String>>() {
         Ok(units) => units,
         Err(e) => return abandon(target, fatal(e)),
     };
     let mut json = Vec::new();
     let mut outputs = Vec::new();
+    let mut declared = BTreeSet::new();
     for unit in units {
+        declared.extend(unit.params);
         if !unit.diagnostics.is_empty() {
             if args.report.format == Format::Json {
                 json.extend(reporter.json(&unit.file, &unit.diagnostics));
@@ -111,6 +120,10 @@ pub fn run(args: BuildArgs) -> ExitCode {
     if args.report.format == Format::Json {
         // stdout carries the YAML: the diagnostics go to stderr, as one array.
         eprintln!("{}", serde_json::Value::Array(json));
+    }
+    if let Some(e) = super::undeclared(&definitions, &declared) {
+        drop(outputs);
+        return abandon(target, fatal(e));
     }
     reporter.finish(files.len());
     if reporter.errors > 0 {
@@ -176,9 +189,14 @@ pub fn run(args: BuildArgs) -> ExitCode {
 }
 
 /// Reads and compiles one spec and makes its outputs for `target`.
-fn compile_one(path: &Path, target: &Target, levels: &LintLevels) -> Result<Unit, String> {
+fn compile_one(
+    path: &Path,
+    target: &Target,
+    levels: &LintLevels,
+    definitions: &Definitions,
+) -> Result<Unit, String> {
     let file = read_source(path, false).map_err(|e| e.0)?;
-    let compiled = dsc::compile(&file, levels);
+    let compiled = dsc::compile_with(&file, levels, definitions);
     let mut outputs = Vec::with_capacity(compiled.manifests.len());
     for m in &compiled.manifests {
         let yaml = m.yaml_with_header(&file.name);
@@ -200,6 +218,7 @@ fn compile_one(path: &Path, target: &Target, levels: &LintLevels) -> Result<Unit
         file: keep_for_reports(file, &compiled.diagnostics),
         diagnostics: compiled.diagnostics,
         outputs,
+        params: compiled.params.into_iter().map(|p| p.name).collect(),
     })
 }
 

@@ -39,22 +39,34 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Err(e) => return fatal(e.0),
     };
     let levels = args.lints.levels();
+    let definitions = match args.lints.definitions() {
+        Ok(d) => d,
+        Err(e) => return fatal(e.0),
+    };
     let mut reporter = args.report.reporter().show_secrets(args.show_secrets);
     // Each input is checked on its own thread; what is printed follows the input order.
     let checked = args.jobs.map(&files, |path| {
         let manifest = is_manifest(path);
         let file = read_source(path, manifest)?;
-        let (diagnostics, notes) = if manifest {
+        let (diagnostics, notes, params) = if manifest {
             let report = dsc::manifest::check_manifest(&file, dsc::manifest::Versions::Served);
-            (levels.apply(report.diagnostics), report.notes)
+            (levels.apply(report.diagnostics), report.notes, Vec::new())
         } else {
-            (dsc::compile(&file, &levels).diagnostics, Vec::new())
+            let compiled = dsc::compile_with(&file, &levels, &definitions);
+            let params = compiled.params.into_iter().map(|p| p.name).collect();
+            (compiled.diagnostics, Vec::new(), params)
         };
-        Ok((keep_for_reports(file, &diagnostics), diagnostics, notes))
+        Ok((
+            keep_for_reports(file, &diagnostics),
+            diagnostics,
+            notes,
+            params,
+        ))
     });
     let mut json = Vec::new();
+    let mut declared = std::collections::BTreeSet::new();
     for checked in checked {
-        let (file, diagnostics, notes) = match checked {
+        let (file, diagnostics, notes, params) = match checked {
             Ok(checked) => checked,
             Err(Fatal(e)) => return fatal(e),
         };
@@ -67,6 +79,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
             json.extend(reporter.json(&file, &diagnostics));
         }
         reporter.report(&file, &diagnostics);
+        declared.extend(params);
+    }
+    if let Some(e) = super::undeclared(&definitions, &declared) {
+        return fatal(e);
     }
     if args.report.format == Format::Json {
         outln!("{}", serde_json::Value::Array(json));

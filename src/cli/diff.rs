@@ -10,14 +10,14 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use dsc::diagnostics::render::Format;
-use dsc::diagnostics::LintLevels;
 use dsc::diff::{self, DiffOptions, Kubectl, OldSide, Removed, Summary};
 use dsc::Manifest;
 use serde_json::Value;
 
 use super::jobs::JobsArgs;
 use super::{
-    collect_inputs, fatal, keep_for_reports, read_source, Fatal, Reporter, DEFAULT_MAX_DIAGNOSTICS,
+    collect_inputs, fatal, keep_for_reports, read_source, Fatal, LintArgs, Reporter,
+    DEFAULT_MAX_DIAGNOSTICS,
 };
 
 #[derive(Args)]
@@ -59,6 +59,8 @@ pub struct DiffArgs {
     color: Color,
     #[command(flatten)]
     jobs: JobsArgs,
+    #[command(flatten)]
+    lints: LintArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -166,19 +168,22 @@ type Compiled = (String, Manifest);
 /// when a spec has an error (reported, and said on stderr) or two specs make one DaemonSet.
 fn compile_all(args: &DiffArgs) -> Result<Option<Vec<Compiled>>, Fatal> {
     let files = collect_inputs(&args.inputs)?;
-    let levels = LintLevels::default();
+    let levels = args.lints.levels();
+    let definitions = args.lints.definitions()?;
     let units = args.jobs.map(&files, |path| {
         let file = read_source(path, false)?;
-        let compiled = dsc::compile(&file, &levels);
+        let compiled = dsc::compile_with(&file, &levels, &definitions);
         Ok((keep_for_reports(file, &compiled.diagnostics), compiled))
     });
     let mut reporter =
         Reporter::new(Format::Human, DEFAULT_MAX_DIAGNOSTICS).show_secrets(args.show_secrets);
     let mut broken = Vec::new();
     let mut manifests = Vec::new();
+    let mut declared = std::collections::BTreeSet::new();
     for unit in units {
         let (file, compiled) = unit?;
         reporter.report(&file, &compiled.diagnostics);
+        declared.extend(compiled.params.iter().map(|p| p.name.clone()));
         if compiled.has_errors() {
             broken.push(file.name);
         } else {
@@ -196,6 +201,9 @@ fn compile_all(args: &DiffArgs) -> Result<Option<Vec<Compiled>>, Fatal> {
             "note: {} more diagnostic{s} not shown; `dsc check --max-diagnostics 0` shows them all",
             reporter.hidden()
         );
+    }
+    if let Some(e) = super::undeclared(&definitions, &declared) {
+        return Err(Fatal(e));
     }
     match broken.as_slice() {
         [] => {}

@@ -27,7 +27,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use std::collections::BTreeSet;
+
 use clap::{Args, CommandFactory, Parser, Subcommand};
+use dsc::compose::Definitions;
 use dsc::diagnostics::{render, Diagnostic, LintLevels, Severity};
 use dsc::source::SourceFile;
 
@@ -115,30 +118,59 @@ pub fn usage_error(e: clap::Error) -> ExitCode {
     }
 }
 
-/// Lint levels shared by the commands that compile.
+/// Lint levels and parameters, shared by the commands that compile.
 #[derive(Args, Clone, Debug, Default)]
 pub struct LintArgs {
     /// Silence a lint, by code or name (`-A floating-tag`); repeatable
     #[arg(short = 'A', long = "allow", value_name = "LINT")]
     allow: Vec<String>,
-    /// Make a lint an error (`-D secret-literal`); `-D warnings` denies every warning
-    #[arg(short = 'D', long = "deny", value_name = "LINT")]
+    /// Make a lint an error (`-D secret-literal`; `-D warnings` denies every warning), or, with
+    /// `=`, set a parameter the specs declare (`-D tag=3.1.4`); repeatable
+    #[arg(short = 'D', long = "deny", value_name = "LINT|NAME=VALUE")]
     deny: Vec<String>,
 }
 
 impl LintArgs {
     pub fn levels(&self) -> LintLevels {
+        let lints = || self.deny.iter().filter(|d| !d.contains('='));
         LintLevels {
             allow: self.allow.clone(),
-            deny_all: self.deny.iter().any(|d| d == "warnings"),
-            deny: self
-                .deny
-                .iter()
-                .filter(|d| *d != "warnings")
-                .cloned()
-                .collect(),
+            deny_all: lints().any(|d| d == "warnings"),
+            deny: lints().filter(|d| *d != "warnings").cloned().collect(),
         }
     }
+
+    /// The parameters set with `-D NAME=VALUE` (a lint name never holds `=`).
+    pub fn definitions(&self) -> Result<Definitions, Fatal> {
+        Definitions::parse(
+            self.deny
+                .iter()
+                .filter(|d| d.contains('='))
+                .map(String::as_str),
+        )
+        .map_err(Fatal)
+    }
+}
+
+/// A `-D NAME=VALUE` that no compiled spec declares: an error naming the closest parameter
+/// that is declared, as cargo does for an unknown feature.
+pub fn undeclared(definitions: &Definitions, declared: &BTreeSet<String>) -> Option<String> {
+    let name = definitions.names().find(|n| !declared.contains(*n))?;
+    let hint = match dsc::diagnostics::did_you_mean(name, declared.iter().map(String::as_str)) {
+        Some(close) => format!("; did you mean `{close}`?"),
+        None if declared.is_empty() => "; they declare none (`param NAME = DEFAULT`)".to_string(),
+        None => format!(
+            "; they declare {}",
+            declared
+                .iter()
+                .map(|d| format!("`{d}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Some(format!(
+        "`-D {name}=...`: no spec declares a parameter `{name}`{hint}"
+    ))
 }
 
 /// An I/O or usage problem: printed, exit code 2.

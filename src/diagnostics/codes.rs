@@ -87,12 +87,26 @@ inside them.\n\nWrong:\n    args \"\\d+\"\n\nRight:\n    args '\\d+'"),
         "A spec uses a few levels of nesting: a daemonset, its containers, a probe, a list. More \
 than 16 levels is a file that lost its closing braces or brackets, or one made to break tools; \
 dsc stops before parsing it rather than spend stack, time and memory on it."),
-    code("DS0107", "variable", "a value holds `${NAME}`, which nothing replaces",
-        "Helm, Kustomize, shells and CI templates write variables as `${NAME}`; a spec has none, so \
-the characters would reach the cluster as written (an image `r/agent:${TAG}` no node can pull). \
-Write the value itself. To vary a value per environment, generate the spec, or keep one spec \
-per environment.\n\nWrong:\n    image registry.example.com/agent:${TAG}\n\nRight:\n    image \
-registry.example.com/agent:1.2.3"),
+    code("DS0107", "variable", "a word holds `${NAME}` and no parameter has that name",
+        "`${NAME}` in a bare word is replaced by the parameter `NAME`, declared at the top of the \
+file with its default (`param NAME = DEFAULT`) and set for a build with `-D NAME=VALUE`. A name \
+no `param` declares would reach the cluster as written (an image `r/agent:${TAG}` no node can \
+pull), so it is an error. In a quoted string `${...}` is left as written, for a shell to read.\n\n\
+Wrong:\n    daemonset agent {\n      container agent { image registry.example.com/agent:${TAG} }\n    }\n\n\
+Right:\n    param TAG = 1.2.3\n    daemonset agent {\n      container agent { image registry.example.com/agent:${TAG} }\n    }"),
+    code("DS0108", "param", "a `param` statement is not a valid declaration",
+        "A parameter is declared at the top of a file as `param NAME [TYPE] = DEFAULT`. The name is \
+letters, digits, `_` and `-`, starting with a letter or `_`; the type is `string` (when none is \
+given), `int`, `bool`, `quantity`, `duration`, or a list of the allowed words; the default is \
+one word of that type, written out (it cannot use another parameter). Every parameter has a \
+default, so a spec compiles without `-D`, and is declared once.\n\nWrong:\n    param tag\n    \
+param replicas integer = 3\n\nRight:\n    param tag = 3.1.4\n    param replicas int = 3\n    \
+param level [debug, info, warn] = info"),
+    code("DS0109", "param-value", "a parameter's value does not fit where it goes",
+        "A value set on the command line (`-D NAME=VALUE`) must be of the parameter's type, checked \
+against its declaration; and a word with its parameters replaced must still be one value (an \
+empty value cannot stand alone as `env NAME=${empty}`).\n\nWrong:\n    dsc build agent.ds -D \
+size=1Gb      # param size quantity = 1Gi\n\nRight:\n    dsc build agent.ds -D size=1Gi"),
     code("DS0201", "unknown-setting", "a setting name is not known in this block",
         "Each block accepts its own settings: `daemonset` takes workload settings such as `labels` \
 and `container`; `container` takes container settings such as `image` and `port`. The help line \

@@ -173,10 +173,21 @@ fn trailing(out: &mut Out, comment: &Option<String>) {
 /// statement can break ([`line_starts`]), one `\` line per group of values, unless its lists
 /// could not be inline anyway and it fits with them one item per line; else on one line with
 /// every list one item per line.
+/// The pair of `node` written `key = value`: a reference's, or the default of a `param`
+/// (`param NAME = DEFAULT`, `param NAME TYPE = DEFAULT`), its last value.
+fn spaced_pair(node: &Node) -> Option<usize> {
+    if is_reference(&node.args) {
+        return Some(0);
+    }
+    let last = node.args.len().checked_sub(1)?;
+    (node.keyword == "param" && last <= 1 && matches!(node.args[last], Value::Pair { .. }))
+        .then_some(last)
+}
+
 fn print_header(out: &mut Out, node: &Node, level: usize) {
     let args = Args {
         all: &node.args,
-        reference: is_reference(&node.args),
+        spaced_pair: spaced_pair(node),
         ends_line: node.block.is_none() && node.trailing.is_none(),
     };
     let all = 0..node.args.len();
@@ -238,8 +249,9 @@ fn print_lines(out: &mut Out, node: &Node, args: &Args, starts: &[usize], level:
 /// The values of a statement, and what decides how its pairs are written.
 struct Args<'a> {
     all: &'a [Value],
-    /// The first value is the pair of a reference, written `NAME = field PATH`.
-    reference: bool,
+    /// The pair written with spaces around `=`: a reference's (`NAME = field PATH`) or a
+    /// parameter's default (`param NAME = DEFAULT`).
+    spaced_pair: Option<usize>,
     /// Nothing follows the last value on its line (a bare `key=` can end it).
     ends_line: bool,
 }
@@ -266,7 +278,11 @@ fn print_args(
         let ok = match arg {
             Value::Pair { key, value } => {
                 out.push(key);
-                out.push(if args.reference && i == 0 { " = " } else { "=" });
+                out.push(if args.spaced_pair == Some(i) {
+                    " = "
+                } else {
+                    "="
+                });
                 match value.as_ref() {
                     // `key=` parses only at the end of a line without a comment.
                     Value::Empty if last && args.ends_line => true,
@@ -298,6 +314,7 @@ fn print_args(
 fn print_value(out: &mut Out, value: &Value, level: usize, flat: bool, place: Place) -> bool {
     match value {
         Value::Word(w) => out.push(&quote::word(w, place)),
+        Value::Template(w) => out.push(w),
         Value::Str { value, multiline } => {
             let pad = INDENT.repeat(level + 1);
             match multiline

@@ -61,6 +61,10 @@ pub enum Value {
     /// Printed bare when it reads back as the same word where it stands, else quoted as a
     /// string with the same text is (and then it reads back as that string).
     Word(CompactString),
+    /// A word of the source holding `${NAME}`, printed as written: its parameters are replaced
+    /// only in a bare word, so it is never quoted (a [`Value::Word`] with the same text is
+    /// literal text, and quoted).
+    Template(CompactString),
     /// Printed with quotes; `multiline` asks for `"""` quotes, used when the text fits them
     /// ([`fits_triple_quotes`]).
     Str {
@@ -265,6 +269,7 @@ impl Value {
     /// is taken, so its text moves into the value instead of being copied.
     pub fn from_arg(arg: Arg) -> Value {
         match arg.kind {
+            ArgKind::Word(w) if w.contains("${") => Value::Template(w),
             ArgKind::Word(w) => Value::Word(w),
             ArgKind::Str {
                 value, multiline, ..
@@ -286,7 +291,7 @@ impl Value {
     fn to_arg(&self) -> Arg {
         let none = Span::default();
         let kind = match self {
-            Value::Word(w) => ArgKind::Word(w.clone()),
+            Value::Word(w) | Value::Template(w) => ArgKind::Word(w.clone()),
             Value::Str { value, multiline } => ArgKind::Str {
                 value: value.clone(),
                 multiline: *multiline,

@@ -91,6 +91,7 @@ fn body_facts(body: &Body, out: &mut dyn FnMut(String)) {
 fn value_facts(value: &Value, out: &mut dyn FnMut(String)) {
     match value {
         Value::Word(text) | Value::Str { value: text, .. } => out(format!("text {text:?}")),
+        Value::Template(text) => out(format!("template {text:?}")),
         Value::Empty => out("text \"\"".into()),
         Value::Number(n) => out(format!("number {n}")),
         Value::Range { low, high } => out(format!(

@@ -7,5 +7,5 @@ mod parser;
 mod strings;
 
 pub use ast::{Arg, ArgKind, Ast, Block, Bounds, Statement, StrLayout};
-pub use parser::{parse, parse_tree};
+pub use parser::{parse, parse_tree, parse_value, ValuePlace};
 pub use strings::dedent_multiline;

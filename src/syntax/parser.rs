@@ -28,6 +28,58 @@ pub fn parse(text: &str) -> (Ast, Vec<Diagnostic>) {
     (ast, diagnostics)
 }
 
+/// Where a value stands: each place reads a text in its own way (`a=b` is a pair as an
+/// argument, a word as the value of a pair).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValuePlace {
+    Argument,
+    PairValue,
+    ListItem,
+}
+
+/// Reads `text` (a word whose parameters were replaced) as one value at `place`, as if written
+/// at `span`: every span of the result is `span`. `None` when it is not exactly one value.
+pub fn parse_value(text: &str, span: Span, place: ValuePlace) -> Option<Arg> {
+    let rule = match place {
+        ValuePlace::Argument => Rule::lone_argument,
+        ValuePlace::PairValue => Rule::lone_pair_value,
+        ValuePlace::ListItem => Rule::lone_list_item,
+    };
+    let pair = DsParser::parse(rule, text)
+        .ok()?
+        .next()?
+        .into_inner()
+        .find(|p| p.as_rule() != Rule::EOI)?;
+    let mut findings = Vec::new();
+    let mut arg = argument(pair, 0, &mut findings)?;
+    if !findings.is_empty() {
+        return None;
+    }
+    respan(&mut arg, span);
+    Some(arg)
+}
+
+/// Puts every span of `arg` at `span`.
+fn respan(arg: &mut Arg, span: Span) {
+    arg.span = span;
+    match &mut arg.kind {
+        ArgKind::Pair {
+            key_span, value, ..
+        } => {
+            *key_span = span;
+            respan(value, span);
+        }
+        ArgKind::Range(bounds) => {
+            for side in [&mut bounds.low, &mut bounds.high].into_iter().flatten() {
+                side.1 = span;
+            }
+        }
+        ArgKind::List(items) => items.iter_mut().for_each(|i| respan(i, span)),
+        ArgKind::Str { layout, .. } => *layout = StrLayout::single(span),
+        ArgKind::Word(_) | ArgKind::Number(_) | ArgKind::Empty => {}
+    }
+}
+
 /// Parses a whole file for an editor, which needs the tree of a file being typed: a block
 /// left open holds the rest of the file (where [`parse`] drops it with its findings).
 pub fn parse_tree(text: &str) -> (Ast, Vec<Diagnostic>) {
@@ -426,22 +478,7 @@ fn unclosed_brace(text: &str) -> Option<usize> {
 fn argument(pair: Pair<'_, Rule>, base: usize, out: &mut Vec<Diagnostic>) -> Option<Arg> {
     let span = span_of(&pair, base);
     let kind = match pair.as_rule() {
-        Rule::word | Rule::list_word => {
-            let text = pair.as_str();
-            if let Some(at) = text.find("${") {
-                let end = text[at..].find('}').map_or(text.len(), |e| at + e + 1);
-                let start = span.start() + at;
-                out.push(
-                    Diagnostic::error(
-                        "DS0107",
-                        format!("`{}` is not replaced: a spec has no variables", &text[at..end]),
-                    )
-                    .at(Span::new(start, span.start() + end), "read as these characters")
-                    .help("write the value itself (`image registry.example.com/agent:1.2.3`); to vary it per environment, generate the spec or keep one spec per environment"),
-                );
-            }
-            ArgKind::Word(text.into())
-        }
+        Rule::word | Rule::list_word => ArgKind::Word(pair.as_str().into()),
         Rule::number => ArgKind::Number(pair.as_str().into()),
         Rule::empty_value => ArgKind::Empty,
         Rule::double_string => {
