@@ -10,7 +10,7 @@
 mod params;
 mod substitute;
 
-pub use params::{Definitions, Param, ParamType};
+pub use params::{declare, Definitions, Param, ParamType};
 
 use crate::diagnostics::Diagnostic;
 use crate::syntax::Ast;

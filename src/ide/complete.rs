@@ -1,6 +1,7 @@
 //! Completion at an offset: the settings of the block (with their usage), the words an
 //! enumerated place takes (pull policies, DNS policies, volume types, probe methods), and the
-//! names the spec declares (volumes for `mount`, ports for a probe's `port`, containers).
+//! names the spec declares (volumes for `mount`, ports for a probe's `port`, containers, and
+//! parameters after `${`).
 
 use super::place::{port_name, statements_of, Place};
 use crate::check::choices::choices;
@@ -36,6 +37,20 @@ pub fn completions(text: &str, offset: usize) -> Vec<Completion> {
 }
 
 fn complete(ast: &Ast, text: &str, offset: usize) -> Vec<Completion> {
+    // After `${`: the parameters, replacing the name typed so far.
+    if let Some((_, at)) = super::params::reference_at(text, offset) {
+        let start = (at.start() + 2).min(offset);
+        return super::params::declared(ast)
+            .into_iter()
+            .map(|(p, _)| Completion {
+                label: p.name.clone(),
+                kind: CompletionKind::Name,
+                detail: format!("a parameter: {}", p.ty.describe()),
+                documentation: Some(super::params::markdown(&p)),
+                replace: Span::new(start, offset),
+            })
+            .collect();
+    }
     let place = Place::find(ast, text, offset);
     let replace = place.word;
     let item = |label: &str, kind, detail: String, documentation| Completion {
@@ -128,6 +143,23 @@ mod tests {
 
     fn has(text: &str, label: &str) -> bool {
         labels(text).iter().any(|(l, _)| l == label)
+    }
+
+    #[test]
+    fn parameters_after_dollar_brace() {
+        let text = "param tag = 1\nparam level [a, b] = a\ndaemonset a {\n  container b {\n    image r/b:${t|\n  }\n}\n";
+        let found = labels(text);
+        assert_eq!(
+            found,
+            [
+                ("tag".to_string(), CompletionKind::Name),
+                ("level".to_string(), CompletionKind::Name)
+            ]
+        );
+        let offset = text.find('|').unwrap();
+        let text = text.replacen('|', "", 1);
+        let first = &completions(&text, offset)[0];
+        assert_eq!(&text[first.replace.start()..first.replace.end()], "t");
     }
 
     #[test]

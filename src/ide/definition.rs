@@ -1,6 +1,6 @@
 //! Go to definition: from a `mount` to its `volume`, from a probe's or hook's port
-//! (`readiness http metrics`) to the container's `port`, and from `container NAME` (an env's
-//! resource) to the container.
+//! (`readiness http metrics`) to the container's `port`, from `container NAME` (an env's
+//! resource) to the container, and from `${NAME}` to its `param`.
 
 use super::place::{names_a_port, port_name, statements_of, Place};
 use crate::source::Span;
@@ -8,6 +8,12 @@ use crate::source::Span;
 /// Where the name at `offset` is declared.
 pub fn definition(text: &str, offset: usize) -> Option<Span> {
     let (ast, _) = crate::syntax::parse_tree(text);
+    if let Some((name, _)) = super::params::reference_at(text, offset) {
+        return super::params::declared(&ast)
+            .into_iter()
+            .find(|(p, _)| p.name == name)
+            .map(|(p, _)| p.span);
+    }
     let place = Place::find(&ast, text, offset);
     let s = place.statement?;
     let i = s
@@ -41,6 +47,21 @@ pub fn definition(text: &str, offset: usize) -> Option<Span> {
 #[cfg(test)]
 mod tests {
     use super::definition;
+
+    #[test]
+    fn a_parameter_leads_to_its_param() {
+        let text = "param tag = 1
+daemonset a {
+  container b {
+    image r/b:${tag}
+  }
+}
+";
+        let at = text.find("${tag}").unwrap() + 3;
+        let span = definition(text, at).unwrap();
+        assert_eq!(span.start(), 6);
+        assert_eq!(&text[span.start()..span.end()], "tag");
+    }
 
     fn target(text: &str) -> Option<String> {
         let offset = text.find('|').unwrap();

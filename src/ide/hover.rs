@@ -42,7 +42,13 @@ pub fn hover(text: &str, offset: usize, diagnostics: &[Diagnostic]) -> Option<Ho
             span.get_or_insert(at);
         }
     }
-    if let Some((k, at)) = keyword_at(&ast, text, offset) {
+    if let Some((name, at)) = super::params::reference_at(text, offset) {
+        let declared = super::params::declared(&ast);
+        if let Some((p, _)) = declared.iter().find(|(p, _)| p.name == name) {
+            parts.insert(0, super::params::markdown(p));
+            span = Some(at);
+        }
+    } else if let Some((k, at)) = keyword_at(&ast, text, offset) {
         parts.insert(0, keyword_markdown(k));
         span = Some(at);
     } else if let Some((field, at)) = field_at(&ast, offset) {
@@ -102,6 +108,22 @@ mod tests {
         let text = "daemonset a {\n  container b {\n    image r/b:|1\n  }\n}\n";
         let shown = over(text, &[]).unwrap();
         assert_eq!(shown, "Sets `spec.template.spec.containers[0].image`.");
+    }
+
+    #[test]
+    fn a_parameter_shows_its_type_and_value() {
+        let text = "param mem quantity = 1Gi
+daemonset a {
+  container b {
+    memory ..${m|em}
+  }
+}
+";
+        let shown = over(text, &[]).unwrap();
+        assert_eq!(
+            shown,
+            "Parameter `mem`: a quantity, `1Gi` unless the build sets another with `-D mem=VALUE`."
+        );
     }
 
     #[test]

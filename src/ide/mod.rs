@@ -6,6 +6,7 @@ mod complete;
 mod definition;
 mod hover;
 pub mod lines;
+mod params;
 mod place;
 
 pub use complete::{completions, Completion, CompletionKind};
