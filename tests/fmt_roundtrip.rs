@@ -105,7 +105,15 @@ fn argument() -> BoxedStrategy<Value> {
     ];
     let pair =
         (re("[A-Za-z_][A-Za-z0-9_./-]{0,6}"), pair_value).prop_map(|(k, v)| Value::pair(k, v));
-    prop_oneof![4 => scalar(word), 2 => pair, 1 => list(1)].boxed()
+    prop_oneof![4 => scalar(word), 2 => pair, 1 => list(1), 1 => template()].boxed()
+}
+
+/// A word with parameters, `r/a:${tag}`: printed bare, as a quoted string would not be
+/// substituted.
+fn template() -> BoxedStrategy<Value> {
+    re("[a-z/]{0,3}\\$\\{[a-z_-]{1,5}\\}([a-z:.]{0,3}\\$\\{[a-z]{1,3}\\})?[a-z]{0,2}")
+        .prop_map(|w| Value::Template(w.into()))
+        .boxed()
 }
 
 fn node(depth: u32) -> BoxedStrategy<Node> {
@@ -234,6 +242,8 @@ proptest! {
 const TOKENS: &[&str] = &[
     "a",
     "b",
+    "${p}",
+    "r/${p}:1",
     "k=v",
     "k = v",
     "k=",
