@@ -207,15 +207,42 @@ pub fn compile(file: &SourceFile, lints: &LintLevels) -> Compiled {
     compile_with(file, lints, &compose::Definitions::default())
 }
 
-/// [`compile`] with parameters set on the command line (`-D NAME=VALUE`).
+/// [`compile`] with parameters set on the command line (`-D NAME=VALUE`). Nothing is read
+/// from files: a `use` is an error (see [`compile_file`]).
 pub fn compile_with(
     file: &SourceFile,
     lints: &LintLevels,
     definitions: &compose::Definitions,
 ) -> Compiled {
+    compile_in(file, lints, definitions, None)
+}
+
+/// [`compile`] of the spec at `path` (`None`: stdin, whose `use` paths start from the current
+/// folder), with the libraries it uses, read once per run through `libraries` (which also
+/// holds the `-D` definitions).
+pub fn compile_file(
+    file: &SourceFile,
+    path: Option<&std::path::Path>,
+    lints: &LintLevels,
+    libraries: &compose::Libraries,
+) -> Compiled {
+    compile_in(
+        file,
+        lints,
+        libraries.definitions(),
+        Some((libraries, path)),
+    )
+}
+
+fn compile_in(
+    file: &SourceFile,
+    lints: &LintLevels,
+    definitions: &compose::Definitions,
+    context: compose::Context,
+) -> Compiled {
     let (mut ast, mut diags) = source_to_ast(file);
     let parse_failed = diagnostics::has_errors(&diags);
-    let params = compose::apply(&mut ast, definitions, &mut diags);
+    let params = compose::apply(&mut ast, definitions, context, &mut diags);
     let (spec, check_diags) = ast_to_model(&ast);
     // The tree is not needed past checking: free it before lowering makes the objects.
     drop(ast);

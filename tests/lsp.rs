@@ -17,12 +17,19 @@ struct Server {
     next_id: i64,
     /// Notifications received while waiting for a response.
     notes: Vec<Value>,
+    /// The document the session edits.
+    uri: String,
 }
 
 const URI: &str = "file:///repo/agents/agent.ds";
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(URI)
+    }
+
+    /// A session on the document at `uri`.
+    fn start_with(uri: &str) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dsc"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -63,6 +70,7 @@ impl Server {
             messages,
             next_id: 0,
             notes: Vec::new(),
+            uri: uri.to_string(),
         };
         let caps = server.request("initialize", json!({ "capabilities": {} }));
         assert_eq!(caps["capabilities"]["textDocumentSync"], 1, "{caps}");
@@ -120,7 +128,7 @@ impl Server {
             let message = self.receive();
             self.notes.push(message);
         };
-        assert_eq!(published["params"]["uri"], URI);
+        assert_eq!(published["params"]["uri"], self.uri.as_str());
         published["params"]["diagnostics"]
             .as_array()
             .unwrap()
@@ -130,7 +138,7 @@ impl Server {
     fn open(&mut self, text: &str) -> Vec<Value> {
         self.notify(
             "textDocument/didOpen",
-            json!({ "textDocument": { "uri": URI, "languageId": "ds", "version": 1, "text": text } }),
+            json!({ "textDocument": { "uri": self.uri, "languageId": "ds", "version": 1, "text": text } }),
         );
         self.diagnostics()
     }
@@ -139,7 +147,7 @@ impl Server {
         self.notify(
             "textDocument/didChange",
             json!({
-                "textDocument": { "uri": URI, "version": version },
+                "textDocument": { "uri": self.uri, "version": version },
                 "contentChanges": [{ "text": text }],
             }),
         );
@@ -147,7 +155,7 @@ impl Server {
     }
 
     fn at(&self, line: u32, character: u32) -> Value {
-        json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": character } })
+        json!({ "textDocument": { "uri": self.uri }, "position": { "line": line, "character": character } })
     }
 
     fn stop(mut self) {
@@ -308,6 +316,26 @@ fn a_session_of_edits_hover_completion_definition_formatting_and_a_fix() {
     assert_eq!(edit["newText"], "image");
     assert_eq!(edit["range"], misspelled["range"]);
 
+    server.stop();
+}
+
+#[test]
+fn a_saved_document_reads_its_libraries() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::create_dir_all(root.join("lib")).unwrap();
+    std::fs::create_dir_all(root.join("my agents")).unwrap();
+    std::fs::write(root.join("lib/base.ds"), "param tag = 1.0\n").unwrap();
+    // A space in the folder: the URI escapes it as `%20`.
+    let path = root.join("my agents/agent.ds");
+    let uri = format!("file://{}", path.display()).replace(' ', "%20");
+    let mut server = Server::start_with(&uri);
+    let spec = SPEC.replace("agent:1.0", "agent:${tag}");
+    let with_use = format!("use ../lib/base.ds\n{spec}");
+    assert_eq!(codes(&server.open(&with_use)), Vec::<String>::new());
+    // Without the `use`, the parameter is unknown.
+    assert_eq!(codes(&server.change(2, &spec)), ["DS0107"]);
     server.stop();
 }
 

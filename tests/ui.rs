@@ -26,8 +26,9 @@ fn rendered(path: &std::path::Path) -> String {
     let diagnostics = if path.extension().is_some_and(|e| e == "yaml") {
         dsc::manifest::check_manifest(&file, dsc::manifest::Versions::Served).diagnostics
     } else {
-        let definitions = definitions(&file.text);
-        dsc::compile_with(&file, &LintLevels::default(), &definitions).diagnostics
+        // From its file, as `dsc check` compiles it: `use` paths start from the case's folder.
+        let libraries = dsc::compose::Libraries::new(definitions(&file.text));
+        dsc::compile_file(&file, Some(path), &LintLevels::default(), &libraries).diagnostics
     };
     // As the command line prints them: secret literals masked.
     let masked = dsc::diagnostics::mask_secrets(&file, &diagnostics);

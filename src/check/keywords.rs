@@ -70,6 +70,12 @@ pub static TOP_LEVEL: &[Keyword] = &[
         FILE,
         "A parameter: `${NAME}` in any bare word of the file becomes its value, the default unless `-D NAME=VALUE` sets another on the command line. Compiles to nothing itself.",
     ),
+    kw(
+        "use",
+        "use PATH",
+        FILE,
+        "Takes the parameters of another `.ds` file of the repository (a library: `param` and `use` statements), named relative to this file: `use ../lib/node-agent.ds`. Compiles to nothing itself.",
+    ),
 ];
 
 pub static WORKLOAD: &[Keyword] = &[

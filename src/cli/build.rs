@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use dsc::compose::Definitions;
+use dsc::compose::Libraries;
 use dsc::diagnostics::{render::Format, Diagnostic, LintLevels};
 use dsc::source::SourceFile;
 
@@ -81,6 +81,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Ok(d) => d,
         Err(e) => return fatal(e.0),
     };
+    let libraries = Libraries::new(definitions.clone());
     let mut reporter = args.report.reporter().show_secrets(args.show_secrets);
     let target = match &args.output {
         None => Target::Stdout,
@@ -94,7 +95,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         },
     };
     let units = args.jobs.map(&files, |path| {
-        compile_one(path, &target, &levels, &definitions)
+        compile_one(path, &target, &levels, &libraries)
     });
     let units = match units.into_iter().collect::<Result<Vec<Unit>, String>>() {
         Ok(units) => units,
@@ -116,6 +117,12 @@ pub fn run(args: BuildArgs) -> ExitCode {
                 .into_iter()
                 .map(|(name, made)| (name, unit.file.name.clone(), made)),
         );
+    }
+    for (file, diagnostics) in super::library_reports(&libraries, &files) {
+        if args.report.format == Format::Json {
+            json.extend(reporter.json(&file, &diagnostics));
+        }
+        reporter.report(&file, &diagnostics);
     }
     if args.report.format == Format::Json {
         // stdout carries the YAML: the diagnostics go to stderr, as one array.
@@ -193,10 +200,10 @@ fn compile_one(
     path: &Path,
     target: &Target,
     levels: &LintLevels,
-    definitions: &Definitions,
+    libraries: &Libraries,
 ) -> Result<Unit, String> {
     let file = read_source(path, false).map_err(|e| e.0)?;
-    let compiled = dsc::compile_with(&file, levels, definitions);
+    let compiled = dsc::compile_file(&file, super::spec_path(path), levels, libraries);
     let mut outputs = Vec::with_capacity(compiled.manifests.len());
     for m in &compiled.manifests {
         let yaml = m.yaml_with_header(&file.name);

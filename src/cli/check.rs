@@ -43,6 +43,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Ok(d) => d,
         Err(e) => return fatal(e.0),
     };
+    let libraries = dsc::compose::Libraries::new(definitions.clone());
     let mut reporter = args.report.reporter().show_secrets(args.show_secrets);
     // Each input is checked on its own thread; what is printed follows the input order.
     let checked = args.jobs.map(&files, |path| {
@@ -52,7 +53,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             let report = dsc::manifest::check_manifest(&file, dsc::manifest::Versions::Served);
             (levels.apply(report.diagnostics), report.notes, Vec::new())
         } else {
-            let compiled = dsc::compile_with(&file, &levels, &definitions);
+            let compiled = dsc::compile_file(&file, super::spec_path(path), &levels, &libraries);
             let params = compiled.params.into_iter().map(|p| p.name).collect();
             (compiled.diagnostics, Vec::new(), params)
         };
@@ -80,6 +81,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
         reporter.report(&file, &diagnostics);
         declared.extend(params);
+    }
+    for (file, diagnostics) in super::library_reports(&libraries, &files) {
+        if args.report.format == Format::Json {
+            json.extend(reporter.json(&file, &diagnostics));
+        }
+        reporter.report(&file, &diagnostics);
     }
     if let Some(e) = super::undeclared(&definitions, &declared) {
         return fatal(e);

@@ -170,9 +170,10 @@ fn compile_all(args: &DiffArgs) -> Result<Option<Vec<Compiled>>, Fatal> {
     let files = collect_inputs(&args.inputs)?;
     let levels = args.lints.levels();
     let definitions = args.lints.definitions()?;
+    let libraries = dsc::compose::Libraries::new(definitions.clone());
     let units = args.jobs.map(&files, |path| {
         let file = read_source(path, false)?;
-        let compiled = dsc::compile_with(&file, &levels, &definitions);
+        let compiled = dsc::compile_file(&file, super::spec_path(path), &levels, &libraries);
         Ok((keep_for_reports(file, &compiled.diagnostics), compiled))
     });
     let mut reporter =
@@ -193,6 +194,12 @@ fn compile_all(args: &DiffArgs) -> Result<Option<Vec<Compiled>>, Fatal> {
                     .into_iter()
                     .map(|m| (file.name.clone(), m)),
             );
+        }
+    }
+    for (file, diagnostics) in super::library_reports(&libraries, &files) {
+        reporter.report(&file, &diagnostics);
+        if dsc::diagnostics::has_errors(&diagnostics) {
+            broken.push(file.name);
         }
     }
     if reporter.hidden() > 0 {

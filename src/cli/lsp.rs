@@ -29,10 +29,26 @@ struct Document {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// The file a `file:` URI names (percent-escapes decoded), when it is one.
+fn file_path(uri: &lsp::Uri) -> Option<std::path::PathBuf> {
+    if !uri
+        .scheme()
+        .is_some_and(|s| s.as_str().eq_ignore_ascii_case("file"))
+    {
+        return None;
+    }
+    let path = uri.path().as_estr().decode().into_string().ok()?;
+    Some(std::path::PathBuf::from(path.into_owned()))
+}
+
 impl Document {
     fn new(uri: &lsp::Uri, text: String) -> Document {
         let name = uri.path().as_str().rsplit('/').next().unwrap_or("spec.ds");
-        let diagnostics = ide::diagnostics(name, &text);
+        // A `file:` document reads its libraries from beside it; any other, nothing.
+        let diagnostics = match file_path(uri) {
+            Some(path) => ide::diagnostics_at(&path, name, &text),
+            None => ide::diagnostics(name, &text),
+        };
         Document {
             uri: uri.clone(),
             lines: LineIndex::new(&text),

@@ -30,7 +30,7 @@ use std::process::ExitCode;
 use std::collections::BTreeSet;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
-use dsc::compose::Definitions;
+use dsc::compose::{Definitions, Libraries};
 use dsc::diagnostics::{render, Diagnostic, LintLevels, Severity};
 use dsc::source::SourceFile;
 
@@ -150,6 +150,25 @@ impl LintArgs {
         )
         .map_err(Fatal)
     }
+}
+
+/// The file of a spec for its `use` paths: `None` for stdin (they start from the current
+/// folder).
+pub fn spec_path(path: &Path) -> Option<&Path> {
+    (path != Path::new("-")).then_some(path)
+}
+
+/// The findings of the libraries the run read, each library once; a library that is also an
+/// input was reported as a spec already.
+pub fn library_reports(
+    libraries: &Libraries,
+    inputs: &[PathBuf],
+) -> Vec<(SourceFile, Vec<Diagnostic>)> {
+    let skip: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|f| f.canonicalize().ok())
+        .collect();
+    libraries.reports(&skip)
 }
 
 /// A `-D NAME=VALUE` that no compiled spec declares: an error naming the closest parameter

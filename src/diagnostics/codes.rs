@@ -107,6 +107,14 @@ param level [debug, info, warn] = info"),
 against its declaration; and a word with its parameters replaced must still be one value (an \
 empty value cannot stand alone as `env NAME=${empty}`).\n\nWrong:\n    dsc build agent.ds -D \
 size=1Gb      # param size quantity = 1Gi\n\nRight:\n    dsc build agent.ds -D size=1Gi"),
+    code("DS0110", "use", "a `use` names no library of this repository, or makes a cycle",
+        "`use PATH` takes the parameters of another `.ds` file. The path is relative to the file \
+that writes it and ends in `.ds`; links are followed, and the file it reaches must be inside the \
+repository (the nearest folder above the compiled spec that holds `.git`, or the spec's own \
+folder outside one). Absolute paths, URLs and paths out of the repository are refused, so a \
+build reads only the repository's files. A library holds `param` and `use` statements only, and \
+no file may use itself through a chain of `use`.\n\nWrong:\n    use /etc/dsc/base.ds\n\n\
+Right:\n    use ../lib/base.ds"),
     code("DS0201", "unknown-setting", "a setting name is not known in this block",
         "Each block accepts its own settings: `daemonset` takes workload settings such as `labels` \
 and `container`; `container` takes container settings such as `image` and `port`. The help line \

@@ -22,6 +22,14 @@ pub fn diagnostics(name: &str, text: &str) -> Vec<Diagnostic> {
     crate::compile(&SourceFile::new(name, text), &LintLevels::default()).diagnostics
 }
 
+/// [`diagnostics`] of the document saved at `path`: its `use` statements read their libraries
+/// from beside it, as `dsc check` would (the libraries' own findings show in their own files).
+pub fn diagnostics_at(path: &std::path::Path, name: &str, text: &str) -> Vec<Diagnostic> {
+    let libraries = crate::compose::Libraries::default();
+    let file = SourceFile::new(name, text);
+    crate::compile_file(&file, Some(path), &LintLevels::default(), &libraries).diagnostics
+}
+
 /// The document in `dsc fmt`'s layout; `None` when it does not parse (nothing is formatted
 /// half).
 pub fn format(text: &str) -> Option<String> {

@@ -1,0 +1,378 @@
+//! Libraries: `use PATH` at the top of a file takes the parameters of another `.ds` file (and,
+//! later, its defaults blocks). The path is relative to the file that writes it, ends in `.ds`
+//! and resolves, links followed, inside the repository: the nearest folder above the compiled
+//! spec that holds `.git`, or the spec's own folder outside a repository. No absolute path, URL
+//! or way out; a cycle is an error that shows the whole chain; a file reached twice (a diamond,
+//! or two spellings of one path) is one library.
+//!
+//! [`Libraries`] is shared by every spec of a run: each file is read and checked once, and its
+//! own findings are reported once ([`Libraries::reports`]), whoever uses it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use super::params::{declare, Definitions, Param};
+use crate::diagnostics::Diagnostic;
+use crate::source::{SourceFile, Span, MAX_SPEC_BYTES};
+use crate::syntax::{ArgKind, Ast, Statement};
+
+/// How deep `use` may nest.
+const MAX_DEPTH: usize = 16;
+
+/// The libraries of one run, by canonical path.
+#[derive(Debug, Default)]
+pub struct Libraries {
+    definitions: Definitions,
+    loaded: Mutex<BTreeMap<PathBuf, Arc<Library>>>,
+}
+
+/// One library file, read and checked.
+#[derive(Debug)]
+pub struct Library {
+    pub file: SourceFile,
+    pub params: Vec<Param>,
+    /// Its own `use` statements: the path as written and where.
+    uses: Vec<(String, Span)>,
+    /// Its own findings (bad declarations, what a library may not hold); a `use` of it that
+    /// fails is reported in the file that has it.
+    diagnostics: Mutex<Vec<Diagnostic>>,
+}
+
+/// One walk of the `use` statements of a spec.
+struct Visit<'a> {
+    root: &'a Path,
+    /// The files from the spec to the one being visited, to find cycles.
+    chain: &'a mut Vec<PathBuf>,
+    /// Every library reached, with the spec's `use` that led to it.
+    found: &'a mut BTreeMap<PathBuf, (Arc<Library>, Span)>,
+    via: Span,
+}
+
+/// A parameter of a library, with where it is declared (`lib/x.ds:3:7`) for messages.
+#[derive(Clone, Debug)]
+pub struct Borrowed {
+    pub param: Param,
+    pub origin: String,
+}
+
+impl Libraries {
+    /// The parameters set on the command line, which libraries' parameters take too.
+    pub fn definitions(&self) -> &Definitions {
+        &self.definitions
+    }
+
+    pub fn new(definitions: Definitions) -> Libraries {
+        Libraries {
+            definitions,
+            loaded: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The parameters that the `use` statements of `ast` (the spec at `path`, or `None` for
+    /// text without a file: stdin, read from the current folder) bring in, through every
+    /// library they use in turn; problems with a `use` of the spec are pushed to `diags`.
+    pub fn params_for(
+        &self,
+        path: Option<&Path>,
+        ast: &Ast,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Borrowed> {
+        let uses = uses_of(ast, diags);
+        if uses.is_empty() {
+            return Vec::new();
+        }
+        // The spec's folder, links followed; the file itself need not exist (an editor's
+        // document not saved yet).
+        let here = match path {
+            Some(p) => {
+                let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+                let dir = dir.unwrap_or(Path::new(".")).canonicalize().ok();
+                dir.zip(p.file_name()).map(|(d, name)| d.join(name))
+            }
+            None => std::env::current_dir().ok().map(|d| d.join("<stdin>")),
+        };
+        let Some(here) = here else {
+            return Vec::new();
+        };
+        let root = root_of(&here);
+        let mut found: BTreeMap<PathBuf, (Arc<Library>, Span)> = BTreeMap::new();
+        let mut chain = vec![here.clone()];
+        for (text, span) in &uses {
+            let mut visit = Visit {
+                root: &root,
+                chain: &mut chain,
+                found: &mut found,
+                via: *span,
+            };
+            self.visit(&mut visit, &here, text, *span, &mut |d| diags.push(d));
+        }
+        // Each library once, in path order: the same set whatever the order of `use` lines.
+        let mut params: Vec<Borrowed> = Vec::new();
+        for (library, via) in found.values() {
+            for p in &library.params {
+                if let Some(first) = params.iter().find(|b| b.param.name == p.name) {
+                    let origin = origin(&library.file, p.span);
+                    let span = *via;
+                    diags.push(
+                        Diagnostic::error(
+                            "DS0108",
+                            format!(
+                                "parameter `{}` is declared by two libraries: {} and {origin}",
+                                p.name, first.origin
+                            ),
+                        )
+                        .at(span, "brought in here")
+                        .help("declare it in one library, which the other uses"),
+                    );
+                    continue;
+                }
+                params.push(Borrowed {
+                    param: p.clone(),
+                    origin: origin(&library.file, p.span),
+                });
+            }
+        }
+        params
+    }
+
+    /// Resolves one `use` of the file `from` and, the first time, loads the library and
+    /// visits its own `use` statements.
+    fn visit(
+        &self,
+        walk: &mut Visit,
+        from: &Path,
+        text: &str,
+        span: Span,
+        report: &mut dyn FnMut(Diagnostic),
+    ) {
+        let target = match locate(from, text, walk.root) {
+            Ok(target) => target,
+            Err(why) => {
+                report(bad_use(span, text, why));
+                return;
+            }
+        };
+        if let Some(at) = walk.chain.iter().position(|p| *p == target) {
+            let names: Vec<String> = walk.chain[at..]
+                .iter()
+                .chain(std::iter::once(&target))
+                .map(|p| shown(p))
+                .collect();
+            report(
+                Diagnostic::error("DS0110", format!("`use` makes a cycle: {}", names.join(" → ")))
+                    .at(span, "closes the cycle")
+                    .help("a library cannot use a file that uses it; move what both need into a third library"),
+            );
+            return;
+        }
+        if walk.chain.len() > MAX_DEPTH {
+            report(bad_use(
+                span,
+                text,
+                format!("`use` nests more than {MAX_DEPTH} files deep"),
+            ));
+            return;
+        }
+        if walk.found.contains_key(&target) {
+            return;
+        }
+        let library = match self.load(&target) {
+            Ok(library) => library,
+            Err(why) => {
+                report(bad_use(span, text, why));
+                return;
+            }
+        };
+        walk.found
+            .insert(target.clone(), (library.clone(), walk.via));
+        walk.chain.push(target.clone());
+        for (inner, inner_span) in &library.uses {
+            let mut into_library = |d: Diagnostic| {
+                let mut own = library
+                    .diagnostics
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner());
+                if !own.contains(&d) {
+                    own.push(d);
+                }
+            };
+            self.visit(walk, &target, inner, *inner_span, &mut into_library);
+        }
+        walk.chain.pop();
+    }
+
+    /// The library at the canonical path `path`, read and checked once per run.
+    fn load(&self, path: &Path) -> Result<Arc<Library>, String> {
+        if let Some(library) = self.lock().get(path) {
+            return Ok(library.clone());
+        }
+        let text = crate::source::read_text(path, MAX_SPEC_BYTES)
+            .map_err(|e| format!("cannot be read: {e}"))?;
+        let file = SourceFile::new(shown(path), text);
+        let (ast, mut diagnostics) = crate::syntax::parse(&file.text);
+        let params = declare(&ast, &self.definitions, &mut diagnostics);
+        let uses = uses_of(&ast, &mut diagnostics);
+        for s in &ast.statements {
+            if !matches!(s.keyword.as_str(), "param" | "use") {
+                diagnostics.push(
+                    Diagnostic::error("DS0110", format!("a library holds no `{}`", s.keyword))
+                        .at(s.keyword_span, "not in a library")
+                        .help("a file that is used holds `param` and `use` statements; put the daemonset in a spec of its own"),
+                );
+            }
+        }
+        let library = Arc::new(Library {
+            file,
+            params,
+            uses,
+            diagnostics: Mutex::new(diagnostics),
+        });
+        Ok(self
+            .lock()
+            .entry(path.to_path_buf())
+            .or_insert(library)
+            .clone())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<PathBuf, Arc<Library>>> {
+        self.loaded.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every library read in this run that has findings, with them, in path order; those at
+    /// `skip` (canonical paths of files compiled as specs themselves) are left out.
+    pub fn reports(&self, skip: &[PathBuf]) -> Vec<(SourceFile, Vec<Diagnostic>)> {
+        self.lock()
+            .iter()
+            .filter(|(path, _)| !skip.contains(path))
+            .filter_map(|(_, library)| {
+                let mut found = library
+                    .diagnostics
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone();
+                crate::diagnostics::sort(&mut found);
+                (!found.is_empty()).then(|| (library.file.clone(), found))
+            })
+            .collect()
+    }
+}
+
+/// The `use` statements of a file: the path as written and its span. One that is not a single
+/// path is reported.
+fn uses_of(ast: &Ast, diags: &mut Vec<Diagnostic>) -> Vec<(String, Span)> {
+    ast.statements
+        .iter()
+        .filter(|s| s.keyword == "use")
+        .filter_map(|s| match one_path(s) {
+            Some(found) => Some(found),
+            None => {
+                diags.push(
+                    Diagnostic::error("DS0110", "a `use` statement takes one path")
+                        .at(s.span, "not one path")
+                        .help("write the path of a `.ds` file relative to this one: `use ../lib/node-agent.ds`"),
+                );
+                None
+            }
+        })
+        .collect()
+}
+
+fn one_path(s: &Statement) -> Option<(String, Span)> {
+    match (s.args.as_slice(), &s.block) {
+        ([arg], None) => match &arg.kind {
+            ArgKind::Word(w) => Some((w.to_string(), arg.span)),
+            ArgKind::Str { value, .. } => Some((value.to_string(), arg.span)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The canonical path `text` names from the file `from`, or why it may not be used.
+fn locate(from: &Path, text: &str, root: &Path) -> Result<PathBuf, String> {
+    if text.contains("://") {
+        return Err("is a URL; a library is a file of this repository".into());
+    }
+    let written = Path::new(text);
+    if written.is_absolute() || text.starts_with('~') {
+        return Err("is absolute; write it relative to this file".into());
+    }
+    if written.extension().is_none_or(|e| e != "ds") {
+        return Err("does not end in `.ds`".into());
+    }
+    let dir = from.parent().unwrap_or(Path::new("."));
+    // Past the root as written (whether or not a file is there), then as resolved.
+    let outside = || {
+        format!(
+            "leads outside the repository `{}` (links followed)",
+            shown(root)
+        )
+    };
+    if !lexically(&dir.join(written)).starts_with(root) {
+        return Err(outside());
+    }
+    let target = dir.join(written).canonicalize().map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            "names no file".to_string()
+        } else {
+            format!("cannot be followed: {e}")
+        }
+    })?;
+    if !target.starts_with(root) {
+        return Err(outside());
+    }
+    if !target.is_file() {
+        return Err("is not a file".into());
+    }
+    Ok(target)
+}
+
+/// `path` with `.` and `..` taken out as written, links not followed.
+fn lexically(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The repository of a spec: the nearest folder above it holding `.git`, else its folder.
+fn root_of(spec: &Path) -> PathBuf {
+    let dir = spec.parent().unwrap_or(Path::new("/"));
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(dir)
+        .to_path_buf()
+}
+
+/// A path as messages show it: relative to the current folder when under it.
+fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.canonicalize().ok());
+    match cwd.as_deref().and_then(|d| path.strip_prefix(d).ok()) {
+        Some(relative) if relative.as_os_str().is_empty() => ".".to_string(),
+        Some(relative) => relative.display().to_string(),
+        None => path.display().to_string(),
+    }
+}
+
+/// `file:line:column` of a span.
+fn origin(file: &SourceFile, span: Span) -> String {
+    let (line, column) = file.line_col(span.start());
+    format!("{}:{line}:{column}", file.name)
+}
+
+fn bad_use(span: Span, text: &str, why: String) -> Diagnostic {
+    Diagnostic::error("DS0110", format!("`use {text}`: the path {why}"))
+        .at(span, "cannot be used")
+        .help("a library is a `.ds` file of this repository, named relative to the file that uses it: `use ../lib/node-agent.ds`")
+}
