@@ -77,9 +77,12 @@ fn replaced(
     let mut known = true;
     while let Some(at) = rest.find("${") {
         out.push_str(&rest[..at]);
-        // The grammar reads `${` in a word only as a whole `${NAME}`.
-        let end = rest[at..].find('}').map_or(rest.len(), |e| at + e + 1);
-        let name = &rest[at + 2..end.saturating_sub(1).max(at + 2)];
+        // The grammar reads `${` in a word only as a whole `${NAME}`; without its `}` the
+        // name would run to the end.
+        let (name, end) = match rest[at..].find('}') {
+            Some(e) => (&rest[at + 2..at + e], at + e + 1),
+            None => (&rest[at + 2..], rest.len()),
+        };
         match params.iter().find(|p| p.name == name) {
             Some(p) => out.push_str(&p.value),
             None => {
@@ -117,4 +120,38 @@ fn unknown(name: &str, span: Span, params: &[Param]) -> Diagnostic {
     Diagnostic::error("DS0107", format!("`${{{name}}}` names no parameter"))
         .at(span, "not declared")
         .help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::Arg;
+
+    fn word_statement(word: &str) -> Ast {
+        let span = Span::new(6, 6 + word.len());
+        Ast {
+            statements: vec![Statement {
+                keyword: "image".into(),
+                keyword_span: Span::new(0, 5),
+                args: vec![Arg {
+                    kind: ArgKind::Word(word.into()),
+                    span,
+                }],
+                block: None,
+                span: Span::new(0, span.end()),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_word_built_by_hand_with_an_open_reference_does_not_panic() {
+        // The grammar never makes these; a tree built by a program might.
+        for word in ["r/${é", "${", "a${b", "${}x"] {
+            let mut ast = word_statement(word);
+            let mut diags = Vec::new();
+            substitute(&mut ast, &[], &mut diags);
+            assert_eq!(diags.len(), 1, "{word}: {diags:?}");
+            assert_eq!(diags[0].code, "DS0107");
+        }
+    }
 }
