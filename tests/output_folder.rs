@@ -170,6 +170,38 @@ fn advised(stderr: &str) -> Vec<String> {
 }
 
 #[test]
+fn the_advice_of_check_keeps_the_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    write(
+        &specs,
+        "a.ds",
+        &format!(
+            "param tag = 1.0\n{}",
+            agent("a", "logging").replace(":1.0", ":${tag}")
+        ),
+    );
+    let out = dir.path().join("out");
+    let output = build(&specs, &out)
+        .args(["--check", "-D", "tag=it's 2"])
+        .output()
+        .unwrap();
+    // A value with a space is refused (DS0109): exit 1 without advice.
+    assert_eq!(output.status.code(), Some(1));
+    let output = build(&specs, &out)
+        .args(["--check", "-D", "tag=2.0'x"])
+        .output()
+        .unwrap();
+    let args = advised(&String::from_utf8_lossy(&output.stderr));
+    assert!(args.contains(&"tag=2.0'x".to_string()), "{args:?}");
+    dsc().args(&args).assert().success();
+    build(&specs, &out)
+        .args(["--check", "-D", "tag=2.0'x"])
+        .assert()
+        .success();
+}
+
+#[test]
 fn following_the_advice_of_check_makes_it_pass() {
     let dir = tempfile::tempdir().unwrap();
     // A folder whose name needs quoting in a shell.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use dsc::compose::Libraries;
+use dsc::compose::{Definitions, Libraries};
 use dsc::diagnostics::{render::Format, Diagnostic, LintLevels};
 use dsc::source::SourceFile;
 
@@ -190,7 +190,11 @@ pub fn run(args: BuildArgs) -> ExitCode {
                 eprintln!("error: two daemonsets have one name: {c}");
                 return ExitCode::from(1);
             }
-            report_check(&dir, outputs, &args.inputs)
+            let made_by = Build {
+                inputs: &args.inputs,
+                definitions: &definitions,
+            };
+            report_check(&dir, outputs, &made_by)
         }
     }
 }
@@ -270,11 +274,13 @@ fn warn_stale(stale: &[Stale]) {
 /// `--check`: prints the difference of each output from the committed file, then the stale
 /// files an earlier build generated and the leftovers of interrupted runs; exits 1, with the
 /// command that makes the folder right, when anything differs.
-fn report_check(
-    dir: &Path,
-    mut outputs: Vec<(String, String, Made)>,
-    inputs: &[PathBuf],
-) -> ExitCode {
+/// What a build was given that decides its outputs, for the advice of `--check`.
+struct Build<'a> {
+    inputs: &'a [PathBuf],
+    definitions: &'a Definitions,
+}
+
+fn report_check(dir: &Path, mut outputs: Vec<(String, String, Made)>, build: &Build) -> ExitCode {
     outputs.sort_by(|a, b| a.0.cmp(&b.0));
     let mut differ = 0;
     let mut out = String::new();
@@ -309,7 +315,7 @@ fn report_check(
         eprintln!(
             "error: {differ} file(s) in {} are not what the specs compile to\n  = help: run `{}`",
             dir.display(),
-            fix_command(inputs, dir, !stale.is_empty())
+            fix_command(build, dir, !stale.is_empty())
         );
         ExitCode::from(1)
     } else {
@@ -317,16 +323,17 @@ fn report_check(
     }
 }
 
-/// The build that makes `--check` pass: the same inputs and folder, pruning when stale files
-/// are in the way; quoted for a POSIX shell.
-fn fix_command(inputs: &[PathBuf], dir: &Path, prune: bool) -> String {
-    let quote = |path: &Path| {
-        let text = path.to_string_lossy();
-        shlex::try_quote(&text).map_or_else(|_| text.to_string(), |q| q.into_owned())
-    };
+/// The build that makes `--check` pass: the same inputs, parameters and folder, pruning when
+/// stale files are in the way; quoted for a POSIX shell.
+fn fix_command(build: &Build, dir: &Path, prune: bool) -> String {
+    let quote =
+        |text: &str| shlex::try_quote(text).map_or_else(|_| text.to_string(), |q| q.into_owned());
     let mut command = vec!["dsc".to_string(), "build".to_string()];
-    command.extend(inputs.iter().map(|p| quote(p)));
-    command.extend(["-o".to_string(), quote(dir)]);
+    command.extend(build.inputs.iter().map(|p| quote(&p.to_string_lossy())));
+    command.extend(["-o".to_string(), quote(&dir.to_string_lossy())]);
+    for (name, value) in build.definitions.items() {
+        command.extend(["-D".to_string(), quote(&format!("{name}={value}"))]);
+    }
     if prune {
         command.push("--prune".to_string());
     }

@@ -49,6 +49,11 @@ impl Definitions {
         self.values.keys().map(String::as_str)
     }
 
+    /// Each name with its value, sorted by name.
+    pub fn items(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
