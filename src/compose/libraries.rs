@@ -93,6 +93,13 @@ impl Libraries {
             None => std::env::current_dir().ok().map(|d| d.join("<stdin>")),
         };
         let Some(here) = here else {
+            for (text, span) in &uses {
+                diags.push(bad_use(
+                    *span,
+                    text,
+                    "has no folder to start from: this file's folder cannot be read".into(),
+                ));
+            }
             return Vec::new();
         };
         let root = root_of(&here);
