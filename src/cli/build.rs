@@ -81,7 +81,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Ok(d) => d,
         Err(e) => return fatal(e.0),
     };
-    let libraries = Libraries::new(definitions.clone());
+    let libraries = Libraries::new(definitions);
     let mut reporter = args.report.reporter().show_secrets(args.show_secrets);
     let target = match &args.output {
         None => Target::Stdout,
@@ -128,7 +128,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         // stdout carries the YAML: the diagnostics go to stderr, as one array.
         eprintln!("{}", serde_json::Value::Array(json));
     }
-    if let Some(e) = super::undeclared(&definitions, &declared) {
+    if let Some(e) = super::undeclared(libraries.definitions(), &declared) {
         drop(outputs);
         return abandon(target, fatal(e));
     }
@@ -169,12 +169,12 @@ pub fn run(args: BuildArgs) -> ExitCode {
                     _ => None,
                 })
                 .collect();
-            let names: BTreeSet<String> = staged.iter().map(|(name, _)| name.clone()).collect();
+            // Stale is what no output of this build names; the renames do not change that.
+            let written: BTreeSet<&str> = staged.iter().map(|(name, _)| name.as_str()).collect();
+            let stale = stale::find(folder.dir(), &written);
             if let Err(e) = folder.commit(staged, &args.jobs) {
                 return fatal(e);
             }
-            let written: BTreeSet<&str> = names.iter().map(String::as_str).collect();
-            let stale = stale::find(folder.dir(), &written);
             if args.prune {
                 match stale::prune(folder.dir(), &stale) {
                     Ok(log) => log.iter().for_each(|line| eprintln!("{line}")),
@@ -192,7 +192,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
             }
             let made_by = Build {
                 inputs: &args.inputs,
-                definitions: &definitions,
+                definitions: libraries.definitions(),
             };
             report_check(&dir, outputs, &made_by)
         }

@@ -43,7 +43,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Ok(d) => d,
         Err(e) => return fatal(e.0),
     };
-    let libraries = dsc::compose::Libraries::new(definitions.clone());
+    let libraries = dsc::compose::Libraries::new(definitions);
     let mut reporter = args.report.reporter().show_secrets(args.show_secrets);
     // Each input is checked on its own thread; what is printed follows the input order.
     let checked = args.jobs.map(&files, |path| {
@@ -88,7 +88,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
         reporter.report(&file, &diagnostics);
     }
-    if let Some(e) = super::undeclared(&definitions, &declared) {
+    if let Some(e) = super::undeclared(libraries.definitions(), &declared) {
         return fatal(e);
     }
     if args.report.format == Format::Json {

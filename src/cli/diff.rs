@@ -169,8 +169,7 @@ type Compiled = (String, Manifest);
 fn compile_all(args: &DiffArgs) -> Result<Option<Vec<Compiled>>, Fatal> {
     let files = collect_inputs(&args.inputs)?;
     let levels = args.lints.levels();
-    let definitions = args.lints.definitions()?;
-    let libraries = dsc::compose::Libraries::new(definitions.clone());
+    let libraries = dsc::compose::Libraries::new(args.lints.definitions()?);
     let units = args.jobs.map(&files, |path| {
         let file = read_source(path, false)?;
         let compiled = dsc::compile_file(&file, super::spec_path(path), &levels, &libraries);
@@ -209,7 +208,7 @@ fn compile_all(args: &DiffArgs) -> Result<Option<Vec<Compiled>>, Fatal> {
             reporter.hidden()
         );
     }
-    if let Some(e) = super::undeclared(&definitions, &declared) {
+    if let Some(e) = super::undeclared(libraries.definitions(), &declared) {
         return Err(Fatal(e));
     }
     match broken.as_slice() {

@@ -164,6 +164,10 @@ pub fn library_reports(
     libraries: &Libraries,
     inputs: &[PathBuf],
 ) -> Vec<(SourceFile, Vec<Diagnostic>)> {
+    // A run without `use` (most) reads no library: it pays nothing here.
+    if libraries.is_empty() {
+        return Vec::new();
+    }
     let skip: Vec<PathBuf> = inputs
         .iter()
         .filter_map(|f| f.canonicalize().ok())

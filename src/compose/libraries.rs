@@ -246,6 +246,11 @@ impl Libraries {
         self.loaded.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Whether this run read no library.
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
     /// Every library read in this run that has findings, with them, in path order; those at
     /// `skip` (canonical paths of files compiled as specs themselves) are left out.
     pub fn reports(&self, skip: &[PathBuf]) -> Vec<(SourceFile, Vec<Diagnostic>)> {

@@ -305,18 +305,21 @@ impl std::error::Error for LiveError {}
 mod tests {
     use super::*;
 
+    /// The arguments as text, to compare with string literals.
+    fn texts(args: &[OsString]) -> Vec<String> {
+        args.iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
     #[test]
     fn arguments_are_a_list() {
         let args = Kubectl::new("kubectl")
             .context(Some("prod"))
             .kubeconfig(Some(Path::new("k.yaml")))
             .args("kube-system", "agent; rm -rf /");
-        let args: Vec<String> = args
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
         assert_eq!(
-            args,
+            texts(&args),
             [
                 "get",
                 "daemonset",
@@ -335,10 +338,7 @@ mod tests {
             .context(Some("--kubeconfig=/etc/other"))
             .kubeconfig(Some(Path::new("-k")))
             .args("-n", "agent");
-        let args: Vec<String> = args
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
+        let args = texts(&args);
         assert!(
             args.contains(&"--context=--kubeconfig=/etc/other".to_string()),
             "{args:?}"
@@ -382,12 +382,8 @@ mod tests {
             .context(Some("-x"))
             .kubeconfig(Some(Path::new("k.yaml")))
             .list_args("-n");
-        let args: Vec<String> = args
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
         assert_eq!(
-            args,
+            texts(&args),
             [
                 "get",
                 "daemonsets",

@@ -42,7 +42,7 @@ fn complete(ast: &Ast, text: &str, offset: usize) -> Vec<Completion> {
         let start = (at.start() + 2).min(offset);
         return super::params::declared(ast)
             .into_iter()
-            .map(|(p, _)| Completion {
+            .map(|p| Completion {
                 label: p.name.clone(),
                 kind: CompletionKind::Name,
                 detail: format!("a parameter: {}", p.ty.describe()),

@@ -11,8 +11,8 @@ pub fn definition(text: &str, offset: usize) -> Option<Span> {
     if let Some((name, _)) = super::params::reference_at(text, offset) {
         return super::params::declared(&ast)
             .into_iter()
-            .find(|(p, _)| p.name == name)
-            .map(|(p, _)| p.span);
+            .find(|p| p.name == name)
+            .map(|p| p.span);
     }
     let place = Place::find(&ast, text, offset);
     let s = place.statement?;

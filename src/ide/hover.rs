@@ -44,7 +44,7 @@ pub fn hover(text: &str, offset: usize, diagnostics: &[Diagnostic]) -> Option<Ho
     }
     if let Some((name, at)) = super::params::reference_at(text, offset) {
         let declared = super::params::declared(&ast);
-        if let Some((p, _)) = declared.iter().find(|(p, _)| p.name == name) {
+        if let Some(p) = declared.iter().find(|p| p.name == name) {
             parts.insert(0, super::params::markdown(p));
             span = Some(at);
         }

@@ -3,7 +3,7 @@
 
 use crate::compose::{Definitions, Param};
 use crate::source::Span;
-use crate::syntax::{ArgKind, Ast, Statement};
+use crate::syntax::Ast;
 
 /// The `${NAME}` of a bare word at `offset`: its name and span (from `$` to `}`), or while it is
 /// being typed, the name so far (up to `offset`).
@@ -31,29 +31,10 @@ pub fn reference_at(text: &str, offset: usize) -> Option<(&str, Span)> {
     Some((&text[name_start..end], Span::new(start, end + close)))
 }
 
-/// The parameters the file declares, each with its `param` statement, as a build without `-D`
-/// sees them (declarations that are not valid are left out).
-pub fn declared(ast: &Ast) -> Vec<(Param, &Statement)> {
-    let mut findings = Vec::new();
-    let params = crate::compose::declare(ast, &Definitions::default(), &mut findings);
-    params
-        .into_iter()
-        .filter_map(|p| {
-            let stmt = ast
-                .statements
-                .iter()
-                .find(|s| s.keyword == "param" && declares(s, &p.name))?;
-            Some((p, stmt))
-        })
-        .collect()
-}
-
-fn declares(stmt: &Statement, name: &str) -> bool {
-    match stmt.args.first().map(|a| &a.kind) {
-        Some(ArgKind::Pair { key, .. }) => key == name,
-        Some(ArgKind::Word(w)) => w == name,
-        _ => false,
-    }
+/// The parameters the file declares, as a build without `-D` sees them (declarations that are
+/// not valid are left out); each [`Param::span`] is its name in its `param` statement.
+pub fn declared(ast: &Ast) -> Vec<Param> {
+    crate::compose::declare(ast, &Definitions::default(), &mut Vec::new())
 }
 
 /// What hover shows for a parameter.
