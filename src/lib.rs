@@ -242,7 +242,7 @@ fn compile_in(
 ) -> Compiled {
     let (mut ast, mut diags) = source_to_ast(file);
     let parse_failed = diagnostics::has_errors(&diags);
-    let params = compose::apply(&mut ast, definitions, context, &mut diags);
+    let composed = compose::apply(&mut ast, definitions, context, &mut diags);
     let (spec, check_diags) = ast_to_model(&ast);
     // The tree is not needed past checking: free it before lowering makes the objects.
     drop(ast);
@@ -265,14 +265,15 @@ fn compile_in(
             .filter(|d| !(on_variable(d) || parse_failed && d.code == "DS0204")),
     );
     let mut diags = lints.apply(diags);
-    for d in &mut diags {
-        d.fit_to(&file.text);
-    }
     let mut manifests = model_to_objects(&spec);
     let findings = objects_to_findings(&spec, &manifests, file, &diags);
     diags.extend(findings);
     for (ds, manifest) in spec.daemonsets.iter().zip(&manifests) {
         diags.extend(validate::size::too_large(&manifest.object, ds.span));
+    }
+    compose::locate(&mut diags, &composed.brought, context);
+    for d in &mut diags {
+        d.fit_to(&file.text);
     }
     diagnostics::sort(&mut diags);
     if diagnostics::has_errors(&diags) {
@@ -281,6 +282,6 @@ fn compile_in(
     Compiled {
         manifests,
         diagnostics: diags,
-        params,
+        params: composed.params,
     }
 }

@@ -145,6 +145,12 @@ impl SourceFile {
 /// any spec under about 700 MB rather than gigabytes.
 pub const MAX_SPEC_BYTES: u64 = 4 * 1024 * 1024;
 
+/// Where the first library's text starts in a run's span space. A spec's own spans are offsets
+/// into its text (at most [`MAX_SPEC_BYTES`]); each library read takes the next free stretch
+/// above this, so a statement a spec takes from a library keeps a span that says which file and
+/// where (`compose::Libraries::resolve` turns it back into a line of that file).
+pub const LIBRARY_BASE: usize = 1 << 31;
+
 /// The largest manifest file dsc reads (`import`, `diff --against`, `--live-file`): 16 MiB, room
 /// for the DaemonSets of a large cluster or a rendered chart.
 pub const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;

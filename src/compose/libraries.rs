@@ -10,28 +10,41 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::params::{declare, Definitions, Param};
-use crate::diagnostics::Diagnostic;
-use crate::source::{SourceFile, Span, MAX_SPEC_BYTES};
+use crate::diagnostics::{Diagnostic, Elsewhere};
+use crate::source::{SourceFile, Span, LIBRARY_BASE, MAX_SPEC_BYTES};
 use crate::syntax::{ArgKind, Ast, Statement};
 
 /// How deep `use` may nest.
 const MAX_DEPTH: usize = 16;
 
 /// The libraries of one run, by canonical path.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Libraries {
     definitions: Definitions,
     loaded: Mutex<BTreeMap<PathBuf, Arc<Library>>>,
+    /// Where the next library read starts in the span space.
+    next_base: AtomicUsize,
+}
+
+impl Default for Libraries {
+    fn default() -> Self {
+        Libraries::new(Definitions::default())
+    }
 }
 
 /// One library file, read and checked.
 #[derive(Debug)]
 pub struct Library {
-    pub file: SourceFile,
+    pub file: Arc<SourceFile>,
+    /// Where its text starts in the run's span space.
+    base: usize,
     pub params: Vec<Param>,
+    /// Its `defaults` statements, spans moved to `base`.
+    pub defaults: Vec<Statement>,
     /// Its own `use` statements: the path as written and where.
     uses: Vec<(String, Span)>,
     /// Its own findings (bad declarations, what a library may not hold); a `use` of it that
@@ -66,18 +79,20 @@ impl Libraries {
         Libraries {
             definitions,
             loaded: Mutex::new(BTreeMap::new()),
+            next_base: AtomicUsize::new(LIBRARY_BASE),
         }
     }
 
-    /// The parameters that the `use` statements of `ast` (the spec at `path`, or `None` for
+    /// The libraries that the `use` statements of `ast` (the spec at `path`, or `None` for
     /// text without a file: stdin, read from the current folder) bring in, through every
-    /// library they use in turn; problems with a `use` of the spec are pushed to `diags`.
-    pub fn params_for(
+    /// library they use in turn, each once, in path order, with the spec's `use` that led to
+    /// it; problems with a `use` of the spec are pushed to `diags`.
+    pub fn used_by(
         &self,
         path: Option<&Path>,
         ast: &Ast,
         diags: &mut Vec<Diagnostic>,
-    ) -> Vec<Borrowed> {
+    ) -> Vec<(Arc<Library>, Span)> {
         let uses = uses_of(ast, diags);
         if uses.is_empty() {
             return Vec::new();
@@ -115,8 +130,14 @@ impl Libraries {
             self.visit(&mut visit, &here, text, *span, &mut |d| diags.push(d));
         }
         // Each library once, in path order: the same set whatever the order of `use` lines.
+        found.into_values().collect()
+    }
+
+    /// The parameters of `found` (see [`Libraries::used_by`]); one declared by two libraries
+    /// is pushed to `diags`.
+    pub fn params_of(found: &[(Arc<Library>, Span)], diags: &mut Vec<Diagnostic>) -> Vec<Borrowed> {
         let mut params: Vec<Borrowed> = Vec::new();
-        for (library, via) in found.values() {
+        for (library, via) in found {
             for p in &library.params {
                 if let Some(first) = params.iter().find(|b| b.param.name == p.name) {
                     let origin = origin(&library.file, p.span);
@@ -216,22 +237,36 @@ impl Libraries {
         }
         let text = crate::source::read_text(path, MAX_SPEC_BYTES)
             .map_err(|e| format!("cannot be read: {e}"))?;
-        let file = SourceFile::new(shown(path), text);
+        let len = text.len() + 1;
+        let base = self.next_base.fetch_add(len, Ordering::Relaxed);
+        if base.saturating_add(len) > u32::MAX as usize {
+            return Err("cannot be read: this run has read too many libraries".into());
+        }
+        let file = Arc::new(SourceFile::new(shown(path), text));
         let (ast, mut diagnostics) = crate::syntax::parse(&file.text);
         let params = declare(&ast, &self.definitions, &mut diagnostics);
         let uses = uses_of(&ast, &mut diagnostics);
+        let mut defaults = Vec::new();
         for s in &ast.statements {
-            if !matches!(s.keyword.as_str(), "param" | "use") {
-                diagnostics.push(
+            match s.keyword.as_str() {
+                "param" | "use" => {}
+                "defaults" => {
+                    let mut s = s.clone();
+                    s.shift(base);
+                    defaults.push(s);
+                }
+                _ => diagnostics.push(
                     Diagnostic::error("DS0110", format!("a library holds no `{}`", s.keyword))
                         .at(s.keyword_span, "not in a library")
-                        .help("a file that is used holds `param` and `use` statements; put the daemonset in a spec of its own"),
-                );
+                        .help("a file that is used holds `param`, `use` and `defaults` statements; put the daemonset in a spec of its own"),
+                ),
             }
         }
         let library = Arc::new(Library {
             file,
+            base,
             params,
+            defaults,
             uses,
             diagnostics: Mutex::new(diagnostics),
         });
@@ -244,6 +279,55 @@ impl Libraries {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<PathBuf, Arc<Library>>> {
         self.loaded.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Turns every span of `diags` that lies in a library (see [`LIBRARY_BASE`]) back into a
+    /// line of that file: a label there names the file; an edit or a secret there is dropped
+    /// (they apply to the compiled file only).
+    pub fn resolve(&self, diags: &mut [Diagnostic]) {
+        let in_library = |d: &Diagnostic| {
+            d.labels.iter().any(|l| l.span.start() >= LIBRARY_BASE)
+                || d.fix
+                    .as_ref()
+                    .is_some_and(|f| f.span.start() >= LIBRARY_BASE)
+                || d.secret.is_some_and(|s| s.start() >= LIBRARY_BASE)
+        };
+        if !diags.iter().any(in_library) {
+            return;
+        }
+        let files: Vec<(usize, Arc<SourceFile>)> = self
+            .lock()
+            .values()
+            .map(|l| (l.base, l.file.clone()))
+            .collect();
+        let find = |at: usize| {
+            files
+                .iter()
+                .find(|(base, file)| *base <= at && at <= base + file.text.len())
+        };
+        for d in diags.iter_mut().filter(|d| in_library(d)) {
+            for label in &mut d.labels {
+                if label.span.start() < LIBRARY_BASE {
+                    continue;
+                }
+                if let Some((base, file)) = find(label.span.start()) {
+                    label.span = Span::new(
+                        label.span.start() - base,
+                        label.span.end().saturating_sub(*base),
+                    );
+                    label.file = Some(Elsewhere(file.clone()));
+                }
+            }
+            if d.fix
+                .as_ref()
+                .is_some_and(|f| f.span.start() >= LIBRARY_BASE)
+            {
+                d.fix = None;
+            }
+            if d.secret.is_some_and(|s| s.start() >= LIBRARY_BASE) {
+                d.secret = None;
+            }
+        }
     }
 
     /// Whether this run read no library.
@@ -264,7 +348,7 @@ impl Libraries {
                     .unwrap_or_else(|e| e.into_inner())
                     .clone();
                 crate::diagnostics::sort(&mut found);
-                (!found.is_empty()).then(|| (library.file.clone(), found))
+                (!found.is_empty()).then(|| ((*library.file).clone(), found))
             })
             .collect()
     }

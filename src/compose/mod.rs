@@ -7,16 +7,18 @@
 //! diagnostics. It runs between parsing and checking, so the checker sees values, and what a
 //! parameter makes is checked like anything written by hand.
 
+mod defaults;
 mod libraries;
 mod params;
 mod substitute;
 
+pub use defaults::Brought;
 pub use libraries::{Borrowed, Libraries};
 pub use params::{declare, Definitions, Param, ParamType};
 
 use std::path::Path;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Label};
 use crate::source::Span;
 use crate::syntax::Ast;
 
@@ -25,17 +27,29 @@ use crate::syntax::Ast;
 /// error.
 pub type Context<'a> = Option<(&'a Libraries, Option<&'a Path>)>;
 
+/// What composing a spec found: every parameter it sees, and what each `from` brought in.
+#[derive(Debug, Default)]
+pub struct Composed {
+    pub params: Vec<Param>,
+    pub brought: Vec<Brought>,
+}
+
 /// Declares the parameters of `ast` and takes those of its libraries, gives each its value
-/// (the default, or `-D`), and replaces every `${NAME}` in its words. Returns every parameter
-/// the spec sees.
+/// (the default, or `-D`), merges the defaults blocks each daemonset names under its body, and
+/// replaces every `${NAME}` in its words.
 pub fn apply(
     ast: &mut Ast,
     definitions: &Definitions,
     context: Context,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Param> {
+) -> Composed {
+    let mut blocks = Vec::new();
     let borrowed = match context {
-        Some((libraries, path)) => libraries.params_for(path, ast, diags),
+        Some((libraries, path)) => {
+            let found = libraries.used_by(path, ast, diags);
+            blocks.extend(found.iter().flat_map(|(l, _)| l.defaults.iter().cloned()));
+            Libraries::params_of(&found, diags)
+        }
         None => {
             for s in ast.statements.iter().filter(|s| s.keyword == "use") {
                 diags.push(
@@ -59,8 +73,33 @@ pub fn apply(
             ..b.param
         });
     }
+    let brought = defaults::apply(ast, &blocks, diags);
     substitute::substitute(ast, &params, diags);
-    params
+    Composed { params, brought }
+}
+
+/// Places every finding of a composed spec: one on a line of a defaults block also labels the
+/// `from` name that brought it in, and spans in libraries become lines of their files.
+pub fn locate(diags: &mut [Diagnostic], brought: &[Brought], context: Context) {
+    for d in diags.iter_mut() {
+        let at = d.primary_span();
+        let via = brought.iter().find(|b| {
+            b.blocks
+                .iter()
+                .any(|s| s.start() <= at.start() && at.end() <= s.end())
+        });
+        if let Some(b) = via.filter(|b| !d.labels.iter().any(|l| l.span == b.via)) {
+            d.labels.push(Label {
+                span: b.via,
+                message: format!("`{}` brings it in here", b.name).into(),
+                primary: false,
+                file: None,
+            });
+        }
+    }
+    if let Some((libraries, _)) = context {
+        libraries.resolve(diags);
+    }
 }
 
 fn clash(at: Span, b: &Borrowed) -> Diagnostic {

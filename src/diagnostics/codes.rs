@@ -112,9 +112,55 @@ size=1Gb      # param size quantity = 1Gi\n\nRight:\n    dsc build agent.ds -D s
 that writes it and ends in `.ds`; links are followed, and the file it reaches must be inside the \
 repository (the nearest folder above the compiled spec that holds `.git`, or the spec's own \
 folder outside one). Absolute paths, URLs and paths out of the repository are refused, so a \
-build reads only the repository's files. A library holds `param` and `use` statements only, and \
+build reads only the repository's files. A library holds `param`, `use` and `defaults` \
+statements only, and \
 no file may use itself through a chain of `use`.\n\nWrong:\n    use /etc/dsc/base.ds\n\n\
 Right:\n    use ../lib/base.ds"),
+    code("DS0111", "defaults-block", "a `defaults` block or a `from` list is not well formed, or names no block",
+        "`defaults NAME [from PARENT ...] { SETTINGS }` holds settings of a daemonset body that \
+specs take with `daemonset NAME in NAMESPACE from BLOCK ... { ... }`. A block is defined once \
+among the spec's file and the libraries it uses, has a name of letters, digits, `-` and `_`, and \
+cannot take settings from itself through its parents. A name in `from` that no block has gets a \
+did-you-mean.\n\nWrong:\n    use ../lib/node-agent.ds\n    daemonset agent in monitoring from \
+node-agnt { ... }\n\nRight:\n    use ../lib/node-agent.ds\n    daemonset agent in monitoring from \
+node-agent { ... }"),
+    code("DS0112", "defaults-clash", "two defaults blocks of one layer set one setting differently",
+        "Blocks named side by side (`from a b`), or two parents of one block, form one layer: \
+neither is above the other, so when they set the same setting (the same key of a map, the same \
+item of a keyed list) to different values there is no right answer, and the result would depend \
+on their order. Equal values merge. Set it in one of them only, or in a block both take it from \
+(and let one change it with `override`), or in the spec itself.\n\nWrong:\n    defaults a { \
+priority system-node-critical }\n    defaults b { priority system-cluster-critical }\n    \
+daemonset agent from a b { ... }\n\nRight:\n    defaults a { priority system-node-critical }\n    \
+defaults b from a { override priority system-cluster-critical }\n    daemonset agent from b { ... }"),
+    code("DS0113", "firm-default", "a setting a defaults block fixes is changed without `override`",
+        "A setting of a defaults block is a convention of the repository: a layer above it (a \
+block that takes it, or the spec) may change it only by saying so, with `override` before the \
+setting, so the deviation shows in review. A setting the block marks `soft` (`soft \
+max-unavailable 10%`) may be changed without it. An atomic list (`command`, `args`, `env-from`, \
+`supplemental-groups`) set below is replaced with `override` or extended with `append`.\n\n\
+Wrong:\n    daemonset fluent-bit in logging from node-agent {\n      priority \
+system-cluster-critical\n    }\n\nRight:\n    daemonset fluent-bit in logging from node-agent {\n\
+      override priority system-cluster-critical\n    }"),
+    code("DS0114", "override-nothing", "an `override` changes nothing that a layer below sets",
+        "`override` marks a change of a value a defaults block sets. When no block below sets the \
+setting, there is nothing to override: the word only misleads the reader (and hides a typo in \
+the block's name, or a setting the block no longer has).\n\nWrong:\n    daemonset agent { \
+override priority system-node-critical ... }\n\nRight:\n    daemonset agent { priority \
+system-node-critical ... }"),
+    code("DS0115", "remove-nothing", "a `remove` takes out a setting that no layer below sets",
+        "`remove SETTING [WHICH]` takes out what a defaults block below sets: `remove priority`, \
+`remove env NODE_NAME`, `remove labels team`, `remove tolerate all`, `remove container \
+sidecar`. Removing what is not there is an error, so a removal never silently outlives the \
+default it was written against.\n\nWrong:\n    daemonset agent from node-agent { remove env \
+NODE_NAM ... }\n\nRight:\n    daemonset agent from node-agent { remove env NODE_NAME ... }"),
+    code("DS0116", "layer-modifier", "`soft`, `override`, `remove` or `append` is used where it means nothing",
+        "The four words go before a setting: `soft` in a defaults block marks a value agents may \
+change freely; `override` changes a firm value of a block below; `remove` takes one out; \
+`append` extends an atomic list (`command`, `args`, `env-from`, `supplemental-groups`) set \
+below. Each needs a setting after it; `append` applies to lists only; `soft` has no meaning in a \
+spec's own body, where nothing is above it.\n\nWrong:\n    defaults node-agent { soft }\n\n\
+Right:\n    defaults node-agent { soft max-unavailable 10% }"),
     code("DS0201", "unknown-setting", "a setting name is not known in this block",
         "Each block accepts its own settings: `daemonset` takes workload settings such as `labels` \
 and `container`; `container` takes container settings such as `image` and `port`. The help line \

@@ -7,8 +7,9 @@ pub mod render;
 pub use codes::{lookup, CodeInfo, CODES, RETIRED};
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
-use crate::source::{clamp_to_char_boundary, SourceFile, Span};
+use crate::source::{clamp_to_char_boundary, SourceFile, Span, LIBRARY_BASE};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -32,7 +33,23 @@ pub struct Label {
     /// Borrowed when fixed text: a file of many identical mistakes holds one copy.
     pub message: Cow<'static, str>,
     pub primary: bool,
+    /// The file the span is in, when it is not the one the diagnostic is reported for (a
+    /// library's line that a spec's defaults brought in).
+    pub file: Option<Elsewhere>,
 }
+
+/// Another file than the compiled one, for a label there. Two are equal when they have the
+/// same name.
+#[derive(Clone, Debug)]
+pub struct Elsewhere(pub Arc<SourceFile>);
+
+impl PartialEq for Elsewhere {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.name == other.0.name
+    }
+}
+
+impl Eq for Elsewhere {}
 
 /// An edit that applies the help: the text at `span` becomes `replacement`. Editors offer it as
 /// a quick fix, and `--format json` carries it.
@@ -85,6 +102,7 @@ impl Diagnostic {
             span,
             message: label.into(),
             primary: true,
+            file: None,
         });
         self
     }
@@ -95,6 +113,7 @@ impl Diagnostic {
             span,
             message: label.into(),
             primary: false,
+            file: None,
         });
         self
     }
@@ -137,9 +156,16 @@ impl Diagnostic {
     /// Moves every label inside `text` and onto character boundaries (the start back, the end
     /// forward). Stages that map positions through an embedded document (an override's YAML)
     /// can land inside a character; a report must not.
+    ///
+    /// A span in a library not yet resolved to its file (see [`crate::source::LIBRARY_BASE`])
+    /// is left as it is.
     pub fn fit_to(&mut self, text: &str) {
         for label in &mut self.labels {
-            label.span = widen_to_chars(text, label.span);
+            label.span = match &label.file {
+                Some(Elsewhere(file)) => widen_to_chars(&file.text, label.span),
+                None if label.span.start() >= LIBRARY_BASE => label.span,
+                None => widen_to_chars(text, label.span),
+            };
         }
         if let Some(secret) = &mut self.secret {
             *secret = widen_to_chars(text, *secret);
@@ -153,11 +179,24 @@ impl Diagnostic {
 
     /// Where the diagnostic points: the primary label, or the first one.
     pub fn primary_span(&self) -> Span {
+        self.primary_label().map_or(Span::default(), |l| l.span)
+    }
+
+    /// The primary label, or the first one.
+    pub fn primary_label(&self) -> Option<&Label> {
         self.labels
             .iter()
             .find(|l| l.primary)
             .or(self.labels.first())
-            .map_or(Span::default(), |l| l.span)
+    }
+
+    /// The file the diagnostic points into: `home` (the compiled file), or the other file its
+    /// primary label is in.
+    pub fn primary_file<'a>(&'a self, home: &'a SourceFile) -> &'a SourceFile {
+        match self.primary_label().and_then(|l| l.file.as_ref()) {
+            Some(Elsewhere(file)) => file,
+            None => home,
+        }
     }
 }
 
@@ -273,8 +312,15 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 }
 
 /// Sorts diagnostics by position, keeping the order of those at the same place.
+/// Those in the compiled file come first, then those in each other file by name.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by_key(|d| d.primary_span().start());
+    diagnostics.sort_by_cached_key(|d| {
+        let file = d
+            .primary_label()
+            .and_then(|l| l.file.as_ref())
+            .map(|Elsewhere(f)| f.name.clone());
+        (file, d.primary_span().start())
+    });
 }
 
 /// "did you mean `x`?" for the closest candidate, when one is close enough.

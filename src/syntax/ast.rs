@@ -149,3 +149,97 @@ impl Arg {
         }
     }
 }
+
+impl Statement {
+    /// Moves every span of the statement `by` bytes later: a library's statements take their
+    /// place in the run's span space, after the spec's own text (see `compose::Libraries`).
+    pub fn shift(&mut self, by: usize) {
+        let at = |s: Span| Span::new(s.start() + by, s.end() + by);
+        self.keyword_span = at(self.keyword_span);
+        self.span = at(self.span);
+        for arg in &mut self.args {
+            arg.shift(by);
+        }
+        if let Some(block) = &mut self.block {
+            block.span = at(block.span);
+            for inner in &mut block.statements {
+                inner.shift(by);
+            }
+        }
+    }
+
+    /// The statement with its spans left out: two statements that write the same value are
+    /// equal whatever their place.
+    pub fn same_as(&self, other: &Statement) -> bool {
+        self.keyword == other.keyword
+            && self.args.len() == other.args.len()
+            && self.args.iter().zip(&other.args).all(|(a, b)| a.same_as(b))
+            && match (&self.block, &other.block) {
+                (None, None) => true,
+                (Some(a), Some(b)) => {
+                    a.statements.len() == b.statements.len()
+                        && a.statements
+                            .iter()
+                            .zip(&b.statements)
+                            .all(|(x, y)| x.same_as(y))
+                }
+                _ => false,
+            }
+    }
+}
+
+impl Arg {
+    fn shift(&mut self, by: usize) {
+        let at = |s: Span| Span::new(s.start() + by, s.end() + by);
+        self.span = at(self.span);
+        match &mut self.kind {
+            ArgKind::Str { layout, .. } => {
+                *layout = StrLayout::new(layout.body_start() + by, layout.indent());
+            }
+            ArgKind::Range(bounds) => {
+                for (_, span) in [&mut bounds.low, &mut bounds.high].into_iter().flatten() {
+                    *span = at(*span);
+                }
+            }
+            ArgKind::Pair {
+                key_span, value, ..
+            } => {
+                *key_span = at(*key_span);
+                value.shift(by);
+            }
+            ArgKind::List(items) => {
+                for item in items {
+                    item.shift(by);
+                }
+            }
+            ArgKind::Word(_) | ArgKind::Number(_) | ArgKind::Empty => {}
+        }
+    }
+
+    /// The argument with its spans left out (see [`Statement::same_as`]).
+    pub fn same_as(&self, other: &Arg) -> bool {
+        match (&self.kind, &other.kind) {
+            (ArgKind::Word(a), ArgKind::Word(b)) | (ArgKind::Number(a), ArgKind::Number(b)) => {
+                a == b
+            }
+            (ArgKind::Str { value: a, .. }, ArgKind::Str { value: b, .. }) => a == b,
+            (ArgKind::Range(a), ArgKind::Range(b)) => {
+                let text = |s: &Option<(String, Span)>| s.as_ref().map(|(t, _)| t.clone());
+                text(&a.low) == text(&b.low) && text(&a.high) == text(&b.high)
+            }
+            (
+                ArgKind::Pair {
+                    key: ka, value: va, ..
+                },
+                ArgKind::Pair {
+                    key: kb, value: vb, ..
+                },
+            ) => ka == kb && va.same_as(vb),
+            (ArgKind::List(a), ArgKind::List(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y))
+            }
+            (ArgKind::Empty, ArgKind::Empty) => true,
+            _ => false,
+        }
+    }
+}
