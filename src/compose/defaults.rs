@@ -548,12 +548,13 @@ impl<'a, 'd> Merger<'a, 'd> {
             if o.origin == e.origin && o.stmt.span == e.stmt.span && o.children.is_empty() {
                 continue;
             }
-            if self.is_below(o.origin, e.origin) {
-                out[i] = e;
-            } else if self.is_below(e.origin, o.origin) {
-            } else if shape(&e.id.0) == Shape::Nested {
+            if shape(&e.id.0) == Shape::Nested && !e.removed && !o.removed {
+                // Setting by setting: each knows the block that set it.
                 let children = std::mem::take(&mut out[i].children);
                 out[i].children = self.union(children, e.children);
+            } else if self.is_below(o.origin, e.origin) {
+                out[i] = e;
+            } else if self.is_below(e.origin, o.origin) {
             } else if o.stmt.same_as(&e.stmt) && o.removed == e.removed {
                 out[i].soft &= e.soft;
             } else {
