@@ -6,10 +6,13 @@ use dsc::diagnostics::LintLevels;
 use dsc::manifest::{check_manifest, Versions};
 use dsc::source::SourceFile;
 
-fn findings(name: &str, text: &str) -> Vec<dsc::diagnostics::Diagnostic> {
-    let file = SourceFile::new(name, text);
+/// The findings of `text` as if it were the file at `path` (whose `use` paths start there).
+fn findings(path: &std::path::Path, text: &str) -> Vec<dsc::diagnostics::Diagnostic> {
+    let name = path.file_name().unwrap().to_string_lossy();
+    let file = SourceFile::new(name.as_ref(), text);
     if name.ends_with(".ds") {
-        dsc::compile(&file, &LintLevels::default()).diagnostics
+        let libraries = dsc::compose::Libraries::default();
+        dsc::compile_file(&file, Some(path), &LintLevels::default(), &libraries).diagnostics
     } else {
         check_manifest(&file, Versions::Served).diagnostics
     }
@@ -29,13 +32,13 @@ fn every_fix_removes_its_diagnostic() {
     for path in &paths {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let text = std::fs::read_to_string(path).unwrap();
-        for d in findings(&name, &text) {
+        for d in findings(path, &text) {
             let Some(fix) = &d.fix else { continue };
             let mut fixed = text.clone();
             fixed.replace_range(fix.span.start()..fix.span.end(), &fix.replacement);
             applied += 1;
             let at = d.primary_span().start();
-            let still = findings(&name, &fixed)
+            let still = findings(path, &fixed)
                 .into_iter()
                 .any(|after| after.code == d.code && after.primary_span().start() == at);
             if still {

@@ -340,6 +340,35 @@ fn a_saved_document_reads_its_libraries() {
 }
 
 #[test]
+fn a_mistake_in_a_library_block_sits_on_the_from_name_and_points_at_the_library() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::create_dir_all(root.join("lib")).unwrap();
+    std::fs::create_dir_all(root.join("agents")).unwrap();
+    std::fs::write(
+        root.join("lib/base.ds"),
+        "defaults base {\n  priorty high\n}\n",
+    )
+    .unwrap();
+    let uri = format!("file://{}", root.join("agents/agent.ds").display());
+    let mut server = Server::start_with(&uri);
+    let spec = SPEC.replace("monitoring {", "monitoring from base {");
+    let found = server.open(&format!("use ../lib/base.ds\n{spec}"));
+    assert_eq!(codes(&found), ["DS0201"]);
+    let d = &found[0];
+    // On the `from` name (line 1 of the document), with the library's line as related.
+    assert_eq!(d["range"]["start"]["line"], 1, "{d}");
+    let related = d["relatedInformation"].as_array().unwrap();
+    assert!(related.iter().all(|r| r["location"]["uri"] != uri), "{d}");
+    assert!(
+        d["message"].as_str().unwrap().contains("base.ds:2:3"),
+        "{d}"
+    );
+    server.stop();
+}
+
+#[test]
 fn bad_requests_get_errors_and_the_server_goes_on() {
     let mut server = Server::start();
     let unopened = server.call("textDocument/hover", server.at(0, 0));

@@ -32,6 +32,7 @@ const DS: &str = "a `daemonset` block";
 const CT: &str = "a `container` or `init` block";
 const BOTH: &str = "a `daemonset` block (for the pod) or a `container` block";
 const DNS_BLOCK: &str = "a `dns` block";
+const LAYERED: &str = "a `defaults`, `daemonset` or `container` block, before a setting";
 
 // The meanings of the settings a pod and a container share.
 // The security settings a pod and a container share, one entry for both tables.
@@ -69,6 +70,12 @@ pub static TOP_LEVEL: &[Keyword] = &[
         "param NAME [string|int|bool|quantity|duration|[WORD, ...]] = DEFAULT",
         FILE,
         "A parameter: `${NAME}` in any bare word of the file becomes its value, the default unless `-D NAME=VALUE` sets another on the command line. Compiles to nothing itself.",
+    ),
+    kw(
+        "defaults",
+        "defaults NAME [from PARENT ...] { SETTINGS }",
+        FILE,
+        "Settings of a daemonset body that specs take with `daemonset NAME in NAMESPACE from NAME { ... }`: firm (changed only with `override`) unless marked `soft`; `container * { ... }` reaches every container. Compiles to nothing itself.",
     ),
     kw(
         "use",
@@ -350,6 +357,30 @@ pub static WORKLOAD: &[Keyword] = &[
         DS,
         "Every container sees the node's time zone: a `hostPath` volume `host-localtime` of `/etc/localtime`, mounted read-only at `/etc/localtime`.",
     ),
+    kw(
+        "override",
+        "override SETTING ...",
+        LAYERED,
+        "Changes a firm setting of a `defaults` block below (`override priority system-cluster-critical`), so the deviation shows in review.",
+    ),
+    kw(
+        "soft",
+        "soft SETTING ...",
+        LAYERED,
+        "In a `defaults` block: a setting that a block or spec above may change without `override`.",
+    ),
+    kw(
+        "remove",
+        "remove SETTING [WHICH]",
+        LAYERED,
+        "Takes out a setting a `defaults` block below sets: `remove priority`, `remove env NODE_NAME`, `remove tolerate all`, `remove container sidecar`. Removing what is not there is an error.",
+    ),
+    kw(
+        "append",
+        "append command|args|env-from|supplemental-groups ...",
+        LAYERED,
+        "Extends a list that a `defaults` block below sets, instead of replacing it: `append args --verbose`.",
+    ),
 ];
 
 pub static CONTAINER: &[Keyword] = &[
@@ -554,9 +585,27 @@ pub static CONTAINER: &[Keyword] = &[
     ),
     kw(
         "override",
-        "override \"\"\" YAML \"\"\"",
+        "override \"\"\" YAML \"\"\" | override SETTING ...",
         CT,
-        "YAML merged into this container after everything dsc generates, as a JSON merge patch: its entry of `containers[]` or `initContainers[]`.",
+        "YAML merged into this container after everything dsc generates, as a JSON merge patch: its entry of `containers[]` or `initContainers[]`. Before a setting: changes a firm setting of a `defaults` block below.",
+    ),
+    kw(
+        "soft",
+        "soft SETTING ...",
+        LAYERED,
+        "In a `defaults` block: a setting that a block or spec above may change without `override`.",
+    ),
+    kw(
+        "remove",
+        "remove SETTING [WHICH]",
+        LAYERED,
+        "Takes out a setting a `defaults` block below sets: `remove priority`, `remove env NODE_NAME`, `remove tolerate all`, `remove container sidecar`. Removing what is not there is an error.",
+    ),
+    kw(
+        "append",
+        "append command|args|env-from|supplemental-groups ...",
+        LAYERED,
+        "Extends a list that a `defaults` block below sets, instead of replacing it: `append args --verbose`.",
     ),
 ];
 
@@ -640,7 +689,7 @@ pub fn find(name: &str) -> Option<&'static Keyword> {
 /// a `volume` whose second argument (`kind`) is `projected` or `downward`; none for others.
 pub fn block_settings(keyword: &str, kind: Option<&str>) -> &'static [Keyword] {
     match (keyword, kind) {
-        ("daemonset", _) => WORKLOAD,
+        ("daemonset" | "defaults", _) => WORKLOAD,
         ("container" | "init", _) => CONTAINER,
         ("dns", _) => DNS,
         ("volume", Some("projected")) => PROJECTED,

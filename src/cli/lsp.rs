@@ -9,9 +9,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
 
 use clap::Args;
-use dsc::diagnostics::{Diagnostic, Severity};
+use dsc::diagnostics::{Diagnostic, Elsewhere, Severity};
 use dsc::ide::{self, lines::LineIndex, CompletionKind};
-use dsc::source::Span;
+use dsc::source::{SourceFile, Span};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types as lsp;
 use lsp_types::notification::Notification as _;
@@ -216,29 +216,49 @@ fn publish(uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>) -> Notification {
 }
 
 /// A diagnostic as the protocol has it: the primary label's range, the message with the
-/// primary label and the help, the other labels as related information.
+/// primary label and the help, the other labels as related information. A label in another
+/// file (a library's line) is related information at that file; when the primary label is
+/// there, the diagnostic sits on the document's first label (the `from` name that brought the
+/// line in).
 fn to_lsp(uri: &lsp::Uri, doc: &Document, d: &Diagnostic) -> lsp::Diagnostic {
     let mut message = d.message.clone();
-    if let Some(label) = d.labels.iter().find(|l| l.primary) {
+    if let Some(label) = d.primary_label() {
         message.push_str(&format!("\n{}", label.message));
+        if let Some(Elsewhere(file)) = &label.file {
+            let (line, column) = file.line_col(label.span.start());
+            message.push_str(&format!(" ({}:{line}:{column})", file.name));
+        }
     }
     if let Some(help) = &d.help {
         message.push_str(&format!("\nhelp: {help}"));
     }
+    // The label the diagnostic sits on; the others are related information.
+    let on = d
+        .labels
+        .iter()
+        .find(|l| l.primary && l.file.is_none())
+        .or_else(|| d.labels.iter().find(|l| l.file.is_none()));
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .labels
         .iter()
-        .filter(|l| !l.primary)
-        .map(|l| lsp::DiagnosticRelatedInformation {
-            location: lsp::Location {
-                uri: uri.clone(),
-                range: doc.range(l.span),
-            },
-            message: l.message.to_string(),
+        .filter(|l| on.is_none_or(|on| !std::ptr::eq(*l, on)))
+        .filter_map(|l| {
+            let location = match &l.file {
+                None => lsp::Location {
+                    uri: uri.clone(),
+                    range: doc.range(l.span),
+                },
+                Some(Elsewhere(file)) => elsewhere(file, l.span)?,
+            };
+            Some(lsp::DiagnosticRelatedInformation {
+                location,
+                message: l.message.to_string(),
+            })
         })
         .collect();
+    let range = on.map_or(lsp::Range::default(), |l| doc.range(l.span));
     lsp::Diagnostic {
-        range: doc.range(d.primary_span()),
+        range,
         severity: Some(match d.severity {
             Severity::Error => lsp::DiagnosticSeverity::ERROR,
             Severity::Warning => lsp::DiagnosticSeverity::WARNING,
@@ -249,6 +269,37 @@ fn to_lsp(uri: &lsp::Uri, doc: &Document, d: &Diagnostic) -> lsp::Diagnostic {
         related_information: (!related.is_empty()).then_some(related),
         ..Default::default()
     }
+}
+
+/// Where `span` of another file is, as the protocol names it: the file's `file:` URI.
+fn elsewhere(file: &SourceFile, span: Span) -> Option<lsp::Location> {
+    let path = std::path::Path::new(&file.name);
+    let path = match path.is_absolute() {
+        true => path.to_path_buf(),
+        false => std::env::current_dir().ok()?.join(path),
+    };
+    let mut text = String::from("file://");
+    for byte in path.to_str()?.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                text.push(byte as char)
+            }
+            _ => text.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    let uri: lsp::Uri = text.parse().ok()?;
+    let lines = LineIndex::new(&file.text);
+    let at = |offset: usize| {
+        let (line, character) = lines.position(&file.text, offset);
+        lsp::Position { line, character }
+    };
+    Some(lsp::Location {
+        uri,
+        range: lsp::Range {
+            start: at(span.start()),
+            end: at(span.end()),
+        },
+    })
 }
 
 /// Open documents by address (the text of the URI: `lsp::Uri` is not a sound hash key).

@@ -190,6 +190,20 @@ impl Diagnostic {
             .or(self.labels.first())
     }
 
+    /// Where the diagnostic points in the compiled file: the primary label, or, when that is
+    /// in another file, the first label in this one (the `from` name that brought a library's
+    /// line in). `None` when no label is in this file.
+    pub fn home_span(&self) -> Option<Span> {
+        match self.primary_label() {
+            Some(l) if l.file.is_none() => Some(l.span),
+            _ => self
+                .labels
+                .iter()
+                .find(|l| l.file.is_none())
+                .map(|l| l.span),
+        }
+    }
+
     /// The file the diagnostic points into: `home` (the compiled file), or the other file its
     /// primary label is in.
     pub fn primary_file<'a>(&'a self, home: &'a SourceFile) -> &'a SourceFile {

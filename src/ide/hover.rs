@@ -29,7 +29,9 @@ pub fn hover(text: &str, offset: usize, diagnostics: &[Diagnostic]) -> Option<Ho
     let mut parts = Vec::new();
     let mut span = None;
     for d in diagnostics {
-        let at = d.primary_span();
+        let Some(at) = d.home_span() else {
+            continue;
+        };
         if at.start() <= offset && offset <= at.end() {
             let explanation = lookup(d.code).map_or("", |c| c.explanation);
             parts.push(format!(

@@ -50,12 +50,17 @@ pub fn quick_fixes<'a>(text: &str, diagnostics: &'a [Diagnostic], range: Span) -
         .iter()
         .filter_map(|d| {
             let fix = d.fix.as_deref()?;
-            let at = d.primary_span();
+            let at = d.home_span()?;
             let meets = at.start() <= range.end() && range.start() <= at.end();
             meets.then(|| {
                 let old = text.get(fix.span.start()..fix.span.end()).unwrap_or("");
+                let title = match (old, fix.replacement.as_str()) {
+                    ("", new) => format!("insert `{}`", new.trim_end()),
+                    (old, "") => format!("remove `{}`", old.trim_end()),
+                    (old, new) => format!("replace `{old}` with `{new}`"),
+                };
                 Action {
-                    title: format!("replace `{old}` with `{}`", fix.replacement),
+                    title,
                     fix,
                     diagnostic: d,
                 }
