@@ -83,7 +83,7 @@ pub fn check(ast: &Ast) -> (CheckedSpec, Vec<Diagnostic>) {
                 }
             }
             // Declared and substituted before checking (src/compose).
-            "param" | "use" => {}
+            "param" | "use" | "defaults" | "environments" => {}
             _ => cx.unknown_keyword(stmt, TOP_LEVEL, "at the top level of a file"),
         }
     }

@@ -15,7 +15,9 @@ use dsc::source::SourceFile;
 use super::folder::{self, OutputFolder, Staged};
 use super::jobs::JobsArgs;
 use super::stale::{self, Stale};
-use super::{atomic, collect_inputs, fatal, keep_for_reports, read_source, LintArgs, ReportArgs};
+use super::{
+    atomic, collect_inputs, fatal, keep_for_reports, read_source, EnvArgs, LintArgs, ReportArgs,
+};
 
 #[derive(Args)]
 pub struct BuildArgs {
@@ -36,6 +38,8 @@ pub struct BuildArgs {
     /// Print secret-looking env values and args instead of `<redacted #N>`
     #[arg(long)]
     show_secrets: bool,
+    #[command(flatten)]
+    envs: EnvArgs,
     #[command(flatten)]
     jobs: JobsArgs,
     #[command(flatten)]
@@ -95,7 +99,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         },
     };
     let units = args.jobs.map(&files, |path| {
-        compile_one(path, &target, &levels, &libraries)
+        compile_one(path, &target, &levels, &libraries, &args.envs)
     });
     let units = match units.into_iter().collect::<Result<Vec<Unit>, String>>() {
         Ok(units) => units,
@@ -193,43 +197,52 @@ pub fn run(args: BuildArgs) -> ExitCode {
             let made_by = Build {
                 inputs: &args.inputs,
                 definitions: libraries.definitions(),
+                envs: &args.envs,
             };
             report_check(&dir, outputs, &made_by)
         }
     }
 }
 
-/// Reads and compiles one spec and makes its outputs for `target`.
+/// Reads and compiles one spec, for every environment of its repository (or the one
+/// `--env` names), and makes its outputs for `target`.
 fn compile_one(
     path: &Path,
     target: &Target,
     levels: &LintLevels,
     libraries: &Libraries,
+    envs: &EnvArgs,
 ) -> Result<Unit, String> {
     let file = read_source(path, false).map_err(|e| e.0)?;
-    let compiled = dsc::compile_file(&file, super::spec_path(path), levels, libraries);
-    let mut outputs = Vec::with_capacity(compiled.manifests.len());
-    for m in &compiled.manifests {
-        let yaml = m.yaml_with_header(&file.name);
-        let name = folder::output_path(&m.namespace, &m.name);
-        let made = match target {
-            Target::Stdout => Made::Document(yaml),
-            Target::Folder(folder) => Made::Staged(folder.stage(&name, &yaml)?),
-            Target::Check { dir, show_secrets } => Made::Compared(folder::compare(
-                dir,
-                &name,
-                &yaml,
-                &file.name,
-                *show_secrets,
-            )?),
-        };
-        outputs.push((name, made));
+    let mut outputs = Vec::new();
+    let mut runs = Vec::new();
+    let mut params = Vec::new();
+    for (env, compiled) in super::compile_each_env(&file, path, levels, libraries, envs)? {
+        for m in &compiled.manifests {
+            let yaml = m.yaml_for(&file.name, env.as_deref());
+            let name = folder::output_path_in(env.as_deref(), &m.namespace, &m.name);
+            let made = match target {
+                Target::Stdout => Made::Document(yaml),
+                Target::Folder(folder) => Made::Staged(folder.stage(&name, &yaml)?),
+                Target::Check { dir, show_secrets } => Made::Compared(folder::compare(
+                    dir,
+                    &name,
+                    &yaml,
+                    &file.name,
+                    *show_secrets,
+                )?),
+            };
+            outputs.push((name, made));
+        }
+        params = compiled.params.into_iter().map(|p| p.name).collect();
+        runs.push((env, compiled.diagnostics));
     }
+    let diagnostics = super::merge_environments(runs);
     Ok(Unit {
-        file: keep_for_reports(file, &compiled.diagnostics),
-        diagnostics: compiled.diagnostics,
+        file: keep_for_reports(file, &diagnostics),
+        diagnostics,
         outputs,
-        params: compiled.params.into_iter().map(|p| p.name).collect(),
+        params,
     })
 }
 
@@ -278,6 +291,7 @@ fn warn_stale(stale: &[Stale]) {
 struct Build<'a> {
     inputs: &'a [PathBuf],
     definitions: &'a Definitions,
+    envs: &'a EnvArgs,
 }
 
 fn report_check(dir: &Path, mut outputs: Vec<(String, String, Made)>, build: &Build) -> ExitCode {
@@ -333,6 +347,9 @@ fn fix_command(build: &Build, dir: &Path, prune: bool) -> String {
     command.extend(["-o".to_string(), quote(&dir.to_string_lossy())]);
     for (name, value) in build.definitions.items() {
         command.extend(["-D".to_string(), quote(&format!("{name}={value}"))]);
+    }
+    for env in build.envs.names() {
+        command.extend(["--env".to_string(), quote(env)]);
     }
     if prune {
         command.push("--prune".to_string());

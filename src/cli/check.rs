@@ -7,7 +7,9 @@ use clap::Args;
 use dsc::diagnostics::render::Format;
 
 use super::jobs::JobsArgs;
-use super::{collect_inputs, fatal, keep_for_reports, read_source, Fatal, LintArgs, ReportArgs};
+use super::{
+    collect_inputs, fatal, keep_for_reports, read_source, EnvArgs, Fatal, LintArgs, ReportArgs,
+};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -18,6 +20,8 @@ pub struct CheckArgs {
     /// Print secret-looking literals in diagnostics as written instead of masked with `*`
     #[arg(long)]
     show_secrets: bool,
+    #[command(flatten)]
+    envs: EnvArgs,
     #[command(flatten)]
     jobs: JobsArgs,
     #[command(flatten)]
@@ -53,9 +57,17 @@ pub fn run(args: CheckArgs) -> ExitCode {
             let report = dsc::manifest::check_manifest(&file, dsc::manifest::Versions::Served);
             (levels.apply(report.diagnostics), report.notes, Vec::new())
         } else {
-            let compiled = dsc::compile_file(&file, super::spec_path(path), &levels, &libraries);
-            let params = compiled.params.into_iter().map(|p| p.name).collect();
-            (compiled.diagnostics, Vec::new(), params)
+            let runs = super::compile_each_env(&file, path, &levels, &libraries, &args.envs)
+                .map_err(Fatal)?;
+            let params = runs
+                .iter()
+                .flat_map(|(_, c)| c.params.iter().map(|p| p.name.clone()))
+                .collect();
+            let runs = runs
+                .into_iter()
+                .map(|(env, c)| (env, c.diagnostics))
+                .collect();
+            (super::merge_environments(runs), Vec::new(), params)
         };
         Ok((
             keep_for_reports(file, &diagnostics),

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::jobs::JobsArgs;
 use super::{
-    collect_inputs, fatal, keep_for_reports, read_source, Fatal, LintArgs, Reporter,
+    collect_inputs, fatal, keep_for_reports, read_source, EnvArgs, Fatal, LintArgs, Reporter,
     DEFAULT_MAX_DIAGNOSTICS,
 };
 
@@ -57,6 +57,8 @@ pub struct DiffArgs {
     /// Colour: auto (a terminal without NO_COLOR), always or never
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    #[command(flatten)]
+    envs: EnvArgs,
     #[command(flatten)]
     jobs: JobsArgs,
     #[command(flatten)]
@@ -172,7 +174,18 @@ fn compile_all(args: &DiffArgs) -> Result<Option<Vec<Compiled>>, Fatal> {
     let libraries = dsc::compose::Libraries::new(args.lints.definitions()?);
     let units = args.jobs.map(&files, |path| {
         let file = read_source(path, false)?;
-        let compiled = dsc::compile_file(&file, super::spec_path(path), &levels, &libraries);
+        // One environment: the previous outputs and the cluster hold one object per name.
+        let mut runs =
+            super::compile_each_env(&file, path, &levels, &libraries, &args.envs).map_err(Fatal)?;
+        if runs.len() > 1 {
+            let envs: Vec<String> = runs.iter().filter_map(|(e, _)| e.clone()).collect();
+            return Err(Fatal(format!(
+                "{}: its repository declares the environments {}; choose one with `--env`",
+                file.name,
+                envs.join(", ")
+            )));
+        }
+        let (_, compiled) = runs.pop().ok_or_else(|| Fatal("no environment".into()))?;
         Ok((keep_for_reports(file, &compiled.diagnostics), compiled))
     });
     let mut reporter =

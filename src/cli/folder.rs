@@ -66,16 +66,22 @@ impl OutputFolder {
             return Ok(Staged::Unchanged);
         }
         let parent = path.parent().unwrap_or(&self.dir);
-        if parent != self.dir {
-            match std::fs::create_dir(parent) {
+        // `ENV/` then `ENV/NAMESPACE/` (or `NAMESPACE/`), outermost first.
+        let mut missing: Vec<&Path> = parent
+            .ancestors()
+            .take_while(|p| *p != self.dir && p.starts_with(&self.dir))
+            .collect();
+        missing.reverse();
+        for folder in missing {
+            match std::fs::create_dir(folder) {
                 Ok(()) => self
                     .created_inside
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .push(parent.to_path_buf()),
+                    .push(folder.to_path_buf()),
                 // Another spec of this run, or an earlier run, made it.
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(format!("cannot create {}: {e}", parent.display())),
+                Err(e) => return Err(format!("cannot create {}: {e}", folder.display())),
             }
         }
         atomic::stage(parent, text, None)
@@ -108,7 +114,8 @@ impl OutputFolder {
             .created_inside
             .into_inner()
             .unwrap_or_else(|e| e.into_inner());
-        for dir in inside.iter().chain(&self.created) {
+        // Innermost first: a folder is removed only once it is empty.
+        for dir in inside.iter().rev().chain(&self.created) {
             let _ = std::fs::remove_dir(dir);
         }
     }
@@ -118,14 +125,23 @@ impl OutputFolder {
 /// of interrupted runs may be.
 pub fn folders(dir: &Path) -> Vec<PathBuf> {
     let mut found = vec![dir.to_path_buf()];
-    if let Ok(entries) = std::fs::read_dir(dir) {
+    let inside = |dir: &Path| -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
         let mut inside: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
             .map(|e| e.path())
             .collect();
         inside.sort();
-        found.extend(inside);
+        inside
+    };
+    // `NAMESPACE/` and, for environments, `ENV/NAMESPACE/`.
+    for first in inside(dir) {
+        let second = inside(&first);
+        found.push(first);
+        found.extend(second);
     }
     found
 }
@@ -171,6 +187,15 @@ pub fn compare(
 /// namespace is a DNS label, so it never holds a `/` or `.` and is never `..`.
 pub fn output_path(namespace: &str, name: &str) -> String {
     format!("{namespace}/{}", output_file_name(name))
+}
+
+/// Where a DaemonSet of the environment `env` is written: `ENV/NAMESPACE/NAME.yaml` (an
+/// environment's name is a DNS label too); without one, [`output_path`].
+pub fn output_path_in(env: Option<&str>, namespace: &str, name: &str) -> String {
+    match env {
+        Some(env) => format!("{env}/{}", output_path(namespace, name)),
+        None => output_path(namespace, name),
+    }
 }
 
 /// `NAME.yaml`, or, for a name too long for a file name (a daemonset name may have 253

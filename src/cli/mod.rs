@@ -152,6 +152,108 @@ impl LintArgs {
     }
 }
 
+/// The environments to build for.
+#[derive(Args, Clone, Debug, Default)]
+pub struct EnvArgs {
+    /// Build only this environment of those the repository's `dsc.ds` declares (every one
+    /// when left out); repeatable
+    #[arg(long = "env", value_name = "ENV")]
+    env: Vec<String>,
+}
+
+impl EnvArgs {
+    /// The environments `--env` names, as given.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.env.iter().map(String::as_str)
+    }
+
+    /// The environments a spec is compiled for: every one its repository declares, or those
+    /// `--env` names (each must be declared); `[None]` in a repository without environments.
+    pub fn chosen(
+        &self,
+        libraries: &Libraries,
+        spec: Option<&Path>,
+        name: &str,
+    ) -> Result<Vec<Option<String>>, String> {
+        let declared = libraries.environments_for(spec);
+        if declared.is_empty() {
+            return match self.env.first() {
+                Some(env) => Err(format!(
+                    "`--env {env}`: the repository of {name} declares no environments (`environments \
+                     dev prod` in `{}` at its root)",
+                    dsc::compose::ROOT_FILE
+                )),
+                None => Ok(vec![None]),
+            };
+        }
+        if let Some(env) = self.env.iter().find(|e| !declared.contains(e)) {
+            let hint =
+                match dsc::diagnostics::did_you_mean(env, declared.iter().map(String::as_str)) {
+                    Some(close) => format!("; did you mean `{close}`?"),
+                    None => format!("; it declares {}", declared.join(", ")),
+                };
+            return Err(format!(
+                "`--env {env}`: the repository of {name} declares no such environment{hint}"
+            ));
+        }
+        Ok(declared
+            .into_iter()
+            .filter(|e| self.env.is_empty() || self.env.contains(e))
+            .map(Some)
+            .collect())
+    }
+}
+
+/// The spec `file` (from `path`) compiled for each environment `envs` chooses.
+pub fn compile_each_env(
+    file: &SourceFile,
+    path: &Path,
+    levels: &LintLevels,
+    libraries: &Libraries,
+    envs: &EnvArgs,
+) -> Result<Vec<(Option<String>, dsc::Compiled)>, String> {
+    let spec = spec_path(path);
+    let chosen = envs.chosen(libraries, spec, &file.name)?;
+    Ok(chosen
+        .into_iter()
+        .map(|env| {
+            let compiled = dsc::compile_for(file, spec, env.as_deref(), levels, libraries);
+            (env, compiled)
+        })
+        .collect())
+}
+
+/// The findings of one spec compiled for several environments, each once: one that only some
+/// environments have says which (`in \`prod\`: ...`).
+pub fn merge_environments(runs: Vec<(Option<String>, Vec<Diagnostic>)>) -> Vec<Diagnostic> {
+    if runs.len() <= 1 {
+        return runs.into_iter().next().map(|(_, d)| d).unwrap_or_default();
+    }
+    let total = runs.len();
+    let mut merged: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    for (env, diagnostics) in runs {
+        for d in diagnostics {
+            let env = env.clone().unwrap_or_default();
+            match merged.iter_mut().find(|(m, _)| *m == d) {
+                Some((_, envs)) => envs.push(env),
+                None => merged.push((d, vec![env])),
+            }
+        }
+    }
+    let mut out: Vec<Diagnostic> = merged
+        .into_iter()
+        .map(|(mut d, envs)| {
+            if envs.len() < total {
+                let names: Vec<String> = envs.iter().map(|e| format!("`{e}`")).collect();
+                d.message = format!("in {}: {}", names.join(", "), d.message);
+            }
+            d
+        })
+        .collect();
+    dsc::diagnostics::sort(&mut out);
+    out
+}
+
 /// The file of a spec for its `use` paths: `None` for stdin (they start from the current
 /// folder).
 pub fn spec_path(path: &Path) -> Option<&Path> {

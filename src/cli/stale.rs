@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::folder::{self, output_file_name, output_path};
+use super::folder::{self, output_file_name, output_path, output_path_in};
 
 /// A generated file no spec compiles to.
 #[derive(Debug, PartialEq, Eq)]
@@ -59,8 +59,18 @@ fn generated_output(relative: &str, path: &Path) -> Option<Stale> {
     }
     let name = text_at("metadata", "name")?;
     let namespace = text_at("metadata", "namespace").unwrap_or("default");
-    let at_its_place = relative == output_path(namespace, name)
-        || (!relative.contains('/') && relative == output_file_name(name));
+    // An environment's output names it in the header and sits in its folder.
+    let env = source
+        .rsplit_once(dsc::FOR_ENV)
+        .map(|(_, env)| env)
+        .filter(|env| !env.is_empty() && !env.contains(['/', '.', ' ']));
+    let at_its_place = match env {
+        Some(env) => relative == output_path_in(Some(env), namespace, name),
+        None => {
+            relative == output_path(namespace, name)
+                || (!relative.contains('/') && relative == output_file_name(name))
+        }
+    };
     at_its_place.then(|| Stale {
         path: path.to_path_buf(),
         source,
@@ -79,9 +89,14 @@ pub fn prune(dir: &Path, stale: &[Stale]) -> Result<Vec<String>, String> {
             file.path.display(),
             file.source
         ));
-        if let Some(parent) = file.path.parent().filter(|p| *p != dir) {
-            // Fails, as it should, while the folder holds anything else.
-            let _ = std::fs::remove_dir(parent);
+        // The namespace folder, then an environment's: each removal fails, as it should,
+        // while the folder holds anything else.
+        let mut folder = file.path.parent();
+        while let Some(parent) = folder.filter(|p| *p != dir && p.starts_with(dir)) {
+            if std::fs::remove_dir(parent).is_err() {
+                break;
+            }
+            folder = parent.parent();
         }
     }
     Ok(removed)

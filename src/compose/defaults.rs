@@ -103,6 +103,16 @@ struct Entry {
 
 /// The origin of the daemonset's own statements.
 const SPEC: usize = usize::MAX;
+/// The origin of the daemonset's overlay for the environment built.
+const SPEC_OVERLAY: usize = usize::MAX - 1;
+
+/// The environment a spec is built for (`None`: none chosen, overlays are checked and left
+/// out), and the environments its repository declares.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Env<'a> {
+    pub name: Option<&'a str>,
+    pub declared: &'a [String],
+}
 
 /// One `defaults` statement.
 struct Block<'a> {
@@ -111,12 +121,13 @@ struct Block<'a> {
     parents: Vec<(String, Span)>,
 }
 
-/// Takes the `defaults` statements out of `ast`, and merges the blocks each daemonset names
+/// Merges the blocks each daemonset names
 /// in `from` (its own file's and `library_blocks`) under its body. Returns what each `from`
 /// brought in.
 pub fn apply(
     ast: &mut Ast,
     library_blocks: &[Statement],
+    env: Env,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Brought> {
     let own: Vec<Statement> = ast
@@ -135,7 +146,6 @@ pub fn apply(
     if own.is_empty() && !layered {
         return Vec::new();
     }
-    ast.statements.retain(|s| s.keyword != "defaults");
     let mut blocks: Vec<Block> = Vec::new();
     for stmt in own.iter().chain(library_blocks) {
         if let Some(block) = read_block(stmt, diags) {
@@ -158,7 +168,7 @@ pub fn apply(
     }
     // Names in order, so merging never depends on the order of files or statements.
     blocks.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut merger = Merger::new(&blocks, diags);
+    let mut merger = Merger::new(&blocks, env, diags);
     let mut brought = Vec::new();
     for stmt in ast
         .statements
@@ -173,6 +183,7 @@ pub fn apply(
 fn has_modifier(stmts: &[Statement]) -> bool {
     stmts.iter().any(|s| {
         modifier(s).is_some()
+            || s.keyword == "overlay"
             || s.block
                 .as_ref()
                 .is_some_and(|b| has_modifier(&b.statements))
@@ -436,6 +447,7 @@ fn removes_all(stmt: &Statement) -> bool {
 
 struct Merger<'a, 'd> {
     blocks: &'a [Block<'a>],
+    env: Env<'a>,
     /// Each block's ancestors (the blocks below it), once resolved.
     below: Vec<BTreeSet<usize>>,
     resolved: Vec<Option<Vec<Entry>>>,
@@ -443,9 +455,10 @@ struct Merger<'a, 'd> {
 }
 
 impl<'a, 'd> Merger<'a, 'd> {
-    fn new(blocks: &'a [Block<'a>], diags: &'d mut Vec<Diagnostic>) -> Self {
+    fn new(blocks: &'a [Block<'a>], env: Env<'a>, diags: &'d mut Vec<Diagnostic>) -> Self {
         Merger {
             blocks,
+            env,
             below: vec![BTreeSet::new(); blocks.len()],
             resolved: vec![None; blocks.len()],
             diags,
@@ -559,17 +572,13 @@ impl<'a, 'd> Merger<'a, 'd> {
                 out[i].soft &= e.soft;
             } else {
                 let what = shown(&e);
-                let name = |origin: usize| self.blocks.get(origin).map_or("", |b| b.name.as_str());
+                let (mine, theirs) = (self.name_of(e.origin), self.name_of(o.origin));
                 let d = Diagnostic::error(
                     "DS0112",
-                    format!(
-                        "defaults blocks `{}` and `{}` set `{what}` differently",
-                        name(o.origin),
-                        name(e.origin)
-                    ),
+                    format!("defaults blocks `{theirs}` and `{mine}` set `{what}` differently"),
                 )
-                .at(e.stmt.span, format!("set here by `{}`", name(e.origin)))
-                .also(o.stmt.span, format!("and here by `{}`", name(o.origin)))
+                .at(e.stmt.span, format!("set here by `{mine}`"))
+                .also(o.stmt.span, format!("and here by `{theirs}`"))
                 .help("blocks of one layer must agree: set it in one of them only, or in a block both take it from");
                 self.diags.push(d);
             }
@@ -577,8 +586,45 @@ impl<'a, 'd> Merger<'a, 'd> {
         out
     }
 
+    /// The block an origin is in (its body or its overlay); `None` for the daemonset's own.
+    fn block_of(&self, origin: usize) -> Option<usize> {
+        let n = self.blocks.len();
+        match origin {
+            o if o < n => Some(o),
+            o if o < 2 * n => Some(o - n),
+            _ => None,
+        }
+    }
+
+    /// The origin of the overlay of the layer `origin`.
+    fn overlay_of(&self, origin: usize) -> usize {
+        match origin {
+            SPEC => SPEC_OVERLAY,
+            o if o < self.blocks.len() => o + self.blocks.len(),
+            o => o,
+        }
+    }
+
     fn is_below(&self, lower: usize, upper: usize) -> bool {
-        self.below.get(upper).is_some_and(|b| b.contains(&lower))
+        match (self.block_of(lower), self.block_of(upper)) {
+            (Some(l), Some(u)) if l == u => lower < upper,
+            (Some(l), Some(u)) => self.below[u].contains(&l),
+            _ => false,
+        }
+    }
+
+    /// Whether a value set at `lower` changes at `upper` only with `override`: a block's value,
+    /// changed by another block or the daemonset (a layer's overlay changes the layer freely).
+    fn is_firm_under(&self, lower: usize, upper: usize) -> bool {
+        match self.block_of(lower) {
+            Some(l) => self.block_of(upper) != Some(l),
+            None => false,
+        }
+    }
+
+    fn name_of(&self, origin: usize) -> &str {
+        self.block_of(origin)
+            .map_or("", |b| self.blocks[b].name.as_str())
     }
 
     /// The statements of one layer (block `origin`, or the daemonset's body) applied over
@@ -590,7 +636,22 @@ impl<'a, 'd> Merger<'a, 'd> {
         origin: usize,
         template: Option<&[Entry]>,
     ) -> Vec<Entry> {
+        let mut overlays: Vec<Statement> = Vec::new();
         for written in stmts {
+            if written.keyword == "overlay" {
+                let names =
+                    super::environments::overlay_names(written, self.env.declared, self.diags);
+                let chosen = self.env.name.is_some_and(|e| names.iter().any(|n| n == e));
+                if chosen {
+                    overlays.extend(
+                        written
+                            .block
+                            .iter()
+                            .flat_map(|b| b.statements.iter().cloned()),
+                    );
+                }
+                continue;
+            }
             let (mode, stmt) = match modifier(written) {
                 None => (Mode::Plain, written.clone()),
                 Some(mode) => match unwrap(written, mode, self.diags) {
@@ -670,7 +731,8 @@ impl<'a, 'd> Merger<'a, 'd> {
                     continue;
                 }
                 let o = &out[i];
-                if !o.soft && mode != Mode::Override && !o.stmt.same_as(&e.stmt) {
+                let firm = !o.soft && self.is_firm_under(o.origin, origin);
+                if firm && mode != Mode::Override && !o.stmt.same_as(&e.stmt) {
                     let d = self.firm(o, &stmt, written);
                     self.diags.push(d);
                 }
@@ -685,6 +747,10 @@ impl<'a, 'd> Merger<'a, 'd> {
                 }
                 out[i] = e;
             }
+        }
+        if !overlays.is_empty() {
+            let overlay = self.overlay_of(origin);
+            out = self.layer(out, &overlays, overlay, template);
         }
         out
     }
@@ -802,7 +868,10 @@ impl<'a, 'd> Merger<'a, 'd> {
                 o.stmt.args.extend(stmt.args.iter().cloned());
             }
             _ => {
-                if mode != Mode::Override && !lower.iter().all(|&i| out[i].soft) {
+                let firm = lower
+                    .iter()
+                    .any(|&i| !out[i].soft && self.is_firm_under(out[i].origin, origin));
+                if mode != Mode::Override && firm {
                     let d = self.firm(&out[first], stmt, written);
                     let d = d.help(format!(
                         "`{keyword}` is a list set below: write `override {}` to replace it, or `append {}` to add to it",

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use super::environments::ROOT_FILE;
 use super::params::{declare, Definitions, Param};
 use crate::diagnostics::{Diagnostic, Elsewhere};
 use crate::source::{SourceFile, Span, LIBRARY_BASE, MAX_SPEC_BYTES};
@@ -45,6 +46,8 @@ pub struct Library {
     pub params: Vec<Param>,
     /// Its `defaults` statements, spans moved to `base`.
     pub defaults: Vec<Statement>,
+    /// The environments it declares (`environments NAME ...`, in the repository's root file).
+    pub environments: Vec<String>,
     /// Its own `use` statements: the path as written and where.
     uses: Vec<(String, Span)>,
     /// Its own findings (bad declarations, what a library may not hold); a `use` of it that
@@ -97,17 +100,7 @@ impl Libraries {
         if uses.is_empty() {
             return Vec::new();
         }
-        // The spec's folder, links followed; the file itself need not exist (an editor's
-        // document not saved yet).
-        let here = match path {
-            Some(p) => {
-                let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
-                let dir = dir.unwrap_or(Path::new(".")).canonicalize().ok();
-                dir.zip(p.file_name()).map(|(d, name)| d.join(name))
-            }
-            None => std::env::current_dir().ok().map(|d| d.join("<stdin>")),
-        };
-        let Some(here) = here else {
+        let Some(here) = located(path) else {
             for (text, span) in &uses {
                 diags.push(bad_use(
                     *span,
@@ -247,9 +240,23 @@ impl Libraries {
         let params = declare(&ast, &self.definitions, &mut diagnostics);
         let uses = uses_of(&ast, &mut diagnostics);
         let mut defaults = Vec::new();
+        let environments = super::environments::declared(&ast, &mut diagnostics);
+        if path.file_name().is_none_or(|n| n != ROOT_FILE) {
+            for s in ast
+                .statements
+                .iter()
+                .filter(|s| s.keyword == "environments")
+            {
+                diagnostics.push(
+                    Diagnostic::error("DS0117", "environments are declared in the repository's root file")
+                        .at(s.keyword_span, "not the root file")
+                        .help(format!("move this line to `{ROOT_FILE}` at the root of the repository; it marks the root")),
+                );
+            }
+        }
         for s in &ast.statements {
             match s.keyword.as_str() {
-                "param" | "use" => {}
+                "param" | "use" | "environments" => {}
                 "defaults" => {
                     let mut s = s.clone();
                     s.shift(base);
@@ -267,6 +274,7 @@ impl Libraries {
             base,
             params,
             defaults,
+            environments,
             uses,
             diagnostics: Mutex::new(diagnostics),
         });
@@ -327,6 +335,22 @@ impl Libraries {
             if d.secret.is_some_and(|s| s.start() >= LIBRARY_BASE) {
                 d.secret = None;
             }
+        }
+    }
+
+    /// The environments of the repository `path` is in (`None`: stdin, the current folder's):
+    /// those its root file (`dsc.ds`) declares; none without one.
+    pub fn environments_for(&self, path: Option<&Path>) -> Vec<String> {
+        let Some(here) = located(path) else {
+            return Vec::new();
+        };
+        let root_file = root_of(&here).join(ROOT_FILE);
+        if !root_file.is_file() {
+            return Vec::new();
+        }
+        match root_file.canonicalize().map(|p| self.load(&p)) {
+            Ok(Ok(root)) => root.environments.clone(),
+            _ => Vec::new(),
         }
     }
 
@@ -440,11 +464,25 @@ fn lexically(path: &Path) -> PathBuf {
     out
 }
 
-/// The repository of a spec: the nearest folder above it holding `.git`, else its folder.
+/// The spec at `path` (`None`: stdin, in the current folder), its folder's links followed; the
+/// file itself need not exist (an editor's document not saved yet).
+fn located(path: Option<&Path>) -> Option<PathBuf> {
+    match path {
+        Some(p) => {
+            let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+            let dir = dir.unwrap_or(Path::new(".")).canonicalize().ok();
+            dir.zip(p.file_name()).map(|(d, name)| d.join(name))
+        }
+        None => std::env::current_dir().ok().map(|d| d.join("<stdin>")),
+    }
+}
+
+/// The repository of a spec: the nearest folder above it holding the root file (`dsc.ds`) or
+/// `.git`, else its folder.
 fn root_of(spec: &Path) -> PathBuf {
     let dir = spec.parent().unwrap_or(Path::new("/"));
     dir.ancestors()
-        .find(|d| d.join(".git").exists())
+        .find(|d| d.join(ROOT_FILE).is_file() || d.join(".git").exists())
         .unwrap_or(dir)
         .to_path_buf()
 }

@@ -8,11 +8,13 @@
 //! parameter makes is checked like anything written by hand.
 
 mod defaults;
+mod environments;
 mod libraries;
 mod params;
 mod substitute;
 
 pub use defaults::Brought;
+pub use environments::ROOT_FILE;
 pub use libraries::{Borrowed, Libraries};
 pub use params::{declare, Definitions, Param, ParamType};
 
@@ -41,11 +43,39 @@ pub fn apply(
     ast: &mut Ast,
     definitions: &Definitions,
     context: Context,
+    env: Option<&str>,
     diags: &mut Vec<Diagnostic>,
 ) -> Composed {
     let mut blocks = Vec::new();
+    let mut declared = Vec::new();
+    let is_root = context
+        .and_then(|(_, path)| path)
+        .is_some_and(|p| p.file_name().is_some_and(|n| n == ROOT_FILE));
+    for s in ast
+        .statements
+        .iter()
+        .filter(|s| s.keyword == "environments")
+    {
+        if is_root {
+            declared = environments::declared(ast, diags);
+            break;
+        }
+        diags.push(
+            Diagnostic::error(
+                "DS0117",
+                "environments are declared in the repository's root file",
+            )
+            .at(s.keyword_span, "not the root file")
+            .help(format!(
+                "move this line to `{ROOT_FILE}` at the root of the repository; it marks the root"
+            )),
+        );
+    }
     let borrowed = match context {
         Some((libraries, path)) => {
+            if !is_root {
+                declared = libraries.environments_for(path);
+            }
             let found = libraries.used_by(path, ast, diags);
             blocks.extend(found.iter().flat_map(|(l, _)| l.defaults.iter().cloned()));
             Libraries::params_of(&found, diags)
@@ -73,7 +103,11 @@ pub fn apply(
             ..b.param
         });
     }
-    let brought = defaults::apply(ast, &blocks, diags);
+    let env = defaults::Env {
+        name: env,
+        declared: &declared,
+    };
+    let brought = defaults::apply(ast, &blocks, env, diags);
     substitute::substitute(ast, &params, diags);
     Composed { params, brought }
 }

@@ -161,6 +161,15 @@ change freely; `override` changes a firm value of a block below; `remove` takes 
 below. Each needs a setting after it; `append` applies to lists only; `soft` has no meaning in a \
 spec's own body, where nothing is above it.\n\nWrong:\n    defaults node-agent { soft }\n\n\
 Right:\n    defaults node-agent { soft max-unavailable 10% }"),
+    code("DS0117", "environment", "an environment is not declared, or is declared where it cannot be",
+        "The environments a repository builds for are declared once, in `dsc.ds` at its root (the \
+file marks the root): `environments dev staging prod`. Their names are folder names of the \
+output (`OUT/ENV/NAMESPACE/NAME.yaml`): lowercase letters, digits and `-`. `overlay ENV ... { \
+SETTINGS }` in a daemonset or a defaults block holds what differs in those environments; \
+`dsc build` compiles every environment, so an overlay for an environment that is not declared \
+(a typo) fails every build, not only the one of that environment.\n\nWrong:\n    daemonset agent \
+from node-agent {\n      overlay prd { max-unavailable 1 }\n    }\n\nRight:\n    daemonset agent \
+from node-agent {\n      overlay prod { max-unavailable 1 }\n    }"),
     code("DS0201", "unknown-setting", "a setting name is not known in this block",
         "Each block accepts its own settings: `daemonset` takes workload settings such as `labels` \
 and `container`; `container` takes container settings such as `image` and `port`. The help line \
