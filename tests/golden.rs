@@ -49,3 +49,25 @@ fn readme_example_is_current() {
         yaml
     );
 }
+
+/// The worked example of a repository (`examples/fleet`: three agents, a library, two
+/// environments) builds exactly to the folder committed beside it (`BLESS=1` rewrites it).
+#[test]
+fn the_fleet_example_builds_to_its_folder() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut args = vec!["build", "examples/fleet/agents", "-o", "examples/fleet/out"];
+    if std::env::var_os("BLESS").is_none() {
+        args.push("--check");
+    }
+    let out = common::dsc()
+        .current_dir(root)
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
