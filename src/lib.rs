@@ -19,6 +19,7 @@ pub mod print;
 pub mod source;
 pub mod syntax;
 pub mod validate;
+pub mod why;
 pub mod yaml;
 
 use diagnostics::{Diagnostic, LintLevels};
@@ -118,7 +119,7 @@ pub fn objects_to_findings(
 
 /// One DaemonSet as its canonical JSON value. Each form is dropped as soon as the next exists,
 /// so no two copies of a large object are alive at once.
-fn lower_to_value(ds: &model::DaemonSetModel) -> serde_json::Value {
+pub(crate) fn lower_to_value(ds: &model::DaemonSetModel) -> serde_json::Value {
     let object = codegen::lower(ds);
     let value = serde_json::to_value(&object);
     drop(object);

@@ -22,6 +22,7 @@ mod jobs;
 mod lsp;
 mod man;
 mod stale;
+mod why;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -74,6 +75,8 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Turn DaemonSet manifests into specs: print a .ds for every DaemonSet in the input
     Import(import::ImportArgs),
+    /// Show where a field's final value was set: each layer with file:line
+    Why(why::WhyArgs),
     /// Serve the Language Server Protocol over stdio, for editors
     Lsp(lsp::LspArgs),
     /// Print the shell completion script for bash, zsh, fish, elvish or powershell
@@ -102,6 +105,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Import(args) => import::run(args),
+        Command::Why(args) => why::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),

@@ -99,6 +99,29 @@ struct Entry {
     removed: bool,
     /// A container's settings.
     children: Vec<Entry>,
+    /// The values it replaced, latest first: each statement's span and origin.
+    replaced: Vec<(Span, usize)>,
+}
+
+impl Entry {
+    /// `self` in place of `old`, which joins its history.
+    fn over(mut self, old: &mut Entry) -> Entry {
+        self.replaced = std::mem::take(&mut old.replaced);
+        self.replaced.insert(0, (old.stmt.span, old.origin));
+        self
+    }
+}
+
+/// Where a setting of a merged daemonset was written, in which layer, and what it replaced:
+/// what `dsc why` prints.
+#[derive(Clone, Debug)]
+pub struct Chain {
+    /// The statement that set the final value.
+    pub at: Span,
+    /// Its layer (`defaults node-agent`, `daemonset`, `overlay prod`).
+    pub layer: String,
+    /// The statements whose values it replaced, latest first, with their layers.
+    pub replaced: Vec<(Span, String)>,
 }
 
 /// The origin of the daemonset's own statements.
@@ -129,7 +152,7 @@ pub fn apply(
     library_blocks: &[Statement],
     env: Env,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Brought> {
+) -> (Vec<Brought>, Vec<Chain>) {
     let own: Vec<Statement> = ast
         .statements
         .iter()
@@ -144,7 +167,7 @@ pub fn apply(
                     .is_some_and(|b| has_modifier(&b.statements)))
     });
     if own.is_empty() && !layered {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let mut blocks: Vec<Block> = Vec::new();
     for stmt in own.iter().chain(library_blocks) {
@@ -177,7 +200,7 @@ pub fn apply(
     {
         merger.daemonset(stmt, &mut brought);
     }
-    brought
+    (brought, merger.chains)
 }
 
 fn has_modifier(stmts: &[Statement]) -> bool {
@@ -383,6 +406,7 @@ fn entries_of(stmt: &Statement, origin: usize, mode: Mode) -> Vec<Entry> {
         overrode: mode == Mode::Override,
         removed: false,
         children: Vec::new(),
+        replaced: Vec::new(),
     };
     let one_arg = |arg: &Arg| Statement {
         args: vec![arg.clone()],
@@ -452,6 +476,8 @@ struct Merger<'a, 'd> {
     below: Vec<BTreeSet<usize>>,
     resolved: Vec<Option<Vec<Entry>>>,
     diags: &'d mut Vec<Diagnostic>,
+    /// Where each merged setting came from, for `dsc why`.
+    chains: Vec<Chain>,
 }
 
 impl<'a, 'd> Merger<'a, 'd> {
@@ -462,6 +488,7 @@ impl<'a, 'd> Merger<'a, 'd> {
             below: vec![BTreeSet::new(); blocks.len()],
             resolved: vec![None; blocks.len()],
             diags,
+            chains: Vec::new(),
         }
     }
 
@@ -566,7 +593,7 @@ impl<'a, 'd> Merger<'a, 'd> {
                 let children = std::mem::take(&mut out[i].children);
                 out[i].children = self.union(children, e.children);
             } else if self.is_below(o.origin, e.origin) {
-                out[i] = e;
+                out[i] = e.over(&mut out[i]);
             } else if self.is_below(e.origin, o.origin) {
             } else if o.stmt.same_as(&e.stmt) && o.removed == e.removed {
                 out[i].soft &= e.soft;
@@ -745,7 +772,7 @@ impl<'a, 'd> Merger<'a, 'd> {
                         .to_vec();
                     e.children = self.layer(Vec::new(), &own, origin, None);
                 }
-                out[i] = e;
+                out[i] = e.over(&mut out[i]);
             }
         }
         if !overlays.is_empty() {
@@ -805,6 +832,7 @@ impl<'a, 'd> Merger<'a, 'd> {
                     overrode: false,
                     removed: true,
                     children: Vec::new(),
+                    replaced: Vec::new(),
                 });
                 hit = true;
             }
@@ -912,12 +940,10 @@ impl<'a, 'd> Merger<'a, 'd> {
 
     /// A firm value of a block changed without `override`.
     fn firm(&self, lower: &Entry, stmt: &Statement, written: &Statement) -> Diagnostic {
-        let block = self
-            .blocks
-            .get(lower.origin)
-            .map_or("a defaults block".to_string(), |b| {
-                format!("defaults block `{}`", b.name)
-            });
+        let block = match self.block_of(lower.origin) {
+            Some(b) => format!("defaults block `{}`", self.blocks[b].name),
+            None => "a defaults block".to_string(),
+        };
         Diagnostic::error(
             "DS0113",
             format!(
@@ -990,6 +1016,15 @@ impl<'a, 'd> Merger<'a, 'd> {
                 continue;
             }
             let mut stmt = e.stmt.clone();
+            self.chains.push(Chain {
+                at: e.stmt.span,
+                layer: self.layer_name(e.origin),
+                replaced: e
+                    .replaced
+                    .iter()
+                    .map(|&(span, origin)| (span, self.layer_name(origin)))
+                    .collect(),
+            });
             if shape(&e.id.0) == Shape::Nested {
                 let all = match (e.id.0.as_str(), &containers, &inits) {
                     ("container", Some(t), _) | ("init", _, Some(t)) => self.under(t, &e.children),
@@ -1011,24 +1046,43 @@ impl<'a, 'd> Merger<'a, 'd> {
     /// `override` is an error, a removed one stays out.
     fn under(&mut self, template: &[Entry], own: &[Entry]) -> Vec<Entry> {
         let mut out: Vec<Entry> = Vec::new();
+        let mut history: Vec<(usize, Entry)> = Vec::new();
         for t in template.iter().filter(|t| !t.removed) {
             match own.iter().find(|o| o.id == t.id) {
                 None => out.push(t.clone()),
                 Some(o) => {
-                    if !t.soft
-                        && !o.overrode
-                        && !o.removed
-                        && !o.stmt.same_as(&t.stmt)
-                        && t.origin != SPEC
-                    {
+                    if let Some(mine) = own.iter().position(|x| x.id == t.id) {
+                        history.push((mine, t.clone()));
+                    }
+                    let firm = !t.soft && self.is_firm_under(t.origin, o.origin);
+                    if firm && !o.overrode && !o.removed && !o.stmt.same_as(&t.stmt) {
                         let d = self.firm(t, &o.stmt, &o.stmt);
                         self.diags.push(d);
                     }
                 }
             }
         }
-        out.extend(own.iter().cloned());
+        let mut own = own.to_vec();
+        for (i, mut t) in history {
+            let mine = own[i].clone();
+            own[i] = mine.over(&mut t);
+        }
+        out.extend(own);
         out
+    }
+
+    /// A layer as `dsc why` names it.
+    fn layer_name(&self, origin: usize) -> String {
+        let env = self.env.name.unwrap_or("");
+        match (origin, self.block_of(origin)) {
+            (SPEC, _) => "daemonset".to_string(),
+            (SPEC_OVERLAY, _) => format!("overlay {env}"),
+            (o, Some(b)) if o >= self.blocks.len() => {
+                format!("overlay {env} of defaults {}", self.blocks[b].name)
+            }
+            (_, Some(b)) => format!("defaults {}", self.blocks[b].name),
+            _ => String::new(),
+        }
     }
 }
 

@@ -303,27 +303,11 @@ impl Libraries {
         if !diags.iter().any(in_library) {
             return;
         }
-        let files: Vec<(usize, Arc<SourceFile>)> = self
-            .lock()
-            .values()
-            .map(|l| (l.base, l.file.clone()))
-            .collect();
-        let find = |at: usize| {
-            files
-                .iter()
-                .find(|(base, file)| *base <= at && at <= base + file.text.len())
-        };
         for d in diags.iter_mut().filter(|d| in_library(d)) {
             for label in &mut d.labels {
-                if label.span.start() < LIBRARY_BASE {
-                    continue;
-                }
-                if let Some((base, file)) = find(label.span.start()) {
-                    label.span = Span::new(
-                        label.span.start() - base,
-                        label.span.end().saturating_sub(*base),
-                    );
-                    label.file = Some(Elsewhere(file.clone()));
+                if let Some((file, span)) = self.locate(label.span) {
+                    label.span = span;
+                    label.file = Some(Elsewhere(file));
                 }
             }
             if d.fix
@@ -352,6 +336,21 @@ impl Libraries {
             Ok(Ok(root)) => root.environments.clone(),
             _ => Vec::new(),
         }
+    }
+
+    /// The library a span of the run's span space is in, and the span in that file; `None`
+    /// for a span of the compiled spec itself.
+    pub fn locate(&self, span: Span) -> Option<(Arc<SourceFile>, Span)> {
+        if span.start() < LIBRARY_BASE {
+            return None;
+        }
+        self.lock()
+            .values()
+            .find(|l| l.base <= span.start() && span.start() <= l.base + l.file.text.len())
+            .map(|l| {
+                let local = Span::new(span.start() - l.base, span.end().saturating_sub(l.base));
+                (l.file.clone(), local)
+            })
     }
 
     /// Whether this run read no library.

@@ -13,7 +13,7 @@ mod libraries;
 mod params;
 mod substitute;
 
-pub use defaults::Brought;
+pub use defaults::{Brought, Chain};
 pub use environments::ROOT_FILE;
 pub use libraries::{Borrowed, Libraries};
 pub use params::{declare, Definitions, Param, ParamType};
@@ -34,6 +34,8 @@ pub type Context<'a> = Option<(&'a Libraries, Option<&'a Path>)>;
 pub struct Composed {
     pub params: Vec<Param>,
     pub brought: Vec<Brought>,
+    /// Where each setting merged from defaults blocks and overlays came from.
+    pub chains: Vec<Chain>,
 }
 
 /// Declares the parameters of `ast` and takes those of its libraries, gives each its value
@@ -107,9 +109,13 @@ pub fn apply(
         name: env,
         declared: &declared,
     };
-    let brought = defaults::apply(ast, &blocks, env, diags);
+    let (brought, chains) = defaults::apply(ast, &blocks, env, diags);
     substitute::substitute(ast, &params, diags);
-    Composed { params, brought }
+    Composed {
+        params,
+        brought,
+        chains,
+    }
 }
 
 /// Places every finding of a composed spec: one on a line of a defaults block also labels the
