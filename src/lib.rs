@@ -296,7 +296,7 @@ fn compile_in(
     for (ds, manifest) in spec.daemonsets.iter().zip(&manifests) {
         diags.extend(validate::size::too_large(&manifest.object, ds.span));
     }
-    compose::locate(&mut diags, &composed.brought, context);
+    compose::locate(&mut diags, &composed, context);
     for d in &mut diags {
         d.fit_to(&file.text);
     }

@@ -57,7 +57,7 @@ pub fn why(
     diags.extend(found);
     let mut diags = LintLevels::default().apply(diags);
     if has_errors(&diags) {
-        crate::compose::locate(&mut diags, &composed.brought, context);
+        crate::compose::locate(&mut diags, &composed, context);
         diags.retain(|d| d.severity == crate::diagnostics::Severity::Error);
         return Err(diags);
     }

@@ -119,10 +119,29 @@ pub fn apply(
 }
 
 /// Places every finding of a composed spec: one on a line of a defaults block also labels the
-/// `from` name that brought it in, and spans in libraries become lines of their files.
-pub fn locate(diags: &mut [Diagnostic], brought: &[Brought], context: Context) {
+/// `from` name that brought it in, one on a value that replaced another labels the value it
+/// replaced, and spans in libraries become lines of their files.
+pub fn locate(diags: &mut [Diagnostic], composed: &Composed, context: Context) {
+    let brought = &composed.brought;
     for d in diags.iter_mut() {
         let at = d.primary_span();
+        // A value that replaced another: the one replaced is named too.
+        let replaced = composed
+            .chains
+            .iter()
+            .filter(|c| c.at.start() <= at.start() && at.end() <= c.at.end())
+            .min_by_key(|c| c.at.len())
+            .and_then(|c| c.replaced.first());
+        if let Some((span, layer)) =
+            replaced.filter(|(s, _)| !d.labels.iter().any(|l| l.span == *s))
+        {
+            d.labels.push(Label {
+                span: *span,
+                message: format!("replaces this value of {layer}").into(),
+                primary: false,
+                file: None,
+            });
+        }
         let via = brought.iter().find(|b| {
             b.blocks
                 .iter()
