@@ -242,3 +242,72 @@ fn diff_takes_one_environment() {
     );
     assert_eq!(dev.status.code(), Some(1));
 }
+
+#[test]
+fn dependents_lists_the_specs_and_outputs_a_change_touches() {
+    let dir = repo();
+    // A library used through another: a change to it reaches the agents of both.
+    write(dir.path(), "lib/versions.ds", "param dns-tag = 1.23.1\n");
+    write(
+        dir.path(),
+        "lib/node-agent.ds",
+        &format!("use versions.ds\n{LIBRARY}"),
+    );
+    write(
+        dir.path(),
+        "agents/standalone.ds",
+        "daemonset standalone {\n  container a {\n    image r.example.com/a:1\n    memory 8Mi..16Mi\n  }\n}\n",
+    );
+    let lines = |args: &[&str]| -> Vec<String> {
+        let out = run(dir.path(), args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+    let agents = ["agents/fluent-bit.ds", "agents/node-local-dns.ds"];
+    assert_eq!(
+        lines(&["dependents", "lib/versions.ds", "--specs", "agents"]),
+        agents
+    );
+    assert_eq!(
+        lines(&["dependents", "lib/node-agent.ds", "--specs", "agents"]),
+        agents
+    );
+    // The root file declares the environments: every spec depends on it.
+    assert_eq!(
+        lines(&["dependents", "dsc.ds", "--specs", "agents"]).len(),
+        3
+    );
+    assert_eq!(
+        lines(&[
+            "dependents",
+            "agents/fluent-bit.ds",
+            "--specs",
+            "agents",
+            "--outputs"
+        ]),
+        [
+            "dev/logging/fluent-bit.yaml",
+            "prod/logging/fluent-bit.yaml"
+        ]
+    );
+    assert_eq!(
+        lines(&[
+            "dependents",
+            "agents/fluent-bit.ds",
+            "--specs",
+            "agents",
+            "--outputs",
+            "--env",
+            "prod"
+        ]),
+        ["prod/logging/fluent-bit.yaml"]
+    );
+    assert!(lines(&["dependents", "README.md", "--specs", "agents"]).is_empty());
+}

@@ -13,6 +13,7 @@ mod atomic;
 mod build;
 mod check;
 mod completions;
+mod dependents;
 mod diff;
 mod explain;
 mod fmt;
@@ -77,6 +78,8 @@ enum Command {
     Import(import::ImportArgs),
     /// Show where a field's final value was set: each layer with file:line
     Why(why::WhyArgs),
+    /// List the specs (or their output files) that depend on changed files, for CI filters
+    Dependents(dependents::DependentsArgs),
     /// Serve the Language Server Protocol over stdio, for editors
     Lsp(lsp::LspArgs),
     /// Print the shell completion script for bash, zsh, fish, elvish or powershell
@@ -106,6 +109,7 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Import(args) => import::run(args),
         Command::Why(args) => why::run(args),
+        Command::Dependents(args) => dependents::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),

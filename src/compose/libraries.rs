@@ -41,6 +41,8 @@ impl Default for Libraries {
 #[derive(Debug)]
 pub struct Library {
     pub file: Arc<SourceFile>,
+    /// Its canonical path.
+    pub path: PathBuf,
     /// Where its text starts in the run's span space.
     base: usize,
     pub params: Vec<Param>,
@@ -271,6 +273,7 @@ impl Libraries {
         }
         let library = Arc::new(Library {
             file,
+            path: path.to_path_buf(),
             base,
             params,
             defaults,
@@ -351,6 +354,24 @@ impl Libraries {
                 let local = Span::new(span.start() - l.base, span.end().saturating_sub(l.base));
                 (l.file.clone(), local)
             })
+    }
+
+    /// The files the spec at `path` (with tree `ast`) depends on besides itself, canonical:
+    /// every library it uses, through their own `use` too, and its repository's root file.
+    pub fn dependencies(&self, path: &Path, ast: &Ast) -> Vec<PathBuf> {
+        let mut ignored = Vec::new();
+        let mut files: Vec<PathBuf> = self
+            .used_by(Some(path), ast, &mut ignored)
+            .into_iter()
+            .map(|(library, _)| library.path.clone())
+            .collect();
+        if let Some(here) = located(Some(path)) {
+            let root_file = root_of(&here).join(ROOT_FILE);
+            if let Ok(root_file) = root_file.canonicalize() {
+                files.push(root_file);
+            }
+        }
+        files
     }
 
     /// Whether this run read no library.
