@@ -21,8 +21,10 @@ pub struct OutputFolder {
     dir: PathBuf,
     /// The folders this run created (innermost first), removed again if nothing is written.
     created: Vec<PathBuf>,
-    /// The subfolders (namespaces) this run created, in the order they were made.
+    /// The subfolders (environments, namespaces) this run created, in the order they were made.
     created_inside: Mutex<Vec<PathBuf>>,
+    /// The subfolders known to exist, so each is made (or found) once per run.
+    present: Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 /// One output file, ready to be committed.
@@ -50,6 +52,7 @@ impl OutputFolder {
             dir: dir.to_path_buf(),
             created,
             created_inside: Mutex::new(Vec::new()),
+            present: Mutex::new(std::collections::HashSet::new()),
         })
     }
 
@@ -72,7 +75,12 @@ impl OutputFolder {
             .take_while(|p| *p != self.dir && p.starts_with(&self.dir))
             .collect();
         missing.reverse();
+        let mut present = self.present.lock().unwrap_or_else(|e| e.into_inner());
         for folder in missing {
+            if present.contains(folder) {
+                continue;
+            }
+            present.insert(folder.to_path_buf());
             match std::fs::create_dir(folder) {
                 Ok(()) => self
                     .created_inside
@@ -84,6 +92,7 @@ impl OutputFolder {
                 Err(e) => return Err(format!("cannot create {}: {e}", folder.display())),
             }
         }
+        drop(present);
         atomic::stage(parent, text, None)
             .map(Staged::Written)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))

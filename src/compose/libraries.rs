@@ -8,7 +8,7 @@
 //! [`Libraries`] is shared by every spec of a run: each file is read and checked once, and its
 //! own findings are reported once ([`Libraries::reports`]), whoever uses it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -29,6 +29,17 @@ pub struct Libraries {
     loaded: Mutex<BTreeMap<PathBuf, Arc<Library>>>,
     /// Where the next library read starts in the span space.
     next_base: AtomicUsize,
+    /// What the file system said, once per run: a spec's folder with links followed, a
+    /// folder's repository root, and where a `use` path from a folder leads. A run of many
+    /// specs in few folders asks once per folder instead of once per spec.
+    cache: Mutex<Cache>,
+}
+
+#[derive(Debug, Default)]
+struct Cache {
+    folders: HashMap<PathBuf, Option<PathBuf>>,
+    roots: HashMap<PathBuf, PathBuf>,
+    targets: HashMap<(PathBuf, PathBuf, String), Result<PathBuf, String>>,
 }
 
 impl Default for Libraries {
@@ -85,6 +96,7 @@ impl Libraries {
             definitions,
             loaded: Mutex::new(BTreeMap::new()),
             next_base: AtomicUsize::new(LIBRARY_BASE),
+            cache: Mutex::new(Cache::default()),
         }
     }
 
@@ -102,7 +114,7 @@ impl Libraries {
         if uses.is_empty() {
             return Vec::new();
         }
-        let Some(here) = located(path) else {
+        let Some(here) = self.located(path) else {
             for (text, span) in &uses {
                 diags.push(bad_use(
                     *span,
@@ -112,7 +124,7 @@ impl Libraries {
             }
             return Vec::new();
         };
-        let root = root_of(&here);
+        let root = self.root_of(&here);
         let mut found: BTreeMap<PathBuf, (Arc<Library>, Span)> = BTreeMap::new();
         let mut chain = vec![here.clone()];
         for (text, span) in &uses {
@@ -169,7 +181,7 @@ impl Libraries {
         span: Span,
         report: &mut dyn FnMut(Diagnostic),
     ) {
-        let target = match locate(from, text, walk.root) {
+        let target = match self.locate_use(from, text, walk.root) {
             Ok(target) => target,
             Err(why) => {
                 report(bad_use(span, text, why));
@@ -328,10 +340,13 @@ impl Libraries {
     /// The environments of the repository `path` is in (`None`: stdin, the current folder's):
     /// those its root file (`dsc.ds`) declares; none without one.
     pub fn environments_for(&self, path: Option<&Path>) -> Vec<String> {
-        let Some(here) = located(path) else {
+        let Some(here) = self.located(path) else {
             return Vec::new();
         };
-        let root_file = root_of(&here).join(ROOT_FILE);
+        let root_file = self.root_of(&here).join(ROOT_FILE);
+        if let Some(root) = self.lock().get(&root_file) {
+            return root.environments.clone();
+        }
         if !root_file.is_file() {
             return Vec::new();
         }
@@ -339,6 +354,51 @@ impl Libraries {
             Ok(Ok(root)) => root.environments.clone(),
             _ => Vec::new(),
         }
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// [`located`], its folder asked once per run.
+    fn located(&self, path: Option<&Path>) -> Option<PathBuf> {
+        let Some(p) = path else {
+            return located(None);
+        };
+        let dir = p.parent().unwrap_or(Path::new("")).to_path_buf();
+        let known = self.cache().folders.get(&dir).cloned();
+        let folder = match known {
+            Some(folder) => folder,
+            None => {
+                let folder = located(Some(p)).and_then(|h| h.parent().map(Path::to_path_buf));
+                self.cache().folders.insert(dir, folder.clone());
+                folder
+            }
+        };
+        folder.zip(p.file_name()).map(|(d, name)| d.join(name))
+    }
+
+    /// [`root_of`], once per folder and run.
+    fn root_of(&self, spec: &Path) -> PathBuf {
+        let dir = spec.parent().unwrap_or(Path::new("/")).to_path_buf();
+        if let Some(root) = self.cache().roots.get(&dir) {
+            return root.clone();
+        }
+        let root = root_of(spec);
+        self.cache().roots.insert(dir, root.clone());
+        root
+    }
+
+    /// [`locate`], once per folder, path and run.
+    fn locate_use(&self, from: &Path, text: &str, root: &Path) -> Result<PathBuf, String> {
+        let dir = from.parent().unwrap_or(Path::new("")).to_path_buf();
+        let key = (dir, root.to_path_buf(), text.to_string());
+        if let Some(found) = self.cache().targets.get(&key) {
+            return found.clone();
+        }
+        let found = locate(from, text, root);
+        self.cache().targets.insert(key, found.clone());
+        found
     }
 
     /// The library a span of the run's span space is in, and the span in that file; `None`
@@ -365,8 +425,8 @@ impl Libraries {
             .into_iter()
             .map(|(library, _)| library.path.clone())
             .collect();
-        if let Some(here) = located(Some(path)) {
-            let root_file = root_of(&here).join(ROOT_FILE);
+        if let Some(here) = self.located(Some(path)) {
+            let root_file = self.root_of(&here).join(ROOT_FILE);
             if let Ok(root_file) = root_file.canonicalize() {
                 files.push(root_file);
             }
