@@ -387,3 +387,57 @@ fn a_mistake_in_a_library_block_is_reported_at_its_line_and_at_the_from() {
     assert!(human.contains("`gpu` brings it in here"), "{human}");
     assert!(human.contains("did you mean `node-selector"), "{human}");
 }
+
+mod order {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A setting whose value follows from its identity, so two blocks that share it agree.
+    fn setting(i: u8) -> String {
+        match i % 5 {
+            0 => format!("labels k{i}=v{i}"),
+            1 => format!("container * {{ env VAR_{i}=x{i} }}"),
+            2 => format!("tolerate key-{i}"),
+            3 => format!("pod-annotations a{i}=b{i}"),
+            _ => format!("node-selector n{i}=m{i}"),
+        }
+    }
+
+    fn spec(blocks: &[(String, Vec<u8>)], order: &[usize], from: &[usize]) -> String {
+        let mut text = String::new();
+        for &b in order {
+            let (name, settings) = &blocks[b];
+            let parent = if name == "c" { " from a" } else { "" };
+            text.push_str(&format!("defaults {name}{parent} {{\n"));
+            for s in settings {
+                text.push_str(&format!("  {}\n", setting(*s)));
+            }
+            text.push_str("}\n");
+        }
+        let names: Vec<&str> = from.iter().map(|&b| blocks[b].0.as_str()).collect();
+        text + &format!(
+            "daemonset agent in monitoring from {} {{\n  {CONTAINER}\n}}\n",
+            names.join(" ")
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn no_order_of_blocks_or_from_names_changes_the_output(
+            contents in proptest::collection::vec(proptest::collection::btree_set(0u8..20, 0..6), 4),
+            order in Just(vec![0usize, 1, 2, 3]).prop_shuffle(),
+            from in Just(vec![0usize, 1, 2, 3]).prop_shuffle(),
+        ) {
+            let blocks: Vec<(String, Vec<u8>)> = ["a", "b", "c", "d"]
+                .iter()
+                .zip(contents)
+                .map(|(n, s)| (n.to_string(), s.into_iter().collect()))
+                .collect();
+            let identity = [0usize, 1, 2, 3];
+            let first = yaml(&spec(&blocks, &identity, &identity));
+            let permuted = yaml(&spec(&blocks, &order, &from));
+            prop_assert_eq!(first, permuted);
+        }
+    }
+}
