@@ -242,9 +242,9 @@ fn atomic_lists_are_replaced_or_appended_explicitly() {
 
 #[test]
 fn remove_takes_out_what_a_block_set() {
-    let object = compile(&agent(&format!(
-        "remove tolerate all\nremove labels team\nremove priority\ncontainer agent {{\n image r.example.com/agent:1\n memory 64Mi..128Mi\n remove env NODE_NAME\n}}\ncontainer other {{ image r.example.com/other:1\n memory 8Mi..16Mi }}"
-    )))
+    let object = compile(&agent(
+        "remove tolerate all\nremove labels team\nremove priority\ncontainer agent {\n image r.example.com/agent:1\n memory 64Mi..128Mi\n remove env NODE_NAME\n}\ncontainer other { image r.example.com/other:1\n memory 8Mi..16Mi }"
+    ))
     .unwrap();
     let pod = pod(&object);
     assert!(pod.get("tolerations").is_none(), "{pod}");

@@ -725,8 +725,7 @@ impl<'a, 'd> Merger<'a, 'd> {
                     if shape == Shape::Nested {
                         let own = e.stmt.block.as_ref().map_or(&[][..], |b| &b.statements);
                         let inner = self.template_for(&out, &e.id);
-                        e.children =
-                            self.layer(Vec::new(), &own.to_vec(), origin, inner.as_deref());
+                        e.children = self.layer(Vec::new(), own, origin, inner.as_deref());
                     }
                     let from_template =
                         template.is_some_and(|t| t.iter().any(|o| o.id == e.id && !o.removed));
