@@ -86,7 +86,7 @@ fn complete(ast: &Ast, text: &str, offset: usize) -> Vec<Completion> {
             )
         })
         .collect();
-    for (name, what) in declared_names(&place, keyword, args, previous) {
+    for (name, what) in declared_names(ast, &place, keyword, args, previous) {
         out.push(item(&name, CompletionKind::Name, what, None));
     }
     out
@@ -94,6 +94,7 @@ fn complete(ast: &Ast, text: &str, offset: usize) -> Vec<Completion> {
 
 /// Names the spec declares that fit here.
 fn declared_names(
+    ast: &Ast,
     place: &Place,
     keyword: &str,
     args: &[&str],
@@ -101,7 +102,19 @@ fn declared_names(
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let daemonset = place.enclosing(&["daemonset"]);
-    if keyword == "mount" && args.is_empty() {
+    if matches!(keyword, "daemonset" | "defaults") && args.contains(&"from") {
+        // The defaults blocks of this file (a library's are named in its file).
+        for d in ast.statements.iter().filter(|s| s.keyword == "defaults") {
+            if let Some(name) = d.args.first().and_then(|a| a.as_word()) {
+                if !args.contains(&name) {
+                    out.push((
+                        name.to_string(),
+                        "a defaults block of this file".to_string(),
+                    ));
+                }
+            }
+        }
+    } else if keyword == "mount" && args.is_empty() {
         for v in daemonset
             .into_iter()
             .flat_map(|d| statements_of(d, "volume"))
@@ -143,6 +156,15 @@ mod tests {
 
     fn has(text: &str, label: &str) -> bool {
         labels(text).iter().any(|(l, _)| l == label)
+    }
+
+    #[test]
+    fn after_from_the_defaults_blocks_of_the_file() {
+        let text =
+            "defaults base { tolerate all }\ndefaults gpu { }\ndaemonset a from gpu | {\n}\n";
+        assert!(has(text, "base"));
+        // A name already given is not offered again.
+        assert!(!has(text, "gpu"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Go to definition: from a `mount` to its `volume`, from a probe's or hook's port
 //! (`readiness http metrics`) to the container's `port`, from `container NAME` (an env's
-//! resource) to the container, and from `${NAME}` to its `param`.
+//! resource) to the container, from `${NAME}` to its `param`, and from a name in `from` to its
+//! `defaults` block in the file.
 
 use super::place::{names_a_port, port_name, statements_of, Place};
 use crate::source::Span;
@@ -21,6 +22,17 @@ pub fn definition(text: &str, offset: usize) -> Option<Span> {
         .iter()
         .position(|a| a.span.start() <= offset && offset <= a.span.end())?;
     let name = s.args[i].as_text()?;
+    if matches!(s.keyword.as_str(), "daemonset" | "defaults")
+        && s.args[..i].iter().any(|a| a.as_word() == Some("from"))
+    {
+        return ast
+            .statements
+            .iter()
+            .filter(|d| d.keyword == "defaults")
+            .filter_map(|d| d.args.first())
+            .find(|a| a.as_text().as_deref() == Some(name.as_str()))
+            .map(|a| a.span);
+    }
     let previous = i.checked_sub(1).and_then(|p| s.args[p].as_word());
     let method = s.args.first().and_then(|a| a.as_word()).unwrap_or_default();
     let daemonset = place.enclosing(&["daemonset"])?;
@@ -47,6 +59,21 @@ pub fn definition(text: &str, offset: usize) -> Option<Span> {
 #[cfg(test)]
 mod tests {
     use super::definition;
+
+    #[test]
+    fn a_from_name_leads_to_its_defaults_block() {
+        let text = "defaults base { tolerate all }\ndefaults extra from ba|se { }\ndaemonset a from extra ba|se {\n}\n";
+        let first = text.find('|').unwrap();
+        let clean = text.replace('|', "");
+        let second = text.rfind('|').unwrap() - 1;
+        for at in [first, second] {
+            let span = definition(&clean, at).unwrap();
+            assert_eq!(
+                (span.start(), &clean[span.start()..span.end()]),
+                (9, "base")
+            );
+        }
+    }
 
     #[test]
     fn a_parameter_leads_to_its_param() {
