@@ -281,6 +281,17 @@ daemonset agent in logging from logs critical {
 }
 
 #[test]
+fn a_block_of_too_many_settings_is_refused_in_linear_time() {
+    // 30,000 settings in a defaults block: refused at once rather than merged in quadratic
+    // time (a test that timed it would be flaky; it finishing is the check).
+    let env: String = (0..30_000).map(|i| format!("    env K{i}=v\n")).collect();
+    let spec = format!(
+        "defaults base {{\n  container * {{\n{env}  }}\n}}\ndaemonset agent from base {{\n  {CONTAINER}\n}}\n"
+    );
+    assert_eq!(codes(&spec), ["DS0118"]);
+}
+
+#[test]
 fn two_blocks_of_one_layer_that_disagree_clash_and_equal_values_merge() {
     let spec = |second: &str| {
         format!(

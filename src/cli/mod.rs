@@ -34,7 +34,7 @@ use std::collections::BTreeSet;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use dsc::compose::{Definitions, Libraries};
 use dsc::diagnostics::{render, Diagnostic, LintLevels, Severity};
-use dsc::source::SourceFile;
+use dsc::source::{SourceFile, Span};
 
 /// One line to stdout; see [`write_text`].
 pub fn write_line(line: std::fmt::Arguments) {
@@ -239,12 +239,20 @@ pub fn merge_environments(runs: Vec<(Option<String>, Vec<Diagnostic>)>) -> Vec<D
     }
     let total = runs.len();
     let mut merged: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    // By what tells two findings apart, so a spec of many findings merges in linear time.
+    let mut index: std::collections::HashMap<(&'static str, String, Span, usize), Vec<usize>> =
+        std::collections::HashMap::new();
     for (env, diagnostics) in runs {
         for d in diagnostics {
             let env = env.clone().unwrap_or_default();
-            match merged.iter_mut().find(|(m, _)| *m == d) {
-                Some((_, envs)) => envs.push(env),
-                None => merged.push((d, vec![env])),
+            let key = (d.code, d.message.clone(), d.primary_span(), d.labels.len());
+            let same = index.entry(key).or_default();
+            match same.iter().find(|&&i| merged[i].0 == d) {
+                Some(&i) => merged[i].1.push(env),
+                None => {
+                    same.push(merged.len());
+                    merged.push((d, vec![env]));
+                }
             }
         }
     }

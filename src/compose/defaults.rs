@@ -169,6 +169,37 @@ pub fn apply(
     if own.is_empty() && !layered {
         return (Vec::new(), Vec::new());
     }
+    // Merging compares each setting with those below it: bounded, so no input makes it slow.
+    let too_many = ast
+        .statements
+        .iter()
+        .chain(library_blocks)
+        .filter(|s| matches!(s.keyword.as_str(), "daemonset" | "defaults"))
+        .filter(|s| settings(s) > MAX_SETTINGS)
+        .map(|s| s.keyword_span)
+        .collect::<Vec<_>>();
+    if !too_many.is_empty() {
+        for at in too_many {
+            diags.push(
+                Diagnostic::error(
+                    "DS0118",
+                    format!("more than {MAX_SETTINGS} settings in a block that takes part in layers"),
+                )
+                .at(at, "too many settings")
+                .help("no DaemonSet the API server accepts needs this many; split the settings, or leave the block out of `from`"),
+            );
+        }
+        for s in ast
+            .statements
+            .iter_mut()
+            .filter(|s| s.keyword == "daemonset")
+        {
+            if let Some(at) = from_at(s) {
+                s.args.truncate(at);
+            }
+        }
+        return (Vec::new(), Vec::new());
+    }
     let mut blocks: Vec<Block> = Vec::new();
     for stmt in own.iter().chain(library_blocks) {
         if let Some(block) = read_block(stmt, diags) {
@@ -201,6 +232,16 @@ pub fn apply(
         merger.daemonset(stmt, &mut brought);
     }
     (brought, merger.chains)
+}
+
+/// The most settings a daemonset or defaults block may hold when it takes part in layers.
+const MAX_SETTINGS: usize = 10_000;
+
+/// The statements of `stmt`'s block, nested ones included.
+fn settings(stmt: &Statement) -> usize {
+    stmt.block.as_ref().map_or(0, |b| {
+        b.statements.len() + b.statements.iter().map(settings).sum::<usize>()
+    })
 }
 
 fn has_modifier(stmts: &[Statement]) -> bool {

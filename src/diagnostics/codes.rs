@@ -170,6 +170,13 @@ SETTINGS }` in a daemonset or a defaults block holds what differs in those envir
 (a typo) fails every build, not only the one of that environment.\n\nWrong:\n    daemonset agent \
 from node-agent {\n      overlay prd { max-unavailable 1 }\n    }\n\nRight:\n    daemonset agent \
 from node-agent {\n      overlay prod { max-unavailable 1 }\n    }"),
+    code("DS0118", "too-many-settings", "a block that takes part in layers holds more than 10,000 settings",
+        "Merging layers compares each setting with those below it. A daemonset or defaults block \
+that takes part in layers (a `from`, a `defaults` block in the file, `override`, `remove`) holds \
+at most 10,000 settings, nested ones counted: far more than any DaemonSet the API server \
+accepts (its objects are limited in size), and few enough that no file can make a build slow. \
+Nothing is merged in a file with such a block.\n\nWrong:\n    defaults huge { labels k1=v1 ... \
+(10,001 settings) }\n\nRight:\n    defaults labels-a { ... }\n    defaults labels-b { ... }"),
     code("DS0201", "unknown-setting", "a setting name is not known in this block",
         "Each block accepts its own settings: `daemonset` takes workload settings such as `labels` \
 and `container`; `container` takes container settings such as `image` and `port`. The help line \
