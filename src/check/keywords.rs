@@ -58,6 +58,27 @@ const SELINUX: Keyword = kw(
     "The SELinux context of the processes (`type=spc_t`, for instance): `securityContext.seLinuxOptions`.",
 );
 
+// The words before a setting that say how it applies over the layers below, in the tables of
+// both blocks.
+const SOFT: Keyword = kw(
+    "soft",
+    "soft SETTING ...",
+    LAYERED,
+    "In a `defaults` block: a setting that a block or spec above may change without `override`.",
+);
+const REMOVE: Keyword = kw(
+    "remove",
+    "remove SETTING [WHICH]",
+    LAYERED,
+    "Takes out a setting a `defaults` block below sets: `remove priority`, `remove env NODE_NAME`, `remove tolerate all`, `remove container sidecar`. Removing what is not there is an error.",
+);
+const APPEND: Keyword = kw(
+    "append",
+    "append command|args|env-from|supplemental-groups ...",
+    LAYERED,
+    "Extends a list that a `defaults` block below sets, instead of replacing it: `append args --verbose`.",
+);
+
 pub static TOP_LEVEL: &[Keyword] = &[
     kw(
         "daemonset",
@@ -363,24 +384,9 @@ pub static WORKLOAD: &[Keyword] = &[
         LAYERED,
         "Changes a firm setting of a `defaults` block below (`override priority system-cluster-critical`), so the deviation shows in review.",
     ),
-    kw(
-        "soft",
-        "soft SETTING ...",
-        LAYERED,
-        "In a `defaults` block: a setting that a block or spec above may change without `override`.",
-    ),
-    kw(
-        "remove",
-        "remove SETTING [WHICH]",
-        LAYERED,
-        "Takes out a setting a `defaults` block below sets: `remove priority`, `remove env NODE_NAME`, `remove tolerate all`, `remove container sidecar`. Removing what is not there is an error.",
-    ),
-    kw(
-        "append",
-        "append command|args|env-from|supplemental-groups ...",
-        LAYERED,
-        "Extends a list that a `defaults` block below sets, instead of replacing it: `append args --verbose`.",
-    ),
+    SOFT,
+    REMOVE,
+    APPEND,
 ];
 
 pub static CONTAINER: &[Keyword] = &[
@@ -589,24 +595,9 @@ pub static CONTAINER: &[Keyword] = &[
         CT,
         "YAML merged into this container after everything dsc generates, as a JSON merge patch: its entry of `containers[]` or `initContainers[]`. Before a setting: changes a firm setting of a `defaults` block below.",
     ),
-    kw(
-        "soft",
-        "soft SETTING ...",
-        LAYERED,
-        "In a `defaults` block: a setting that a block or spec above may change without `override`.",
-    ),
-    kw(
-        "remove",
-        "remove SETTING [WHICH]",
-        LAYERED,
-        "Takes out a setting a `defaults` block below sets: `remove priority`, `remove env NODE_NAME`, `remove tolerate all`, `remove container sidecar`. Removing what is not there is an error.",
-    ),
-    kw(
-        "append",
-        "append command|args|env-from|supplemental-groups ...",
-        LAYERED,
-        "Extends a list that a `defaults` block below sets, instead of replacing it: `append args --verbose`.",
-    ),
+    SOFT,
+    REMOVE,
+    APPEND,
 ];
 
 /// The settings of the block after `dns POLICY`.

@@ -457,13 +457,7 @@ fn entries_of(stmt: &Statement, origin: usize, mode: Mode) -> Vec<Entry> {
         Shape::Map | Shape::Names if !stmt.args.is_empty() => stmt
             .args
             .iter()
-            .map(|arg| {
-                let key = match &arg.kind {
-                    ArgKind::Pair { key, .. } => key.to_string(),
-                    _ => arg.as_text().unwrap_or_default(),
-                };
-                entry(Some(key), one_arg(arg))
-            })
+            .map(|arg| entry(Some(map_key(arg)), one_arg(arg)))
             .collect(),
         Shape::Keyed | Shape::Nested => {
             let key = key_of(&keyword, &stmt.args).unwrap_or_else(|| text_of(&stmt.args));
@@ -477,6 +471,14 @@ fn entries_of(stmt: &Statement, origin: usize, mode: Mode) -> Vec<Entry> {
     }
 }
 
+/// The key of an entry of a map (`key=value`) or a list of names (`name`).
+fn map_key(arg: &Arg) -> String {
+    match &arg.kind {
+        ArgKind::Pair { key, .. } => key.to_string(),
+        _ => arg.as_text().unwrap_or_default(),
+    }
+}
+
 /// The identities a `remove` names.
 fn removed_ids(stmt: &Statement) -> Vec<Id> {
     let keyword = stmt.keyword.to_string();
@@ -484,13 +486,7 @@ fn removed_ids(stmt: &Statement) -> Vec<Id> {
         Shape::Map | Shape::Names => stmt
             .args
             .iter()
-            .map(|arg| {
-                let key = match &arg.kind {
-                    ArgKind::Pair { key, .. } => key.to_string(),
-                    _ => arg.as_text().unwrap_or_default(),
-                };
-                (keyword.clone(), Some(key))
-            })
+            .map(|arg| (keyword.clone(), Some(map_key(arg))))
             .collect(),
         Shape::Keyed | Shape::Nested => vec![(keyword.clone(), key_of(&keyword, &stmt.args))],
         Shape::Set => vec![(keyword.clone(), Some(text_of(&stmt.args)))],
