@@ -3,6 +3,8 @@
 //! model; the Kubernetes rules on the final object use them to point a finding at the exact
 //! argument the user wrote (see `codegen::provenance`).
 
+use std::collections::HashMap;
+
 use crate::api::{FieldPath, Seg};
 use crate::source::Span;
 
@@ -11,31 +13,50 @@ use crate::source::Span;
 /// object's root.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Origins {
-    values: Vec<(FieldPath, Span)>,
+    values: Records,
     /// Where the key of a map entry was written, when that is not its value (`resource
     /// example.com/fpga 1` names `limits[example.com/fpga]` in its first argument).
-    keys: Vec<(FieldPath, Span)>,
+    keys: Records,
+}
+
+/// Records in the order they were made, with the latest of each path found in constant time:
+/// a spec of many labels looks each up once, not by a scan of all the others.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Records {
+    all: Vec<(FieldPath, Span)>,
+    latest: HashMap<FieldPath, Span>,
+}
+
+impl Records {
+    fn push(&mut self, path: FieldPath, span: Span) {
+        self.latest.insert(path.clone(), span);
+        self.all.push((path, span));
+    }
+
+    fn find(&self, path: &FieldPath) -> Option<Span> {
+        self.latest.get(path).copied()
+    }
 }
 
 impl Origins {
     /// `path` was set by the text at `span`; a later record of the same path wins.
     pub fn record(&mut self, path: FieldPath, span: Span) {
-        self.values.push((path, span));
+        self.values.push(path, span);
     }
 
     /// The key of the map entry at `path` was written at `span`.
     pub fn record_key(&mut self, path: FieldPath, span: Span) {
-        self.keys.push((path, span));
+        self.keys.push(path, span);
     }
 
     /// Records for `to` where `from` was written (its value and key), when it was: a value
     /// copied from one field to another (a label onto the pods).
     pub fn copy(&mut self, from: &FieldPath, to: FieldPath) {
-        if let Some(key) = find(&self.keys, from) {
-            self.keys.push((to.clone(), key));
+        if let Some(key) = self.keys.find(from) {
+            self.keys.push(to.clone(), key);
         }
         if let Some(value) = self.get(from) {
-            self.values.push((to, value));
+            self.values.push(to, value);
         }
     }
 
@@ -47,23 +68,24 @@ impl Origins {
             p.0.extend(path.0.iter().cloned());
             p
         };
-        for (path, span) in &inner.values {
-            self.values.push((under(path), *span));
+        for (path, span) in &inner.values.all {
+            self.values.push(under(path), *span);
         }
-        for (path, span) in &inner.keys {
-            self.keys.push((under(path), *span));
+        for (path, span) in &inner.keys.all {
+            self.keys.push(under(path), *span);
         }
     }
 
     /// Where `path` was set, if a statement set that exact field.
     pub fn get(&self, path: &FieldPath) -> Option<Span> {
-        find(&self.values, path)
+        self.values.find(path)
     }
 
     /// The field set by the narrowest text around `offset`, with that text's span (the last
     /// record wins among equals, as in [`Origins::get`]).
     pub fn at(&self, offset: usize) -> Option<(&FieldPath, Span)> {
         self.values
+            .all
             .iter()
             .rev()
             .filter(|(_, s)| s.start() <= offset && offset < s.end())
@@ -74,6 +96,7 @@ impl Origins {
     /// Where every field at or below `prefix` was written: what a value at `prefix` replaces.
     pub fn under<'a>(&'a self, prefix: &'a FieldPath) -> impl Iterator<Item = Span> + 'a {
         self.values
+            .all
             .iter()
             .filter(move |(p, _)| p.0.starts_with(&prefix.0))
             .map(|(_, span)| *span)
@@ -81,16 +104,8 @@ impl Origins {
 
     /// Where the key of `path` was written: its own record, else where the value was.
     pub fn get_key(&self, path: &FieldPath) -> Option<Span> {
-        find(&self.keys, path).or_else(|| self.get(path))
+        self.keys.find(path).or_else(|| self.get(path))
     }
-}
-
-fn find(records: &[(FieldPath, Span)], path: &FieldPath) -> Option<Span> {
-    records
-        .iter()
-        .rev()
-        .find(|(p, _)| p == path)
-        .map(|(_, span)| *span)
 }
 
 /// A relative path written in code: `rel(&["ports"]).index(0).field("name")`.
