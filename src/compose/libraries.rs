@@ -1,7 +1,7 @@
-//! Libraries: `use PATH` at the top of a file takes the parameters of another `.ds` file (and,
-//! later, its defaults blocks). The path is relative to the file that writes it, ends in `.ds`
-//! and resolves, links followed, inside the repository: the nearest folder above the compiled
-//! spec that holds `.git`, or the spec's own folder outside a repository. No absolute path, URL
+//! Libraries: `use PATH` at the top of a file takes the parameters and defaults blocks of
+//! another `.ds` file. The path is relative to the file that writes it, ends in `.ds` and
+//! resolves, links followed, inside the repository: the nearest folder above the compiled spec
+//! that holds the root file `dsc.ds` or `.git`, or the spec's own folder outside a repository. No absolute path, URL
 //! or way out; a cycle is an error that shows the whole chain; a file reached twice (a diamond,
 //! or two spellings of one path) is one library.
 //!

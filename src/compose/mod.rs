@@ -1,11 +1,13 @@
-//! Composition: what a spec takes from outside its own statements. Today that is parameters
-//! (`param NAME [TYPE] = DEFAULT` at the top of a file, `${NAME}` in words, `-D NAME=VALUE` on
-//! the command line); libraries, defaults blocks and environments build on this stage.
+//! Composition: what a spec takes from outside its own statements: parameters (`param NAME
+//! [TYPE] = DEFAULT`, `${NAME}` in words, `-D NAME=VALUE` on the command line), libraries (`use
+//! PATH`), defaults blocks and their layers (`defaults NAME { }`, `daemonset ... from NAME`), and
+//! the environment built (`environments` in the root file `dsc.ds`, `overlay ENV { }`).
 //!
-//! Input: the parsed tree and the command line's definitions. Output: the tree with every
-//! `${NAME}` replaced and read again as the value it makes, the parameters it declares, and
-//! diagnostics. It runs between parsing and checking, so the checker sees values, and what a
-//! parameter makes is checked like anything written by hand.
+//! Input: the parsed tree, the command line's definitions and the environment. Output: the tree
+//! of each daemonset with its layers merged and every `${NAME}` replaced and read again as the
+//! value it makes, the parameters it sees, where each merged setting came from, and
+//! diagnostics. It runs between parsing and checking, so the checker sees plain settings, and
+//! what a library or a parameter makes is checked like anything written by hand.
 
 mod defaults;
 mod environments;
