@@ -85,7 +85,15 @@ pub fn why(
             None => (wanted.clone(), None),
         };
         let locator = SpecLocator::new(ds);
-        let written = value.as_ref().and(locator.value_span(&path));
+        // The field itself, else the nearest field around it that a statement set (an item of
+        // `args` was written by the `args` statement).
+        let mut around = Some(path.clone());
+        let mut written = None;
+        while let Some(at) = around.filter(|_| value.is_some() && written.is_none()) {
+            written = locator.value_span(&at);
+            // Not up to the object itself: what no statement set is dsc's own.
+            around = (at.0.len() > 1).then(|| at.parent());
+        }
         let steps = written.map_or_else(Vec::new, |span| {
             let chain = narrowest(&composed.chains, span);
             let (first, layer) = match chain {
@@ -96,9 +104,16 @@ pub fn why(
                 let (place, text) = place(span);
                 Step { place, text, layer }
             };
-            let mut steps = vec![step(first, layer)];
+            // The appends, latest first, above the statement they extend.
+            let mut steps: Vec<Step> = chain
+                .map_or(&[][..], |c| &c.appended)
+                .iter()
+                .rev()
+                .map(|(span, layer)| step(*span, format!("{layer}, appended")))
+                .collect();
+            steps.push(step(first, layer));
             for (span, layer) in chain.map_or(&[][..], |c| &c.replaced) {
-                steps.push(step(*span, layer.clone()));
+                steps.push(step(*span, format!("{layer}, replaced")));
             }
             steps
         });

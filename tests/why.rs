@@ -76,6 +76,27 @@ fn a_block_overlay_replaces_its_own_soft_value() {
 }
 
 #[test]
+fn an_append_is_a_layer_of_the_list_it_extends() {
+    let (_, stdout, _) = why(&[
+        "examples/fleet/agents/node-exporter.ds",
+        "spec.template.spec.containers[node-exporter].args[2]",
+        "--env",
+        "staging",
+    ]);
+    assert!(stdout.contains("= \"--log.level=debug\""), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[1].ends_with("(overlay staging, appended)"),
+        "{stdout}"
+    );
+    assert!(
+        lines[2].contains("args --path.rootfs=/host/root"),
+        "{stdout}"
+    );
+    assert!(lines[2].ends_with("(daemonset)"), "{stdout}");
+}
+
+#[test]
 fn a_field_nothing_sets_and_a_wrong_environment_say_so() {
     let (code, stdout, _) = why(&[
         "examples/fleet/agents/node-exporter.ds",

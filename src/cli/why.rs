@@ -97,10 +97,9 @@ pub fn run(args: WhyArgs) -> ExitCode {
             .map(|s| s.text.chars().count())
             .max()
             .unwrap_or(0);
-        for (i, step) in answer.steps.iter().enumerate() {
-            let how = if i == 0 { "" } else { ", replaced" };
+        for step in &answer.steps {
             out.push_str(&format!(
-                "  {:width$}  {:text_width$}  ({}{how})\n",
+                "  {:width$}  {:text_width$}  ({})\n",
                 step.place, step.text, step.layer
             ));
         }

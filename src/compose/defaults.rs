@@ -101,6 +101,8 @@ struct Entry {
     children: Vec<Entry>,
     /// The values it replaced, latest first: each statement's span and origin.
     replaced: Vec<(Span, usize)>,
+    /// The `append` statements that extended it (an atomic list), with their origins.
+    appended: Vec<(Span, usize)>,
 }
 
 impl Entry {
@@ -122,6 +124,8 @@ pub struct Chain {
     pub layer: String,
     /// The statements whose values it replaced, latest first, with their layers.
     pub replaced: Vec<(Span, String)>,
+    /// The `append` statements that extended it, in order, with their layers.
+    pub appended: Vec<(Span, String)>,
 }
 
 /// The origin of the daemonset's own statements.
@@ -448,6 +452,7 @@ fn entries_of(stmt: &Statement, origin: usize, mode: Mode) -> Vec<Entry> {
         removed: false,
         children: Vec::new(),
         replaced: Vec::new(),
+        appended: Vec::new(),
     };
     let one_arg = |arg: &Arg| Statement {
         args: vec![arg.clone()],
@@ -869,6 +874,7 @@ impl<'a, 'd> Merger<'a, 'd> {
                     removed: true,
                     children: Vec::new(),
                     replaced: Vec::new(),
+                    appended: Vec::new(),
                 });
                 hit = true;
             }
@@ -930,6 +936,7 @@ impl<'a, 'd> Merger<'a, 'd> {
             Mode::Append => {
                 let o = &mut out[first];
                 o.stmt.args.extend(stmt.args.iter().cloned());
+                o.appended.push((written.span, origin));
             }
             _ => {
                 let firm = lower
@@ -1057,6 +1064,11 @@ impl<'a, 'd> Merger<'a, 'd> {
                 layer: self.layer_name(e.origin),
                 replaced: e
                     .replaced
+                    .iter()
+                    .map(|&(span, origin)| (span, self.layer_name(origin)))
+                    .collect(),
+                appended: e
+                    .appended
                     .iter()
                     .map(|&(span, origin)| (span, self.layer_name(origin)))
                     .collect(),
