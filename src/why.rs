@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::api::{FieldPath, Seg};
 use crate::codegen::provenance::SpecLocator;
-use crate::compose::{Chain, Definitions, Libraries};
+use crate::compose::{Definitions, Libraries};
 use crate::diagnostics::{has_errors, Diagnostic, LintLevels};
 use crate::source::{SourceFile, Span};
 use crate::validate::locate::Locator;
@@ -95,7 +95,7 @@ pub fn why(
             around = (at.0.len() > 1).then(|| at.parent());
         }
         let steps = written.map_or_else(Vec::new, |span| {
-            let chain = narrowest(&composed.chains, span);
+            let chain = crate::compose::chain_at(&composed.chains, span);
             let (first, layer) = match chain {
                 Some(c) => (c.at, c.layer.clone()),
                 None => (span, "daemonset".to_string()),
@@ -125,14 +125,6 @@ pub fn why(
         });
     }
     Ok(answers)
-}
-
-/// The merged setting whose statement holds `span`, the narrowest.
-fn narrowest(chains: &[Chain], span: Span) -> Option<&Chain> {
-    chains
-        .iter()
-        .filter(|c| c.at.start() <= span.start() && span.end() <= c.at.end())
-        .min_by_key(|c| c.at.len())
 }
 
 /// The value at `path` in `object`, with the path in indices (an item of a list named by its

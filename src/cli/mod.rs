@@ -194,15 +194,12 @@ impl EnvArgs {
                 None => Ok(vec![None]),
             };
         }
-        if let Some(env) = self.env.iter().find(|e| !declared.contains(e)) {
-            let hint =
-                match dsc::diagnostics::did_you_mean(env, declared.iter().map(String::as_str)) {
-                    Some(close) => format!("; did you mean `{close}`?"),
-                    None => format!("; it declares {}", declared.join(", ")),
-                };
-            return Err(format!(
-                "`--env {env}`: the repository of {name} declares no such environment{hint}"
-            ));
+        if let Some(e) = self
+            .env
+            .iter()
+            .find_map(|e| undeclared_env(&declared, e, name))
+        {
+            return Err(e);
         }
         Ok(declared
             .into_iter()
@@ -210,6 +207,22 @@ impl EnvArgs {
             .map(Some)
             .collect())
     }
+}
+
+/// `--env ENV` for the spec `name`, whose repository declares `declared`: `None` when declared,
+/// else the usage error, with "did you mean".
+pub fn undeclared_env(declared: &[String], env: &str, name: &str) -> Option<String> {
+    if declared.iter().any(|d| d == env) {
+        return None;
+    }
+    let hint = match dsc::diagnostics::did_you_mean(env, declared.iter().map(String::as_str)) {
+        Some(close) => format!("; did you mean `{close}`?"),
+        None if declared.is_empty() => "; it declares none".to_string(),
+        None => format!("; it declares {}", declared.join(", ")),
+    };
+    Some(format!(
+        "`--env {env}`: the repository of {name} declares no such environment{hint}"
+    ))
 }
 
 /// The spec `file` (from `path`) compiled for each environment `envs` chooses.

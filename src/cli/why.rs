@@ -39,19 +39,12 @@ pub fn run(args: WhyArgs) -> ExitCode {
     };
     let path = super::spec_path(&args.spec);
     let declared = libraries.environments_for(path);
-    if let Some(env) = &args.env {
-        if !declared.contains(env) {
-            let hint =
-                match dsc::diagnostics::did_you_mean(env, declared.iter().map(String::as_str)) {
-                    Some(close) => format!("; did you mean `{close}`?"),
-                    None if declared.is_empty() => "; it declares none".to_string(),
-                    None => format!("; it declares {}", declared.join(", ")),
-                };
-            return fatal(format!(
-                "`--env {env}`: the repository of {} declares no such environment{hint}",
-                file.name
-            ));
-        }
+    if let Some(e) = args
+        .env
+        .as_deref()
+        .and_then(|env| super::undeclared_env(&declared, env, &file.name))
+    {
+        return fatal(e);
     }
     let answers = match dsc::why::why(&file, path, args.env.as_deref(), &libraries, &args.field) {
         Ok(answers) => answers,

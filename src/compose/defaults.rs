@@ -114,6 +114,14 @@ impl Entry {
     }
 }
 
+/// The merged setting whose statement holds `span`, the narrowest.
+pub fn chain_at(chains: &[Chain], span: Span) -> Option<&Chain> {
+    chains
+        .iter()
+        .filter(|c| c.at.start() <= span.start() && span.end() <= c.at.end())
+        .min_by_key(|c| c.at.len())
+}
+
 /// Where a setting of a merged daemonset was written, in which layer, and what it replaced:
 /// what `dsc why` prints.
 #[derive(Clone, Debug)]
@@ -256,6 +264,11 @@ fn has_modifier(stmts: &[Statement]) -> bool {
                 .as_ref()
                 .is_some_and(|b| has_modifier(&b.statements))
     })
+}
+
+/// The statements of a statement's block (none without one).
+fn body(stmt: &Statement) -> &[Statement] {
+    stmt.block.as_ref().map_or(&[][..], |b| &b.statements)
 }
 
 /// Where `from` is among a statement's arguments.
@@ -600,7 +613,7 @@ impl<'a, 'd> Merger<'a, 'd> {
         }
         self.below[i] = below;
         let lower = self.siblings(&parents);
-        let stmts = block.stmt.block.as_ref().map_or(&[][..], |b| &b.statements);
+        let stmts = body(block.stmt);
         let entries = self.layer(lower, stmts, i, None);
         self.resolved[i] = Some(entries.clone());
         entries
@@ -765,7 +778,7 @@ impl<'a, 'd> Merger<'a, 'd> {
                     .position(|o| o.id == e.id && o.origin != origin && !o.removed);
                 let Some(i) = lower else {
                     if shape == Shape::Nested {
-                        let own = e.stmt.block.as_ref().map_or(&[][..], |b| &b.statements);
+                        let own = body(&e.stmt);
                         let inner = self.template_for(&out, &e.id);
                         e.children = self.layer(Vec::new(), own, origin, inner.as_deref());
                     }
@@ -782,12 +795,7 @@ impl<'a, 'd> Merger<'a, 'd> {
                     continue;
                 }
                 if shape == Shape::Nested && mode != Mode::Override {
-                    let own = e
-                        .stmt
-                        .block
-                        .as_ref()
-                        .map_or(&[][..], |b| &b.statements)
-                        .to_vec();
+                    let own = body(&e.stmt).to_vec();
                     let inner = self.template_for(&out, &e.id);
                     let children = std::mem::take(&mut out[i].children);
                     out[i].children = self.layer(children, &own, origin, inner.as_deref());
@@ -805,12 +813,7 @@ impl<'a, 'd> Merger<'a, 'd> {
                     self.diags.push(d);
                 }
                 if shape == Shape::Nested {
-                    let own = e
-                        .stmt
-                        .block
-                        .as_ref()
-                        .map_or(&[][..], |b| &b.statements)
-                        .to_vec();
+                    let own = body(&e.stmt).to_vec();
                     e.children = self.layer(Vec::new(), &own, origin, None);
                 }
                 out[i] = e.over(&mut out[i]);

@@ -15,7 +15,7 @@ mod libraries;
 mod params;
 mod substitute;
 
-pub use defaults::{Brought, Chain};
+pub use defaults::{chain_at, Brought, Chain};
 pub use environments::ROOT_FILE;
 pub use libraries::{Borrowed, Libraries};
 pub use params::{declare, Definitions, Param, ParamType};
@@ -128,12 +128,7 @@ pub fn locate(diags: &mut [Diagnostic], composed: &Composed, context: Context) {
     for d in diags.iter_mut() {
         let at = d.primary_span();
         // A value that replaced another: the one replaced is named too.
-        let replaced = composed
-            .chains
-            .iter()
-            .filter(|c| c.at.start() <= at.start() && at.end() <= c.at.end())
-            .min_by_key(|c| c.at.len())
-            .and_then(|c| c.replaced.first());
+        let replaced = defaults::chain_at(&composed.chains, at).and_then(|c| c.replaced.first());
         if let Some((span, layer)) =
             replaced.filter(|(s, _)| !d.labels.iter().any(|l| l.span == *s))
         {
