@@ -83,7 +83,53 @@ fn shape(keyword: &str) -> Shape {
 }
 
 /// What a setting is, across layers: its keyword and, for entries of a map or list, its key.
-type Id = (String, Option<String>);
+pub type Id = (String, Option<String>);
+
+/// The entries a setting of a daemonset body or container sets, as layers merge them: each
+/// one's identity and the statement that sets it alone (`labels a=1 b=2` is two). `None` for a
+/// statement that is not a setting layers merge one by one: a container (merged setting by
+/// setting), an overlay, a statement written with `soft`, `override`, `remove` or `append`,
+/// or a container's YAML `override`.
+pub fn identities(stmt: &Statement) -> Option<Vec<(Id, Statement)>> {
+    if shape(&stmt.keyword) == Shape::Nested
+        || stmt.keyword == "overlay"
+        || matches!(
+            stmt.keyword.as_str(),
+            "soft" | "override" | "remove" | "append"
+        )
+    {
+        return None;
+    }
+    Some(
+        entries_of(stmt, SPEC, Mode::Plain)
+            .into_iter()
+            .map(|e| (e.id, e.stmt))
+            .collect(),
+    )
+}
+
+/// The arguments of `remove` that take out the entry `id`, whose statement is `stmt` (one of
+/// [`identities`]): `labels team`, `env NODE_NAME`, `port 53/UDP`, `tolerate all`, `priority`.
+pub fn removal(id: &Id, stmt: &Statement) -> Vec<Arg> {
+    let word = |text: &str| Arg {
+        kind: ArgKind::Word(text.into()),
+        span: Span::default(),
+    };
+    let mut args = vec![word(&id.0)];
+    match (shape(&id.0), &id.1) {
+        (Shape::Set, _) => args.extend(stmt.args.iter().cloned()),
+        (Shape::List, _) if id.0 == "env-from" => args.extend(stmt.args.iter().cloned()),
+        (Shape::List | Shape::One, _) | (_, None) => {}
+        (_, Some(key)) => args.push(word(key)),
+    }
+    args
+}
+
+/// Whether a setting of `keyword` is merged as one of many entries with keys (a map, a list
+/// of names): several such entries may share one statement.
+pub fn is_map(keyword: &str) -> bool {
+    matches!(shape(keyword), Shape::Map | Shape::Names)
+}
 
 /// A setting as merged so far.
 #[derive(Clone, Debug)]

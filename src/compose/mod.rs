@@ -15,7 +15,7 @@ mod libraries;
 mod params;
 mod substitute;
 
-pub use defaults::{chain_at, Brought, Chain};
+pub use defaults::{chain_at, identities, is_map, removal, Brought, Chain, Id};
 pub use environments::ROOT_FILE;
 pub use libraries::{Borrowed, Libraries};
 pub use params::{declare, Definitions, Param, ParamType};

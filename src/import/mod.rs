@@ -12,6 +12,7 @@
 //! manifest, or import says why it cannot.
 
 mod container;
+pub mod factor;
 mod leftovers;
 mod probes;
 mod scheduling;
@@ -37,6 +38,8 @@ pub struct Imported {
     pub notes: Vec<String>,
     /// DaemonSets that could not be imported exactly, with why.
     pub failures: Vec<String>,
+    /// What each statement of `body` compiles to: its manifest in the diff's canonical form.
+    pub canonical: Vec<Json>,
 }
 
 impl Imported {
@@ -52,6 +55,8 @@ pub struct Spec {
     /// The `daemonset` statement.
     pub node: Node,
     pub notes: Vec<String>,
+    /// The manifest in the diff's canonical form: what the spec compiles to.
+    pub canonical: Json,
 }
 
 /// Imports every DaemonSet of a text of manifests; other kinds are skipped with a note.
@@ -68,6 +73,7 @@ pub fn import_text(text: &str) -> Result<Imported, InputError> {
             Ok(spec) => {
                 out.notes.extend(spec.notes);
                 out.body.statements.push(spec.node);
+                out.canonical.push(spec.canonical);
             }
             Err(why) => out.failures.push(format!("{what}: {why}")),
         }
@@ -135,7 +141,11 @@ pub fn manifest_to_spec(object: &Json) -> Result<Spec, String> {
     }
     let base = workload::daemonset(&canonical, &name);
     let node = verify::round_trip(base, &canonical, &what, &mut notes)?;
-    Ok(Spec { node, notes })
+    Ok(Spec {
+        node,
+        notes,
+        canonical,
+    })
 }
 
 #[cfg(test)]
