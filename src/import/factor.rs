@@ -605,3 +605,64 @@ fn compiles_to(block: &Statement, agent: &Statement, canonical: &Json) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agent(name: &str, namespace: &str) -> Agent {
+        Agent {
+            name: name.into(),
+            namespace: namespace.into(),
+            text: String::new(),
+            alone: None,
+        }
+    }
+
+    #[test]
+    fn a_name_two_namespaces_use_takes_the_namespace_and_a_number_if_still_taken() {
+        let agents = [
+            agent("dns", "kube-system"),
+            agent("logs", "logging"),
+            agent("dns", "edge"),
+            agent("dns", "kube-system"),
+        ];
+        assert_eq!(
+            file_names(&agents),
+            [
+                "dns.kube-system.ds",
+                "logs.ds",
+                "dns.edge.ds",
+                "dns.kube-system-2.ds"
+            ]
+        );
+    }
+
+    #[test]
+    fn entries_of_one_map_share_a_statement_and_other_settings_do_not() {
+        let stmt = |keyword: &str, arg: &str| Statement {
+            args: vec![word(arg)],
+            ..empty(keyword)
+        };
+        let joined = joined(vec![
+            stmt("labels", "a=1"),
+            stmt("labels", "b=2"),
+            stmt("tolerate", "all"),
+            stmt("tolerate", "gpu"),
+            stmt("labels", "c=3"),
+        ]);
+        let shape: Vec<(String, usize)> = joined
+            .iter()
+            .map(|s| (s.keyword.to_string(), s.args.len()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("labels".to_string(), 2),
+                ("tolerate".to_string(), 1),
+                ("tolerate".to_string(), 1),
+                ("labels".to_string(), 1)
+            ]
+        );
+    }
+}
