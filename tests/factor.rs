@@ -436,8 +436,9 @@ mod property {
     }
 
     /// One DaemonSet: priority, host network, node selector, tolerations, containers.
-    fn daemonset(
-    ) -> impl Strategy<Value = (usize, bool, Vec<bool>, Vec<usize>, Vec<(Vec<usize>, bool)>)> {
+    type DaemonSet = (usize, bool, Vec<bool>, Vec<usize>, Vec<(Vec<usize>, bool)>);
+
+    fn daemonset() -> impl Strategy<Value = DaemonSet> {
         (
             0usize..3,
             any::<bool>(),
@@ -452,13 +453,7 @@ mod property {
 
     fn manifest(
         i: usize,
-        (priority, host, selector, tolerations, containers): &(
-            usize,
-            bool,
-            Vec<bool>,
-            Vec<usize>,
-            Vec<(Vec<usize>, bool)>,
-        ),
+        (priority, host, selector, tolerations, containers): &DaemonSet,
     ) -> Value {
         let envs = [
             json!({"name": "NODE_NAME", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}),
