@@ -11,8 +11,9 @@ use serde_json::Value;
 
 use crate::api::{FieldPath, Seg};
 use crate::codegen::provenance::SpecLocator;
-use crate::compose::{Definitions, Libraries};
+use crate::compose::{Composed, Definitions, Libraries};
 use crate::diagnostics::{has_errors, Diagnostic, LintLevels};
+use crate::model::CheckedSpec;
 use crate::source::{SourceFile, Span};
 use crate::validate::locate::Locator;
 
@@ -39,6 +40,117 @@ pub struct Answer {
     pub steps: Vec<Step>,
 }
 
+/// A spec compiled for one environment with what provenance needs: the model (where the
+/// checker saw each field written) and the compose stage's chains (which layer set it, what it
+/// replaced). Built once, asked about many fields.
+pub struct Trace<'a> {
+    file: &'a SourceFile,
+    libraries: &'a Libraries,
+    spec: CheckedSpec,
+    composed: Composed,
+}
+
+impl<'a> Trace<'a> {
+    /// Parses, composes and checks `file` (at `path`) for `env`; the spec's errors when it has
+    /// any.
+    pub fn new(
+        file: &'a SourceFile,
+        path: Option<&Path>,
+        env: Option<&str>,
+        libraries: &'a Libraries,
+    ) -> Result<Trace<'a>, Vec<Diagnostic>> {
+        let (mut ast, mut diags) = crate::source_to_ast(file);
+        let definitions: &Definitions = libraries.definitions();
+        let context = Some((libraries, path));
+        let composed = crate::compose::apply(&mut ast, definitions, context, env, &mut diags);
+        let (spec, found) = crate::ast_to_model(&ast);
+        diags.extend(found);
+        let mut diags = LintLevels::default().apply(diags);
+        if has_errors(&diags) {
+            crate::compose::locate(&mut diags, &composed, context);
+            diags.retain(|d| d.severity == crate::diagnostics::Severity::Error);
+            return Err(diags);
+        }
+        Ok(Trace {
+            file,
+            libraries,
+            spec,
+            composed,
+        })
+    }
+
+    /// The DaemonSets of the spec: name, namespace and the object compiled (before the diff's
+    /// canonical form).
+    pub fn daemonsets(&self) -> impl Iterator<Item = (&str, &str, Value)> {
+        self.spec.daemonsets.iter().map(|ds| {
+            (
+                ds.name.as_str(),
+                ds.namespace.as_str(),
+                crate::lower_to_value(ds),
+            )
+        })
+    }
+
+    /// Where the field at `path` (indices, as [`resolve`] gives them) of the `i`th DaemonSet
+    /// was set: the latest layer first, then the appends and the values it replaced. Empty
+    /// when no statement set it or the field around it (dsc's own value).
+    pub fn steps(&self, i: usize, path: &FieldPath) -> Vec<Step> {
+        let Some(ds) = self.spec.daemonsets.get(i) else {
+            return Vec::new();
+        };
+        let locator = SpecLocator::new(ds);
+        // The field itself, else the nearest field around it that a statement set (an item of
+        // `args` was written by the `args` statement).
+        let mut around = Some(path.clone());
+        let mut written = None;
+        while let Some(at) = around.filter(|_| written.is_none()) {
+            written = locator.value_span(&at);
+            // Not up to the object itself: what no statement set is dsc's own.
+            around = (at.0.len() > 1).then(|| at.parent());
+        }
+        let Some(span) = written else {
+            return Vec::new();
+        };
+        let chain = crate::compose::chain_at(&self.composed.chains, span);
+        let (first, layer) = match chain {
+            Some(c) => (c.at, c.layer.clone()),
+            None => (span, "daemonset".to_string()),
+        };
+        // The appends, latest first, above the statement they extend.
+        let mut steps: Vec<Step> = chain
+            .map_or(&[][..], |c| &c.appended)
+            .iter()
+            .rev()
+            .map(|(span, layer)| self.step(*span, format!("{layer}, appended")))
+            .collect();
+        steps.push(self.step(first, layer));
+        for (span, layer) in chain.map_or(&[][..], |c| &c.replaced) {
+            steps.push(self.step(*span, format!("{layer}, replaced")));
+        }
+        steps
+    }
+
+    fn step(&self, span: Span, layer: String) -> Step {
+        let (source, local) = match self.libraries.locate(span) {
+            Some((library, local)) => ((*library).clone(), local),
+            None => (self.file.clone(), span),
+        };
+        let (line, column) = source.line_col(local.start());
+        let start = source.line_start(line - 1);
+        let text = source.text[start..]
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        Step {
+            place: format!("{}:{line}:{column}", source.name),
+            text,
+            layer,
+        }
+    }
+}
+
 /// Where `field` (an API path: `spec.template.spec.priorityClassName`; a container by name:
 /// `spec.template.spec.containers[agent].image`) of each DaemonSet of `file` was set, built
 /// for `env`. The spec's diagnostics instead when it has an error.
@@ -49,87 +161,29 @@ pub fn why(
     libraries: &Libraries,
     field: &str,
 ) -> Result<Vec<Answer>, Vec<Diagnostic>> {
-    let (mut ast, mut diags) = crate::source_to_ast(file);
-    let definitions: &Definitions = libraries.definitions();
-    let context = Some((libraries, path));
-    let composed = crate::compose::apply(&mut ast, definitions, context, env, &mut diags);
-    let (spec, found) = crate::ast_to_model(&ast);
-    diags.extend(found);
-    let mut diags = LintLevels::default().apply(diags);
-    if has_errors(&diags) {
-        crate::compose::locate(&mut diags, &composed, context);
-        diags.retain(|d| d.severity == crate::diagnostics::Severity::Error);
-        return Err(diags);
-    }
+    let trace = Trace::new(file, path, env, libraries)?;
     let wanted = FieldPath::parse(field);
-    let place = |span: Span| -> (String, String) {
-        let (source, local) = match libraries.locate(span) {
-            Some((library, local)) => ((*library).clone(), local),
-            None => (file.clone(), span),
-        };
-        let (line, column) = source.line_col(local.start());
-        let start = source.line_start(line - 1);
-        let text = source.text[start..]
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_string();
-        (format!("{}:{line}:{column}", source.name), text)
-    };
-    let mut answers = Vec::new();
-    for ds in &spec.daemonsets {
-        let object = crate::lower_to_value(ds);
-        let (path, value) = match resolve(&object, &wanted) {
-            Some((path, value)) => (path, Some(value.clone())),
-            None => (wanted.clone(), None),
-        };
-        let locator = SpecLocator::new(ds);
-        // The field itself, else the nearest field around it that a statement set (an item of
-        // `args` was written by the `args` statement).
-        let mut around = Some(path.clone());
-        let mut written = None;
-        while let Some(at) = around.filter(|_| value.is_some() && written.is_none()) {
-            written = locator.value_span(&at);
-            // Not up to the object itself: what no statement set is dsc's own.
-            around = (at.0.len() > 1).then(|| at.parent());
-        }
-        let steps = written.map_or_else(Vec::new, |span| {
-            let chain = crate::compose::chain_at(&composed.chains, span);
-            let (first, layer) = match chain {
-                Some(c) => (c.at, c.layer.clone()),
-                None => (span, "daemonset".to_string()),
+    Ok(trace
+        .daemonsets()
+        .enumerate()
+        .map(|(i, (name, namespace, object))| {
+            let (steps, value) = match resolve(&object, &wanted) {
+                Some((path, value)) => (trace.steps(i, &path), Some(value.clone())),
+                None => (Vec::new(), None),
             };
-            let step = |span: Span, layer: String| {
-                let (place, text) = place(span);
-                Step { place, text, layer }
-            };
-            // The appends, latest first, above the statement they extend.
-            let mut steps: Vec<Step> = chain
-                .map_or(&[][..], |c| &c.appended)
-                .iter()
-                .rev()
-                .map(|(span, layer)| step(*span, format!("{layer}, appended")))
-                .collect();
-            steps.push(step(first, layer));
-            for (span, layer) in chain.map_or(&[][..], |c| &c.replaced) {
-                steps.push(step(*span, format!("{layer}, replaced")));
+            Answer {
+                name: name.to_string(),
+                namespace: namespace.to_string(),
+                value,
+                steps,
             }
-            steps
-        });
-        answers.push(Answer {
-            name: ds.name.clone(),
-            namespace: ds.namespace.clone(),
-            value,
-            steps,
-        });
-    }
-    Ok(answers)
+        })
+        .collect())
 }
 
 /// The value at `path` in `object`, with the path in indices (an item of a list named by its
 /// `name`: `containers[agent]` is `containers[0]` when that container is named `agent`).
-fn resolve<'a>(object: &'a Value, path: &FieldPath) -> Option<(FieldPath, &'a Value)> {
+pub fn resolve<'a>(object: &'a Value, path: &FieldPath) -> Option<(FieldPath, &'a Value)> {
     let mut at = object;
     let mut segs = Vec::with_capacity(path.0.len());
     for seg in &path.0 {
