@@ -223,9 +223,23 @@ fn diff_takes_one_environment() {
     assert!(run(dir.path(), &["build", "agents", "-o", "out"])
         .status
         .success());
+    // One environment's folder is not the outputs of every environment.
     let both = run(dir.path(), &["diff", "agents", "--against", "out/prod"]);
     assert_eq!(both.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&both.stderr).contains("choose one with `--env`"));
+    assert!(String::from_utf8_lossy(&both.stderr)
+        .contains("out/prod has no folder per environment (out/prod/dev, out/prod/prod)"));
+    // A file is one environment's: `--env` chooses which.
+    let file = run(
+        dir.path(),
+        &[
+            "diff",
+            "agents",
+            "--against",
+            "out/prod/logging/fluent-bit.yaml",
+        ],
+    );
+    assert_eq!(file.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&file.stderr).contains("choose one with `--env`"));
     let prod = run(
         dir.path(),
         &["diff", "agents", "--against", "out/prod", "--env", "prod"],
@@ -241,6 +255,105 @@ fn diff_takes_one_environment() {
         &["diff", "agents", "--against", "out/prod", "--env", "dev"],
     );
     assert_eq!(dev.status.code(), Some(1));
+}
+
+/// A change to one line of a library is compiled for every agent and environment and read as
+/// one line of review; an agent's own overlay as another; each report names its environment.
+#[test]
+fn diff_compares_every_environment_and_summarises_by_cause() {
+    let dir = repo();
+    assert!(run(dir.path(), &["build", "agents", "-o", "out"])
+        .status
+        .success());
+    let unchanged = run(dir.path(), &["diff", "agents", "--against", "out"]);
+    assert_eq!(
+        unchanged.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&unchanged.stdout)
+    );
+    write(
+        dir.path(),
+        "lib/node-agent.ds",
+        &LIBRARY.replace("system-node-critical", "system-cluster-critical"),
+    );
+    write(
+        dir.path(),
+        "agents/fluent-bit.ds",
+        &LOGS.replace(
+            "overlay dev { max-unavailable 100% }",
+            "overlay dev { max-unavailable 100% }\n  overlay prod { container fluent-bit { override memory 64Mi..256Mi } }",
+        ),
+    );
+    let changed = run(
+        dir.path(),
+        &["diff", "agents", "--against", "out", "--color", "never"],
+    );
+    let stdout = String::from_utf8_lossy(&changed.stdout);
+    assert_eq!(changed.status.code(), Some(1), "{stdout}");
+    for env in ["dev", "prod"] {
+        assert!(
+            stdout.contains(&format!("DaemonSet logging/fluent-bit in {env}: ")),
+            "{stdout}"
+        );
+    }
+    let causes = stdout.split("by cause:\n").nth(1).unwrap_or_default();
+    assert!(
+        causes.starts_with(
+            "  lib/node-agent.ds:2:3 changed priorityClassName: 2 DaemonSets x 2 environments, \
+             every pod restarts\n    `priority system-cluster-critical` (defaults node-agent)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        causes.contains(
+            "  agents/fluent-bit.ds:8:41 changed containers.fluent-bit.resources.limits.memory: \
+             1 DaemonSet in prod, every pod restarts\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("4 daemonsets: 4 changed (restart pods on every node)\n"),
+        "{stdout}"
+    );
+    // The same as data: each change with its cause, each report with its environment.
+    let json = run(
+        dir.path(),
+        &["diff", "agents", "--against", "out", "--format", "json"],
+    );
+    let reports: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let prod_logs = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["env"] == "prod" && r["object"]["name"] == "fluent-bit")
+        .unwrap();
+    let layers: Vec<&str> = prod_logs["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["cause"]["layer"].as_str().unwrap())
+        .collect();
+    assert_eq!(layers, ["overlay prod", "defaults node-agent"]);
+    // An environment whose outputs are missing is new; an agent no longer built is only in
+    // the previous outputs of each environment.
+    std::fs::remove_dir_all(dir.path().join("out/dev")).unwrap();
+    std::fs::remove_file(dir.path().join("agents/node-local-dns.ds")).unwrap();
+    let partial = run(
+        dir.path(),
+        &["diff", "agents", "--against", "out", "--color", "never"],
+    );
+    let stdout = String::from_utf8_lossy(&partial.stdout);
+    assert!(
+        String::from_utf8_lossy(&partial.stderr).contains("every DaemonSet of `dev` is new"),
+        "{}",
+        String::from_utf8_lossy(&partial.stderr)
+    );
+    assert!(
+        stdout.contains("only in the previous outputs: DaemonSet kube-system/node-local-dns"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 new"), "{stdout}");
 }
 
 #[test]

@@ -3,12 +3,18 @@
 //! namespace), showing exactly what the next apply changes, and close with one summary when
 //! there are several. Exit 0 without changes, 1 with changes, 2 on errors (as `diff` and
 //! `kubectl diff`); a spec with an error stops the run before anything is compared.
+//!
+//! Against a folder of outputs, every environment a repository declares is compiled and
+//! compared with the folder's `ENV/`; the other sides are one environment's (`--env`). Each
+//! change is traced to the statement that set its new value (`why::Trace`), and the summary
+//! groups the changes by cause.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use dsc::compose::Libraries;
 use dsc::diagnostics::render::Format;
 use dsc::diff::{self, DiffOptions, Kubectl, OldSide, Removed, Summary};
 use dsc::Manifest;
@@ -28,7 +34,8 @@ pub struct DiffArgs {
     inputs: Vec<PathBuf>,
     /// Compare with previous compiled manifests: a file, `-` (stdin), or a directory whose
     /// `.yaml`/`.yml` files are read (DaemonSets matched by namespace and name, other kinds
-    /// left out)
+    /// left out); with environments, the directory `dsc build -o` wrote (each compared with
+    /// DIR/ENV)
     #[arg(long, value_name = "FILE|DIR|-", value_hint = clap::ValueHint::AnyPath)]
     against: Option<PathBuf>,
     /// Compare with the live objects, fetched with `kubectl get daemonsets -o json`, one call
@@ -91,19 +98,52 @@ pub fn run(args: DiffArgs) -> ExitCode {
     if old_from_stdin && args.inputs.iter().any(|p| p == stdin) {
         return fatal("stdin can be read once: give `-` for a spec or for the old side, not both");
     }
-    let manifests = match compile_all(&args) {
-        Ok(Some(manifests)) => manifests,
+    let libraries = match args.lints.definitions() {
+        Ok(definitions) => Libraries::new(definitions),
+        Err(e) => return fatal(e.0),
+    };
+    // A folder of previous outputs holds a folder per environment: each is compared with its
+    // own. A file, a dump or the cluster is one environment's.
+    let folder = args.against.as_deref().filter(|p| p.is_dir());
+    let built = match compile_all(&args, folder.is_some(), &libraries) {
+        Ok(Some(built)) => built,
         Ok(None) => return ExitCode::from(2),
         Err(e) => return fatal(e.0),
     };
-    let mut old = match old_side(&args, &manifests) {
-        Ok(o) => o,
-        Err(e) => return fatal(e),
-    };
+    let mut envs: BTreeSet<Option<String>> = built.iter().map(|b| b.env.clone()).collect();
+    if envs.is_empty() {
+        envs.insert(None);
+    }
+    let several = envs.len() > 1;
+    if let Some(folder) = folder.filter(|_| several) {
+        let names: Vec<&str> = envs.iter().flatten().map(String::as_str).collect();
+        if names.iter().all(|e| !folder.join(e).is_dir()) {
+            return fatal(format!(
+                "{} has no folder per environment ({}): give the folder `dsc build -o` wrote, \
+                 or compare one environment with `--env`",
+                folder.display(),
+                names
+                    .iter()
+                    .map(|e| folder.join(e).display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    let mut sides: BTreeMap<Option<String>, Old> = BTreeMap::new();
+    for env in envs {
+        let of_env: Vec<&Built> = built.iter().filter(|b| b.env == env).collect();
+        match old_side(&args, &of_env, env.as_deref(), several) {
+            Ok(o) => sides.insert(env, o),
+            Err(e) => return fatal(e),
+        };
+    }
+    let label = sides.values().next().map_or("previous", |o| o.label);
+    let only_in = sides.values().find_map(|o| o.only_in);
     let options = DiffOptions {
         ignore,
         show_secrets: args.show_secrets,
-        from_label: old.label.to_string(),
+        from_label: label.to_string(),
         to_label: "compiled".to_string(),
         ..DiffOptions::default()
     };
@@ -112,26 +152,35 @@ pub fn run(args: DiffArgs) -> ExitCode {
         Color::Never => false,
         Color::Auto => diff::auto_color(),
     };
-    let reports: Vec<diff::DiffReport> = manifests
+    let mut reports: Vec<diff::DiffReport> = built
         .iter()
-        .map(|(_, m)| {
+        .map(|b| {
+            let m = &b.manifest;
             let mut placed = None;
-            let previous = old
-                .side
-                .take(&m.namespace, &m.name)
+            let previous = sides
+                .get_mut(&b.env)
+                .and_then(|old| old.side.take(&m.namespace, &m.name))
                 .map(|found| in_namespace(found.object.clone(), &m.namespace, &mut placed));
             let mut report = diff::diff(previous.as_ref(), &m.object, &options);
             report.warnings.extend(placed);
+            report.env = b.env.clone();
             report
         })
         .collect();
+    trace_causes(&built, &mut reports, &libraries);
     // The live side holds every DaemonSet of a namespace, most of them made by others: only
     // the previous outputs say that a DaemonSet is no longer made.
-    let removed = match old.only_in {
-        Some(_) => old.side.unmatched().map(Removed::of).collect(),
-        None => Vec::new(),
-    };
-    let summary = Summary::new(&reports, removed, old.only_in.unwrap_or(""));
+    let mut removed = Vec::new();
+    for (env, old) in &sides {
+        if old.only_in.is_some() {
+            removed.extend(old.side.unmatched().map(|o| Removed {
+                env: env.clone(),
+                ..Removed::of(o)
+            }));
+        }
+    }
+    let summary = Summary::new(&reports, removed, only_in.unwrap_or(""));
+    let causes = diff::by_cause(&reports);
     let closing = reports.len() > 1 || !summary.removed.is_empty();
     match args.format {
         DiffFormat::Json => {
@@ -148,6 +197,13 @@ pub fn run(args: DiffArgs) -> ExitCode {
                 })
                 .collect();
             if closing {
+                let by_cause = match args.format {
+                    DiffFormat::Markdown => diff::cause::render_markdown(&causes),
+                    _ => diff::cause::render_text(&causes, color),
+                };
+                if !by_cause.is_empty() {
+                    texts.push(by_cause);
+                }
                 texts.push(match args.format {
                     DiffFormat::Markdown => summary.render_markdown(),
                     _ => summary.render_text(color),
@@ -163,52 +219,78 @@ pub fn run(args: DiffArgs) -> ExitCode {
     }
 }
 
-/// A compiled DaemonSet and the spec it came from.
-type Compiled = (String, Manifest);
+/// A compiled DaemonSet, the spec it came from and the environment it was built for.
+struct Built {
+    /// The spec's name as reported.
+    spec: String,
+    /// The input it was read from.
+    path: PathBuf,
+    env: Option<String>,
+    manifest: Manifest,
+}
 
 /// Compiles every input on the pool and reports every diagnostic, in input order. `Ok(None)`
 /// when a spec has an error (reported, and said on stderr) or two specs make one DaemonSet.
-fn compile_all(args: &DiffArgs) -> Result<Option<Vec<Compiled>>, Fatal> {
+/// Every environment a spec's repository declares is built when `every_env` (the old side is a
+/// folder of outputs, which has one folder per environment); else a repository with several
+/// needs `--env`.
+fn compile_all(
+    args: &DiffArgs,
+    every_env: bool,
+    libraries: &dsc::compose::Libraries,
+) -> Result<Option<Vec<Built>>, Fatal> {
     let files = collect_inputs(&args.inputs)?;
     let levels = args.lints.levels();
-    let libraries = dsc::compose::Libraries::new(args.lints.definitions()?);
     let units = args.jobs.map(&files, |path| {
         let file = read_source(path, false)?;
-        // One environment: the previous outputs and the cluster hold one object per name.
-        let mut runs =
-            super::compile_each_env(&file, path, &levels, &libraries, &args.envs).map_err(Fatal)?;
-        if runs.len() > 1 {
+        let runs =
+            super::compile_each_env(&file, path, &levels, libraries, &args.envs).map_err(Fatal)?;
+        if runs.len() > 1 && !every_env {
             let envs: Vec<String> = runs.iter().filter_map(|(e, _)| e.clone()).collect();
             return Err(Fatal(format!(
-                "{}: its repository declares the environments {}; choose one with `--env`",
+                "{}: its repository declares the environments {}; choose one with `--env` \
+                 (`--against DIR` compares every environment with DIR/ENV)",
                 file.name,
                 envs.join(", ")
             )));
         }
-        let (_, compiled) = runs.pop().ok_or_else(|| Fatal("no environment".into()))?;
-        Ok((keep_for_reports(file, &compiled.diagnostics), compiled))
+        let diagnostics = super::merge_environments(
+            runs.iter()
+                .map(|(env, c)| (env.clone(), c.diagnostics.clone()))
+                .collect(),
+        );
+        Ok((
+            path.clone(),
+            keep_for_reports(file, &diagnostics),
+            diagnostics,
+            runs,
+        ))
     });
     let mut reporter =
         Reporter::new(Format::Human, DEFAULT_MAX_DIAGNOSTICS).show_secrets(args.show_secrets);
     let mut broken = Vec::new();
-    let mut manifests = Vec::new();
+    let mut built = Vec::new();
     let mut declared = std::collections::BTreeSet::new();
     for unit in units {
-        let (file, compiled) = unit?;
-        reporter.report(&file, &compiled.diagnostics);
-        declared.extend(compiled.params.iter().map(|p| p.name.clone()));
-        if compiled.has_errors() {
-            broken.push(file.name);
-        } else {
-            manifests.extend(
-                compiled
-                    .manifests
-                    .into_iter()
-                    .map(|m| (file.name.clone(), m)),
-            );
+        let (path, file, diagnostics, runs) = unit?;
+        reporter.report(&file, &diagnostics);
+        for (env, compiled) in runs {
+            declared.extend(compiled.params.iter().map(|p| p.name.clone()));
+            if compiled.has_errors() {
+                if !broken.contains(&file.name) {
+                    broken.push(file.name.clone());
+                }
+                continue;
+            }
+            built.extend(compiled.manifests.into_iter().map(|manifest| Built {
+                spec: file.name.clone(),
+                path: path.clone(),
+                env: env.clone(),
+                manifest,
+            }));
         }
     }
-    for (file, diagnostics) in super::library_reports(&libraries, &files) {
+    for (file, diagnostics) in super::library_reports(libraries, &files) {
         reporter.report(&file, &diagnostics);
         if dsc::diagnostics::has_errors(&diagnostics) {
             broken.push(file.name);
@@ -239,17 +321,18 @@ fn compile_all(args: &DiffArgs) -> Result<Option<Vec<Compiled>>, Fatal> {
             return Ok(None);
         }
     }
-    let mut made: BTreeMap<(&str, &str), &str> = BTreeMap::new();
-    for (spec, m) in &manifests {
-        if let Some(first) = made.insert((&m.namespace, &m.name), spec) {
+    let mut made: BTreeMap<(Option<&str>, &str, &str), &str> = BTreeMap::new();
+    for b in &built {
+        let m = &b.manifest;
+        if let Some(first) = made.insert((b.env.as_deref(), &m.namespace, &m.name), &b.spec) {
             eprintln!(
-                "error: DaemonSet {}/{} is compiled from both {first} and {spec}; nothing to compare",
-                m.namespace, m.name
+                "error: DaemonSet {}/{} is compiled from both {first} and {}; nothing to compare",
+                m.namespace, m.name, b.spec
             );
             return Ok(None);
         }
     }
-    Ok(Some(manifests))
+    Ok(Some(built))
 }
 
 /// A manifest without a namespace is applied into the namespace given at apply time (`-n`), so
@@ -277,14 +360,67 @@ struct Old {
     only_in: Option<&'static str>,
 }
 
-fn old_side(args: &DiffArgs, manifests: &[Compiled]) -> Result<Old, String> {
+/// Each change's cause: the statement that set its new value, traced in the spec (and its
+/// libraries) built for the report's environment. A spec read from stdin is not traced.
+fn trace_causes(built: &[Built], reports: &mut [diff::DiffReport], libraries: &Libraries) {
+    let mut by_spec: BTreeMap<(&Path, Option<&str>), Vec<usize>> = BTreeMap::new();
+    for (i, (b, r)) in built.iter().zip(reports.iter()).enumerate() {
+        if !r.is_new() && !r.changes.is_empty() && b.path != Path::new("-") {
+            by_spec
+                .entry((&b.path, b.env.as_deref()))
+                .or_default()
+                .push(i);
+        }
+    }
+    for ((path, env), indices) in by_spec {
+        let Ok(file) = read_source(path, false) else {
+            continue;
+        };
+        let Ok(trace) = dsc::why::Trace::new(&file, Some(path), env, libraries) else {
+            continue;
+        };
+        let objects: Vec<(String, String, Value)> = trace
+            .daemonsets()
+            .map(|(name, ns, object)| (name.to_string(), ns.to_string(), object))
+            .collect();
+        for i in indices {
+            let m = &built[i].manifest;
+            let Some(at) = objects
+                .iter()
+                .position(|(name, ns, _)| *name == m.name && *ns == m.namespace)
+            else {
+                continue;
+            };
+            for change in &mut reports[i].changes {
+                change.cause = change
+                    .path
+                    .in_object(&objects[at].2)
+                    .and_then(|field| trace.steps(at, &field).into_iter().next())
+                    .map(|step| diff::Cause {
+                        place: step.place,
+                        text: step.text,
+                        layer: step.layer,
+                    });
+            }
+        }
+    }
+}
+
+/// The old side for the DaemonSets of one environment (`env`), one of `several` compared in
+/// one run.
+fn old_side(
+    args: &DiffArgs,
+    manifests: &[&Built],
+    env: Option<&str>,
+    several: bool,
+) -> Result<Old, String> {
     if args.live {
         let kubectl = Kubectl::from_env()
             .context(args.context.as_deref())
             .kubeconfig(args.kubeconfig.as_deref());
         let namespaces: BTreeSet<&str> = manifests
             .iter()
-            .map(|(_, m)| m.namespace.as_str())
+            .map(|b| b.manifest.namespace.as_str())
             .collect();
         let mut side = OldSide::new();
         for namespace in namespaces {
@@ -313,7 +449,21 @@ fn old_side(args: &DiffArgs, manifests: &[Compiled]) -> Result<Old, String> {
         (None, Some(p)) => (p, "live", None),
         (None, None) => return Err("give --against FILE|DIR, --live or --live-file FILE".into()),
     };
-    let side = OldSide::read(path).map_err(|e| e.to_string())?;
+    // `dsc build -o OUT` writes OUT/ENV/...: an environment's outputs are in OUT/ENV, unless
+    // the folder given is that environment's already.
+    let side = match env.map(|e| (e, path.join(e))) {
+        Some((_, folder)) if path.is_dir() && folder.is_dir() => {
+            OldSide::read(&folder).map_err(|e| e.to_string())?
+        }
+        Some((env, folder)) if several => {
+            eprintln!(
+                "note: {} does not exist: every DaemonSet of `{env}` is new",
+                folder.display()
+            );
+            OldSide::new()
+        }
+        _ => OldSide::read(path).map_err(|e| e.to_string())?,
+    };
     Ok(Old {
         side,
         label,

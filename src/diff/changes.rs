@@ -55,6 +55,9 @@ pub struct Change {
     pub to_default: bool,
     /// The value is one item of the atomic list at `path` (`args`, `tolerations`).
     pub list_item: bool,
+    /// The statement that set the new value, when the caller traced it
+    /// ([`crate::why::Trace`]).
+    pub cause: Option<super::Cause>,
 }
 
 impl Change {
@@ -67,6 +70,7 @@ impl Change {
             from_default: false,
             to_default: false,
             list_item: false,
+            cause: None,
         }
     }
 

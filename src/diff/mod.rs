@@ -40,6 +40,7 @@
 //! * Lower-level pieces for tools: [`compare`] and [`Change`], [`Rollout`], [`Redactor`].
 
 mod canonical;
+pub mod cause;
 mod changes;
 mod defaults;
 mod impact;
@@ -54,6 +55,7 @@ mod render;
 mod summary;
 
 pub use canonical::{canonicalize, canonicalize_noting};
+pub use cause::{by_cause, Cause, Group};
 pub use changes::{compare, Change, Op};
 pub use impact::{assess, Rollout, Strategy};
 pub use input::{
@@ -131,6 +133,8 @@ pub struct DiffReport {
     pub namespace: String,
     /// Its name.
     pub name: String,
+    /// The environment it was built for, when the repository declares environments.
+    pub env: Option<String>,
     /// What the old side is (`live`, `previous`).
     pub from_label: String,
     /// What the new side is (`compiled`).
@@ -196,6 +200,7 @@ pub fn diff(old: Option<&Value>, new: &Value, opts: &DiffOptions) -> DiffReport 
             .to_string(),
         namespace,
         name,
+        env: None,
         from_label: opts.from_label.clone(),
         to_label: opts.to_label.clone(),
         old: old_canon,
@@ -265,11 +270,15 @@ impl DiffReport {
         self.old.is_none()
     }
 
-    /// `Kind namespace/name`.
+    /// `Kind namespace/name`, and `in ENV` when built for an environment.
     pub fn object(&self) -> String {
-        match self.namespace.as_str() {
+        let object = match self.namespace.as_str() {
             "" => format!("{} {}", self.kind, self.name),
             ns => format!("{} {ns}/{}", self.kind, self.name),
+        };
+        match &self.env {
+            Some(env) => format!("{object} in {env}"),
+            None => object,
         }
     }
 

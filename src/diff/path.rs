@@ -123,6 +123,33 @@ impl Path {
                 .all(|(seg, key)| matches!(seg, Segment::Key(k) if k == key))
     }
 
+    /// The same field of `object` as an API path with indices (`containers[0]`), each item
+    /// found by its key; `None` when `object` does not have it.
+    pub fn in_object(&self, object: &Value) -> Option<crate::api::FieldPath> {
+        use crate::api::Seg;
+        let mut at = object;
+        let mut field = "";
+        let mut segs = Vec::with_capacity(self.0.len());
+        for seg in &self.0 {
+            match (seg, at) {
+                (Segment::Key(k), Value::Object(map)) => {
+                    at = map.get(k)?;
+                    field = k;
+                    segs.push(Seg::Key(k.clone().into()));
+                }
+                (Segment::Item(item), Value::Array(items)) => {
+                    let i = items
+                        .iter()
+                        .position(|v| item_key(field, v).is_some_and(|k| k.key == item.key))?;
+                    at = &items[i];
+                    segs.push(Seg::Index(i));
+                }
+                _ => return None,
+            }
+        }
+        Some(crate::api::FieldPath(segs))
+    }
+
     /// The go-patch pointer: `/spec/template/spec/containers/name=fluent-bit/image`.
     pub fn pointer(&self) -> String {
         self.0

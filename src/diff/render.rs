@@ -195,7 +195,10 @@ pub(crate) fn markdown(report: &DiffReport) -> String {
         "" => report.name.clone(),
         ns => format!("{ns}/{}", report.name),
     };
-    let object = format!("{} `{name}`", report.kind);
+    let object = match &report.env {
+        Some(env) => format!("{} `{name}` in {env}", report.kind),
+        None => format!("{} `{name}`", report.kind),
+    };
     let mut out = format!("#### {}\n\n", headline(report, &object));
     if report.has_changes() {
         let summary = report.rollout.summary(&report.namespace, &report.name);
@@ -242,11 +245,13 @@ pub(crate) fn json(report: &DiffReport) -> Value {
                 "to_default": c.to_default,
                 "list_item": c.list_item,
                 "line": summary_line(c, &|_, s: &str| s.to_string()),
+                "cause": c.cause.as_ref().map(super::Cause::json),
             })
         })
         .collect();
     json!({
         "object": {"kind": report.kind, "namespace": report.namespace, "name": report.name},
+        "env": report.env,
         "from": report.from_label,
         "to": report.to_label,
         "new_object": report.is_new(),

@@ -21,6 +21,8 @@ pub struct Removed {
     pub name: String,
     /// The file it is in.
     pub origin: String,
+    /// The environment whose previous outputs hold it.
+    pub env: Option<String>,
 }
 
 impl Removed {
@@ -34,6 +36,7 @@ impl Removed {
             namespace: old.namespace().unwrap_or("").to_string(),
             name: old.name().to_string(),
             origin: old.origin.clone(),
+            env: None,
         }
     }
 
@@ -85,6 +88,14 @@ const CHANGED: [(&str, &str, &str); 4] = [
     ("no-restart", "restarts no pod", "restart no pod"),
 ];
 
+/// What changes of a rollout kind do, for `n` DaemonSets: `restarts pods on every node`.
+fn does(kind: &str, n: usize) -> &'static str {
+    CHANGED
+        .iter()
+        .find(|(k, _, _)| *k == kind)
+        .map_or("", |(_, one, many)| if n == 1 { one } else { many })
+}
+
 impl Summary {
     /// Counts the reports; `removed` are the old objects nothing matched, found only in
     /// `only_in`.
@@ -115,12 +126,6 @@ impl Summary {
         let changed: usize = self.changed.iter().map(|(_, n)| n).sum();
         let mut parts = Vec::new();
         if changed > 0 {
-            let does = |kind: &str, n: usize| {
-                CHANGED
-                    .iter()
-                    .find(|(k, _, _)| *k == kind)
-                    .map_or("", |(_, one, many)| if n == 1 { one } else { many })
-            };
             let impact = match self.changed.as_slice() {
                 [(kind, n)] => does(kind, *n).to_string(),
                 several => several
@@ -207,6 +212,7 @@ impl Summary {
             .map(|r| {
                 json!({
                     "object": {"kind": r.kind, "namespace": r.namespace, "name": r.name},
+                    "env": r.env,
                     "from": from,
                     "to": to,
                     "new_object": false,
@@ -274,6 +280,7 @@ mod tests {
             namespace: "x".into(),
             name: "old".into(),
             origin: "out/old.yaml".into(),
+            env: None,
         }
     }
 
