@@ -316,6 +316,24 @@ fn diff_compares_every_environment_and_summarises_by_cause() {
         stdout.ends_with("4 daemonsets: 4 changed (restart pods on every node)\n"),
         "{stdout}"
     );
+    // The dependents of a change alone: the outputs of the other specs are not removals.
+    let one = run(
+        dir.path(),
+        &[
+            "diff",
+            "agents/fluent-bit.ds",
+            "--against",
+            "out",
+            "--color",
+            "never",
+        ],
+    );
+    let stdout_one = String::from_utf8_lossy(&one.stdout);
+    assert!(!stdout_one.contains("only in"), "{stdout_one}");
+    assert!(
+        stdout_one.ends_with("2 daemonsets: 2 changed (restart pods on every node)\n"),
+        "{stdout_one}"
+    );
     // The same as data: each change with its cause, each report with its environment.
     let json = run(
         dir.path(),

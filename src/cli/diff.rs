@@ -171,12 +171,18 @@ pub fn run(args: DiffArgs) -> ExitCode {
     // The live side holds every DaemonSet of a namespace, most of them made by others: only
     // the previous outputs say that a DaemonSet is no longer made.
     let mut removed = Vec::new();
+    let scope = Scope::of(&args.inputs);
     for (env, old) in &sides {
         if old.only_in.is_some() {
-            removed.extend(old.side.unmatched().map(|o| Removed {
-                env: env.clone(),
-                ..Removed::of(o)
-            }));
+            removed.extend(
+                old.side
+                    .unmatched()
+                    .filter(|o| scope.holds(o))
+                    .map(|o| Removed {
+                        env: env.clone(),
+                        ..Removed::of(o)
+                    }),
+            );
         }
     }
     let summary = Summary::new(&reports, removed, only_in.unwrap_or(""));
@@ -333,6 +339,44 @@ fn compile_all(
         }
     }
     Ok(Some(built))
+}
+
+/// Which previous outputs a run answers for. Given a folder of specs, all of them: an output
+/// no spec of the folder makes any more is removed. Given spec files alone (the dependents of a
+/// change, say), only the outputs their headers say they were generated from: the others belong
+/// to specs outside the run.
+struct Scope {
+    /// The file names of the specs, `None` when a folder (or stdin) is among the inputs.
+    files: Option<BTreeSet<String>>,
+}
+
+impl Scope {
+    fn of(inputs: &[PathBuf]) -> Scope {
+        let files = inputs
+            .iter()
+            .map(|p| match p.file_name() {
+                Some(name) if !p.is_dir() && p != Path::new("-") => {
+                    Some(name.to_string_lossy().into_owned())
+                }
+                _ => None,
+            })
+            .collect();
+        Scope { files }
+    }
+
+    fn holds(&self, old: &dsc::diff::OldObject) -> bool {
+        let Some(files) = &self.files else {
+            return true;
+        };
+        let Ok(text) = std::fs::read_to_string(&old.origin) else {
+            return true;
+        };
+        match dsc::generated_from(&text) {
+            // `x.ds`, or `x.ds for prod`.
+            Some(spec) => files.contains(spec.split(" for ").next().unwrap_or(spec)),
+            None => true,
+        }
+    }
 }
 
 /// A manifest without a namespace is applied into the namespace given at apply time (`-n`), so
