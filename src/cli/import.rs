@@ -218,37 +218,28 @@ fn report(
     files: &[(PathBuf, &str)],
 ) {
     let n = factored.agents.len();
+    // `all` or `at least K`: how many DaemonSets a shared setting needed.
+    let by = if factored.needed >= n {
+        "all".to_string()
+    } else {
+        format!("at least {}", factored.needed)
+    };
+    let settings = match factored.shared {
+        1 => "1 setting".to_string(),
+        k => format!("{k} settings"),
+    };
     match &factored.library {
         Some(_) => eprintln!(
-            "wrote {}: {} setting{} that {} of the {n} DaemonSets write",
+            "wrote {}: {settings} that {by} of the {n} DaemonSets write",
             dir.join(LIBRARY).display(),
-            factored.shared,
-            if factored.shared == 1 { "" } else { "s" },
-            if factored.needed >= n {
-                "all".to_string()
-            } else {
-                format!("at least {}", factored.needed)
-            }
         ),
         None if factored.shared == 0 => eprintln!(
-            "note: no setting is written by {} of the {n} DaemonSets, so there is no library: \
-             every spec stands alone (--share PERCENT shares what most of them write)",
-            if factored.needed >= n {
-                "all".to_string()
-            } else {
-                factored.needed.to_string()
-            }
+            "note: no setting is written by {by} of the {n} DaemonSets, so there is no library: \
+             every spec stands alone (--share PERCENT shares what most of them write)"
         ),
         None => eprintln!(
-            "note: the {} setting{} that {} of the {n} DaemonSets write would make every spec \
-             longer, so there is no library: every spec stands alone",
-            factored.shared,
-            if factored.shared == 1 { "" } else { "s" },
-            if factored.needed >= n {
-                "all".to_string()
-            } else {
-                format!("at least {}", factored.needed)
-            }
+            "note: the {settings} that {by} of the {n} DaemonSets write would make every spec \
+             longer, so there is no library: every spec stands alone"
         ),
     }
     let some = factored.library.is_some();
