@@ -160,7 +160,14 @@ pub fn read_text(path: &std::path::Path, limit: u64) -> std::io::Result<String> 
     if path == std::path::Path::new("-") {
         read_limited(std::io::stdin().lock(), limit)
     } else {
-        read_limited(std::fs::File::open(path)?, limit)
+        let file = std::fs::File::open(path)?;
+        // Room for the whole file up front: one read fills it (a reader without a size grows
+        // its buffer read by read, several calls for a spec of a few KB).
+        let size = file.metadata().map_or(0, |m| m.len()).min(limit + 1);
+        let mut text = String::with_capacity(usize::try_from(size).unwrap_or(0));
+        use std::io::Read as _;
+        file.take(limit + 1).read_to_string(&mut text)?;
+        too_large(text, limit)
     }
 }
 
@@ -169,6 +176,11 @@ pub fn read_limited(reader: impl std::io::Read, limit: u64) -> std::io::Result<S
     use std::io::Read as _;
     let mut text = String::new();
     reader.take(limit + 1).read_to_string(&mut text)?;
+    too_large(text, limit)
+}
+
+/// The text read, or the error for a text over `limit` bytes.
+fn too_large(text: String, limit: u64) -> std::io::Result<String> {
     if text.len() as u64 > limit {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidData,

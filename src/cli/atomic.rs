@@ -26,7 +26,9 @@ pub fn stage(
     text: &str,
     permissions: Option<std::fs::Permissions>,
 ) -> std::io::Result<TempPath> {
-    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    // The name's start, made once per process: a build of many files asks for it per file.
+    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let prefix = PREFIX.get_or_init(|| format!("{TEMP_PREFIX}{}-", std::process::id()));
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix);
     // A new file gets the mode any other program's would (0666 less the umask), not the

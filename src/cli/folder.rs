@@ -19,12 +19,16 @@ use super::jobs::JobsArgs;
 /// A folder being written into.
 pub struct OutputFolder {
     dir: PathBuf,
+    /// `dir` from the root: staging a file in a relative folder would ask for the current
+    /// folder every time.
+    absolute: PathBuf,
     /// The folders this run created (innermost first), removed again if nothing is written.
     created: Vec<PathBuf>,
     /// The subfolders (environments, namespaces) this run created, in the order they were made.
     created_inside: Mutex<Vec<PathBuf>>,
-    /// The subfolders known to exist, so each is made (or found) once per run.
-    present: Mutex<std::collections::HashSet<PathBuf>>,
+    /// The subfolders known to exist, so each is made (or found) once per run, and whether
+    /// this run made them (a folder it made holds no earlier output to compare with).
+    present: Mutex<std::collections::HashMap<PathBuf, bool>>,
 }
 
 /// One output file, ready to be committed.
@@ -49,10 +53,11 @@ impl OutputFolder {
             atomic::sweep(&folder);
         }
         Ok(OutputFolder {
+            absolute: std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()),
             dir: dir.to_path_buf(),
             created,
             created_inside: Mutex::new(Vec::new()),
-            present: Mutex::new(std::collections::HashSet::new()),
+            present: Mutex::new(std::collections::HashMap::new()),
         })
     }
 
@@ -65,9 +70,6 @@ impl OutputFolder {
     /// unless the file already holds it; the subfolder is created if needed.
     pub fn stage(&self, name: &str, text: &str) -> Result<Staged, String> {
         let path = self.dir.join(name);
-        if std::fs::read(&path).is_ok_and(|current| current == text.as_bytes()) {
-            return Ok(Staged::Unchanged);
-        }
         let parent = path.parent().unwrap_or(&self.dir);
         // `ENV/` then `ENV/NAMESPACE/` (or `NAMESPACE/`), outermost first.
         let mut missing: Vec<&Path> = parent
@@ -75,25 +77,38 @@ impl OutputFolder {
             .take_while(|p| *p != self.dir && p.starts_with(&self.dir))
             .collect();
         missing.reverse();
+        // A folder this run made, or one inside it, holds no earlier output.
+        let mut fresh = !self.created.is_empty();
         let mut present = self.present.lock().unwrap_or_else(|e| e.into_inner());
         for folder in missing {
-            if present.contains(folder) {
+            if let Some(made) = present.get(folder) {
+                fresh |= *made;
                 continue;
             }
-            present.insert(folder.to_path_buf());
-            match std::fs::create_dir(folder) {
-                Ok(()) => self
-                    .created_inside
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(folder.to_path_buf()),
-                // Another spec of this run, or an earlier run, made it.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            let made = match std::fs::create_dir(folder) {
+                Ok(()) => {
+                    self.created_inside
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(folder.to_path_buf());
+                    true
+                }
+                // An earlier run made it.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
                 Err(e) => return Err(format!("cannot create {}: {e}", folder.display())),
-            }
+            };
+            present.insert(folder.to_path_buf(), made);
+            fresh |= made;
         }
         drop(present);
-        atomic::stage(parent, text, None)
+        if !fresh && std::fs::read(&path).is_ok_and(|current| current == text.as_bytes()) {
+            return Ok(Staged::Unchanged);
+        }
+        let folder = match parent.strip_prefix(&self.dir) {
+            Ok(inside) => self.absolute.join(inside),
+            Err(_) => parent.to_path_buf(),
+        };
+        atomic::stage(&folder, text, None)
             .map(Staged::Written)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))
     }

@@ -40,6 +40,8 @@ struct Cache {
     folders: HashMap<PathBuf, Option<PathBuf>>,
     roots: HashMap<PathBuf, PathBuf>,
     targets: HashMap<(PathBuf, PathBuf, String), Result<PathBuf, String>>,
+    /// The environments each root declares (none without a root file).
+    environments: HashMap<PathBuf, Vec<String>>,
 }
 
 impl Default for Libraries {
@@ -343,17 +345,28 @@ impl Libraries {
         let Some(here) = self.located(path) else {
             return Vec::new();
         };
-        let root_file = self.root_of(&here).join(ROOT_FILE);
-        if let Some(root) = self.lock().get(&root_file) {
-            return root.environments.clone();
+        let root = self.root_of(&here);
+        let cached = |c: &Cache| c.environments.get(&root).cloned();
+        if let Some(known) = cached(&self.cache.lock().unwrap_or_else(|e| e.into_inner())) {
+            return known;
         }
-        if !root_file.is_file() {
-            return Vec::new();
-        }
-        match root_file.canonicalize().map(|p| self.load(&p)) {
-            Ok(Ok(root)) => root.environments.clone(),
-            _ => Vec::new(),
-        }
+        let root_file = root.join(ROOT_FILE);
+        // Looked up alone: `load` takes the same lock.
+        let loaded = self.lock().get(&root_file).cloned();
+        let declared = match loaded {
+            Some(loaded) => loaded.environments.clone(),
+            None if !root_file.is_file() => Vec::new(),
+            None => match root_file.canonicalize().map(|p| self.load(&p)) {
+                Ok(Ok(loaded)) => loaded.environments.clone(),
+                _ => Vec::new(),
+            },
+        };
+        self.cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .environments
+            .insert(root, declared.clone());
+        declared
     }
 
     fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
