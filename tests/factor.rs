@@ -356,6 +356,26 @@ fn an_existing_file_is_never_overwritten() {
 }
 
 #[test]
+fn a_library_folder_that_cannot_be_made_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = manifests(tmp.path(), &[("logs", LOGS), ("metrics", METRICS)]);
+    let out = tmp.path().join("agents");
+    std::fs::create_dir(&out).unwrap();
+    // A file where the library's folder goes.
+    std::fs::write(out.join("lib"), "").unwrap();
+    let run = dsc()
+        .args(["import", "--factor"])
+        .arg(&out)
+        .args(&inputs)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot write into"), "{stderr}");
+    assert_eq!(paths_under(&out), ["lib"]);
+}
+
+#[test]
 fn a_manifest_the_api_server_refuses_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let bad = LOGS.replace("name: logs,", "name: Logs_,");

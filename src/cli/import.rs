@@ -196,14 +196,35 @@ fn write_factored(dir: &Path, inputs: &Inputs, share: u8) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Stages every file, then renames each into place: a failure before the renames writes none.
+/// Stages every file, then renames each into place: a failure before the renames writes none,
+/// and the folders made for them go again.
 fn write_all(files: &[(PathBuf, &str)]) -> std::io::Result<()> {
-    let mut staged = Vec::with_capacity(files.len());
-    for (path, text) in files {
-        let folder = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(folder)?;
-        staged.push((atomic::stage(folder, text, None)?, path));
-    }
+    let mut made: Vec<PathBuf> = Vec::new();
+    let staged = files
+        .iter()
+        .map(|(path, text)| {
+            let folder = path.parent().unwrap_or(Path::new("."));
+            made.extend(
+                folder
+                    .ancestors()
+                    .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
+                    .map(Path::to_path_buf),
+            );
+            std::fs::create_dir_all(folder)?;
+            Ok((atomic::stage(folder, text, None)?, path))
+        })
+        .collect::<std::io::Result<Vec<_>>>();
+    let staged = match staged {
+        Ok(staged) => staged,
+        Err(e) => {
+            // Innermost first; a folder that holds anything stays.
+            made.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+            for folder in made {
+                let _ = std::fs::remove_dir(folder);
+            }
+            return Err(e);
+        }
+    };
     for (tmp, path) in staged {
         atomic::commit(tmp, path)?;
     }

@@ -238,10 +238,14 @@ fn with_use(agent: Statement, use_path: &str) -> String {
 /// A file name per agent, in `agents`' order: `NAME.ds`, or `NAME.NAMESPACE.ds` for a name
 /// two namespaces use (a number after it if that is taken too).
 pub fn file_names(agents: &[Agent]) -> Vec<String> {
+    let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in agents {
+        *uses.entry(a.name.as_str()).or_default() += 1;
+    }
     let mut taken: BTreeSet<String> = BTreeSet::new();
     let mut names = Vec::with_capacity(agents.len());
     for a in agents {
-        let twice = agents.iter().filter(|b| b.name == a.name).count() > 1;
+        let twice = uses.get(a.name.as_str()).is_some_and(|n| *n > 1);
         let stem = if twice {
             format!("{}.{}", a.name, a.namespace)
         } else {
