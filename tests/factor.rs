@@ -92,6 +92,17 @@ fn manifests(dir: &Path, docs: &[(&str, &str)]) -> Vec<PathBuf> {
         .collect()
 }
 
+/// `dsc import --factor OUT INPUTS... EXTRA...`.
+fn factor_into(out: &Path, inputs: &[PathBuf], extra: &[&str]) -> std::process::Output {
+    dsc()
+        .args(["import", "--factor"])
+        .arg(out)
+        .args(inputs)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -127,12 +138,7 @@ fn shared_settings_go_to_the_library_and_each_agent_says_where_it_differs() {
         &[("logs", LOGS), ("metrics", METRICS), ("dns", DNS)],
     );
     let out = tmp.path().join("agents");
-    let run = dsc()
-        .args(["import", "--share", "60", "--factor"])
-        .arg(&out)
-        .args(&inputs)
-        .output()
-        .unwrap();
+    let run = factor_into(&out, &inputs, &["--share", "60"]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(0), "{stderr}");
     assert_eq!(
@@ -211,12 +217,7 @@ fn by_default_only_what_every_daemonset_writes_is_shared() {
         &[("logs", LOGS), ("metrics", METRICS), ("dns", DNS)],
     );
     let out = tmp.path().join("agents");
-    dsc()
-        .args(["import", "--factor"])
-        .arg(&out)
-        .args(&inputs)
-        .assert()
-        .success();
+    assert!(factor_into(&out, &inputs, &[]).status.success());
     let library = read(&out.join("lib/imported.ds"));
     assert!(library.contains("  tolerate all\n"), "{library}");
     assert!(
@@ -244,12 +245,7 @@ fn the_fleet_example_factors_back_into_its_conventions() {
     assert_eq!(inputs.len(), 3, "{inputs:?}");
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("fleet");
-    dsc()
-        .args(["import", "--factor"])
-        .arg(&out)
-        .args(&inputs)
-        .assert()
-        .success();
+    assert!(factor_into(&out, &inputs, &[]).status.success());
     let library = read(&out.join("lib/imported.ds"));
     for convention in [
         "  priority system-node-critical\n",
@@ -290,12 +286,7 @@ fn one_name_in_two_namespaces_gets_two_files() {
     let other = METRICS.replace("namespace: monitoring", "namespace: staging");
     let inputs = manifests(tmp.path(), &[("a", METRICS), ("b", &other)]);
     let out = tmp.path().join("agents");
-    dsc()
-        .args(["import", "--factor"])
-        .arg(&out)
-        .args(&inputs)
-        .assert()
-        .success();
+    assert!(factor_into(&out, &inputs, &[]).status.success());
     assert_eq!(
         paths_under(&out),
         [
@@ -315,12 +306,7 @@ fn a_single_daemonset_stands_alone_without_a_library() {
     let tmp = tempfile::tempdir().unwrap();
     let inputs = manifests(tmp.path(), &[("logs", LOGS)]);
     let out = tmp.path().join("agents");
-    let run = dsc()
-        .args(["import", "--factor"])
-        .arg(&out)
-        .args(&inputs)
-        .output()
-        .unwrap();
+    let run = factor_into(&out, &inputs, &[]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("there is no library"), "{stderr}");
@@ -339,12 +325,7 @@ fn an_existing_file_is_never_overwritten() {
     let out = tmp.path().join("agents");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("metrics.ds"), "# mine\n").unwrap();
-    let run = dsc()
-        .args(["import", "--factor"])
-        .arg(&out)
-        .args(&inputs)
-        .output()
-        .unwrap();
+    let run = factor_into(&out, &inputs, &[]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(2), "{stderr}");
     assert!(
@@ -363,12 +344,7 @@ fn a_library_folder_that_cannot_be_made_writes_nothing() {
     std::fs::create_dir(&out).unwrap();
     // A file where the library's folder goes.
     std::fs::write(out.join("lib"), "").unwrap();
-    let run = dsc()
-        .args(["import", "--factor"])
-        .arg(&out)
-        .args(&inputs)
-        .output()
-        .unwrap();
+    let run = factor_into(&out, &inputs, &[]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("cannot write into"), "{stderr}");
@@ -381,12 +357,7 @@ fn a_manifest_the_api_server_refuses_writes_nothing() {
     let bad = LOGS.replace("name: logs,", "name: Logs_,");
     let inputs = manifests(tmp.path(), &[("bad", &bad), ("metrics", METRICS)]);
     let out = tmp.path().join("agents");
-    let run = dsc()
-        .args(["import", "--factor"])
-        .arg(&out)
-        .args(&inputs)
-        .output()
-        .unwrap();
+    let run = factor_into(&out, &inputs, &[]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("bad.yaml"), "{stderr}");
