@@ -2,25 +2,12 @@
 //! and 10,000 generated agents, into a fresh folder and into one that is already up to date.
 //! Run with `cargo bench --bench build`; `DSC_BENCH_MAX=2000` skips the larger fleets.
 
-use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 #[path = "fleet/mod.rs"]
 mod fleet;
-
-fn build(specs: &Path, out: &Path) {
-    let status = Command::new(env!("CARGO_BIN_EXE_dsc"))
-        .arg("build")
-        .arg(specs)
-        .arg("-o")
-        .arg(out)
-        .status()
-        .expect("dsc runs");
-    assert!(status.success(), "the fleet builds");
-}
 
 fn bench(c: &mut Criterion) {
     let max: usize = std::env::var("DSC_BENCH_MAX")
@@ -46,14 +33,14 @@ fn bench(c: &mut Criterion) {
                     run += 1;
                     dir.path().join(format!("fresh-{run}"))
                 },
-                |out| build(&specs, &out),
+                |out| fleet::build(&specs, &out),
                 criterion::BatchSize::PerIteration,
             )
         });
         let out = dir.path().join("out");
-        build(&specs, &out);
+        fleet::build(&specs, &out);
         group.bench_with_input(BenchmarkId::new("up to date", n), &n, |b, _| {
-            b.iter(|| build(&specs, &out))
+            b.iter(|| fleet::build(&specs, &out))
         });
     }
     group.finish();

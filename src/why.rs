@@ -79,61 +79,22 @@ impl<'a> Trace<'a> {
         })
     }
 
-    /// The DaemonSets of the spec: name, namespace and the object compiled (before the diff's
-    /// canonical form).
-    pub fn daemonsets(&self) -> impl Iterator<Item = (&str, &str, Value)> {
-        self.spec.daemonsets.iter().map(|ds| {
-            (
-                ds.name.as_str(),
-                ds.namespace.as_str(),
-                crate::lower_to_value(ds),
-            )
+    /// The DaemonSets of the spec, each ready to be asked where its fields were set.
+    pub fn daemonsets(&self) -> impl Iterator<Item = Traced<'_, 'a>> {
+        self.spec.daemonsets.iter().map(|ds| Traced {
+            trace: self,
+            name: &ds.name,
+            namespace: &ds.namespace,
+            object: crate::lower_to_value(ds),
+            locator: SpecLocator::new(ds),
         })
     }
 
-    /// Where the field at `path` (indices, as [`resolve`] gives them) of the `i`th DaemonSet
-    /// was set: the latest layer first, then the appends and the values it replaced. Empty
-    /// when no statement set it or the field around it (dsc's own value).
-    pub fn steps(&self, i: usize, path: &FieldPath) -> Vec<Step> {
-        let Some(ds) = self.spec.daemonsets.get(i) else {
-            return Vec::new();
-        };
-        let locator = SpecLocator::new(ds);
-        // The field itself, else the nearest field around it that a statement set (an item of
-        // `args` was written by the `args` statement).
-        let mut around = Some(path.clone());
-        let mut written = None;
-        while let Some(at) = around.filter(|_| written.is_none()) {
-            written = locator.value_span(&at);
-            // Not up to the object itself: what no statement set is dsc's own.
-            around = (at.0.len() > 1).then(|| at.parent());
-        }
-        let Some(span) = written else {
-            return Vec::new();
-        };
-        let chain = crate::compose::chain_at(&self.composed.chains, span);
-        let (first, layer) = match chain {
-            Some(c) => (c.at, c.layer.clone()),
-            None => (span, "daemonset".to_string()),
-        };
-        // The appends, latest first, above the statement they extend.
-        let mut steps: Vec<Step> = chain
-            .map_or(&[][..], |c| &c.appended)
-            .iter()
-            .rev()
-            .map(|(span, layer)| self.step(*span, format!("{layer}, appended")))
-            .collect();
-        steps.push(self.step(first, layer));
-        for (span, layer) in chain.map_or(&[][..], |c| &c.replaced) {
-            steps.push(self.step(*span, format!("{layer}, replaced")));
-        }
-        steps
-    }
-
     fn step(&self, span: Span, layer: String) -> Step {
-        let (source, local) = match self.libraries.locate(span) {
-            Some((library, local)) => ((*library).clone(), local),
-            None => (self.file.clone(), span),
+        let found = self.libraries.locate(span);
+        let (source, local): (&SourceFile, Span) = match &found {
+            Some((library, local)) => (library, *local),
+            None => (self.file, span),
         };
         let (line, column) = source.line_col(local.start());
         let start = source.line_start(line - 1);
@@ -151,6 +112,54 @@ impl<'a> Trace<'a> {
     }
 }
 
+/// One DaemonSet of a [`Trace`]: its object, and where each of its fields was set.
+pub struct Traced<'t, 'a> {
+    trace: &'t Trace<'a>,
+    pub name: &'t str,
+    pub namespace: &'t str,
+    /// The object compiled (before the diff's canonical form).
+    pub object: Value,
+    locator: SpecLocator<'t>,
+}
+
+impl Traced<'_, '_> {
+    /// Where the field at `path` (indices, as [`resolve`] gives them) was set: the latest layer
+    /// first, then the appends and the values it replaced. Empty when no statement set it or
+    /// the field around it (dsc's own value).
+    pub fn steps(&self, path: &FieldPath) -> Vec<Step> {
+        // The field itself, else the nearest field around it that a statement set (an item of
+        // `args` was written by the `args` statement).
+        let mut around = Some(path.clone());
+        let mut written = None;
+        while let Some(at) = around.filter(|_| written.is_none()) {
+            written = self.locator.value_span(&at);
+            // Not up to the object itself: what no statement set is dsc's own.
+            around = (at.0.len() > 1).then(|| at.parent());
+        }
+        let Some(span) = written else {
+            return Vec::new();
+        };
+        let trace = self.trace;
+        let chain = crate::compose::chain_at(&trace.composed.chains, span);
+        let (first, layer) = match chain {
+            Some(c) => (c.at, c.layer.clone()),
+            None => (span, "daemonset".to_string()),
+        };
+        // The appends, latest first, above the statement they extend.
+        let mut steps: Vec<Step> = chain
+            .map_or(&[][..], |c| &c.appended)
+            .iter()
+            .rev()
+            .map(|(span, layer)| trace.step(*span, format!("{layer}, appended")))
+            .collect();
+        steps.push(trace.step(first, layer));
+        for (span, layer) in chain.map_or(&[][..], |c| &c.replaced) {
+            steps.push(trace.step(*span, format!("{layer}, replaced")));
+        }
+        steps
+    }
+}
+
 /// Where `field` (an API path: `spec.template.spec.priorityClassName`; a container by name:
 /// `spec.template.spec.containers[agent].image`) of each DaemonSet of `file` was set, built
 /// for `env`. The spec's diagnostics instead when it has an error.
@@ -165,15 +174,14 @@ pub fn why(
     let wanted = FieldPath::parse(field);
     Ok(trace
         .daemonsets()
-        .enumerate()
-        .map(|(i, (name, namespace, object))| {
-            let (steps, value) = match resolve(&object, &wanted) {
-                Some((path, value)) => (trace.steps(i, &path), Some(value.clone())),
+        .map(|ds| {
+            let (steps, value) = match resolve(&ds.object, &wanted) {
+                Some((path, value)) => (ds.steps(&path), Some(value.clone())),
                 None => (Vec::new(), None),
             };
             Answer {
-                name: name.to_string(),
-                namespace: namespace.to_string(),
+                name: ds.name.to_string(),
+                namespace: ds.namespace.to_string(),
                 value,
                 steps,
             }

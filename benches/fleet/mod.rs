@@ -74,3 +74,15 @@ pub fn write_repo(dir: &Path, n: usize, envs: &[&str]) {
         std::fs::write(dir.join(format!("agents/{name}-{i}.ds")), renamed).expect("written");
     }
 }
+
+/// `dsc build SPECS -o OUT` as a process, as CI runs it; the build must succeed.
+pub fn build(specs: &Path, out: &Path) {
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_dsc"))
+        .arg("build")
+        .arg(specs)
+        .arg("-o")
+        .arg(out)
+        .status()
+        .expect("dsc runs");
+    assert!(status.success(), "the agents build");
+}

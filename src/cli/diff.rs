@@ -110,34 +110,10 @@ pub fn run(args: DiffArgs) -> ExitCode {
         Ok(None) => return ExitCode::from(2),
         Err(e) => return fatal(e.0),
     };
-    let mut envs: BTreeSet<Option<String>> = built.iter().map(|b| b.env.clone()).collect();
-    if envs.is_empty() {
-        envs.insert(None);
-    }
-    let several = envs.len() > 1;
-    if let Some(folder) = folder.filter(|_| several) {
-        let names: Vec<&str> = envs.iter().flatten().map(String::as_str).collect();
-        if names.iter().all(|e| !folder.join(e).is_dir()) {
-            return fatal(format!(
-                "{} has no folder per environment ({}): give the folder `dsc build -o` wrote, \
-                 or compare one environment with `--env`",
-                folder.display(),
-                names
-                    .iter()
-                    .map(|e| folder.join(e).display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-    }
-    let mut sides: BTreeMap<Option<String>, Old> = BTreeMap::new();
-    for env in envs {
-        let of_env: Vec<&Built> = built.iter().filter(|b| b.env == env).collect();
-        match old_side(&args, &of_env, env.as_deref(), several) {
-            Ok(o) => sides.insert(env, o),
-            Err(e) => return fatal(e),
-        };
-    }
+    let mut sides = match old_sides(&args, &built, folder) {
+        Ok(sides) => sides,
+        Err(e) => return fatal(e),
+    };
     let label = sides.values().next().map_or("previous", |o| o.label);
     let only_in = sides.values().find_map(|o| o.only_in);
     let options = DiffOptions {
@@ -167,7 +143,6 @@ pub fn run(args: DiffArgs) -> ExitCode {
             report
         })
         .collect();
-    trace_causes(&built, &mut reports, &libraries);
     // The live side holds every DaemonSet of a namespace, most of them made by others: only
     // the previous outputs say that a DaemonSet is no longer made.
     let mut removed = Vec::new();
@@ -185,9 +160,13 @@ pub fn run(args: DiffArgs) -> ExitCode {
             );
         }
     }
+    let closing = reports.len() > 1 || !removed.is_empty();
+    // Causes are shown in JSON and in the closing summary: tracing compiles the changed specs
+    // again, so a run that shows none does not.
+    if closing || args.format == DiffFormat::Json {
+        trace_causes(&built, &mut reports, &libraries);
+    }
     let summary = Summary::new(&reports, removed, only_in.unwrap_or(""));
-    let causes = diff::by_cause(&reports);
-    let closing = reports.len() > 1 || !summary.removed.is_empty();
     match args.format {
         DiffFormat::Json => {
             let mut entries: Vec<Value> = reports.iter().map(|r| r.render_json()).collect();
@@ -203,6 +182,7 @@ pub fn run(args: DiffArgs) -> ExitCode {
                 })
                 .collect();
             if closing {
+                let causes = diff::by_cause(&reports);
                 let by_cause = match args.format {
                     DiffFormat::Markdown => diff::cause::render_markdown(&causes),
                     _ => diff::cause::render_text(&causes, color),
@@ -249,7 +229,7 @@ fn compile_all(
     let levels = args.lints.levels();
     let units = args.jobs.map(&files, |path| {
         let file = read_source(path, false)?;
-        let runs =
+        let mut runs =
             super::compile_each_env(&file, path, &levels, libraries, &args.envs).map_err(Fatal)?;
         if runs.len() > 1 && !every_env {
             let envs: Vec<String> = runs.iter().filter_map(|(e, _)| e.clone()).collect();
@@ -261,8 +241,8 @@ fn compile_all(
             )));
         }
         let diagnostics = super::merge_environments(
-            runs.iter()
-                .map(|(env, c)| (env.clone(), c.diagnostics.clone()))
+            runs.iter_mut()
+                .map(|(env, c)| (env.clone(), std::mem::take(&mut c.diagnostics)))
                 .collect(),
         );
         Ok((
@@ -280,12 +260,14 @@ fn compile_all(
     for unit in units {
         let (path, file, diagnostics, runs) = unit?;
         reporter.report(&file, &diagnostics);
+        // An error in any environment: the spec makes nothing to compare.
+        let failed = dsc::diagnostics::has_errors(&diagnostics);
+        if failed {
+            broken.push(file.name.clone());
+        }
         for (env, compiled) in runs {
             declared.extend(compiled.params.iter().map(|p| p.name.clone()));
-            if compiled.has_errors() {
-                if !broken.contains(&file.name) {
-                    broken.push(file.name.clone());
-                }
+            if failed {
                 continue;
             }
             built.extend(compiled.manifests.into_iter().map(|manifest| Built {
@@ -423,23 +405,20 @@ fn trace_causes(built: &[Built], reports: &mut [diff::DiffReport], libraries: &L
         let Ok(trace) = dsc::why::Trace::new(&file, Some(path), env, libraries) else {
             continue;
         };
-        let objects: Vec<(String, String, Value)> = trace
-            .daemonsets()
-            .map(|(name, ns, object)| (name.to_string(), ns.to_string(), object))
-            .collect();
+        let daemonsets: Vec<dsc::why::Traced> = trace.daemonsets().collect();
         for i in indices {
             let m = &built[i].manifest;
-            let Some(at) = objects
+            let Some(ds) = daemonsets
                 .iter()
-                .position(|(name, ns, _)| *name == m.name && *ns == m.namespace)
+                .find(|ds| ds.name == m.name && ds.namespace == m.namespace)
             else {
                 continue;
             };
             for change in &mut reports[i].changes {
                 change.cause = change
                     .path
-                    .in_object(&objects[at].2)
-                    .and_then(|field| trace.steps(at, &field).into_iter().next())
+                    .in_object(&ds.object)
+                    .and_then(|field| ds.steps(&field).into_iter().next())
                     .map(|step| diff::Cause {
                         place: step.place,
                         text: step.text,
@@ -448,6 +427,42 @@ fn trace_causes(built: &[Built], reports: &mut [diff::DiffReport], libraries: &L
             }
         }
     }
+}
+
+/// The old side of each environment built (one, `None`, without environments). A folder of
+/// previous outputs holds a folder per environment, and must hold at least one of them.
+fn old_sides(
+    args: &DiffArgs,
+    built: &[Built],
+    folder: Option<&Path>,
+) -> Result<BTreeMap<Option<String>, Old>, String> {
+    let mut envs: BTreeSet<Option<String>> = built.iter().map(|b| b.env.clone()).collect();
+    if envs.is_empty() {
+        envs.insert(None);
+    }
+    let several = envs.len() > 1;
+    if let Some(folder) = folder.filter(|_| several) {
+        let names: Vec<&str> = envs.iter().flatten().map(String::as_str).collect();
+        if names.iter().all(|e| !folder.join(e).is_dir()) {
+            return Err(format!(
+                "{} has no folder per environment ({}): give the folder `dsc build -o` wrote, \
+                 or compare one environment with `--env`",
+                folder.display(),
+                names
+                    .iter()
+                    .map(|e| folder.join(e).display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    let mut sides = BTreeMap::new();
+    for env in envs {
+        let of_env: Vec<&Built> = built.iter().filter(|b| b.env == env).collect();
+        let side = old_side(args, &of_env, env.as_deref(), several)?;
+        sides.insert(env, side);
+    }
+    Ok(sides)
 }
 
 /// The old side for the DaemonSets of one environment (`env`), one of `several` compared in
