@@ -1,10 +1,13 @@
 //! Atomic writes: a file is written under a temporary name in its own directory, then renamed
 //! over the target, so a reader never sees half a file.
 //!
-//! Temporary files are named `.dsc-tmp-PID-XXXXXX`. A process killed between the write and the
-//! rename leaves one behind; the next `dsc build -o` or `dsc fmt` in that folder removes those
-//! whose process is gone (or that are over an hour old, where a process cannot be looked up),
-//! and `dsc build -o DIR --check` reports them.
+//! A folder that does not exist yet is built the same way: under a temporary name beside its
+//! place, its files written straight into it, then renamed into place whole.
+//!
+//! Temporary files and folders are named `.dsc-tmp-PID-…`. A process killed between the write
+//! and the rename leaves one behind; the next `dsc build -o` or `dsc fmt` in that folder removes
+//! those whose process is gone (or that are over an hour old, where a process cannot be looked
+//! up), and `dsc build -o DIR --check` reports them.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,11 +29,8 @@ pub fn stage(
     text: &str,
     permissions: Option<std::fs::Permissions>,
 ) -> std::io::Result<TempPath> {
-    // The name's start, made once per process: a build of many files asks for it per file.
-    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let prefix = PREFIX.get_or_init(|| format!("{TEMP_PREFIX}{}-", std::process::id()));
     let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix);
+    builder.prefix(prefix());
     // A new file gets the mode any other program's would (0666 less the umask), not the
     // owner-only mode of a temporary file: the output is meant to be read.
     #[cfg(unix)]
@@ -47,19 +47,41 @@ pub fn stage(
     Ok(tmp.into_temp_path())
 }
 
+/// The start of this process's temporary names, made once: a build of many files asks for it
+/// per file.
+fn prefix() -> &'static str {
+    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PREFIX.get_or_init(|| format!("{TEMP_PREFIX}{}-", std::process::id()))
+}
+
+/// Makes a new, empty folder under a temporary name in `dir` (with the mode any new folder
+/// gets), for a folder to be built and then renamed into place with [`std::fs::rename`].
+pub fn stage_folder(dir: &Path) -> std::io::Result<PathBuf> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    loop {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = dir.join(format!("{}d{n}", prefix()));
+        match std::fs::create_dir(&path) {
+            // A leftover of an earlier process that had this pid.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            made => return made.map(|()| path),
+        }
+    }
+}
+
 /// Renames a staged file over `target`.
 pub fn commit(staged: TempPath, target: &Path) -> std::io::Result<()> {
     staged.persist(target).map_err(|e| e.error)
 }
 
-/// The temporary files in `dir` that a dsc process no longer running left behind.
+/// The temporary files and folders in `dir` that a dsc process no longer running left behind.
 pub fn leftovers(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut found: Vec<PathBuf> = entries
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_dir()))
         .filter(|e| {
             let name = e.file_name();
             let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
@@ -84,7 +106,11 @@ pub fn leftovers(dir: &Path) -> Vec<PathBuf> {
 pub fn sweep(dir: &Path) -> usize {
     leftovers(dir)
         .iter()
-        .filter(|path| std::fs::remove_file(path).is_ok())
+        .filter(|path| {
+            std::fs::remove_file(path)
+                .or_else(|_| std::fs::remove_dir_all(path))
+                .is_ok()
+        })
         .count()
 }
 
@@ -141,13 +167,22 @@ mod tests {
         // No process has a pid this large (Linux allows at most 2^22).
         let gone = dir.path().join(format!("{TEMP_PREFIX}4294967295-abcdef"));
         std::fs::write(&gone, "half").unwrap();
+        let gone_folder = dir.path().join(format!("{TEMP_PREFIX}4294967295-d0"));
+        std::fs::create_dir_all(gone_folder.join("logging")).unwrap();
+        std::fs::write(gone_folder.join("logging/a.yaml"), "a").unwrap();
         let other = dir.path().join(".tmpXYZ");
         std::fs::write(&other, "not ours").unwrap();
+        let mine = stage_folder(dir.path()).unwrap();
         if Path::new("/proc/self").exists() {
-            assert_eq!(leftovers(dir.path()), vec![gone.clone()]);
-            assert_eq!(sweep(dir.path()), 1);
-            assert!(!gone.exists());
+            assert_eq!(
+                leftovers(dir.path()),
+                vec![gone.clone(), gone_folder.clone()]
+            );
+            assert_eq!(sweep(dir.path()), 2);
+            assert!(!gone.exists() && !gone_folder.exists());
         }
         assert!(other.exists());
+        // A folder this process is building is not a leftover.
+        assert!(mine.is_dir());
     }
 }

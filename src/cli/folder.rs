@@ -1,13 +1,18 @@
 //! The output folder of `dsc build -o DIR`: each spec's files are staged as soon as it
-//! compiles (a temporary file, written and closed, so a build holds a handful of files open
-//! however many it writes), then renamed into place all together once every spec compiled, or
-//! removed when any failed. A file that already holds its output is neither staged nor touched.
-//! `--check` compares instead of writing.
+//! compiles (written and closed, so a build holds a handful of files open however many it
+//! writes), then put in place all together once every spec compiled, or removed when any
+//! failed. In a folder that exists, each output is a temporary file beside its target, renamed
+//! over it; a file that already holds its output is neither staged nor touched. A folder that
+//! does not exist yet (the output folder, an environment's, a namespace's) is built under a
+//! temporary name beside its place, its files written straight into it, and renamed into place
+//! once: one rename for the folder instead of one per file. `--check` compares instead of
+//! writing.
 //!
 //! A DaemonSet is written to `NAMESPACE/NAME.yaml`: the path is a function of the object's
 //! identity alone, so two DaemonSets of one name in different namespaces share a folder, and
 //! adding a spec never moves another's file.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -16,19 +21,34 @@ use tempfile::TempPath;
 use super::atomic;
 use super::jobs::JobsArgs;
 
-/// A folder being written into.
+/// A folder being written into. Dropped before [`OutputFolder::commit`] succeeded, it leaves
+/// nothing behind: the folders it was building and the folders above it that it created go.
 pub struct OutputFolder {
     dir: PathBuf,
-    /// `dir` from the root: staging a file in a relative folder would ask for the current
-    /// folder every time.
-    absolute: PathBuf,
-    /// The folders this run created (innermost first), removed again if nothing is written.
+    /// The folders above `dir` this run created (innermost first), removed again if nothing
+    /// is written.
     created: Vec<PathBuf>,
-    /// The subfolders (environments, namespaces) this run created, in the order they were made.
-    created_inside: Mutex<Vec<PathBuf>>,
-    /// The subfolders known to exist, so each is made (or found) once per run, and whether
-    /// this run made them (a folder it made holds no earlier output to compare with).
-    present: Mutex<std::collections::HashMap<PathBuf, bool>>,
+    places: Mutex<Places>,
+}
+
+/// Where each folder's files go, found once per folder and run.
+#[derive(Default)]
+struct Places {
+    /// By folder, relative to the output folder (`""` is the output folder itself).
+    known: HashMap<PathBuf, Place>,
+    /// The folders this run makes, outermost only: (temporary name, place), in the order made.
+    new: Vec<(PathBuf, PathBuf)>,
+    /// Whether everything is in place.
+    committed: bool,
+}
+
+#[derive(Clone)]
+enum Place {
+    /// A folder that exists: each file is staged beside its target and renamed over it.
+    Existing(PathBuf),
+    /// A folder this run makes (or one inside it), under its temporary name: files are
+    /// written into it directly and come into place with it.
+    New(PathBuf),
 }
 
 /// One output file, ready to be committed.
@@ -37,28 +57,56 @@ pub enum Staged {
     Unchanged,
     /// The output, in a temporary file beside its target.
     Written(TempPath),
+    /// The output, written in a folder this run makes; it comes into place with the folder.
+    InNewFolder,
 }
 
 impl OutputFolder {
-    /// Creates `dir` if needed and removes the temporary files interrupted runs left there.
+    /// Finds or starts `dir` and removes the temporary files and folders interrupted runs left
+    /// there. A `dir` that does not exist is made under a temporary name (its parents are
+    /// created) and comes into place at [`OutputFolder::commit`].
     pub fn prepare(dir: &Path) -> Result<Self, String> {
-        let created: Vec<PathBuf> = dir
-            .ancestors()
-            .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
-            .map(Path::to_path_buf)
-            .collect();
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        for folder in folders(dir) {
-            atomic::sweep(&folder);
-        }
-        Ok(OutputFolder {
-            absolute: std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()),
+        // Files are staged by absolute path: in a relative folder, each would ask for the
+        // current folder.
+        let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let cannot_create = |e: std::io::Error| format!("cannot create {}: {e}", dir.display());
+        let mut folder = OutputFolder {
             dir: dir.to_path_buf(),
-            created,
-            created_inside: Mutex::new(Vec::new()),
-            present: Mutex::new(std::collections::HashMap::new()),
-        })
+            created: Vec::new(),
+            places: Mutex::default(),
+        };
+        let place = match std::fs::metadata(&absolute) {
+            Ok(meta) if meta.is_dir() => {
+                for inside in folders(dir) {
+                    atomic::sweep(&inside);
+                }
+                Place::Existing(absolute)
+            }
+            Ok(_) => return Err(cannot_create(in_the_way())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let parent = absolute.parent().unwrap_or(Path::new("/"));
+                folder.created = parent
+                    .ancestors()
+                    .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
+                    .map(Path::to_path_buf)
+                    .collect();
+                std::fs::create_dir_all(parent).map_err(cannot_create)?;
+                atomic::sweep(parent);
+                // A failure from here on drops `folder`, which removes the parents made.
+                let temporary = atomic::stage_folder(parent).map_err(cannot_create)?;
+                let places = folder.places.get_mut().unwrap_or_else(|e| e.into_inner());
+                places.new.push((temporary.clone(), absolute));
+                Place::New(temporary)
+            }
+            Err(e) => return Err(cannot_create(e)),
+        };
+        folder
+            .places
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .known
+            .insert(PathBuf::new(), place);
+        Ok(folder)
     }
 
     /// The folder written into.
@@ -67,60 +115,46 @@ impl OutputFolder {
     }
 
     /// Stages `text` as `name` (a path relative to the folder, as [`output_path`] gives)
-    /// unless the file already holds it; the subfolder is created if needed.
+    /// unless the file already holds it; the subfolder is made if needed.
     pub fn stage(&self, name: &str, text: &str) -> Result<Staged, String> {
-        let path = self.dir.join(name);
-        let parent = path.parent().unwrap_or(&self.dir);
-        // `ENV/` then `ENV/NAMESPACE/` (or `NAMESPACE/`), outermost first.
-        let mut missing: Vec<&Path> = parent
-            .ancestors()
-            .take_while(|p| *p != self.dir && p.starts_with(&self.dir))
-            .collect();
-        missing.reverse();
-        // A folder this run made, or one inside it, holds no earlier output.
-        let mut fresh = !self.created.is_empty();
-        let mut present = self.present.lock().unwrap_or_else(|e| e.into_inner());
-        for folder in missing {
-            if let Some(made) = present.get(folder) {
-                fresh |= *made;
-                continue;
-            }
-            let made = match std::fs::create_dir(folder) {
-                Ok(()) => {
-                    self.created_inside
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push(folder.to_path_buf());
-                    true
-                }
-                // An earlier run made it.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
-                Err(e) => return Err(format!("cannot create {}: {e}", folder.display())),
-            };
-            present.insert(folder.to_path_buf(), made);
-            fresh |= made;
-        }
-        drop(present);
-        if !fresh && std::fs::read(&path).is_ok_and(|current| current == text.as_bytes()) {
-            return Ok(Staged::Unchanged);
-        }
-        let folder = match parent.strip_prefix(&self.dir) {
-            Ok(inside) => self.absolute.join(inside),
-            Err(_) => parent.to_path_buf(),
+        let relative = Path::new(name);
+        let (Some(file), parent) = (relative.file_name(), relative.parent()) else {
+            return Err(format!(
+                "cannot write {}: not a file name",
+                self.dir.join(name).display()
+            ));
         };
-        atomic::stage(&folder, text, None)
-            .map(Staged::Written)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        let place = self
+            .places
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .find(parent.unwrap_or(Path::new("")), self)?;
+        let cannot_write =
+            |e: std::io::Error| format!("cannot write {}: {e}", self.dir.join(name).display());
+        match place {
+            Place::New(folder) => std::fs::write(folder.join(file), text)
+                .map(|()| Staged::InNewFolder)
+                .map_err(cannot_write),
+            Place::Existing(folder) => {
+                if std::fs::read(folder.join(file)).is_ok_and(|current| current == text.as_bytes())
+                {
+                    return Ok(Staged::Unchanged);
+                }
+                atomic::stage(&folder, text, None)
+                    .map(Staged::Written)
+                    .map_err(cannot_write)
+            }
+        }
     }
 
-    /// Renames every staged file into place, on the threads of `jobs`; the first failure in
-    /// order is the one reported.
+    /// Puts every staged file in place, on the threads of `jobs`, then every folder this run
+    /// made; the first failure in order is the one reported.
     pub fn commit(&self, staged: Vec<(String, Staged)>, jobs: &JobsArgs) -> Result<(), String> {
         let written: Vec<(String, TempPath)> = staged
             .into_iter()
             .filter_map(|(name, staged)| match staged {
                 Staged::Written(tmp) => Some((name, tmp)),
-                Staged::Unchanged => None,
+                Staged::Unchanged | Staged::InNewFolder => None,
             })
             .collect();
         jobs.map_owned(written, |(name, tmp)| {
@@ -128,20 +162,86 @@ impl OutputFolder {
             atomic::commit(tmp, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))
         })
         .into_iter()
-        .collect()
+        .collect::<Result<(), String>>()?;
+        let mut places = self.places.lock().unwrap_or_else(|e| e.into_inner());
+        // What is not renamed (after a failure) is removed on drop.
+        while let Some((temporary, place)) = places.new.first() {
+            std::fs::rename(temporary, place)
+                .map_err(|e| format!("cannot write {}: {e}", place.display()))?;
+            places.new.remove(0);
+        }
+        places.committed = true;
+        Ok(())
     }
 
-    /// Nothing is written after all: the folders this run created go again (staged files are
-    /// removed when dropped).
+    /// Nothing is written after all: the folders this run made or created go again (staged
+    /// files are removed when dropped).
     pub fn abandon(self) {
-        let inside = self
-            .created_inside
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner());
-        // Innermost first: a folder is removed only once it is empty.
-        for dir in inside.iter().rev().chain(&self.created) {
-            let _ = std::fs::remove_dir(dir);
+        drop(self);
+    }
+}
+
+impl Drop for OutputFolder {
+    fn drop(&mut self) {
+        let places = self.places.get_mut().unwrap_or_else(|e| e.into_inner());
+        for (temporary, _) in places.new.drain(..) {
+            let _ = std::fs::remove_dir_all(temporary);
         }
+        if !places.committed {
+            // Innermost first: a folder is removed only once it is empty.
+            for dir in &self.created {
+                let _ = std::fs::remove_dir(dir);
+            }
+        }
+    }
+}
+
+/// The error of a folder to make where a file is.
+fn in_the_way() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "a file of that name is in the way",
+    )
+}
+
+impl Places {
+    /// Where the files of `relative` (a folder inside the output folder) go, making it (under
+    /// a temporary name, or inside a folder this run makes) when it does not exist.
+    fn find(&mut self, relative: &Path, folder: &OutputFolder) -> Result<Place, String> {
+        if let Some(place) = self.known.get(relative) {
+            return Ok(place.clone());
+        }
+        let (Some(last), Some(parent)) = (relative.file_name(), relative.parent()) else {
+            return Err(format!(
+                "cannot create {}: not a folder name",
+                folder.dir.join(relative).display()
+            ));
+        };
+        let cannot_create = |e: std::io::Error| {
+            format!("cannot create {}: {e}", folder.dir.join(relative).display())
+        };
+        let place = match self.find(parent, folder)? {
+            Place::New(outer) => {
+                let inside = outer.join(last);
+                std::fs::create_dir(&inside).map_err(cannot_create)?;
+                Place::New(inside)
+            }
+            Place::Existing(outer) => {
+                let target = outer.join(last);
+                match std::fs::metadata(&target) {
+                    Ok(meta) if meta.is_dir() => Place::Existing(target),
+                    Ok(_) => return Err(cannot_create(in_the_way())),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        let temporary = atomic::stage_folder(&outer).map_err(cannot_create)?;
+                        self.new.push((temporary.clone(), target));
+                        Place::New(temporary)
+                    }
+                    Err(e) => return Err(cannot_create(e)),
+                }
+            }
+        };
+        self.known.insert(relative.to_path_buf(), place.clone());
+        Ok(place)
     }
 }
 
@@ -156,6 +256,11 @@ pub fn folders(dir: &Path) -> Vec<PathBuf> {
         let mut inside: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter(|e| {
+                !e.file_name()
+                    .as_encoded_bytes()
+                    .starts_with(atomic::TEMP_PREFIX.as_bytes())
+            })
             .map(|e| e.path())
             .collect();
         inside.sort();
@@ -261,10 +366,102 @@ mod tests {
         let dir = root.path().join("a/b/c");
         let folder = OutputFolder::prepare(&dir).unwrap();
         let staged = folder.stage("x.yaml", "x: 1\n").unwrap();
-        assert!(matches!(staged, Staged::Written(_)));
+        assert!(matches!(staged, Staged::InNewFolder));
+        assert!(!dir.exists(), "the folder is built under another name");
         drop(staged);
         folder.abandon();
         assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 0);
+    }
+
+    /// The names in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_new_folder_comes_into_place_whole_at_commit() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        let folder = OutputFolder::prepare(&dir).unwrap();
+        let staged = vec![
+            (
+                "logging/a.yaml".to_string(),
+                folder.stage("logging/a.yaml", "a: 1\n").unwrap(),
+            ),
+            (
+                "prod/kube-system/b.yaml".to_string(),
+                folder.stage("prod/kube-system/b.yaml", "b: 1\n").unwrap(),
+            ),
+        ];
+        // Built beside its place under a temporary name, which folders() does not list.
+        assert!(!dir.exists());
+        assert_eq!(names(root.path()).len(), 1);
+        assert!(names(root.path())[0].starts_with(atomic::TEMP_PREFIX));
+        folder.commit(staged, &JobsArgs::default()).unwrap();
+        drop(folder);
+        assert_eq!(names(root.path()), vec!["out"]);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("logging/a.yaml")).unwrap(),
+            "a: 1\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("prod/kube-system/b.yaml")).unwrap(),
+            "b: 1\n"
+        );
+    }
+
+    #[test]
+    fn a_new_subfolder_of_an_existing_folder_comes_in_whole() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("kept")).unwrap();
+        std::fs::write(root.path().join("kept/b.yaml"), "b: 1\n").unwrap();
+        let folder = OutputFolder::prepare(root.path()).unwrap();
+        let a = folder.stage("logging/a.yaml", "a: 1\n").unwrap();
+        let b = folder.stage("kept/b.yaml", "b: 1\n").unwrap();
+        let c = folder.stage("kept/c.yaml", "c: 1\n").unwrap();
+        assert!(matches!(a, Staged::InNewFolder));
+        assert!(matches!(b, Staged::Unchanged));
+        assert!(matches!(c, Staged::Written(_)));
+        assert_eq!(
+            folders(root.path()),
+            vec![root.path().to_path_buf(), root.path().join("kept")]
+        );
+        let staged = vec![
+            ("logging/a.yaml".into(), a),
+            ("kept/b.yaml".into(), b),
+            ("kept/c.yaml".into(), c),
+        ];
+        folder.commit(staged, &JobsArgs::default()).unwrap();
+        drop(folder);
+        assert_eq!(names(root.path()), vec!["kept", "logging"]);
+        assert_eq!(names(&root.path().join("kept")), vec!["b.yaml", "c.yaml"]);
+        assert_eq!(
+            std::fs::read_to_string(root.path().join("logging/a.yaml")).unwrap(),
+            "a: 1\n"
+        );
+    }
+
+    #[test]
+    fn a_file_where_a_folder_goes_is_an_error_that_says_so() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("logging"), "").unwrap();
+        let folder = OutputFolder::prepare(root.path()).unwrap();
+        let Err(e) = folder.stage("logging/a.yaml", "a: 1\n") else {
+            panic!("staged under a file");
+        };
+        assert!(
+            e.contains("logging: a file of that name is in the way"),
+            "{e}"
+        );
+        let Err(e) = OutputFolder::prepare(&root.path().join("logging")) else {
+            panic!("prepared a file");
+        };
+        assert!(e.contains("a file of that name is in the way"), "{e}");
     }
 
     #[test]
