@@ -74,13 +74,13 @@ pub fn objects_to_findings(
     use validate::locate::Locator;
     let earlier_errors = diagnostics::has_errors(earlier);
     let mut out = Vec::new();
-    let blocked: std::collections::HashSet<_> = earlier
+    let blocked: foldhash::HashSet<_> = earlier
         .iter()
         .filter(|d| d.severity == diagnostics::Severity::Error)
         .filter_map(|d| d.labels.first())
         .map(|l| (l.span.start(), l.span.end()))
         .collect();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     for (ds, manifest) in spec.daemonsets.iter().zip(manifests) {
         let locator = codegen::provenance::SpecLocator::new(ds);
         let findings = validate::daemonset(&manifest.object);

@@ -1,7 +1,7 @@
 //! Reading statement arguments: arity, scalars, names and `key=value` maps, each with its
 //! diagnostic when the argument is not what the setting takes.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::cx::Cx;
 use super::keywords::usage;

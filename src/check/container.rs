@@ -1,7 +1,7 @@
 //! A `container` or `init` block → [`Container`]: image and pull policy, command and args,
 //! resources and devices, privileged, ports and environment, mounts, probes and hooks.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::container_settings::{check_container_setting, finish_container, ContainerExtra};
 use super::cx::Cx;

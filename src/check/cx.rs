@@ -2,7 +2,7 @@
 //! names a statement may refer to, with the helpers all blocks share (unknown keywords,
 //! settings given twice, a block where none belongs, argument counts).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::keywords::{self, Keyword, CONTAINER, TOP_LEVEL, WORKLOAD};
 use crate::diagnostics::Diagnostic;

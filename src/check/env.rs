@@ -3,7 +3,7 @@
 //! key references run on the compiled object (`validate::env`), at the arguments recorded here;
 //! resource fields are read by `field_refs.rs`.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::cx::Cx;
 use crate::api::names;

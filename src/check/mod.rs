@@ -39,7 +39,7 @@ mod volume_kinds;
 mod volumes;
 mod workload;
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::CheckedSpec;

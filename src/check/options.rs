@@ -1,7 +1,7 @@
 //! Options after a setting's leading values (`ro`, `type socket`, `items k=v ...`, `period 5s`):
 //! each checked against the options the setting takes, with "did you mean" for a misspelling.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::cx::Cx;
 use crate::diagnostics::{did_you_mean, Diagnostic};

@@ -2,7 +2,7 @@
 //! DNS, host-namespace, identity, security, VKE and override keywords, and the rules that
 //! join them with the containers once the whole block has been read.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::container::ContainerFacts;
 use super::cx::Cx;

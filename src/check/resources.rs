@@ -4,7 +4,7 @@
 //! pages, rules 93–99) run on the compiled object (`validate::resources`), at the arguments
 //! recorded here.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::cx::Cx;
 use super::devices::{MGPU_CORE, MGPU_MEMORY, NVIDIA_GPU, RDMA};

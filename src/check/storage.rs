@@ -4,7 +4,7 @@
 //! privileged, are the API server's rules, checked on the compiled object at the arguments
 //! recorded here.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::container::ContainerFacts;
 use super::cx::Cx;

@@ -3,7 +3,7 @@
 //! mGPU is not available on VCI, and VCI virtual nodes carry a taint the pods must tolerate;
 //! and the workload-wide device rule of F15: one GPU kind, RDMA never with mGPU, one card type.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::container::ContainerFacts;
 use super::cx::Cx;

@@ -2,7 +2,7 @@
 //! volumes and time zone, and the workload-wide rules across its containers (unique names, one
 //! kind of GPU, mounts resolved to volumes).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::container::check_container;
 use super::cx::Cx;

@@ -3,7 +3,9 @@
 //! model; the Kubernetes rules on the final object use them to point a finding at the exact
 //! argument the user wrote (see `codegen::provenance`).
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::hash_table::{Entry, HashTable};
 
 use crate::api::{FieldPath, Seg};
 use crate::source::Span;
@@ -20,21 +22,50 @@ pub struct Origins {
 }
 
 /// Records in the order they were made, with the latest of each path found in constant time:
-/// a spec of many labels looks each up once, not by a scan of all the others.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// a spec of many labels looks each up once, not by a scan of all the others. The index holds
+/// each path's hash and the place of its latest record, not a copy of the path: a spec makes a
+/// hundred records and looks up a few.
+#[derive(Clone, Debug, Default)]
 struct Records {
     all: Vec<(FieldPath, Span)>,
-    latest: HashMap<FieldPath, Span>,
+    /// (hash of the path, index in `all`) of the latest record of each path.
+    latest: HashTable<(u64, usize)>,
+}
+
+/// The hash of a path in [`Records`]: fixed, as nothing it orders is seen.
+fn hash(path: &FieldPath) -> u64 {
+    foldhash::fast::FixedState::default().hash_one(path)
 }
 
 impl Records {
     fn push(&mut self, path: FieldPath, span: Span) {
-        self.latest.insert(path.clone(), span);
+        let hash = hash(&path);
+        let all = &self.all;
+        let at = all.len();
+        match self
+            .latest
+            .entry(hash, |&(h, i)| h == hash && all[i].0 == path, |&(h, _)| h)
+        {
+            Entry::Occupied(mut latest) => latest.get_mut().1 = at,
+            Entry::Vacant(slot) => {
+                slot.insert((hash, at));
+            }
+        }
         self.all.push((path, span));
     }
 
     fn find(&self, path: &FieldPath) -> Option<Span> {
-        self.latest.get(path).copied()
+        let hash = hash(path);
+        self.latest
+            .find(hash, |&(h, i)| h == hash && self.all[i].0 == *path)
+            .map(|&(_, i)| self.all[i].1)
+    }
+}
+
+/// The index follows from the records.
+impl PartialEq for Records {
+    fn eq(&self, other: &Self) -> bool {
+        self.all == other.all
     }
 }
 

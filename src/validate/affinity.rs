@@ -1,7 +1,7 @@
 //! `validateAffinity`: node affinity (`ValidateNodeSelector` and its requirements, preferred
 //! terms) and pod (anti-)affinity terms (selectors, namespaces, label keys, topology key).
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::field::Node;
 use super::findings::Findings;

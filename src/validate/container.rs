@@ -3,7 +3,7 @@
 //! restart and resize policies), handing ports, env, resources, probes, mounts and security
 //! contexts to their own files.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::field::Node;
 use super::findings::Findings;

@@ -2,7 +2,7 @@
 //! sidecars alike): the volumes they name, unique paths, sub-paths, propagation, recursive
 //! read-only mounts, and block devices.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::field::Node;
 use super::findings::Findings;

@@ -1,7 +1,7 @@
 //! `ValidatePodTemplateSpec` and `ValidatePodSpec`: the pod's own fields (names it refers to,
 //! gates, host namespaces, the OS), and the calls into the other pod rules.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::field::Node;
 use super::findings::Findings;

@@ -2,7 +2,7 @@
 //! across the pod's containers) and `validatePodHostNetworkDeps` (host ports under
 //! `hostNetwork`).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::field::Node;
 use super::findings::Findings;

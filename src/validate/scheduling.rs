@@ -1,7 +1,7 @@
 //! Where a pod may run: node selector, affinity (in `affinity.rs`), tolerations and topology
 //! spread constraints (`ValidateTolerations`, `validateTopologySpreadConstraints`).
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::affinity;
 use super::field::Node;

@@ -2,7 +2,7 @@
 //! `validateConfigMapVolumeSource` and `validateProjectedVolumeSource`, with their items
 //! (`validateKeyToPath`). Downward-API files are in `downward_api.rs`.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::downward_api::downward_api_file;
 use super::field::Node;

@@ -5,7 +5,7 @@
 //! `san_sources.rs`, the other in-tree sources in `volume_sources.rs`; shared field checks
 //! in `volume_fields.rs`.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::field::Node;
 use super::findings::Findings;
