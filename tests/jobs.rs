@@ -86,7 +86,34 @@ fn one_bad_spec_in_a_parallel_build_writes_nothing() {
         .assert()
         .code(1);
     // The folders the build created for its output are gone again, staged files with them.
-    assert!(!dir.path().join("out").exists());
+    assert_eq!(names(dir.path()), ["specs"]);
+}
+
+/// The names in `dir`, sorted.
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_failed_build_into_a_new_folder_leaves_nothing_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    fleet::write_agents(&specs, 50);
+    std::fs::write(specs.join("zz-broken.ds"), "daemonset broken {\n").unwrap();
+    // The new folder is built beside its place: that is where nothing may be left.
+    dsc()
+        .args(["build", "-j", "2"])
+        .arg(&specs)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(1);
+    assert_eq!(names(dir.path()), ["specs"]);
 }
 
 #[test]
@@ -131,5 +158,5 @@ fn an_unreadable_spec_in_a_parallel_build_writes_nothing() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("a-not-utf8.ds"));
-    assert!(!dir.path().join("out").exists());
+    assert_eq!(names(dir.path()), ["specs"]);
 }

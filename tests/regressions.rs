@@ -154,6 +154,32 @@ fn temporary_files_of_an_interrupted_build_are_reported_then_removed() {
 }
 
 #[test]
+fn folders_of_an_interrupted_build_are_reported_then_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("agent.ds");
+    std::fs::write(&spec, GOOD).unwrap();
+    let out = dir.path().join("out");
+    build_into(&spec, &out).assert().success();
+    // `kill -9` during a build that was making a namespace folder, and during one that was
+    // making the output folder itself (built beside it): folders of a process now gone.
+    let inside = out.join(".dsc-tmp-4294967295-d0");
+    std::fs::create_dir_all(inside.join("x")).unwrap();
+    std::fs::write(inside.join("x/a.yaml"), "kind: Daem").unwrap();
+    build_checked(&spec, &out, true)
+        .code(1)
+        .stdout(predicate::str::contains("leftover:"))
+        .stdout(predicate::str::contains(".dsc-tmp-4294967295-d0"));
+    build_into(&spec, &out).assert().success();
+    assert!(!inside.exists());
+    let beside = dir.path().join(".dsc-tmp-4294967295-d1");
+    std::fs::create_dir_all(beside.join("monitoring")).unwrap();
+    let fresh = dir.path().join("fresh");
+    build_into(&spec, &fresh).assert().success();
+    assert!(!beside.exists());
+    assert!(fresh.join("monitoring/agent.yaml").is_file());
+}
+
+#[test]
 fn fmt_removes_leftovers_beside_the_file_it_writes() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("agent.ds");

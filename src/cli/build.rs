@@ -320,7 +320,7 @@ fn report_check(dir: &Path, mut outputs: Vec<(String, String, Made)>, build: &Bu
     {
         differ += 1;
         out.push_str(&format!(
-            "leftover: {} (a temporary file of an interrupted run; building removes it)\n",
+            "leftover: {} (left by an interrupted run; building removes it)\n",
             path.display()
         ));
     }
