@@ -140,13 +140,8 @@ fn decode<T: serde::de::DeserializeOwned>(at: &Node, out: &mut validate::Finding
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(_) => true,
         Err(e) => {
-            let mut path = at.path.clone();
-            path.0.extend(FieldPath::parse(&e.path().to_string()).0);
-            let place = Node::root(value).follow(&FieldPath::parse(&e.path().to_string()));
-            let wrong = Node {
-                value: place.value,
-                path,
-            };
+            // The place below `at` where decoding failed.
+            let wrong = at.follow(&FieldPath::parse(&e.path().to_string()));
             let message = e.inner().to_string();
             let message = message.split(" at line ").next().unwrap_or(&message);
             let (detail, help) = type_error(message);

@@ -4,6 +4,10 @@
 //! (`spec.template.spec.containers[0].ports[1].containerPort`), so every finding can say
 //! where it is and the locator can map it back to the source line.
 
+use std::borrow::Cow;
+use std::fmt;
+use std::rc::Rc;
+
 use serde_json::Value;
 
 use crate::api::{FieldPath, Seg};
@@ -12,14 +16,81 @@ use crate::api::{FieldPath, Seg};
 #[derive(Clone, Debug)]
 pub struct Node<'a> {
     pub value: Option<&'a Value>,
-    pub path: FieldPath,
+    pub path: NodePath,
+}
+
+/// The path of a [`Node`], made into a [`FieldPath`] only when a rule asks for one (to report
+/// a finding, or compare): a rule looks at hundreds of fields and reports at a few, and each
+/// step here is one small allocation instead of a copy of the whole path.
+#[derive(Clone, Debug, Default)]
+pub struct NodePath(Option<Rc<Step>>);
+
+#[derive(Debug)]
+struct Step {
+    before: NodePath,
+    seg: Seg,
+    /// The number of steps up to and with this one.
+    len: usize,
+}
+
+impl NodePath {
+    fn then(&self, seg: Seg) -> NodePath {
+        NodePath(Some(Rc::new(Step {
+            before: self.clone(),
+            len: self.len() + 1,
+            seg,
+        })))
+    }
+
+    fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |step| step.len)
+    }
+
+    /// The steps, last first.
+    fn steps(&self) -> impl Iterator<Item = &Seg> {
+        std::iter::successors(self.0.as_deref(), |step| step.before.0.as_deref())
+            .map(|step| &step.seg)
+    }
+
+    /// The path itself.
+    pub fn to_path(&self) -> FieldPath {
+        let mut segs: Vec<Seg> = self.steps().cloned().collect();
+        segs.reverse();
+        FieldPath(segs)
+    }
+
+    /// The last key of the path (`containerPort` of `...ports[0].containerPort`).
+    pub fn last_key(&self) -> Option<&str> {
+        self.steps().find_map(|s| match s {
+            Seg::Key(k) => Some(k.as_ref()),
+            Seg::Index(_) => None,
+        })
+    }
+}
+
+impl From<&NodePath> for FieldPath {
+    fn from(path: &NodePath) -> FieldPath {
+        path.to_path()
+    }
+}
+
+impl From<&FieldPath> for FieldPath {
+    fn from(path: &FieldPath) -> FieldPath {
+        path.clone()
+    }
+}
+
+impl fmt::Display for NodePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.to_path().fmt(f)
+    }
 }
 
 impl<'a> Node<'a> {
     pub fn root(value: &'a Value) -> Node<'a> {
         Node {
             value: Some(value),
-            path: FieldPath::default(),
+            path: NodePath::default(),
         }
     }
 
@@ -27,7 +98,7 @@ impl<'a> Node<'a> {
     pub fn get(&self, key: &'static str) -> Node<'a> {
         Node {
             value: self.value.and_then(|v| v.get(key)),
-            path: self.path.field(key),
+            path: self.path.then(Seg::Key(Cow::Borrowed(key))),
         }
     }
 
@@ -35,7 +106,15 @@ impl<'a> Node<'a> {
     pub fn entry(&self, key: &str) -> Node<'a> {
         Node {
             value: self.value.and_then(|v| v.get(key)),
-            path: self.path.key(key),
+            path: self.path.then(Seg::Key(Cow::Owned(key.to_string()))),
+        }
+    }
+
+    /// The item `i` of a list.
+    pub fn item(&self, i: usize) -> Node<'a> {
+        Node {
+            value: self.value.and_then(|v| v.get(i)),
+            path: self.path.then(Seg::Index(i)),
         }
     }
 
@@ -43,27 +122,13 @@ impl<'a> Node<'a> {
     pub fn follow(&self, path: &FieldPath) -> Node<'a> {
         path.0.iter().fold(self.clone(), |n, seg| match seg {
             Seg::Key(k) => n.entry(k),
-            Seg::Index(i) => Node {
-                value: n.value.and_then(|v| v.get(*i)),
-                path: n.path.index(*i),
-            },
+            Seg::Index(i) => n.item(*i),
         })
     }
 
     /// A field through several keys: `node.at(&["securityContext", "privileged"])`.
     pub fn at(&self, keys: &[&'static str]) -> Node<'a> {
-        let mut path = Vec::with_capacity(self.path.0.len() + keys.len());
-        path.extend_from_slice(&self.path.0);
-        path.extend(
-            keys.iter()
-                .map(|k| Seg::Key(std::borrow::Cow::Borrowed(*k))),
-        );
-        Node {
-            value: self
-                .value
-                .and_then(|v| keys.iter().try_fold(v, |v, k| v.get(*k))),
-            path: FieldPath(path),
-        }
+        keys.iter().fold(self.clone(), |n, key| n.get(key))
     }
 
     /// Present and not `null`.
@@ -92,7 +157,7 @@ impl<'a> Node<'a> {
         let path = self.path.clone();
         items.iter().enumerate().map(move |(i, v)| Node {
             value: Some(v),
-            path: path.index(i),
+            path: path.then(Seg::Index(i)),
         })
     }
 
@@ -108,7 +173,7 @@ impl<'a> Node<'a> {
                     k.as_str(),
                     Node {
                         value: Some(v),
-                        path: path.key(k),
+                        path: path.then(Seg::Key(Cow::Owned(k.clone()))),
                     },
                 )
             })

@@ -71,8 +71,13 @@ impl Finding {
         self.help(format!("did you mean `{meant}`?"))
     }
 
-    pub fn related(&mut self, path: &FieldPath, label: impl Into<String>) -> &mut Finding {
-        self.related = Some((path.clone(), label.into()));
+    /// Another place this finding relates to: a node's path or a path.
+    pub fn related(
+        &mut self,
+        path: impl Into<FieldPath>,
+        label: impl Into<String>,
+    ) -> &mut Finding {
+        self.related = Some((path.into(), label.into()));
         self
     }
 }
@@ -85,7 +90,7 @@ impl Findings {
     fn push(&mut self, kind: Kind, at: &Node, value: bool, detail: String) -> &mut Finding {
         self.0.push(Finding {
             kind,
-            path: at.path.clone(),
+            path: at.path.to_path(),
             value: (value && at.value.is_some()).then(|| at.shown()),
             detail,
             help: None,

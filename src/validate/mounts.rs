@@ -5,10 +5,10 @@
 use foldhash::{HashMap, HashMapExt};
 
 use super::field::Node;
+use super::field::NodePath;
 use super::findings::Findings;
 use super::volume_fields::{blank, local_descending_path};
 use super::volumes::Volumes;
-use crate::api::FieldPath;
 
 /// The mounts and devices of the container at `container`.
 pub fn mounts(container: &Node, volumes: &Volumes, out: &mut Findings) {
@@ -86,7 +86,7 @@ fn volume_mounts(
     out: &mut Findings,
 ) {
     let privileged = container.at(&["securityContext", "privileged"]).bool() == Some(true);
-    let mut paths: HashMap<&str, FieldPath> = HashMap::new();
+    let mut paths: HashMap<&str, NodePath> = HashMap::new();
     for mount in mounts {
         let name = mount.get("name");
         matched(&name, volumes, false, out);
@@ -182,8 +182,8 @@ fn recursive_read_only(mount: &Node, out: &mut Findings) {
 
 /// `ValidateVolumeDevices`: claim-backed volumes at unique paths, none also mounted.
 fn volume_devices(mounts: &[Node], devices: &[Node], volumes: &Volumes, out: &mut Findings) {
-    let mut names: HashMap<&str, FieldPath> = HashMap::new();
-    let mut paths: HashMap<&str, FieldPath> = HashMap::new();
+    let mut names: HashMap<&str, NodePath> = HashMap::new();
+    let mut paths: HashMap<&str, NodePath> = HashMap::new();
     for device in devices {
         let name = device.get("name");
         let n = name.str().unwrap_or("");

@@ -6,9 +6,9 @@ use foldhash::{HashMap, HashMapExt};
 
 use super::downward_api::downward_api_file;
 use super::field::Node;
+use super::field::NodePath;
 use super::findings::Findings;
 use super::volume_fields::{blank, file_mode, local_non_reserved_path, required_str};
-use crate::api::FieldPath;
 
 /// `validateSecretVolumeSource`.
 pub fn secret(source: &Node, out: &mut Findings) {
@@ -42,7 +42,7 @@ fn key_to_path(item: &Node, out: &mut Findings) {
 /// server while the `ClusterTrustBundleProjection` gate is off (v1.33 default).
 pub fn projected(source: &Node, out: &mut Findings) {
     file_mode(&source.get("defaultMode"), out);
-    let mut paths: HashMap<&str, FieldPath> = HashMap::new();
+    let mut paths: HashMap<&str, NodePath> = HashMap::new();
     for src in source.get("sources").items() {
         let mut kinds = 0;
         for key in ["secret", "configMap"] {
@@ -78,7 +78,7 @@ pub fn projected(source: &Node, out: &mut Findings) {
 }
 
 /// A projected file's path, written by no earlier source ("conflicting duplicate paths").
-fn claim_path<'a>(paths: &mut HashMap<&'a str, FieldPath>, path: &Node<'a>, out: &mut Findings) {
+fn claim_path<'a>(paths: &mut HashMap<&'a str, NodePath>, path: &Node<'a>, out: &mut Findings) {
     let Some(p) = path.str().filter(|p| !p.is_empty()) else {
         return;
     };

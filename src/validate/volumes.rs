@@ -8,11 +8,11 @@
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::field::Node;
+use super::field::NodePath;
 use super::findings::Findings;
 use super::volume_fields::{blank, path_no_backsteps, quantity, required_str};
 use super::{claim_template, downward_api, san_sources, volume_files, volume_sources};
 use crate::api::names;
-use crate::api::FieldPath;
 
 /// The pod's volumes, for the mounts and devices that refer to them.
 #[derive(Debug, Default)]
@@ -21,7 +21,7 @@ pub struct Volumes<'a> {
     /// (upstream keeps a volume with errors out of its map, so its mounts are NotFound too).
     pub by_name: HashMap<&'a str, Node<'a>>,
     /// Volumes with errors, by name, and where they are.
-    pub broken: HashMap<&'a str, FieldPath>,
+    pub broken: HashMap<&'a str, NodePath>,
     /// Image volumes: with the `ImageVolume` gate off (v1.33 default) the server drops them
     /// and every mount of them before validation.
     pub dropped: HashSet<&'a str>,
@@ -84,7 +84,7 @@ const SOURCES: &[(&str, Check)] = &[
 /// named `<pod name>-<volume name>` and are checked too).
 pub fn volumes<'a>(list: &Node<'a>, pod: &Node, out: &mut Findings) -> Volumes<'a> {
     let mut found = Volumes::default();
-    let mut first: HashMap<&str, FieldPath> = HashMap::new();
+    let mut first: HashMap<&str, NodePath> = HashMap::new();
     let pod_name = pod.str().filter(|p| !p.is_empty());
     let created: HashSet<String> = match pod_name {
         Some(pod) => list
@@ -140,7 +140,7 @@ pub fn volumes<'a>(list: &Node<'a>, pod: &Node, out: &mut Findings) -> Volumes<'
 
 /// The claim an ephemeral volume creates is named `<pod name>-<volume name>`
 /// (`ValidatePersistentVolumeName`, a DNS subdomain); reported at the volume's name.
-fn claim_name(name_node: &Node, claim: &str, pod: &FieldPath, out: &mut Findings) {
+fn claim_name(name_node: &Node, claim: &str, pod: &NodePath, out: &mut Findings) {
     if let Err(problem) = names::dns_subdomain(claim) {
         // A long name is shown by its ends, which say where it comes from.
         let shown = match (claim.get(..24), claim.get(claim.len().saturating_sub(16)..)) {
