@@ -75,15 +75,14 @@ impl OutputFolder {
             created: Vec::new(),
             places: Mutex::default(),
         };
-        let place = match std::fs::metadata(&absolute) {
-            Ok(meta) if meta.is_dir() => {
+        let place = match is_folder(&absolute) {
+            Ok(true) => {
                 for inside in folders(dir) {
                     atomic::sweep(&inside);
                 }
                 Place::Existing(absolute)
             }
-            Ok(_) => return Err(cannot_create(in_the_way())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(false) => {
                 let parent = absolute.parent().unwrap_or(Path::new("/"));
                 folder.created = parent
                     .ancestors()
@@ -196,12 +195,27 @@ impl Drop for OutputFolder {
     }
 }
 
-/// The error of a folder to make where a file is.
-fn in_the_way() -> std::io::Error {
-    std::io::Error::new(
-        std::io::ErrorKind::AlreadyExists,
-        "a file of that name is in the way",
-    )
+/// Whether `path` is a folder (or a link to one), `false` when nothing is there, and an error
+/// when something else is in the way: a file, or a link to nothing, which renaming a new folder
+/// into place would replace.
+fn is_folder(path: &Path) -> std::io::Result<bool> {
+    let in_the_way = |what: &str| {
+        std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{what} of that name is in the way"),
+        )
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Ok(true),
+        Ok(_) => Err(in_the_way("a file")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            match std::fs::symlink_metadata(path) {
+                Ok(_) => Err(in_the_way("a link to nothing")),
+                Err(_) => Ok(false),
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 impl Places {
@@ -228,15 +242,12 @@ impl Places {
             }
             Place::Existing(outer) => {
                 let target = outer.join(last);
-                match std::fs::metadata(&target) {
-                    Ok(meta) if meta.is_dir() => Place::Existing(target),
-                    Ok(_) => return Err(cannot_create(in_the_way())),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                        let temporary = atomic::stage_folder(&outer).map_err(cannot_create)?;
-                        self.new.push((temporary.clone(), target));
-                        Place::New(temporary)
-                    }
-                    Err(e) => return Err(cannot_create(e)),
+                if is_folder(&target).map_err(cannot_create)? {
+                    Place::Existing(target)
+                } else {
+                    let temporary = atomic::stage_folder(&outer).map_err(cannot_create)?;
+                    self.new.push((temporary.clone(), target));
+                    Place::New(temporary)
                 }
             }
         };
@@ -462,6 +473,35 @@ mod tests {
             panic!("prepared a file");
         };
         assert!(e.contains("a file of that name is in the way"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_nothing_where_a_folder_goes_is_left_alone() {
+        let root = tempfile::tempdir().unwrap();
+        let link = root.path().join("out");
+        std::os::unix::fs::symlink(root.path().join("gone"), &link).unwrap();
+        let Err(e) = OutputFolder::prepare(&link) else {
+            panic!("prepared over a link");
+        };
+        assert!(
+            e.contains("a link to nothing of that name is in the way"),
+            "{e}"
+        );
+        std::fs::create_dir(root.path().join("kept")).unwrap();
+        std::os::unix::fs::symlink(root.path().join("gone"), root.path().join("kept/logging"))
+            .unwrap();
+        let folder = OutputFolder::prepare(&root.path().join("kept")).unwrap();
+        assert!(folder.stage("logging/a.yaml", "a: 1\n").is_err());
+        drop(folder);
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert!(std::fs::symlink_metadata(root.path().join("kept/logging"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
     }
 
     #[test]
