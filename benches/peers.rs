@@ -6,7 +6,8 @@
 //!
 //! The peers get the finished objects as data (what dsc compiles each spec to), so they only
 //! evaluate and render; dsc also parses, checks and validates every spec. Cases: one agent, 200
-//! agents into a fresh folder, 200 agents into a folder that is up to date.
+//! agents into a fresh folder (empty, made just before), 200 agents into a folder that is up to
+//! date.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -167,10 +168,12 @@ fn main() {
             println!("\n== {case}");
             let mut cmd = Command::new(&hyperfine);
             cmd.args(["-N", "--warmup", "3", "--runs", "20", "--style", "basic"]);
-            // jrsonnet writes only into a folder that exists. A fresh folder's predecessor is
-            // moved aside, not deleted: creating files right after deleting as many makes ext4
-            // scan the recently freed inodes at every create, which would time the file
-            // system's allocator (the folder goes with the temporary folder at the end).
+            // jrsonnet writes only into a folder that exists, so each tool is given an empty
+            // one (dsc still makes the namespace folders inside it). A fresh folder's
+            // predecessor is moved aside, not deleted: for minutes after many files are
+            // deleted, ext4 scans the recently freed inodes at every create, which would time
+            // the file system's allocator (the folder goes with the temporary folder at the
+            // end).
             let reset = if fresh {
                 format!("test ! -d {o} || mv {o} {o}.$(date +%s%N); ")
             } else {
@@ -178,7 +181,7 @@ fn main() {
             };
             cmd.args([
                 "--prepare",
-                &format!("sh -c '{reset}mkdir -p {o}/jrsonnet'"),
+                &format!("sh -c '{reset}mkdir -p {o}/jrsonnet {o}/dsc'"),
             ]);
             for (name, command) in &commands {
                 cmd.args(["-n", name, command]);
