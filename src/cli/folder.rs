@@ -163,14 +163,17 @@ impl OutputFolder {
         .into_iter()
         .collect::<Result<(), String>>()?;
         let mut places = self.places.lock().unwrap_or_else(|e| e.into_inner());
-        // What is not renamed (after a failure) is removed on drop.
-        while let Some((temporary, place)) = places.new.first() {
+        let mut renamed = 0;
+        let result = places.new.iter().try_for_each(|(temporary, place)| {
             std::fs::rename(temporary, place)
                 .map_err(|e| format!("cannot write {}: {e}", place.display()))?;
-            places.new.remove(0);
-        }
-        places.committed = true;
-        Ok(())
+            renamed += 1;
+            Ok(())
+        });
+        // What is left (after a failure) is removed on drop.
+        places.new.drain(..renamed);
+        places.committed = result.is_ok();
+        result
     }
 
     /// Nothing is written after all: the folders this run made or created go again (staged

@@ -30,16 +30,14 @@ struct Records {
     all: Vec<(FieldPath, Span)>,
     /// (hash of the path, index in `all`) of the latest record of each path.
     latest: HashTable<(u64, usize)>,
-}
-
-/// The hash of a path in [`Records`]: fixed, as nothing it orders is seen.
-fn hash(path: &FieldPath) -> u64 {
-    foldhash::fast::FixedState::default().hash_one(path)
+    /// Seeded at random, as a map's hasher is: keys come from the spec, and keys made to
+    /// collide must not make a spec slow to compile.
+    hasher: foldhash::fast::RandomState,
 }
 
 impl Records {
     fn push(&mut self, path: FieldPath, span: Span) {
-        let hash = hash(&path);
+        let hash = self.hasher.hash_one(&path);
         let all = &self.all;
         let at = all.len();
         match self
@@ -55,7 +53,7 @@ impl Records {
     }
 
     fn find(&self, path: &FieldPath) -> Option<Span> {
-        let hash = hash(path);
+        let hash = self.hasher.hash_one(path);
         self.latest
             .find(hash, |&(h, i)| h == hash && self.all[i].0 == *path)
             .map(|&(_, i)| self.all[i].1)
