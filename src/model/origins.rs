@@ -146,3 +146,57 @@ pub fn rel(fields: &[&'static str]) -> FieldPath {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(start: usize) -> Span {
+        Span::new(start, start + 1)
+    }
+
+    #[test]
+    fn the_latest_record_of_a_path_wins_and_others_stay_apart() {
+        let mut origins = Origins::default();
+        let image = rel(&["image"]);
+        let port = rel(&["ports"]).index(0).field("containerPort");
+        origins.record(image.clone(), span(1));
+        origins.record(port.clone(), span(2));
+        origins.record(image.clone(), span(3));
+        assert_eq!(origins.get(&image), Some(span(3)));
+        assert_eq!(origins.get(&port), Some(span(2)));
+        assert_eq!(origins.get(&rel(&["name"])), None);
+        // Many paths: each is still found (the index grows as records are made).
+        for i in 0..500 {
+            origins.record(rel(&["env"]).index(i).field("name"), span(10 + i));
+        }
+        assert_eq!(
+            origins.get(&rel(&["env"]).index(321).field("name")),
+            Some(span(331))
+        );
+        assert_eq!(origins.get(&image), Some(span(3)));
+    }
+
+    #[test]
+    fn copies_and_nested_records_find_their_spans() {
+        let mut origins = Origins::default();
+        let label = FieldPath::default().key("app");
+        origins.record(label.clone(), span(5));
+        origins.record_key(label.clone(), span(4));
+        let onto_pods = rel(&["template"]).key("app");
+        origins.copy(&label, onto_pods.clone());
+        assert_eq!(origins.get(&onto_pods), Some(span(5)));
+        assert_eq!(origins.get_key(&onto_pods), Some(span(4)));
+        let mut volume = Origins::default();
+        volume.record(rel(&["hostPath", "path"]), span(7));
+        origins.nest(&rel(&["volumes"]).index(2), &volume);
+        assert_eq!(
+            origins.get(&rel(&["volumes"]).index(2).field("hostPath").field("path")),
+            Some(span(7))
+        );
+        // Two origins with the same records are equal, whatever their indexes' seeds.
+        let mut again = Origins::default();
+        again.record(rel(&["hostPath", "path"]), span(7));
+        assert_eq!(volume, again);
+    }
+}

@@ -29,7 +29,7 @@ pub struct NodePath(Option<Rc<Step>>);
 struct Step {
     before: NodePath,
     seg: Seg,
-    /// The number of steps up to and with this one.
+    /// The number of steps up to and with this one: the length of the path it makes.
     len: usize,
 }
 
@@ -54,7 +54,8 @@ impl NodePath {
 
     /// The path itself.
     pub fn to_path(&self) -> FieldPath {
-        let mut segs: Vec<Seg> = self.steps().cloned().collect();
+        let mut segs = Vec::with_capacity(self.len());
+        segs.extend(self.steps().cloned());
         segs.reverse();
         FieldPath(segs)
     }
@@ -238,6 +239,23 @@ mod tests {
             "metadata.labels[app.kubernetes.io/name]"
         );
         assert!(!label.is_set());
+    }
+
+    #[test]
+    fn a_node_path_reads_as_the_field_path_it_stands_for() {
+        let v = json!({"a": [{"b": 1}], "labels": {"x/y": "z"}});
+        let root = Node::root(&v);
+        let b = root.get("a").item(0).get("b");
+        assert_eq!(b.path.to_path(), FieldPath::parse("a[0].b"));
+        assert_eq!(FieldPath::from(&b.path), FieldPath::parse("a[0].b"));
+        assert_eq!(b.path.last_key(), Some("b"));
+        assert_eq!(root.get("a").item(0).path.last_key(), Some("a"));
+        assert_eq!(root.path.to_path(), FieldPath::default());
+        assert_eq!(root.path.last_key(), None);
+        let (key, label) = root.get("labels").entries().next().unwrap();
+        assert_eq!(key, "x/y");
+        assert_eq!(label.path.to_string(), "labels[x/y]");
+        assert_eq!(root.follow(&FieldPath::parse("a[0].b")).int(), Some(1));
     }
 
     #[test]
