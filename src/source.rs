@@ -164,23 +164,20 @@ pub fn read_text(path: &std::path::Path, limit: u64) -> std::io::Result<String> 
         // Room for the whole file up front: one read fills it (a reader without a size grows
         // its buffer read by read, several calls for a spec of a few KB).
         let size = file.metadata().map_or(0, |m| m.len()).min(limit + 1);
-        let mut text = String::with_capacity(usize::try_from(size).unwrap_or(0));
-        use std::io::Read as _;
-        file.take(limit + 1).read_to_string(&mut text)?;
-        too_large(text, limit)
+        read_into(file, limit, usize::try_from(size).unwrap_or(0))
     }
 }
 
 /// Everything a reader gives, as UTF-8, refused past `limit` bytes.
 pub fn read_limited(reader: impl std::io::Read, limit: u64) -> std::io::Result<String> {
-    use std::io::Read as _;
-    let mut text = String::new();
-    reader.take(limit + 1).read_to_string(&mut text)?;
-    too_large(text, limit)
+    read_into(reader, limit, 0)
 }
 
-/// The text read, or the error for a text over `limit` bytes.
-fn too_large(text: String, limit: u64) -> std::io::Result<String> {
+/// [`read_limited`] into a buffer with room for `capacity` bytes up front.
+fn read_into(reader: impl std::io::Read, limit: u64, capacity: usize) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let mut text = String::with_capacity(capacity);
+    reader.take(limit + 1).read_to_string(&mut text)?;
     if text.len() as u64 > limit {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidData,

@@ -83,19 +83,21 @@ impl OutputFolder {
                 Place::Existing(absolute)
             }
             Ok(false) => {
-                let parent = absolute.parent().unwrap_or(Path::new("/"));
+                let parent = absolute.parent().unwrap_or(Path::new("/")).to_path_buf();
                 folder.created = parent
                     .ancestors()
                     .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
                     .map(Path::to_path_buf)
                     .collect();
-                std::fs::create_dir_all(parent).map_err(cannot_create)?;
-                atomic::sweep(parent);
+                std::fs::create_dir_all(&parent).map_err(cannot_create)?;
+                atomic::sweep(&parent);
                 // A failure from here on drops `folder`, which removes the parents made.
-                let temporary = atomic::stage_folder(parent).map_err(cannot_create)?;
-                let places = folder.places.get_mut().unwrap_or_else(|e| e.into_inner());
-                places.new.push((temporary.clone(), absolute));
-                Place::New(temporary)
+                folder
+                    .places
+                    .get_mut()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .begin(&parent, absolute)
+                    .map_err(cannot_create)?
             }
             Err(e) => return Err(cannot_create(e)),
         };
@@ -222,6 +224,14 @@ fn is_folder(path: &Path) -> std::io::Result<bool> {
 }
 
 impl Places {
+    /// Starts the folder `place`, which does not exist yet, under a temporary name in `beside`
+    /// (its parent): it comes into place at commit.
+    fn begin(&mut self, beside: &Path, place: PathBuf) -> std::io::Result<Place> {
+        let temporary = atomic::stage_folder(beside)?;
+        self.new.push((temporary.clone(), place));
+        Ok(Place::New(temporary))
+    }
+
     /// Where the files of `relative` (a folder inside the output folder) go, making it (under
     /// a temporary name, or inside a folder this run makes) when it does not exist.
     fn find(&mut self, relative: &Path, folder: &OutputFolder) -> Result<Place, String> {
@@ -248,9 +258,7 @@ impl Places {
                 if is_folder(&target).map_err(cannot_create)? {
                     Place::Existing(target)
                 } else {
-                    let temporary = atomic::stage_folder(&outer).map_err(cannot_create)?;
-                    self.new.push((temporary.clone(), target));
-                    Place::New(temporary)
+                    self.begin(&outer, target).map_err(cannot_create)?
                 }
             }
         };

@@ -346,8 +346,7 @@ impl Libraries {
             return Vec::new();
         };
         let root = self.root_of(&here);
-        let cached = |c: &Cache| c.environments.get(&root).cloned();
-        if let Some(known) = cached(&self.cache.lock().unwrap_or_else(|e| e.into_inner())) {
+        if let Some(known) = self.cache().environments.get(&root).cloned() {
             return known;
         }
         let root_file = root.join(ROOT_FILE);
@@ -361,11 +360,7 @@ impl Libraries {
                 _ => Vec::new(),
             },
         };
-        self.cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .environments
-            .insert(root, declared.clone());
+        self.cache().environments.insert(root, declared.clone());
         declared
     }
 

@@ -29,21 +29,14 @@ pub struct NodePath(Option<Rc<Step>>);
 struct Step {
     before: NodePath,
     seg: Seg,
-    /// The number of steps up to and with this one: the length of the path it makes.
-    len: usize,
 }
 
 impl NodePath {
     fn then(&self, seg: Seg) -> NodePath {
         NodePath(Some(Rc::new(Step {
             before: self.clone(),
-            len: self.len() + 1,
             seg,
         })))
-    }
-
-    fn len(&self) -> usize {
-        self.0.as_ref().map_or(0, |step| step.len)
     }
 
     /// The steps, last first.
@@ -54,8 +47,7 @@ impl NodePath {
 
     /// The path itself.
     pub fn to_path(&self) -> FieldPath {
-        let mut segs = Vec::with_capacity(self.len());
-        segs.extend(self.steps().cloned());
+        let mut segs: Vec<Seg> = self.steps().cloned().collect();
         segs.reverse();
         FieldPath(segs)
     }
@@ -72,12 +64,6 @@ impl NodePath {
 impl From<&NodePath> for FieldPath {
     fn from(path: &NodePath) -> FieldPath {
         path.to_path()
-    }
-}
-
-impl From<&FieldPath> for FieldPath {
-    fn from(path: &FieldPath) -> FieldPath {
-        path.clone()
     }
 }
 

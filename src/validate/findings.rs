@@ -2,7 +2,7 @@
 //! the field path, and what is wrong, as plain data. The locator later turns each into a
 //! diagnostic at the source line that set the field.
 
-use super::field::Node;
+use super::field::{Node, NodePath};
 use crate::api::FieldPath;
 
 /// The kinds of error the API server reports (`k8s.io/apimachinery/pkg/util/validation/field`),
@@ -71,13 +71,9 @@ impl Finding {
         self.help(format!("did you mean `{meant}`?"))
     }
 
-    /// Another place this finding relates to: a node's path or a path.
-    pub fn related(
-        &mut self,
-        path: impl Into<FieldPath>,
-        label: impl Into<String>,
-    ) -> &mut Finding {
-        self.related = Some((path.into(), label.into()));
+    /// Another place this finding relates to.
+    pub fn related(&mut self, at: &NodePath, label: impl Into<String>) -> &mut Finding {
+        self.related = Some((at.to_path(), label.into()));
         self
     }
 }
